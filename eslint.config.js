@@ -1,0 +1,54 @@
+// Lint: typescript-eslint's recommended rules plus the one-way layers of the design
+// (schemas <- indexer, agent <- server), enforced with no-restricted-imports per folder.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Imports a folder may not make: other layers' internals, or layers above it. */
+function layer(files, forbidden) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: forbidden.map((entry) => ({ group: entry.group, message: entry.message })) }],
+    },
+  };
+}
+
+const deepImport = (folder) => ({
+  group: [`**/${folder}/*`, `!**/${folder}/index.js`],
+  message: `Import ${folder}/ only through its index.js.`,
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', '.cache/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  layer(['schemas/**/*.ts'], [
+    { group: ['**/indexer/**', '**/agent/**', '**/server/**', '**/test/**'], message: 'schemas/ imports nothing of ours.' },
+  ]),
+  layer(['indexer/**/*.ts'], [
+    { group: ['**/agent/**', '**/server/**', '**/test/**'], message: 'indexer/ may import schemas/ only.' },
+    deepImport('schemas'),
+  ]),
+  layer(['agent/**/*.ts'], [
+    { group: ['**/indexer/**', '**/server/**', '**/test/**'], message: 'agent/ may import schemas/ only; code search comes through an interface.' },
+    deepImport('schemas'),
+  ]),
+  layer(['server/**/*.ts'], [
+    { group: ['**/test/**'], message: 'server/ never imports tests.' },
+    deepImport('schemas'),
+    deepImport('indexer'),
+    deepImport('agent'),
+  ]),
+  {
+    files: ['server/cli*.ts', 'server/cli/**/*.ts', 'scripts/**', 'bin/**', 'test/**'],
+    rules: { 'no-console': 'off' },
+  },
+);
