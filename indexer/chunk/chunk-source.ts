@@ -1,0 +1,85 @@
+import Parser from 'tree-sitter';
+import type { Chunk, LanguageId } from '../../schemas/index.js';
+import { moduleChunks, symbolChunks, type FileContext } from './assemble.js';
+import type { LanguageSpec } from './language-spec.js';
+import { languageForPath } from './languages/index.js';
+import { lineWindowChunks } from './line-windows.js';
+import { collectSymbols } from './symbols.js';
+import { DEFAULT_MAX_TOKENS } from './tokens.js';
+
+/** Options of the chunker. */
+export interface ChunkOptions {
+  /** Size budget of one chunk in estimated tokens (default {@link DEFAULT_MAX_TOKENS}). */
+  maxTokens?: number;
+  /** Give up parsing after this long and fall back to line windows (default 5 s). */
+  parseTimeoutMs?: number;
+}
+
+/** The chunks of one file and how they were made. */
+export interface ChunkedFile {
+  path: string;
+  language: LanguageId;
+  /** `symbols`: from the syntax tree; `lines`: line windows (no grammar, or the parse failed). */
+  method: 'symbols' | 'lines';
+  /** Why line windows were used, when they were. */
+  note?: string;
+  chunks: Chunk[];
+}
+
+const parsers = new Map<LanguageId, Promise<Parser>>();
+
+/** One parser per language, created on first use (grammars are native modules, loaded lazily). */
+function parserFor(spec: LanguageSpec): Promise<Parser> {
+  let parser = parsers.get(spec.id);
+  if (!parser) {
+    parser = spec.grammar().then((grammar) => {
+      const instance = new Parser();
+      instance.setLanguage(grammar as Parser.Language);
+      return instance;
+    });
+    parsers.set(spec.id, parser);
+  }
+  return parser;
+}
+
+/** Share of non-blank rows inside ERROR nodes; above half, the tree is not trusted. */
+function errorShare(tree: Parser.Tree, lines: readonly string[]): number {
+  if (!tree.rootNode.hasError) return 0;
+  const rows = new Set<number>();
+  for (const error of tree.rootNode.descendantsOfType('ERROR')) {
+    for (let row = error.startPosition.row; row <= error.endPosition.row; row++) if (lines[row]?.trim()) rows.add(row);
+  }
+  const nonBlank = lines.filter((line) => line.trim() !== '').length;
+  return nonBlank === 0 ? 0 : rows.size / nonBlank;
+}
+
+/**
+ * Chunks the text of one file: symbols when a grammar knows its extension, line
+ * windows otherwise or when the parse fails. Expects decoded text (see the files
+ * module for binary, encoding and size checks); never throws on malformed code.
+ */
+export async function chunkText(path: string, text: string, options: ChunkOptions = {}): Promise<ChunkedFile> {
+  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const source = text.replace(/\r\n?/g, '\n');
+  const lines = source.split('\n');
+  const spec = languageForPath(path);
+  if (!spec) return { path, language: 'text', method: 'lines', note: 'no grammar for this file type', chunks: lineWindowChunks(path, 'text', lines, maxTokens) };
+  const fallback = (note: string): ChunkedFile => ({ path, language: spec.id, method: 'lines', note, chunks: lineWindowChunks(path, spec.id, lines, maxTokens) });
+  let tree: Parser.Tree | null;
+  try {
+    const parser = await parserFor(spec);
+    parser.setTimeoutMicros((options.parseTimeoutMs ?? 5000) * 1000);
+    tree = parser.parse(source, null, { bufferSize: Math.max(32 * 1024, source.length * 2 + 16) });
+  } catch (error) {
+    return fallback(`parse failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!tree) return fallback('parse timed out');
+  const share = errorShare(tree, lines);
+  if (share > 0.5) return fallback(`parse failed: ${Math.round(share * 100)}% of lines are syntax errors`);
+  const file: FileContext = { path, language: spec.id, lines, maxTokens };
+  const symbols = collectSymbols(spec, tree.rootNode, source, { prefix: '', inType: false });
+  const chunks = moduleChunks(file, symbols);
+  for (const symbol of symbols) chunks.push(...symbolChunks(spec, file, source, symbol, []));
+  chunks.sort((left, right) => left.startLine - right.startLine || right.endLine - left.endLine);
+  return { path, language: spec.id, method: 'symbols', chunks };
+}

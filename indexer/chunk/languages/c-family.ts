@@ -1,0 +1,60 @@
+import type { SyntaxNode } from 'tree-sitter';
+import type { LanguageSpec, SymbolName, SymbolRule } from '../language-spec.js';
+
+const declaratorNames = new Set([
+  'identifier', 'field_identifier', 'type_identifier', 'qualified_identifier', 'destructor_name', 'operator_name',
+]);
+
+/** Follows `declarator` fields (pointer, reference, function declarators) down to the declared name. */
+function declaratorName(node: SyntaxNode): SymbolName | undefined {
+  let current: SyntaxNode | null = node.childForFieldName('declarator');
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (declaratorNames.has(current.type)) {
+      const parts = current.text.replace(/\s+/g, '').split('::');
+      const name = parts.pop() ?? current.text;
+      return parts.length > 0 ? { name, owner: parts.join('::') } : { name };
+    }
+    current = current.childForFieldName('declarator') ?? current.namedChildren.find((child) => declaratorNames.has(child.type)) ?? null;
+  }
+  return undefined;
+}
+
+const hasBody = (node: SyntaxNode): boolean => node.childForFieldName('body') !== null && node.childForFieldName('name') !== null;
+
+const cSymbols: Record<string, SymbolRule> = {
+  function_definition: { kind: 'function', name: declaratorName },
+  struct_specifier: { kind: 'struct', when: hasBody },
+  union_specifier: { kind: 'struct', when: hasBody },
+  enum_specifier: { kind: 'enum', when: hasBody },
+  type_definition: { kind: 'type', name: declaratorName },
+};
+
+const preprocessor = ['preproc_ifdef', 'preproc_if', 'preproc_else', 'preproc_elif', 'preproc_elifdef'];
+
+/** C: functions, structs, unions, enums and typedefs, also inside `#ifdef` guards. */
+export const c: LanguageSpec = {
+  id: 'c',
+  extensions: ['.c', '.h'],
+  grammar: async () => (await import('tree-sitter-c')).default,
+  separator: '::',
+  symbols: cSymbols,
+  transparent: new Set([...preprocessor, 'linkage_specification', 'declaration_list']),
+  leading: new Set(['comment']),
+};
+
+/** C++: C's rules plus classes, namespaces, templates and out-of-class member definitions (`Ledger::settle`). */
+export const cpp: LanguageSpec = {
+  id: 'cpp',
+  extensions: ['.cc', '.cpp', '.cxx', '.c++', '.hh', '.hpp', '.hxx', '.h++', '.ipp'],
+  grammar: async () => (await import('tree-sitter-cpp')).default,
+  separator: '::',
+  symbols: {
+    ...cSymbols,
+    class_specifier: { kind: 'class', container: true, when: hasBody },
+    struct_specifier: { kind: 'struct', container: true, when: hasBody },
+    namespace_definition: { kind: 'namespace', container: true, when: hasBody },
+    alias_declaration: { kind: 'type' },
+  },
+  transparent: new Set([...preprocessor, 'linkage_specification', 'declaration_list', 'template_declaration', 'field_declaration_list']),
+  leading: new Set(['comment']),
+};

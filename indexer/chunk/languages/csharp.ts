@@ -1,0 +1,25 @@
+import type { LanguageSpec } from '../language-spec.js';
+
+/** C#: namespaces, types, and their methods, constructors and operators. */
+export const csharp: LanguageSpec = {
+  id: 'csharp',
+  extensions: ['.cs'],
+  grammar: async () => (await import('tree-sitter-c-sharp')).default,
+  separator: '.',
+  symbols: {
+    namespace_declaration: { kind: 'namespace', container: true },
+    class_declaration: { kind: 'class', container: true },
+    record_declaration: { kind: 'class', container: true },
+    struct_declaration: { kind: 'struct', container: true },
+    interface_declaration: { kind: 'interface', container: true },
+    enum_declaration: { kind: 'enum' },
+    delegate_declaration: { kind: 'type' },
+    method_declaration: { kind: 'method' },
+    constructor_declaration: { kind: 'method' },
+    destructor_declaration: { kind: 'method' },
+    operator_declaration: { kind: 'method', name: (node) => ({ name: `operator ${node.childForFieldName('operator')?.text ?? ''}`.trim() }) },
+    local_function_statement: { kind: 'function' },
+  },
+  transparent: new Set(['declaration_list', 'block']),
+  leading: new Set(['comment']),
+};

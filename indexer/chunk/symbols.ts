@@ -1,0 +1,125 @@
+import type { SyntaxNode } from 'tree-sitter';
+import type { ChunkKind } from '../../schemas/index.js';
+import { fieldName, type LanguageSpec, type SymbolRule } from './language-spec.js';
+
+/** A symbol found in a syntax tree, with the rows (0-based, inclusive) it owns. */
+export interface SymbolNode {
+  kind: ChunkKind;
+  name: string;
+  qualifiedName: string;
+  signature: string;
+  /** First row, including attached comments, decorators and wrappers like `export`. */
+  startRow: number;
+  endRow: number;
+  doc: string | undefined;
+  node: SyntaxNode;
+  rule: SymbolRule;
+  children: SymbolNode[];
+  /** Whether nested symbols have been looked for (containers at once, others only when oversized). */
+  expanded: boolean;
+}
+
+/** Where a walk is: the qualified name of the enclosing symbol and whether that symbol is a type. */
+export interface Scope {
+  prefix: string;
+  inType: boolean;
+}
+
+const typeKinds = new Set<ChunkKind>(['class', 'struct', 'interface', 'enum', 'trait', 'impl']);
+const MAX_SIGNATURE = 160;
+
+/** Last row a node covers; a node ending at column 0 ends on the row before. */
+export function endRowOf(node: SyntaxNode): number {
+  const end = node.endPosition;
+  return end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
+}
+
+/** The declaration text before its body, whitespace collapsed: `async function send(reply, payload)`. */
+function signatureOf(node: SyntaxNode, source: string): string {
+  const value = node.childForFieldName('value') ?? node.childForFieldName('right');
+  const body = node.childForFieldName('body') ?? value?.childForFieldName('body') ?? null;
+  const end = body && body.startIndex > node.startIndex ? body.startIndex : node.endIndex;
+  let text = source.slice(node.startIndex, Math.min(end, node.startIndex + 4 * MAX_SIGNATURE));
+  if (!body) text = text.split('\n')[0] ?? text;
+  text = text.replace(/\s+/g, ' ').trim().replace(/\s*(\{|:|=>|=)$/, '');
+  return text.length > MAX_SIGNATURE ? `${text.slice(0, MAX_SIGNATURE - 1)}…` : text;
+}
+
+function cleanDoc(text: string): string | undefined {
+  const doc = text.trim();
+  if (doc === '') return undefined;
+  return doc.length > 1000 ? `${doc.slice(0, 999)}…` : doc;
+}
+
+/**
+ * Collects the symbols among a node's named children, descending through the
+ * language's transparent nodes. Comments, decorators and attributes directly above
+ * a symbol (no blank line between) become part of it.
+ */
+export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: string, scope: Scope, inheritedStart?: number): SymbolNode[] {
+  const found: SymbolNode[] = [];
+  const children = parent.namedChildren;
+  const meaningful = children.filter((child) => !spec.leading.has(child.type));
+  let previousEnd = -1;
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index];
+    if (!child || spec.leading.has(child.type)) continue;
+    let startRow = child.startPosition.row;
+    const docParts: string[] = [];
+    for (let before = index - 1; before >= 0; before--) {
+      const sibling = children[before];
+      if (!sibling || !spec.leading.has(sibling.type) || endRowOf(sibling) < startRow - 1) break;
+      if (sibling.startPosition.row <= previousEnd) break;
+      startRow = sibling.startPosition.row;
+      if (!sibling.type.includes('decorator') && !sibling.type.includes('attribute')) docParts.unshift(sibling.text);
+    }
+    if (inheritedStart !== undefined && meaningful.length === 1) startRow = Math.min(startRow, inheritedStart);
+    previousEnd = endRowOf(child);
+    const rule = spec.symbols[child.type];
+    if (rule && (rule.when?.(child) ?? true)) {
+      const symbol = makeSymbol(spec, child, rule, source, scope, startRow, docParts.join('\n'));
+      if (symbol) {
+        found.push(symbol);
+        continue;
+      }
+    }
+    if (spec.transparent.has(child.type)) found.push(...collectSymbols(spec, child, source, scope, startRow));
+  }
+  return found;
+}
+
+function makeSymbol(spec: LanguageSpec, node: SyntaxNode, rule: SymbolRule, source: string, scope: Scope, startRow: number, leadingDoc: string): SymbolNode | undefined {
+  const named = rule.name ? rule.name(node) : fieldName(node);
+  if (!named || named.name === '') return undefined;
+  let kind = rule.kindOf ? rule.kindOf(node) : rule.kind;
+  if (kind === 'function' && (scope.inType || named.owner !== undefined)) kind = 'method';
+  const owner = named.owner === undefined ? scope.prefix : scope.prefix === '' ? named.owner : `${scope.prefix}${spec.separator}${named.owner}`;
+  const qualifiedName = owner === '' ? named.name : `${owner}${spec.separator}${named.name}`;
+  const docstring = spec.docstring?.(node)?.text;
+  const symbol: SymbolNode = {
+    kind,
+    name: named.name,
+    qualifiedName,
+    signature: signatureOf(node, source),
+    startRow,
+    endRow: endRowOf(node),
+    doc: cleanDoc(docstring ?? leadingDoc),
+    node,
+    rule,
+    children: [],
+    expanded: false,
+  };
+  if (rule.container) expandSymbol(spec, symbol, source);
+  return symbol;
+}
+
+/** Finds the symbols nested in a symbol (members of a type, functions inside a large function). */
+export function expandSymbol(spec: LanguageSpec, symbol: SymbolNode, source: string): void {
+  if (symbol.expanded) return;
+  symbol.expanded = true;
+  const scope: Scope = { prefix: symbol.qualifiedName, inType: typeKinds.has(symbol.kind) };
+  const body = symbol.rule.container ? symbol.node.childForFieldName(symbol.rule.body ?? 'body') ?? symbol.node : symbol.node;
+  symbol.children = collectSymbols(spec, body, source, scope).filter(
+    (child) => child.startRow >= symbol.startRow && child.endRow <= symbol.endRow,
+  );
+}
