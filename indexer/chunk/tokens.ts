@@ -5,19 +5,37 @@
  */
 export const DEFAULT_MAX_TOKENS = 224;
 
-const piece = /[A-Za-z]+|\d+|[^\sA-Za-z\d]/g;
-
 /**
  * Estimates the WordPiece token count of code without running the tokenizer:
- * each word counts one piece per six letters (identifiers split into sub-words),
- * each digit run one, each punctuation character one. Within about 15% of the
- * real BERT tokenizer on source code, and fast enough for every line of a repository.
+ * each run of letters counts one piece per six letters (identifiers split into
+ * sub-words), each digit run one, each punctuation character one. Close enough to
+ * the BERT tokenizer on source code for sizing, and a plain loop over char codes
+ * because it runs over every line of a repository.
  */
 export function estimateTokens(text: string): number {
   let count = 0;
-  for (const match of text.matchAll(piece)) {
-    const token = match[0];
-    count += token.length > 6 && /[A-Za-z]/.test(token[0] ?? '') ? Math.ceil(token.length / 6) : 1;
+  let letters = 0;
+  let digits = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const isLetter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+    const isDigit = code >= 48 && code <= 57;
+    if (isLetter) {
+      if (digits) digits = false;
+      letters++;
+      continue;
+    }
+    if (letters > 0) {
+      count += Math.ceil(letters / 6);
+      letters = 0;
+    }
+    if (isDigit) {
+      if (!digits) count++;
+      digits = true;
+      continue;
+    }
+    digits = false;
+    if (code > 32) count++;
   }
-  return count;
+  return letters > 0 ? count + Math.ceil(letters / 6) : count;
 }

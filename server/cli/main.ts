@@ -1,0 +1,45 @@
+import { MinionsError, isAbortError } from '../../schemas/index.js';
+import { chunksCommand, chunksUsage } from './chunks-command.js';
+import type { CommandIo } from './io.js';
+
+const usage = `minions: self-hosted coding agents on a local code index.
+
+Usage:
+  ${chunksUsage}
+      Print the symbol-level chunks of a file or folder.
+
+Run any command with --help for its options.
+`;
+
+type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
+const commands: Record<string, Command> = { chunks: chunksCommand };
+
+/** Runs the CLI; returns the exit code. Expected failures print one line and exit 1 (2 for usage errors). */
+export async function main(argv: readonly string[], io?: CommandIo): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  const context: CommandIo = io ?? { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal };
+  if (!io) process.once('SIGINT', onSignal);
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : commands[name];
+  try {
+    if (!command || rest.includes('--help')) {
+      context.stdout.write(usage);
+      return command || name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+    }
+    return await command(rest, context);
+  } catch (error) {
+    if (isAbortError(error)) return 130;
+    if (error instanceof MinionsError) {
+      context.stderr.write(`minions: ${error.message}\n`);
+      return error.code === 'invalid-argument' ? 2 : 1;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      context.stderr.write(`minions: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    if (!io) process.off('SIGINT', onSignal);
+  }
+}
