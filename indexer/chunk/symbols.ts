@@ -54,9 +54,10 @@ function cleanDoc(text: string): string | undefined {
 /**
  * Collects the symbols among a node's named children, descending through the
  * language's transparent nodes. Comments, decorators and attributes directly above
- * a symbol (no blank line between) become part of it.
+ * a symbol (no blank line between) become part of it; above a wrapper with one
+ * declaration (`export`, `const`), they pass to that declaration, doc included.
  */
-export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: string, scope: Scope, inheritedStart?: number): SymbolNode[] {
+export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: string, scope: Scope, inheritedStart?: number, inheritedDoc = ''): SymbolNode[] {
   const found: SymbolNode[] = [];
   const children = parent.namedChildren;
   const meaningful = children.filter((child) => !spec.leading.has(child.type));
@@ -73,7 +74,10 @@ export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: s
       startRow = sibling.startPosition.row;
       if (!sibling.type.includes('decorator') && !sibling.type.includes('attribute')) docParts.unshift(sibling.text);
     }
-    if (inheritedStart !== undefined && meaningful.length === 1) startRow = Math.min(startRow, inheritedStart);
+    if (inheritedStart !== undefined && meaningful.length === 1) {
+      startRow = Math.min(startRow, inheritedStart);
+      if (inheritedDoc !== '') docParts.unshift(inheritedDoc);
+    }
     previousEnd = endRowOf(child);
     const rule = spec.symbols[child.type];
     if (rule && (rule.when?.(child) ?? true)) {
@@ -83,7 +87,7 @@ export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: s
         continue;
       }
     }
-    if (spec.transparent.has(child.type)) found.push(...collectSymbols(spec, child, source, scope, startRow));
+    if (spec.transparent.has(child.type)) found.push(...collectSymbols(spec, child, source, scope, startRow, docParts.join('\n')));
   }
   return found;
 }

@@ -1,9 +1,20 @@
 import type { SyntaxNode } from 'tree-sitter';
-import { bareTypeName, type LanguageSpec } from '../language-spec.js';
+import { bareTypeName, fieldName, type LanguageSpec } from '../language-spec.js';
 
-function typeKind(node: SyntaxNode): 'struct' | 'interface' | 'type' {
-  const type = node.childForFieldName('type')?.type;
+function typeKind(node: SyntaxNode | undefined): 'struct' | 'interface' | 'type' {
+  const type = node?.childForFieldName('type')?.type;
   return type === 'struct_type' ? 'struct' : type === 'interface_type' ? 'interface' : 'type';
+}
+
+/**
+ * The one spec of `type Name ...` written without parentheses. Such a declaration
+ * is the symbol itself, so its signature keeps the `type` keyword; a grouped
+ * `type ( ... )` stays transparent and each of its specs is a symbol.
+ */
+function loneSpec(node: SyntaxNode): SyntaxNode | undefined {
+  if (node.children.some((child) => child.type === '(')) return undefined;
+  const specs = node.namedChildren.filter((child) => child.type === 'type_spec' || child.type === 'type_alias');
+  return specs.length === 1 ? specs[0] : undefined;
 }
 
 /** Go: functions, methods owned by their receiver's type, type declarations. */
@@ -21,6 +32,15 @@ export const go: LanguageSpec = {
         const receiver = node.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text;
         return name === undefined ? undefined : receiver ? { name, owner: bareTypeName(receiver) } : { name };
       },
+    },
+    type_declaration: {
+      kind: 'type',
+      when: (node) => loneSpec(node) !== undefined,
+      name: (node) => {
+        const spec = loneSpec(node);
+        return spec ? fieldName(spec) : undefined;
+      },
+      kindOf: (node) => typeKind(loneSpec(node)),
     },
     type_spec: { kind: 'type', kindOf: typeKind },
     type_alias: { kind: 'type' },

@@ -24,6 +24,13 @@ function assignedName(node: SyntaxNode): SymbolName | undefined {
   return { name: property, owner: object };
 }
 
+/** `declare module 'ledger-plugins'` names the module without its quotes. */
+function moduleName(node: SyntaxNode): SymbolName | undefined {
+  const name = node.childForFieldName('name');
+  if (!name) return undefined;
+  return { name: name.type === 'string' ? name.text.slice(1, -1) : name.text };
+}
+
 /** Rules shared by JavaScript, TypeScript and TSX: the TypeScript grammar extends the JavaScript one. */
 const symbols: Record<string, SymbolRule> = {
   function_declaration: { kind: 'function' },
@@ -46,7 +53,7 @@ const symbols: Record<string, SymbolRule> = {
   type_alias_declaration: { kind: 'type' },
   enum_declaration: { kind: 'enum' },
   internal_module: { kind: 'namespace', container: true },
-  module: { kind: 'namespace', container: true },
+  module: { kind: 'namespace', container: true, name: moduleName },
 };
 
 const transparent = new Set([
