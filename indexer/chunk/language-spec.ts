@@ -7,7 +7,7 @@ export interface SymbolRule {
   kind: ChunkKind;
   /** Members found inside this symbol's body are chunked separately and qualified with its name. */
   container?: boolean;
-  /** Field holding the body that containers are searched in (default `body`). */
+  /** Field holding the body that containers are searched in (default `body`); one the node lacks, like `''`, searches it whole. */
   body?: string;
   /** Only nodes passing this test are symbols (e.g. a variable whose value is a function). */
   when?: (node: SyntaxNode) => boolean;
@@ -15,6 +15,13 @@ export interface SymbolRule {
   name?: (node: SyntaxNode) => SymbolName | undefined;
   /** Kind overrides decided by the node (e.g. a Go type spec that holds a struct). */
   kindOf?: (node: SyntaxNode) => ChunkKind;
+  /** Separator between this symbol's name and its members' names, when not the language's (PHP `App\Bank\Ledger`). */
+  separator?: string;
+  /**
+   * When the declaration has no body (C# `namespace A.B;`, PHP `namespace App;`), its
+   * name qualifies the siblings after it instead, and it gets no chunk of its own.
+   */
+  qualifiesFollowing?: boolean;
 }
 
 /** A symbol's name and, when the declaration states it (`func (l *Ledger) Settle`), the type it belongs to. */
@@ -37,7 +44,10 @@ export interface LanguageSpec {
    * export wrappers, declaration lists, decorated definitions, statement blocks.
    */
   transparent: ReadonlySet<string>;
-  /** Node types that attach to the declaration that follows them: comments, attributes, decorators. */
+  /**
+   * Node types that attach to the declaration that follows them: comments (which become
+   * its doc), attributes, decorators, C++ template parameter lists.
+   */
   leading: ReadonlySet<string>;
   /** The docstring of a symbol when the language puts it inside the body (Python). */
   docstring?: (node: SyntaxNode) => SyntaxNode | undefined;

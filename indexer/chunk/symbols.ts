@@ -23,6 +23,8 @@ export interface SymbolNode {
 export interface Scope {
   prefix: string;
   inType: boolean;
+  /** Separator after `prefix`, when the enclosing symbol's rule sets one. */
+  separator?: string;
 }
 
 const typeKinds = new Set<ChunkKind>(['class', 'struct', 'interface', 'enum', 'trait', 'impl']);
@@ -38,7 +40,10 @@ export function endRowOf(node: SyntaxNode): number {
 function signatureOf(node: SyntaxNode, source: string): string {
   const value = node.childForFieldName('value') ?? node.childForFieldName('right');
   const body = node.childForFieldName('body') ?? value?.childForFieldName('body') ?? null;
-  const end = body && body.startIndex > node.startIndex ? body.startIndex : node.endIndex;
+  let end = body && body.startIndex > node.startIndex ? body.startIndex : node.endIndex;
+  // A comment between the declaration and its body (Ruby puts the first member's doc there) is not signature.
+  const comment = node.namedChildren.find((child) => child.type.includes('comment') && child.startIndex > node.startIndex);
+  if (comment && comment.startIndex < end) end = comment.startIndex;
   let text = source.slice(node.startIndex, Math.min(end, node.startIndex + 4 * MAX_SIGNATURE));
   if (!body) text = text.split('\n')[0] ?? text;
   text = text.replace(/\s+/g, ' ').trim().replace(/\s*(\{|:|=>|=)$/, '');
@@ -55,10 +60,13 @@ function cleanDoc(text: string): string | undefined {
  * Collects the symbols among a node's named children, descending through the
  * language's transparent nodes. Comments, decorators and attributes directly above
  * a symbol (no blank line between) become part of it; above a wrapper with one
- * declaration (`export`, `const`), they pass to that declaration, doc included.
+ * declaration (`export`, `const`), they pass to that declaration, doc included, and
+ * so they do to a wrapper's first declaration when it opens the wrapper (a Ruby
+ * class body, which starts after the comments above its first method).
  */
 export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: string, scope: Scope, inheritedStart?: number, inheritedDoc = ''): SymbolNode[] {
   const found: SymbolNode[] = [];
+  let current = scope;
   const children = parent.namedChildren;
   const meaningful = children.filter((child) => !spec.leading.has(child.type));
   let previousEnd = -1;
@@ -72,22 +80,28 @@ export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: s
       if (!sibling || !spec.leading.has(sibling.type) || endRowOf(sibling) < startRow - 1) break;
       if (sibling.startPosition.row <= previousEnd) break;
       startRow = sibling.startPosition.row;
-      if (!sibling.type.includes('decorator') && !sibling.type.includes('attribute')) docParts.unshift(sibling.text);
+      if (sibling.type.includes('comment')) docParts.unshift(sibling.text);
     }
-    if (inheritedStart !== undefined && meaningful.length === 1) {
+    const opensParent = child === meaningful[0] && child.startPosition.row === parent.startPosition.row;
+    if (inheritedStart !== undefined && (meaningful.length === 1 || opensParent)) {
       startRow = Math.min(startRow, inheritedStart);
       if (inheritedDoc !== '') docParts.unshift(inheritedDoc);
     }
     previousEnd = endRowOf(child);
     const rule = spec.symbols[child.type];
     if (rule && (rule.when?.(child) ?? true)) {
-      const symbol = makeSymbol(spec, child, rule, source, scope, startRow, docParts.join('\n'));
+      const opensScope = rule.qualifiesFollowing === true && child.childForFieldName(rule.body ?? 'body') === null;
+      const symbol = makeSymbol(spec, child, rule, source, opensScope ? scope : current, startRow, docParts.join('\n'));
+      if (symbol && opensScope) {
+        current = memberScope(symbol);
+        continue;
+      }
       if (symbol) {
         found.push(symbol);
         continue;
       }
     }
-    if (spec.transparent.has(child.type)) found.push(...collectSymbols(spec, child, source, scope, startRow, docParts.join('\n')));
+    if (spec.transparent.has(child.type)) found.push(...collectSymbols(spec, child, source, current, startRow, docParts.join('\n')));
   }
   return found;
 }
@@ -97,8 +111,10 @@ function makeSymbol(spec: LanguageSpec, node: SyntaxNode, rule: SymbolRule, sour
   if (!named || named.name === '') return undefined;
   let kind = rule.kindOf ? rule.kindOf(node) : rule.kind;
   if (kind === 'function' && (scope.inType || named.owner !== undefined)) kind = 'method';
-  const owner = named.owner === undefined ? scope.prefix : scope.prefix === '' ? named.owner : `${scope.prefix}${spec.separator}${named.owner}`;
-  const qualifiedName = owner === '' ? named.name : `${owner}${spec.separator}${named.name}`;
+  const prefixSeparator = scope.separator ?? spec.separator;
+  const owner = named.owner === undefined ? scope.prefix : scope.prefix === '' ? named.owner : `${scope.prefix}${prefixSeparator}${named.owner}`;
+  const separator = named.owner === undefined ? prefixSeparator : spec.separator;
+  const qualifiedName = owner === '' ? named.name : `${owner}${separator}${named.name}`;
   const docstring = spec.docstring?.(node)?.text;
   const symbol: SymbolNode = {
     kind,
@@ -117,11 +133,18 @@ function makeSymbol(spec: LanguageSpec, node: SyntaxNode, rule: SymbolRule, sour
   return symbol;
 }
 
+/** The scope of a symbol's members. */
+function memberScope(symbol: SymbolNode): Scope {
+  const scope: Scope = { prefix: symbol.qualifiedName, inType: typeKinds.has(symbol.kind) };
+  if (symbol.rule.separator !== undefined) scope.separator = symbol.rule.separator;
+  return scope;
+}
+
 /** Finds the symbols nested in a symbol (members of a type, functions inside a large function). */
 export function expandSymbol(spec: LanguageSpec, symbol: SymbolNode, source: string): void {
   if (symbol.expanded) return;
   symbol.expanded = true;
-  const scope: Scope = { prefix: symbol.qualifiedName, inType: typeKinds.has(symbol.kind) };
+  const scope = memberScope(symbol);
   const body = symbol.rule.container ? symbol.node.childForFieldName(symbol.rule.body ?? 'body') ?? symbol.node : symbol.node;
   symbol.children = collectSymbols(spec, body, source, scope).filter(
     (child) => child.startRow >= symbol.startRow && child.endRow <= symbol.endRow,

@@ -5,7 +5,16 @@ const declaratorNames = new Set([
   'identifier', 'field_identifier', 'type_identifier', 'qualified_identifier', 'destructor_name', 'operator_name',
 ]);
 
-/** Follows `declarator` fields (pointer, reference, function declarators) down to the declared name. */
+/** The next step down a declarator chain: the `declarator` field, else a name or a nested declarator among the children. */
+function innerDeclarator(node: SyntaxNode): SyntaxNode | null {
+  const field = node.childForFieldName('declarator');
+  if (field) return field;
+  // Reference (`T& f()`) and parenthesized (`(*visitor)(...)`) declarators hold theirs without a field name.
+  const children = node.namedChildren;
+  return children.find((child) => declaratorNames.has(child.type)) ?? children.find((child) => child.type.endsWith('_declarator')) ?? null;
+}
+
+/** Follows declarators (pointer, reference, parenthesized, function) down to the declared name. */
 function declaratorName(node: SyntaxNode): SymbolName | undefined {
   let current: SyntaxNode | null = node.childForFieldName('declarator');
   for (let depth = 0; current && depth < 8; depth++) {
@@ -14,7 +23,7 @@ function declaratorName(node: SyntaxNode): SymbolName | undefined {
       const name = parts.pop() ?? current.text;
       return parts.length > 0 ? { name, owner: parts.join('::') } : { name };
     }
-    current = current.childForFieldName('declarator') ?? current.namedChildren.find((child) => declaratorNames.has(child.type)) ?? null;
+    current = innerDeclarator(current);
   }
   return undefined;
 }
@@ -56,5 +65,6 @@ export const cpp: LanguageSpec = {
     alias_declaration: { kind: 'type' },
   },
   transparent: new Set([...preprocessor, 'linkage_specification', 'declaration_list', 'template_declaration', 'field_declaration_list']),
-  leading: new Set(['comment']),
+  // `template <typename T>` belongs to the declaration it introduces, as does the comment above it.
+  leading: new Set(['comment', 'template_parameter_list']),
 };

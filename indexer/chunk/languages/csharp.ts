@@ -1,13 +1,15 @@
 import type { LanguageSpec } from '../language-spec.js';
 
-/** C#: namespaces, types, and their methods, constructors and operators. */
+/** C#: namespaces (block and file-scoped), types, and their methods, constructors and operators. */
 export const csharp: LanguageSpec = {
   id: 'csharp',
   extensions: ['.cs'],
-  grammar: async () => (await import('tree-sitter-c-sharp')).default,
+  // The package's `main` names a folder, which Node's ESM loader resolves only with a deprecation warning.
+  grammar: async () => (await import('tree-sitter-c-sharp/bindings/node/index.js')).default,
   separator: '.',
   symbols: {
     namespace_declaration: { kind: 'namespace', container: true },
+    file_scoped_namespace_declaration: { kind: 'namespace', qualifiesFollowing: true },
     class_declaration: { kind: 'class', container: true },
     record_declaration: { kind: 'class', container: true },
     struct_declaration: { kind: 'struct', container: true },

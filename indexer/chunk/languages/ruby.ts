@@ -1,17 +1,27 @@
+import type { SyntaxNode } from 'tree-sitter';
+import type { ChunkKind } from '../../../schemas/index.js';
 import type { LanguageSpec } from '../language-spec.js';
 
-/** Ruby: modules and classes as owners of their methods; `def self.x` stays a method of its class. */
+/** A `def` at the top of a file defines a function (a private method of Object); inside a module or class, a method. */
+const methodKind = (node: SyntaxNode): ChunkKind => (node.parent?.type === 'program' ? 'function' : 'method');
+
+/**
+ * Ruby: modules and classes as owners of their methods; `def self.x` stays a method of
+ * its class. Qualified names use `::`, Ruby's constant path (`Bank::Ledger::settle`).
+ */
 export const ruby: LanguageSpec = {
   id: 'ruby',
   extensions: ['.rb', '.rake', '.gemspec'],
   grammar: async () => (await import('tree-sitter-ruby')).default,
-  separator: '.',
+  separator: '::',
   symbols: {
-    module: { kind: 'namespace', container: true },
-    class: { kind: 'class', container: true },
-    method: { kind: 'method' },
-    singleton_method: { kind: 'method' },
+    // Searched whole, not just their `body`: the grammar leaves the comments above a first member outside the body.
+    module: { kind: 'namespace', container: true, body: '' },
+    class: { kind: 'class', container: true, body: '' },
+    method: { kind: 'method', kindOf: methodKind },
+    singleton_method: { kind: 'method', kindOf: methodKind },
   },
-  transparent: new Set(['body_statement']),
+  // `class << self` holds class methods; they stay qualified with the class.
+  transparent: new Set(['body_statement', 'singleton_class']),
   leading: new Set(['comment']),
 };
