@@ -13,6 +13,8 @@ export interface SymbolRule {
   when?: (node: SyntaxNode) => boolean;
   /** The symbol's name; default: the text of the `name` field. Undefined: not a symbol. */
   name?: (node: SyntaxNode) => SymbolName | undefined;
+  /** The node the signature starts at, when not the symbol's own (`const` before a declarator). */
+  signatureFrom?: (node: SyntaxNode) => SyntaxNode;
   /** Kind overrides decided by the node (e.g. a Go type spec that holds a struct). */
   kindOf?: (node: SyntaxNode) => ChunkKind;
   /** Separator between this symbol's name and its members' names, when not the language's (PHP `App\Bank\Ledger`). */

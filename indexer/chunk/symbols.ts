@@ -37,14 +37,14 @@ export function endRowOf(node: SyntaxNode): number {
 }
 
 /** The declaration text before its body, whitespace collapsed: `async function send(reply, payload)`. */
-function signatureOf(node: SyntaxNode, source: string): string {
+function signatureOf(node: SyntaxNode, source: string, from: SyntaxNode): string {
   const value = node.childForFieldName('value') ?? node.childForFieldName('right');
   const body = node.childForFieldName('body') ?? value?.childForFieldName('body') ?? null;
   let end = body && body.startIndex > node.startIndex ? body.startIndex : node.endIndex;
   // A comment between the declaration and its body (Ruby puts the first member's doc there) is not signature.
   const comment = node.namedChildren.find((child) => child.type.includes('comment') && child.startIndex > node.startIndex);
   if (comment && comment.startIndex < end) end = comment.startIndex;
-  let text = source.slice(node.startIndex, Math.min(end, node.startIndex + 4 * MAX_SIGNATURE));
+  let text = source.slice(from.startIndex, Math.min(end, from.startIndex + 4 * MAX_SIGNATURE));
   if (!body) text = text.split('\n')[0] ?? text;
   text = text.replace(/\s+/g, ' ').trim().replace(/\s*(\{|:|=>|=)$/, '');
   return text.length > MAX_SIGNATURE ? `${text.slice(0, MAX_SIGNATURE - 1)}…` : text;
@@ -120,7 +120,7 @@ function makeSymbol(spec: LanguageSpec, node: SyntaxNode, rule: SymbolRule, sour
     kind,
     name: named.name,
     qualifiedName,
-    signature: signatureOf(node, source),
+    signature: signatureOf(node, source, rule.signatureFrom?.(node) ?? node),
     startRow,
     endRow: endRowOf(node),
     doc: cleanDoc(docstring ?? leadingDoc),

@@ -47,7 +47,10 @@ const symbols: Record<string, SymbolRule> = {
     when: (node) => holdsFunction(node, 'value'),
     name: (node) => fieldName(node, 'property'),
   },
-  variable_declarator: { kind: 'function', when: (node) => holdsFunction(node, 'value') && node.childForFieldName('name')?.type === 'identifier' },
+  variable_declarator: {
+    kind: 'function',
+    signatureFrom: (node) => (node.parent && node.parent.namedChildCount === 1 ? node.parent : node),
+    when: (node) => holdsFunction(node, 'value') && node.childForFieldName('name')?.type === 'identifier' },
   assignment_expression: { kind: 'function', when: (node) => holdsFunction(node, 'right'), name: assignedName },
   interface_declaration: { kind: 'interface' },
   type_alias_declaration: { kind: 'type' },
