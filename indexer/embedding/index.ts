@@ -1,0 +1,12 @@
+// Public surface of indexer/embedding: the Embedder contract, the offline default
+// (all-MiniLM-L6-v2 converted from bundled weights) and the transformers.js embedders.
+export type { EmbedOptions, Embedder } from './embedder.js';
+export { ensureMiniLmModel, locateMiniLmPackage, miniLmModelName, miniLmPackage, type EnsureMiniLmOptions, type MiniLmSource } from './convert-minilm.js';
+export {
+  createTransformersEmbedder,
+  defaultThreads,
+  type TransformersEmbedderOptions,
+  type TransformersModelLocation,
+} from './transformers-embedder.js';
+export { createWorkerEmbedder, type WorkerEmbedderStartOptions } from './worker-embedder.js';
+export { createDefaultEmbedder, type DefaultEmbedderOptions } from './default-embedder.js';

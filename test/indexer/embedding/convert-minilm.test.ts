@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ensureMiniLmModel, locateMiniLmPackage, type MiniLmSource } from '../../../indexer/embedding/index.js';
+import { decodeOnnxModel } from '../../../indexer/embedding/onnx-proto.js';
+import { halfToFloat32, parseSafetensors } from '../../../indexer/embedding/safetensors.js';
+import { MinionsError, isAbortError } from '../../../schemas/index.js';
+import { convertIntoTemporaryCache } from './helpers.js';
+
+/** A copy of the package's model folder whose weights file `damage` rewrites (or deletes, when it returns undefined). */
+async function damagedSource(root: string, damage: (weights: Buffer) => Buffer | undefined): Promise<MiniLmSource> {
+  const original = await locateMiniLmPackage();
+  const dir = join(root, 'source');
+  await mkdir(dir, { recursive: true });
+  await copyFile(join(original.dir, 'config.json'), join(dir, 'config.json'));
+  await copyFile(join(original.dir, 'tokenizer.json'), join(dir, 'tokenizer.json'));
+  const weights = damage(await readFile(join(original.dir, 'model.fp16.safetensors')));
+  if (weights !== undefined) await writeFile(join(dir, 'model.fp16.safetensors'), weights);
+  return { dir, version: 'damaged' };
+}
+
+async function assertModelUnavailable(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof MinionsError, `expected a MinionsError, got ${String(error)}`);
+    assert.equal(error.code, 'model-unavailable');
+    assert.match(error.message, pattern);
+    assert.match(error.message, /npm install/, 'the message says how to fix it');
+    return true;
+  });
+}
+
+describe('ensureMiniLmModel', () => {
+  let converted: Awaited<ReturnType<typeof convertIntoTemporaryCache>>;
+  let scratch: string;
+  before(async () => {
+    converted = await convertIntoTemporaryCache();
+    scratch = await mkdtemp(join(tmpdir(), 'minions-convert-'));
+  });
+  after(async () => {
+    await converted.remove();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('writes the transformers.js folder layout under models/all-MiniLM-L6-v2-<weights version>', async () => {
+    const { version } = await locateMiniLmPackage();
+    assert.equal(converted.modelDir, join(converted.cacheDir, 'models', `all-MiniLM-L6-v2-${version}`));
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) {
+      assert.ok((await stat(join(converted.modelDir, file))).size > 0, `${file} exists`);
+    }
+    assert.deepEqual(await readdir(join(converted.cacheDir, 'models')), [`all-MiniLM-L6-v2-${version}`], 'no temporary folder is left');
+    const tokenizer = JSON.parse(await readFile(join(converted.modelDir, 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(tokenizer.padding, null, 'the fixed 128-token padding of the source tokenizer is removed');
+  });
+
+  it('returns the cached folder at once on the second call', async () => {
+    const started = performance.now();
+    assert.equal(await ensureMiniLmModel(converted.cacheDir), converted.modelDir);
+    assert.ok(performance.now() - started < 200, 'no second conversion');
+  });
+
+  it('builds an opset-17 graph with dynamic int64 inputs, float32 weights and last_hidden_state', async () => {
+    const model = decodeOnnxModel(await readFile(join(converted.modelDir, 'onnx', 'model.onnx')));
+    assert.deepEqual(model.opsetImport.map((entry) => entry.version), [17]);
+    const { graph } = model;
+    assert.deepEqual(graph.input.map((input) => input.name), ['input_ids', 'attention_mask', 'token_type_ids']);
+    for (const input of graph.input) {
+      assert.equal(input.type.tensorType.elemType, 7);
+      assert.deepEqual(input.type.tensorType.shape.dim, [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }]);
+    }
+    assert.deepEqual(graph.output.map((output) => output.name), ['last_hidden_state']);
+    const weights = graph.initializer.filter((tensor) => tensor.dims.length === 2 && tensor.dataType === 1);
+    assert.equal(weights.length, 3 + 6 * 6, 'three embedding tables and six linear layers per encoder layer');
+    assert.equal(graph.node.filter((node) => node.opType === 'LayerNormalization').length, 1 + 6 * 2);
+    assert.equal(graph.node.filter((node) => node.opType === 'Softmax').length, 6);
+  });
+
+  it('converts half-precision bit patterns exactly', () => {
+    const bits = Uint16Array.of(0x3c00, 0xc000, 0x0001, 0x7bff, 0x8000, 0x7c00, 0x3555);
+    assert.deepEqual(Array.from(halfToFloat32(bits)), [1, -2, 2 ** -24, 65504, -0, Infinity, Math.fround(0.333251953125)]);
+  });
+
+  it('rejects safetensors whose header does not match the data', () => {
+    const header = Buffer.from(JSON.stringify({ x: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }));
+    const file = Buffer.concat([Buffer.alloc(8), header, Buffer.alloc(4)]);
+    file.writeBigUInt64LE(BigInt(header.length), 0);
+    assert.throws(() => parseSafetensors(file), /does not match its shape/);
+  });
+
+  it('fails with model-unavailable when the weights file is missing', async () => {
+    const source = await damagedSource(join(scratch, 'missing'), () => undefined);
+    await assertModelUnavailable(ensureMiniLmModel(join(scratch, 'missing-cache'), { source }), /model\.fp16\.safetensors does not exist/);
+  });
+
+  it('fails with model-unavailable when the weights file is truncated, leaving no folder behind', async () => {
+    const cacheDir = join(scratch, 'truncated-cache');
+    const source = await damagedSource(join(scratch, 'truncated'), (weights) => weights.subarray(0, 1_000_000));
+    await assertModelUnavailable(ensureMiniLmModel(cacheDir, { source }), /file truncated/);
+    assert.deepEqual(await readdir(join(cacheDir, 'models')), []);
+  });
+
+  it('fails with model-unavailable when the weights hold NaN', async () => {
+    const source = await damagedSource(join(scratch, 'nan'), (weights) => {
+      const copy = Buffer.from(weights);
+      const entry = parseSafetensors(copy).entries.get('encoder.layer.3.attention.self.key.weight');
+      assert.ok(entry);
+      const dataStart = 8 + Number(copy.readBigUInt64LE(0));
+      copy.fill(Buffer.from([0x00, 0x7e]), dataStart + entry.offsets[0], dataStart + entry.offsets[0] + 64);
+      return copy;
+    });
+    await assertModelUnavailable(ensureMiniLmModel(join(scratch, 'nan-cache'), { source }), /NaN/);
+  });
+
+  it('stops on abort with an AbortError and leaves no partial model', async () => {
+    const cacheDir = join(scratch, 'aborted-cache');
+    const controller = new AbortController();
+    const conversion = ensureMiniLmModel(cacheDir, { signal: controller.signal });
+    setImmediate(() => controller.abort());
+    await assert.rejects(conversion, (error: unknown) => isAbortError(error));
+    assert.deepEqual(await readdir(join(cacheDir, 'models')).catch(() => []), []);
+  });
+});
