@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Chunk, ChunkKind, LanguageId } from '../../schemas/index.js';
 import type { LanguageSpec } from './language-spec.js';
-import { splitLines, trimBlank, type ContentLine } from './split.js';
+import { linesCost, splitLines, trimBlank, type ContentLine } from './split.js';
 import { expandSymbol, type SymbolNode } from './symbols.js';
-import { estimateTokens } from './tokens.js';
 
 /** What every chunk of one file shares. */
 export interface FileContext {
@@ -40,8 +39,8 @@ export function partsToChunks(file: FileContext, identity: ChunkIdentity, parts:
       name: identity.name,
       qualifiedName: identity.qualifiedName,
       signature: identity.signature,
-      startLine: Math.min(...lines.map((line) => line.startRow)) + 1,
-      endLine: Math.max(...lines.map((line) => line.endRow)) + 1,
+      startLine: (lines[0]?.startRow ?? 0) + 1,
+      endLine: (lines[lines.length - 1]?.endRow ?? 0) + 1,
       content,
       header,
       contentHash: createHash('sha256').update(`${header}\n${content}`).digest('hex'),
@@ -86,8 +85,7 @@ function ownLines(file: FileContext, symbol: SymbolNode): ContentLine[] {
 /** Chunks of a symbol and, recursively, of the symbols nested in it. */
 export function symbolChunks(spec: LanguageSpec, file: FileContext, source: string, symbol: SymbolNode, ancestors: readonly string[]): Chunk[] {
   let lines = ownLines(file, symbol);
-  const cost = estimateTokens(lines.map((line) => line.text).join('\n'));
-  if (cost > file.maxTokens && !symbol.expanded) {
+  if (linesCost(lines) > file.maxTokens && !symbol.expanded) {
     expandSymbol(spec, symbol, source);
     if (symbol.children.length > 0) lines = ownLines(file, symbol);
   }
@@ -128,7 +126,7 @@ function packRuns(runs: readonly ContentLine[][], budget: number): ContentLine[]
   let current: ContentLine[] = [];
   let used = 0;
   for (const run of runs) {
-    const cost = estimateTokens(run.map((line) => line.text).join('\n'));
+    const cost = linesCost(run);
     if (cost > budget) {
       if (current.length > 0) parts.push(current);
       parts.push(...splitLines(run, budget));

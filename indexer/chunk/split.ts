@@ -5,6 +5,21 @@ export interface ContentLine {
   text: string;
   startRow: number;
   endRow: number;
+  /** Estimated tokens of the line plus its newline, computed once on first use. */
+  tokens?: number;
+}
+
+/** Estimated tokens of a line plus its newline (cached on the line). */
+export function lineCost(line: ContentLine): number {
+  line.tokens ??= estimateTokens(line.text) + 1;
+  return line.tokens;
+}
+
+/** Estimated tokens of lines joined by newlines. */
+export function linesCost(lines: readonly ContentLine[]): number {
+  let total = 0;
+  for (const line of lines) total += lineCost(line);
+  return total;
 }
 
 const isBlank = (line: ContentLine): boolean => line.text.trim() === '';
@@ -26,7 +41,11 @@ export function trimBlank(lines: readonly ContentLine[]): ContentLine[] {
  * A single line larger than the budget becomes a part of its own.
  */
 export function splitLines(lines: readonly ContentLine[], budget: number): ContentLine[][] {
-  const costs = lines.map((line) => estimateTokens(line.text) + 1);
+  if (linesCost(lines) <= budget) {
+    const whole = trimBlank(lines);
+    return whole.length > 0 ? [whole] : [];
+  }
+  const costs = lines.map(lineCost);
   const parts: ContentLine[][] = [];
   let start = 0;
   while (start < lines.length) {
