@@ -1,2 +1,4 @@
 export { Chunk, ChunkKind, LanguageId, SkipReason, SkippedFile } from './chunk.js';
 export { MinionsError, isAbortError, type ErrorCode } from './errors.js';
+export { IndexEvent, IndexSummary } from './index-events.js';
+export { QueryFilters, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';

@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IndexEvent, IndexSummary } from '../schemas/index.js';
+import { chunkText, embeddingText, type ChunkOptions } from './chunk/index.js';
+import type { Embedder } from './embedding/index.js';
+import { classifyContent, discoverFiles } from './files/index.js';
+import { CHUNKER_VERSION, readMeta, rebuildReason, resolveRepository, writeMeta, type RepositoryRef } from './repository-meta.js';
+import { searchText } from './search/search-text.js';
+import { optimizeRepository, readManifest, readVectors, removeFiles, replaceFiles, sweepOrphans, writeVectors, type LanceStore, type RepositoryTables } from './store/lance-store.js';
+import { toChunkRow, type ChunkRow, type FileRow } from './store/rows.js';
+
+/** What `indexRepository` needs: the store, the embedder, where meta files live, and limits. */
+export interface IndexRepositoryOptions {
+  store: LanceStore;
+  embedder: Embedder;
+  /** Folder of the per-repository meta files. */
+  metaFolder: string;
+  signal?: AbortSignal;
+  /** Drop the repository's index and build it again. */
+  rebuild?: boolean;
+  /** Chunks written per batch (one chunk-table version and one manifest version per batch). */
+  batchChunks?: number;
+  maxFileBytes?: number;
+  chunk?: ChunkOptions;
+}
+
+interface Candidate {
+  path: string;
+  absolutePath: string;
+  size: number;
+  mtimeMs: number;
+  previous: FileRow | undefined;
+}
+
+interface PreparedFile {
+  file: FileRow;
+  chunks: ReturnType<typeof toChunkRow>[];
+  pending: { index: number; text: string; hash: string }[];
+}
+
+const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Indexes a repository incrementally and yields progress. Unchanged files (same
+ * size and mtime, or same content hash) are neither parsed nor embedded; changed
+ * files are re-chunked and only chunk texts never embedded before under this model
+ * are sent to the embedder (the vector cache is shared by all repositories); files
+ * gone from disk leave the index. A chunker or model change rebuilds, and says so.
+ */
+export async function* indexRepository(path: string, options: IndexRepositoryOptions): AsyncGenerator<IndexEvent, IndexSummary> {
+  const started = performance.now();
+  const { store, embedder, signal } = options;
+  const repository = await resolveRepository(path);
+  yield { type: 'index-start', repositoryId: repository.repositoryId, root: repository.root };
+  const rebuilt = await prepareTables(repository, options);
+  if (rebuilt) yield { type: 'index-rebuild', reason: rebuilt };
+  const tables = await store.repository(repository.repositoryId, embedder.dimension, true);
+  const manifest = await readManifest(tables.files);
+  await sweepOrphans(tables, manifest);
+
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  let skipped = 0;
+  for await (const entry of discoverFiles(repository.root, { ...(signal ? { signal } : {}), ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}) })) {
+    if (entry.type === 'skipped') {
+      skipped++;
+      yield { type: 'file-skipped', path: entry.path, reason: entry.reason, detail: entry.detail };
+      continue;
+    }
+    seen.add(entry.path);
+    const previous = manifest.get(entry.path);
+    if (previous && previous.size === entry.size && previous.mtime_ms === entry.mtimeMs) continue;
+    candidates.push({ ...entry, previous });
+  }
+  const deleted = [...manifest.keys()].filter((known) => !seen.has(known));
+  yield { type: 'scan-end', files: seen.size, toProcess: candidates.length, deleted: deleted.length, unchanged: seen.size - candidates.length };
+
+  const cache = await store.vectorCache(embedder.modelId, embedder.dimension);
+  const counts = { changed: 0, embedded: 0, cached: 0, chunks: 0, filesDone: 0 };
+  const touchOnly: FileRow[] = [];
+  let batch: PreparedFile[] = [];
+  const batchChunks = options.batchChunks ?? 128;
+  for (const candidate of candidates) {
+    signal?.throwIfAborted();
+    const prepared = await prepareFile(candidate, options);
+    if (prepared === 'touch') touchOnly.push(touched(candidate));
+    else {
+      if (prepared.file.skipped !== '') skipped++;
+      else counts.changed++;
+      batch.push(prepared);
+    }
+    counts.filesDone++;
+    if (batch.reduce((sum, file) => sum + file.chunks.length, 0) >= batchChunks) {
+      await writeBatch(tables, cache, embedder, batch, counts, signal);
+      batch = [];
+      yield { type: 'batch-end', filesTotal: candidates.length, ...pick(counts) };
+    }
+  }
+  if (batch.length > 0) await writeBatch(tables, cache, embedder, batch, counts, signal);
+  if (touchOnly.length > 0) await tables.files.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(touchOnly as unknown as Record<string, unknown>[]);
+  await removeFiles(tables, deleted);
+  yield { type: 'batch-end', filesTotal: candidates.length, ...pick(counts) };
+  await optimizeRepository(tables);
+
+  const files = await tables.files.countRows("skipped = ''");
+  const chunks = await tables.chunks.countRows();
+  await writeMeta(options.metaFolder, { ...repository, chunker: CHUNKER_VERSION, model: embedder.modelId, dimension: embedder.dimension, updatedAt: new Date().toISOString(), files, chunks });
+  const summary: IndexSummary = {
+    ...repository,
+    files,
+    chunks,
+    changed: counts.changed,
+    deleted: deleted.length,
+    unchanged: seen.size - candidates.length + touchOnly.length,
+    skipped,
+    embedded: counts.embedded,
+    cached: counts.cached,
+    seconds: (performance.now() - started) / 1000,
+  };
+  if (rebuilt) summary.rebuilt = rebuilt;
+  yield { type: 'index-end', summary };
+  return summary;
+}
+
+const pick = (counts: { filesDone: number; chunks: number; embedded: number; cached: number }) => ({
+  filesDone: counts.filesDone,
+  chunks: counts.chunks,
+  embedded: counts.embedded,
+  cached: counts.cached,
+});
+
+const touched = (candidate: Candidate): FileRow => ({ ...(candidate.previous as FileRow), size: candidate.size, mtime_ms: candidate.mtimeMs });
+
+/** Drops the tables when a rebuild is asked for or required, and records the stamp the tables will match. */
+async function prepareTables(repository: RepositoryRef, options: IndexRepositoryOptions): Promise<string | undefined> {
+  const meta = await readMeta(options.metaFolder, repository.repositoryId);
+  const hasTables = await options.store.hasRepository(repository.repositoryId);
+  let reason: string | undefined;
+  if (options.rebuild) reason = 'a rebuild was requested';
+  else if (meta) reason = rebuildReason(meta, options.embedder.modelId, options.embedder.dimension);
+  else if (hasTables) reason = 'the index has no record of how it was built';
+  if (reason === undefined) return undefined;
+  await options.store.dropRepository(repository.repositoryId);
+  await writeMeta(options.metaFolder, { ...repository, chunker: CHUNKER_VERSION, model: options.embedder.modelId, dimension: options.embedder.dimension, updatedAt: new Date().toISOString(), files: 0, chunks: 0 });
+  return reason;
+}
+
+/** Reads, hashes, classifies and chunks one file; 'touch' when only its mtime changed. */
+async function prepareFile(candidate: Candidate, options: IndexRepositoryOptions): Promise<PreparedFile | 'touch'> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(candidate.absolutePath);
+  } catch {
+    return { file: { path: candidate.path, hash: '', size: candidate.size, mtime_ms: candidate.mtimeMs, chunks: 0, skipped: 'unreadable' }, chunks: [], pending: [] };
+  }
+  const hash = sha256(bytes);
+  if (candidate.previous?.hash === hash) return 'touch';
+  const file: FileRow = { path: candidate.path, hash, size: candidate.size, mtime_ms: candidate.mtimeMs, chunks: 0, skipped: '' };
+  const content = classifyContent(candidate.path, bytes, options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {});
+  if (!content.ok) return { file: { ...file, skipped: content.reason }, chunks: [], pending: [] };
+  const { chunks } = await chunkText(candidate.path, content.text, options.chunk);
+  file.chunks = chunks.length;
+  const empty = new Float32Array(0);
+  const rows = chunks.map((chunk, index) => toChunkRow(chunk, index, empty, searchText(embeddingText(chunk))));
+  return { file, chunks: rows, pending: chunks.map((chunk, index) => ({ index, text: embeddingText(chunk), hash: chunk.contentHash })) };
+}
+
+/** Fills vectors from the cache, embeds the rest (each distinct text once), then writes chunks, cache and manifest. */
+async function writeBatch(tables: RepositoryTables, cache: Awaited<ReturnType<LanceStore['vectorCache']>>, embedder: Embedder, batch: PreparedFile[], counts: { embedded: number; cached: number; chunks: number }, signal: AbortSignal | undefined): Promise<void> {
+  const wanted = batch.flatMap((file) => file.pending);
+  const vectors = await readVectors(cache, wanted.map((item) => item.hash));
+  const missing = new Map<string, string>();
+  for (const item of wanted) {
+    if (vectors.has(item.hash)) counts.cached++;
+    else missing.set(item.hash, item.text);
+  }
+  if (missing.size > 0) {
+    const hashes = [...missing.keys()];
+    const embedded = await embedder.embed([...missing.values()], signal ? { signal } : {});
+    hashes.forEach((hash, index) => vectors.set(hash, embedded[index] as Float32Array));
+    counts.embedded += missing.size;
+    await writeVectors(cache, hashes.map((hash) => ({ hash, vector: Array.from(vectors.get(hash) as Float32Array) })));
+  }
+  const rows: ChunkRow[] = [];
+  for (const file of batch) {
+    for (const item of file.pending) {
+      const row = file.chunks[item.index] as ChunkRow;
+      row.vector = Array.from(vectors.get(item.hash) as Float32Array);
+      rows.push(row);
+    }
+  }
+  counts.chunks += rows.length;
+  await replaceFiles(tables, rows, batch.map((file) => file.file));
+}

@@ -1,0 +1,146 @@
+import * as lancedb from '@lancedb/lancedb';
+import { MinionsError } from '../../schemas/index.js';
+import { chunkSchema, fileSchema, vectorSchema, type ChunkRow, type FileRow, type VectorRow } from './rows.js';
+import { slices, sqlIn } from './sql.js';
+
+/** A repository's two tables: its chunks (with vectors and a full-text index) and its file manifest. */
+export interface RepositoryTables {
+  chunks: lancedb.Table;
+  files: lancedb.Table;
+}
+
+const FTS_INDEX = 'search_text_idx';
+
+/** Wraps a LanceDB failure on existing data as `index-corrupt`, with the command that rebuilds it. */
+export function corrupt(what: string, error: unknown, rebuild: string): MinionsError {
+  const cause = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new MinionsError('index-corrupt', `The index ${what} is damaged or unreadable (${cause}). Rebuild it with \`${rebuild}\`.`, { cause: error });
+}
+
+/** Table names: one chunk table and one manifest per repository, one vector cache per embedding model. */
+export const tableNames = {
+  chunks: (repositoryId: string) => `chunks_${repositoryId}`,
+  files: (repositoryId: string) => `files_${repositoryId}`,
+  vectors: (modelId: string) => `vectors_${modelId.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}`,
+};
+
+/** The embedded LanceDB database under the data directory, with the operations the indexer and search need. */
+export class LanceStore {
+  private constructor(private readonly connection: lancedb.Connection) {}
+
+  /** Opens (creating if needed) the database in a folder. */
+  static async open(folder: string): Promise<LanceStore> {
+    return new LanceStore(await lancedb.connect(folder));
+  }
+
+  /** Whether a repository has tables. */
+  async hasRepository(repositoryId: string): Promise<boolean> {
+    const names = await this.connection.tableNames();
+    return names.includes(tableNames.chunks(repositoryId)) && names.includes(tableNames.files(repositoryId));
+  }
+
+  /** Opens a repository's tables, creating them empty when `create` is set. */
+  async repository(repositoryId: string, dimension: number, create: boolean): Promise<RepositoryTables> {
+    const names = await this.connection.tableNames();
+    const open = async (name: string, schema: Parameters<lancedb.Connection['createEmptyTable']>[1]): Promise<lancedb.Table> => {
+      if (names.includes(name)) return this.connection.openTable(name);
+      if (!create) throw new MinionsError('index-missing', `Table ${name} does not exist.`);
+      return this.connection.createEmptyTable(name, schema, { existOk: true });
+    };
+    return {
+      chunks: await open(tableNames.chunks(repositoryId), chunkSchema(dimension)),
+      files: await open(tableNames.files(repositoryId), fileSchema),
+    };
+  }
+
+  /** Drops a repository's tables (a rebuild starts from nothing). */
+  async dropRepository(repositoryId: string): Promise<void> {
+    const names = await this.connection.tableNames();
+    for (const name of [tableNames.chunks(repositoryId), tableNames.files(repositoryId)]) {
+      if (names.includes(name)) await this.connection.dropTable(name);
+    }
+  }
+
+  /** The embedding cache table of a model. */
+  async vectorCache(modelId: string, dimension: number): Promise<lancedb.Table> {
+    return this.connection.createEmptyTable(tableNames.vectors(modelId), vectorSchema(dimension), { existOk: true });
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}
+
+/** Cached vectors for the given content hashes. */
+export async function readVectors(cache: lancedb.Table, hashes: readonly string[]): Promise<Map<string, Float32Array>> {
+  const found = new Map<string, Float32Array>();
+  for (const slice of slices([...new Set(hashes)], 500)) {
+    const rows = (await cache.query().where(sqlIn('hash', slice)).select(['hash', 'vector']).toArray()) as { hash: string; vector: ArrayLike<number> }[];
+    for (const row of rows) found.set(row.hash, Float32Array.from(row.vector));
+  }
+  return found;
+}
+
+/** Adds vectors to the cache (one table version for the whole batch). */
+export async function writeVectors(cache: lancedb.Table, rows: readonly VectorRow[]): Promise<void> {
+  if (rows.length > 0) await cache.mergeInsert('hash').whenNotMatchedInsertAll().execute(rows as unknown as Record<string, unknown>[]);
+}
+
+/** The manifest as a map from path to its row. */
+export async function readManifest(files: lancedb.Table): Promise<Map<string, FileRow>> {
+  const rows = (await files.query().toArray()) as FileRow[];
+  return new Map(rows.map((row) => [row.path, { ...row }]));
+}
+
+/**
+ * Replaces everything the index holds for some files, in write order: first the
+ * chunks (one merge that inserts the new rows and deletes the files' old ones in a
+ * single commit), then the manifest. An interruption between the two leaves the
+ * manifest with the old hash, so the next run redoes these files: the manifest
+ * never claims content that the chunk table does not hold.
+ */
+export async function replaceFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[]): Promise<void> {
+  if (files.length === 0) return;
+  const paths = files.map((file) => file.path);
+  await tables.chunks
+    .mergeInsert('id')
+    .whenMatchedUpdateAll()
+    .whenNotMatchedInsertAll()
+    .whenNotMatchedBySourceDelete({ where: sqlIn('path', paths) })
+    .execute(rows as unknown as Record<string, unknown>[]);
+  await tables.files.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(files as unknown as Record<string, unknown>[]);
+}
+
+/** Removes files: manifest rows first, then their chunks (a crash between leaves orphans, which `sweepOrphans` removes). */
+export async function removeFiles(tables: RepositoryTables, paths: readonly string[]): Promise<void> {
+  for (const slice of slices(paths, 500)) {
+    await tables.files.delete(sqlIn('path', slice));
+    await tables.chunks.delete(sqlIn('path', slice));
+  }
+}
+
+/** Deletes chunks whose path the manifest does not list (left by an interrupted removal); returns how many paths. */
+export async function sweepOrphans(tables: RepositoryTables, manifest: ReadonlyMap<string, FileRow>): Promise<number> {
+  const rows = (await tables.chunks.query().select(['path']).toArray()) as { path: string }[];
+  const orphans = [...new Set(rows.map((row) => row.path))].filter((path) => !manifest.has(path));
+  for (const slice of slices(orphans, 500)) await tables.chunks.delete(sqlIn('path', slice));
+  return orphans.length;
+}
+
+/**
+ * Brings the full-text index up to date and compacts: creates the index on first
+ * use, then `optimize` merges new rows into it, compacts small fragments and removes
+ * old table versions, so tables do not grow without bound across runs.
+ */
+export async function optimizeRepository(tables: RepositoryTables): Promise<void> {
+  const indices = await tables.chunks.listIndices();
+  if (!indices.some((index) => index.name === FTS_INDEX) && (await tables.chunks.countRows()) > 0) {
+    await tables.chunks.createIndex('search_text', {
+      name: FTS_INDEX,
+      replace: true,
+      config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true, asciiFolding: true, lowercase: true }),
+    });
+  }
+  const olderThan = new Date();
+  for (const table of [tables.chunks, tables.files]) await table.optimize({ cleanupOlderThan: olderThan });
+}
