@@ -1,5 +1,6 @@
 // Public surface of indexer/embedding: the Embedder contract, the offline default
-// (all-MiniLM-L6-v2 converted from bundled weights) and the transformers.js embedders.
+// (all-MiniLM-L6-v2 converted from bundled weights), the transformers.js embedders
+// and the embedder on a local Ollama server.
 export type { EmbedOptions, Embedder } from './embedder.js';
 export { ensureMiniLmModel, locateMiniLmPackage, miniLmModelName, miniLmPackage, type EnsureMiniLmOptions, type MiniLmSource } from './convert-minilm.js';
 export {
@@ -10,3 +11,4 @@ export {
 } from './transformers-embedder.js';
 export { createWorkerEmbedder, type WorkerEmbedderStartOptions } from './worker-embedder.js';
 export { createDefaultEmbedder, type DefaultEmbedderOptions } from './default-embedder.js';
+export { createOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.js';
