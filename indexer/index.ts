@@ -1,3 +1,18 @@
 export { chunkPath, type ChunkPathOptions, type ChunkPathResult } from './chunk-repository.js';
 export { DEFAULT_MAX_TOKENS, chunkText, embeddingText, estimateTokens, languageForPath, languages, type ChunkOptions, type ChunkedFile } from './chunk/index.js';
+export {
+  createDefaultEmbedder,
+  createTransformersEmbedder,
+  createWorkerEmbedder,
+  defaultThreads,
+  ensureMiniLmModel,
+  type Embedder,
+  type EmbedOptions,
+} from './embedding/index.js';
 export { discoverFiles, readAndClassify } from './files/index.js';
+export { indexRepository, type IndexRepositoryOptions } from './index-repository.js';
+export { queryRepository, type QueryRepositoryOptions } from './query-repository.js';
+export { CHUNKER_VERSION, readMeta, resolveRepository, type RepositoryMeta } from './repository-meta.js';
+export { defaultRanking, type RankingOptions } from './search/search.js';
+export { searchText } from './search/search-text.js';
+export { LanceStore } from './store/lance-store.js';

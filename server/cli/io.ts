@@ -5,5 +5,7 @@ export interface CommandIo {
   stdout: Writable;
   stderr: Writable;
   cwd: string;
+  /** The environment configuration is read from. */
+  env: NodeJS.ProcessEnv;
   signal: AbortSignal;
 }

@@ -1,24 +1,32 @@
 import { MinionsError, isAbortError } from '../../schemas/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
+import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
 import type { CommandIo } from './io.js';
 
 const usage = `minions: self-hosted coding agents on a local code index.
 
 Usage:
+  ${indexUsage}
+      Build or refresh the local index of a repository (incremental; offline by default).
+  ${queryUsage}
+      Search a repository's index: BM25 (text), embeddings (vector) or both fused (hybrid).
   ${chunksUsage}
       Print the symbol-level chunks of a file or folder.
+
+Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
+MINIONS_THREADS, OLLAMA_HOST.
 
 Run any command with --help for its options.
 `;
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
-const commands: Record<string, Command> = { chunks: chunksCommand };
+const commands: Record<string, Command> = { chunks: chunksCommand, index: indexCommand, query: queryCommand };
 
 /** Runs the CLI; returns the exit code. Expected failures print one line and exit 1 (2 for usage errors). */
 export async function main(argv: readonly string[], io?: CommandIo): Promise<number> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
-  const context: CommandIo = io ?? { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal };
+  const context: CommandIo = io ?? { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal };
   if (!io) process.once('SIGINT', onSignal);
   const [name, ...rest] = argv;
   const command = name === undefined ? undefined : commands[name];

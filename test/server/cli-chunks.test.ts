@@ -15,7 +15,7 @@ async function run(argv: string[], cwd: string): Promise<{ code: number; stdout:
   const err: Buffer[] = [];
   stdout.on('data', (data: Buffer) => out.push(data));
   stderr.on('data', (data: Buffer) => err.push(data));
-  const code = await main(argv, { stdout, stderr, cwd, signal: new AbortController().signal });
+  const code = await main(argv, { stdout, stderr, cwd, env: {}, signal: new AbortController().signal });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 

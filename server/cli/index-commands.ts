@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { indexRepository, queryRepository } from '../../indexer/index.js';
+import { MinionsError, type IndexSummary, type QueryMode } from '../../schemas/index.js';
+import { loadConfig } from '../config.js';
+import { openRuntime } from '../runtime.js';
+import type { CommandIo } from './io.js';
+import { formatCount, write } from './output.js';
+import { IndexProgress } from './progress.js';
+
+const common = { 'data-dir': { type: 'string' }, embedder: { type: 'string' }, threads: { type: 'string' } } as const;
+
+export const indexUsage = 'minions index <repo> [--rebuild] [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N]';
+export const queryUsage = 'minions query <repo> <text> [--k N] [--mode hybrid|vector|text] [--json] [--language L] [--path PREFIX] [--data-dir DIR]';
+
+/** `minions index <repo>`: builds or refreshes a repository's index, with a progress bar and a summary. */
+export async function indexCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...common, rebuild: { type: 'boolean', default: false } } });
+  if (positionals.length !== 1 || positionals[0] === undefined) throw new MinionsError('invalid-argument', `Usage: ${indexUsage}`);
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads }, io.cwd);
+  const runtime = await openRuntime(config);
+  const progress = new IndexProgress(io.stderr);
+  try {
+    const embedder = await runtime.embedder(io.signal);
+    const run = indexRepository(resolve(io.cwd, positionals[0]), { store: runtime.store, embedder, metaFolder: runtime.metaFolder, signal: io.signal, rebuild: values.rebuild });
+    let summary: IndexSummary | undefined;
+    for await (const event of run) {
+      progress.update(event);
+      if (event.type === 'index-end') summary = event.summary;
+    }
+    progress.finish();
+    if (summary) await write(io.stdout, describeSummary(summary));
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function describeSummary(summary: IndexSummary): string {
+  const rebuilt = summary.rebuilt ? ` (rebuilt: ${summary.rebuilt})` : '';
+  return (
+    `Indexed ${summary.root}${rebuilt} in ${summary.seconds.toFixed(1)} s: ${formatCount(summary.files)} files, ${formatCount(summary.chunks)} chunks.\n` +
+    `This run: ${formatCount(summary.changed)} changed, ${formatCount(summary.deleted)} deleted, ${formatCount(summary.unchanged)} unchanged, ` +
+    `${formatCount(summary.skipped)} skipped; ${formatCount(summary.embedded)} chunks embedded, ${formatCount(summary.cached)} from the cache.\n`
+  );
+}
+
+const modes = new Set<QueryMode>(['hybrid', 'vector', 'text']);
+
+/** `minions query <repo> <text>`: ranked chunks, readable or (`--json`) as `{ results: [...] }`. */
+export async function queryCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { ...common, k: { type: 'string', default: '10' }, mode: { type: 'string', default: 'hybrid' }, json: { type: 'boolean', default: false }, language: { type: 'string', multiple: true }, path: { type: 'string' } },
+  });
+  const [repo, ...words] = positionals;
+  if (repo === undefined || words.length === 0) throw new MinionsError('invalid-argument', `Usage: ${queryUsage}`);
+  const k = Number(values.k);
+  if (!Number.isInteger(k) || k < 1 || k > 200) throw new MinionsError('invalid-argument', '--k must be an integer from 1 to 200.');
+  const mode = values.mode as QueryMode;
+  if (!modes.has(mode)) throw new MinionsError('invalid-argument', '--mode must be hybrid, vector or text.');
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads }, io.cwd);
+  const runtime = await openRuntime(config);
+  try {
+    const filters = { ...(values.language ? { languages: values.language as never } : {}), ...(values.path ? { pathPrefix: values.path } : {}) };
+    const embedder = mode === 'text' ? undefined : await runtime.embedder(io.signal);
+    const request = { repo: resolve(io.cwd, repo), query: words.join(' '), k, mode, ...(Object.keys(filters).length > 0 ? { filters } : {}) };
+    const results = await queryRepository(request, { store: runtime.store, metaFolder: runtime.metaFolder, signal: io.signal, ...(embedder ? { embedder } : {}) });
+    if (values.json) await write(io.stdout, `${JSON.stringify({ results }, null, 2)}\n`);
+    else {
+      for (const [index, result] of results.entries()) {
+        const snippet = result.snippet.split('\n').slice(0, 3).map((line) => `      ${line}`).join('\n');
+        await write(io.stdout, `${index + 1}. ${result.path}:${result.startLine}-${result.endLine}  ${result.kind} ${result.symbol}  (${result.score.toFixed(4)})\n${snippet}\n`);
+      }
+      if (results.length === 0) await write(io.stdout, 'No results.\n');
+    }
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
