@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { IndexEvent, IndexSummary } from '../schemas/index.js';
+import { MinionsError, type IndexEvent, type IndexSummary } from '../schemas/index.js';
 import { chunkText, embeddingText, type ChunkOptions } from './chunk/index.js';
 import type { Embedder } from './embedding/index.js';
 import { classifyContent, discoverFiles } from './files/index.js';
@@ -72,6 +72,9 @@ export async function* indexRepository(path: string, options: IndexRepositoryOpt
     if (previous && previous.size === entry.size && previous.mtime_ms === entry.mtimeMs) continue;
     candidates.push({ ...entry, previous });
   }
+  if (seen.size === 0 && manifest.size === 0) {
+    throw new MinionsError('invalid-argument', `${repository.root} has no files to index (after .gitignore, .minionsignore and the size cap). Check the path.`);
+  }
   const deleted = [...manifest.keys()].filter((known) => !seen.has(known));
   yield { type: 'scan-end', files: seen.size, toProcess: candidates.length, deleted: deleted.length, unchanged: seen.size - candidates.length };
 
@@ -133,10 +136,14 @@ const touched = (candidate: Candidate): FileRow => ({ ...(candidate.previous as 
 
 /** Drops the tables when a rebuild is asked for or required, and records the stamp the tables will match. */
 async function prepareTables(repository: RepositoryRef, options: IndexRepositoryOptions): Promise<string | undefined> {
-  const meta = await readMeta(options.metaFolder, repository.repositoryId);
+  const meta = await readMeta(options.metaFolder, repository.repositoryId).catch((error: unknown) => {
+    if (error instanceof MinionsError && error.code === 'index-corrupt') return 'damaged' as const;
+    throw error;
+  });
   const hasTables = await options.store.hasRepository(repository.repositoryId);
   let reason: string | undefined;
   if (options.rebuild) reason = 'a rebuild was requested';
+  else if (meta === 'damaged') reason = 'its record was damaged';
   else if (meta) reason = rebuildReason(meta, options.embedder.modelId, options.embedder.dimension);
   else if (hasTables) reason = 'the index has no record of how it was built';
   if (reason === undefined) return undefined;

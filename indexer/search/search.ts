@@ -28,8 +28,15 @@ export interface SearchRequest {
   signal?: AbortSignal | undefined;
 }
 
-interface Hit {
+/** A chunk of the text or vector candidate list, as fusion reads it: BM25 `_score` or cosine `_distance`. */
+export interface FusionCandidate {
   id: string;
+  is_secondary: boolean;
+  _score?: number;
+  _distance?: number;
+}
+
+interface Hit extends FusionCandidate {
   path: string;
   start_line: number;
   end_line: number;
@@ -37,7 +44,6 @@ interface Hit {
   kind: QueryResult['kind'];
   language: QueryResult['language'];
   content: string;
-  is_secondary: boolean;
 }
 
 const columns = ['id', 'path', 'start_line', 'end_line', 'qualified_name', 'kind', 'language', 'content', 'is_secondary'];
@@ -74,6 +80,36 @@ async function vectorHits(tables: RepositoryTables, embedder: Embedder, query: s
 }
 
 /**
+ * Fuses a query's text and vector candidate lists into one ranking, best first, with
+ * no I/O: `hybrid` sums weighted reciprocal ranks, `text` keeps BM25 scores, `vector`
+ * cosine similarities; secondary chunks are demoted unless the query asks for them.
+ * Exported so that the retrieval benchmark re-ranks cached lists with this very code.
+ */
+export function fuseCandidates<T extends FusionCandidate>(query: string, mode: QueryMode, text: readonly T[], vector: readonly T[], ranking: RankingOptions): { hit: T; score: number }[] {
+  const demote = !asksForSecondary.test(query);
+  const scored = new Map<string, { hit: T; score: number }>();
+  const add = (hits: readonly T[], weight: number, scoreOf: (hit: T, rank: number) => number): void => {
+    hits.forEach((hit, rank) => {
+      const entry = scored.get(hit.id) ?? { hit, score: 0 };
+      entry.score += weight * scoreOf(hit, rank);
+      scored.set(hit.id, entry);
+    });
+  };
+  if (mode === 'hybrid') {
+    add(text, ranking.textWeight, (_hit, rank) => 1 / (ranking.rrfK + rank + 1));
+    add(vector, 1, (_hit, rank) => 1 / (ranking.rrfK + rank + 1));
+  } else if (mode === 'text') {
+    add(text, 1, (hit) => hit._score ?? 0);
+  } else {
+    add(vector, 1, (hit) => 1 - (hit._distance ?? 1));
+  }
+  const lower = (score: number): number => (score >= 0 ? score * ranking.secondaryFactor : score / ranking.secondaryFactor);
+  const ranked = [...scored.values()].map(({ hit, score }) => ({ hit, score: demote && hit.is_secondary ? lower(score) : score }));
+  ranked.sort((left, right) => right.score - left.score);
+  return ranked;
+}
+
+/**
  * Ranks a repository's chunks for a query. `text` is BM25 over the identifier-split
  * full-text index, `vector` cosine similarity of embeddings, `hybrid` reciprocal rank
  * fusion of both lists. Tests, fixtures, examples and docs are demoted unless the
@@ -90,27 +126,7 @@ export async function searchChunks(tables: RepositoryTables, embedder: Embedder 
     useText ? textHits(tables, request.query, limit, where) : Promise.resolve([]),
     useVector && embedder ? vectorHits(tables, embedder, request.query, limit, where, request.signal) : Promise.resolve([]),
   ]);
-  const demote = !asksForSecondary.test(request.query);
-  const scored = new Map<string, { hit: Hit; score: number }>();
-  const add = (hits: Hit[], weight: number, scoreOf: (hit: Hit, rank: number) => number): void => {
-    hits.forEach((hit, rank) => {
-      const entry = scored.get(hit.id) ?? { hit, score: 0 };
-      entry.score += weight * scoreOf(hit, rank);
-      scored.set(hit.id, entry);
-    });
-  };
-  if (request.mode === 'hybrid') {
-    add(text, ranking.textWeight, (_hit, rank) => 1 / (ranking.rrfK + rank + 1));
-    add(vector, 1, (_hit, rank) => 1 / (ranking.rrfK + rank + 1));
-  } else if (request.mode === 'text') {
-    add(text, 1, (hit) => (hit as Hit & { _score: number })._score);
-  } else {
-    add(vector, 1, (hit) => 1 - (hit as Hit & { _distance: number })._distance);
-  }
-  const lower = (score: number): number => (score >= 0 ? score * ranking.secondaryFactor : score / ranking.secondaryFactor);
-  const ranked = [...scored.values()].map(({ hit, score }) => ({ hit, score: demote && hit.is_secondary ? lower(score) : score }));
-  ranked.sort((left, right) => right.score - left.score);
-  return ranked.slice(0, request.k).map(({ hit, score }) => ({
+  return fuseCandidates(request.query, request.mode, text, vector, ranking).slice(0, request.k).map(({ hit, score }) => ({
     path: hit.path,
     startLine: hit.start_line,
     endLine: hit.end_line,

@@ -1,0 +1,53 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { LanceStore, indexRepository, queryRepository, type Embedder, type IndexRepositoryOptions } from '../../indexer/index.js';
+import type { IndexEvent, IndexSummary, QueryRequest, QueryResult } from '../../schemas/index.js';
+
+/** A temporary data directory and repositories for index tests, removed by `dispose`. */
+export class IndexFixture {
+  private constructor(readonly folder: string, readonly store: LanceStore) {}
+
+  static async create(): Promise<IndexFixture> {
+    const folder = await mkdtemp(join(tmpdir(), 'minions-index-'));
+    return new IndexFixture(folder, await LanceStore.open(join(folder, 'data', 'lancedb')));
+  }
+
+  get metaFolder(): string {
+    return join(this.folder, 'data', 'repositories');
+  }
+
+  get lanceFolder(): string {
+    return join(this.folder, 'data', 'lancedb');
+  }
+
+  /** Writes files (path -> content) into a repository folder, creating it. */
+  async repo(name: string, files: Record<string, string | Buffer>): Promise<string> {
+    const root = join(this.folder, name);
+    await mkdir(root, { recursive: true });
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), content);
+    }
+    return root;
+  }
+
+  /** Runs an index to its end and returns the summary and every event. */
+  async index(root: string, embedder: Embedder, options: Partial<IndexRepositoryOptions> = {}): Promise<{ summary: IndexSummary; events: IndexEvent[] }> {
+    const events: IndexEvent[] = [];
+    const run = indexRepository(root, { store: this.store, embedder, metaFolder: this.metaFolder, ...options });
+    for await (const event of run) events.push(event);
+    const end = events.find((event) => event.type === 'index-end');
+    if (!end || end.type !== 'index-end') throw new Error('index ended without a summary');
+    return { summary: end.summary, events };
+  }
+
+  query(request: QueryRequest, embedder?: Embedder): Promise<QueryResult[]> {
+    return queryRepository(request, { store: this.store, metaFolder: this.metaFolder, ...(embedder ? { embedder } : {}) });
+  }
+
+  async dispose(): Promise<void> {
+    this.store.close();
+    await rm(this.folder, { recursive: true, force: true });
+  }
+}
