@@ -2,22 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Chunk, SkippedFile } from '../../schemas/index.js';
-import { main } from '../../server/index.js';
-
-/** Runs the CLI in-process and captures what it prints. */
-async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (data: Buffer) => out.push(data));
-  stderr.on('data', (data: Buffer) => err.push(data));
-  const code = await main(argv, { stdout, stderr, cwd, env: {}, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+import { runCli as run } from './cli-run.js';
 
 describe('minions chunks', () => {
   let repo = '';
