@@ -2,6 +2,7 @@ export { chunkPath, type ChunkPathOptions, type ChunkPathResult } from './chunk-
 export { DEFAULT_MAX_TOKENS, chunkText, embeddingText, estimateTokens, languageForPath, languages, type ChunkOptions, type ChunkedFile } from './chunk/index.js';
 export {
   createDefaultEmbedder,
+  createOllamaEmbedder,
   createTransformersEmbedder,
   createWorkerEmbedder,
   defaultThreads,

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { LanceStore, createDefaultEmbedder, createTransformersEmbedder, type Embedder } from '../indexer/index.js';
-import { MinionsError } from '../schemas/index.js';
+import { LanceStore, createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, type Embedder } from '../indexer/index.js';
 import type { Config } from './config.js';
 
 /** The index's resources for one process: the LanceDB store, the meta folder and a lazily started embedder. */
@@ -22,7 +21,7 @@ export async function openRuntime(config: Config): Promise<IndexRuntime> {
     if (choice.kind === 'transformers') {
       return createTransformersEmbedder({ modelId: choice.modelId, cacheDir: join(config.dataDir, 'models'), allowRemote: config.allowRemoteModels, ...threads });
     }
-    throw new MinionsError('invalid-argument', `The ${choice.kind} embedder is not available in this build.`);
+    return createOllamaEmbedder({ host: choice.host, model: choice.model, ...(signal ? { signal } : {}) });
   };
   return {
     store,

@@ -73,3 +73,28 @@ describe('minions index and minions query', () => {
     assert.match(result.stderr, /^minions: .*model/im);
   });
 });
+
+describe('minions index with the Ollama embedder', () => {
+  it('embeds through /api/embed, and reports an unreachable Ollama clearly', async () => {
+    const { startScriptedOllama, closedPort } = await import('../support/scripted-ollama.js');
+    const ollama = await startScriptedOllama({ models: [{ name: 'nomic-embed-text', embeddingLength: 48, contextLength: 2048, capabilities: ['embedding'] }] });
+    const folder = await mkdtemp(join(tmpdir(), 'minions-cli-ollama-'));
+    try {
+      const repo = join(folder, 'repo');
+      await mkdir(repo);
+      await writeFile(join(repo, 'pay.js'), 'function payInvoice(invoice) {\n  return invoice.total;\n}\n');
+      const env = { MINIONS_DATA_DIR: join(folder, 'data'), OLLAMA_HOST: ollama.host };
+      const indexed = await runCli(['index', repo, '--embedder', 'ollama:nomic-embed-text'], folder, env);
+      assert.equal(indexed.code, 0, indexed.stderr);
+      assert.ok(ollama.requestsTo('/api/embed').length >= 1, 'vectors came from /api/embed');
+      const query = await runCli(['query', repo, 'pay invoice', '--embedder', 'ollama:nomic-embed-text', '--mode', 'vector', '--json'], folder, env);
+      assert.equal((JSON.parse(query.stdout) as QueryResponse).results[0]?.symbol, 'payInvoice');
+      const dead = await runCli(['index', repo, '--embedder', 'ollama:nomic-embed-text'], folder, { ...env, OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}` });
+      assert.equal(dead.code, 1);
+      assert.match(dead.stderr, /Ollama is not reachable at http:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      await ollama.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
