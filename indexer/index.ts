@@ -11,7 +11,9 @@ export {
   type EmbedOptions,
 } from './embedding/index.js';
 export { discoverFiles, readAndClassify } from './files/index.js';
-export { indexRepository, type IndexRepositoryOptions } from './index-repository.js';
+export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
+export { updateFiles, type UpdateFilesOptions, type UpdateSummary } from './indexing/update-files.js';
+export { optimizeIndex } from './indexing/optimize.js';
 export { queryRepository, type QueryRepositoryOptions } from './query-repository.js';
 export { CHUNKER_VERSION, readMeta, resolveRepository, type RepositoryMeta } from './repository-meta.js';
 export { defaultRanking, type RankingOptions } from './search/search.js';

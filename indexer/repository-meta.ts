@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { MinionsError } from '../schemas/index.js';
 
 /**
- * Version of the chunker's output. Bump it when chunk boundaries, headers or hashes
- * change: every index built with another version is rebuilt, and says why.
+ * Version of the chunker's output and of the chunk table's layout. Bump it when chunk
+ * boundaries, headers, hashes or stored columns change: every index built with another
+ * version is rebuilt (vectors still come from the cache), and says why.
  */
-export const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 2;
 
 /** What an index was built with, and its counts; kept as a small JSON file per repository. */
 export interface RepositoryMeta {

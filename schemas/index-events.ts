@@ -36,6 +36,14 @@ export const IndexEvent = Type.Union([
     embedded: Type.Integer(),
     cached: Type.Integer(),
   }),
+  Type.Object({
+    type: Type.Literal('text-ready'),
+    files: Type.Integer({ description: 'files re-chunked, now searchable by text' }),
+    deleted: Type.Integer(),
+    chunks: Type.Integer(),
+    pending: Type.Integer({ description: 'chunks waiting for their vectors' }),
+  }),
+  Type.Object({ type: Type.Literal('vectors-ready'), embedded: Type.Integer(), cached: Type.Integer() }),
   Type.Object({ type: Type.Literal('file-skipped'), path: Type.String(), reason: Type.String(), detail: Type.String() }),
   Type.Object({ type: Type.Literal('index-end'), summary: IndexSummary }),
 ]);

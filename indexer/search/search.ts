@@ -74,8 +74,9 @@ async function textHits(tables: RepositoryTables, query: string, limit: number, 
 async function vectorHits(tables: RepositoryTables, embedder: Embedder, query: string, limit: number, where: string | undefined, signal: AbortSignal | undefined): Promise<Hit[]> {
   const [vector] = await embedder.embed([query], signal ? { signal } : {});
   if (!vector) return [];
-  let request = tables.chunks.vectorSearch(Array.from(vector)).distanceType('cosine').select([...columns, '_distance']).limit(limit);
-  if (where) request = request.where(where);
+  // Rows still waiting for their vector (live updates write text first) have none to compare.
+  const ready = where ? `embedded = true AND (${where})` : 'embedded = true';
+  const request = tables.chunks.vectorSearch(Array.from(vector)).distanceType('cosine').select([...columns, '_distance']).where(ready).limit(limit);
   return (await request.toArray()) as Hit[];
 }
 

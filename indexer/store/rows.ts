@@ -21,6 +21,8 @@ export interface ChunkRow {
   /** Tests, fixtures, examples, benchmarks and generated files rank below source. */
   is_secondary: boolean;
   search_text: string;
+  /** False while the row waits for its vector (written in the text phase); vector search skips it. */
+  embedded: boolean;
   vector: number[] | Float32Array;
 }
 
@@ -58,6 +60,7 @@ export function chunkSchema(dimension: number): Schema {
     new Field('hash', new Utf8(), false),
     new Field('is_secondary', new Bool(), false),
     new Field('search_text', new Utf8(), false),
+    new Field('embedded', new Bool(), false),
     vectorField(dimension),
   ]);
 }
@@ -84,8 +87,8 @@ export function isSecondaryPath(path: string): boolean {
   return secondaryPath.test(path);
 }
 
-/** The stored row of a chunk. */
-export function toChunkRow(chunk: Chunk, index: number, vector: Float32Array, searchText: string): ChunkRow {
+/** The stored row of a chunk, without its vector yet. */
+export function toChunkRow(chunk: Chunk, index: number, searchText: string): ChunkRow {
   return {
     id: `${chunk.path}#${index}:${chunk.contentHash.slice(0, 16)}`,
     path: chunk.path,
@@ -104,7 +107,8 @@ export function toChunkRow(chunk: Chunk, index: number, vector: Float32Array, se
     hash: chunk.contentHash,
     is_secondary: isSecondaryPath(chunk.path),
     search_text: searchText,
-    vector,
+    embedded: false,
+    vector: [],
   };
 }
 

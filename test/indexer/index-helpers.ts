@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LanceStore, indexRepository, queryRepository, type Embedder, type IndexRepositoryOptions } from '../../indexer/index.js';
+import { LanceStore, indexRepository, queryRepository, updateFiles, type Embedder, type IndexRepositoryOptions } from '../../indexer/index.js';
 import type { IndexEvent, IndexSummary, QueryRequest, QueryResult } from '../../schemas/index.js';
 
 /** A temporary data directory and repositories for index tests, removed by `dispose`. */
@@ -40,6 +40,11 @@ export class IndexFixture {
     const end = events.find((event) => event.type === 'index-end');
     if (!end || end.type !== 'index-end') throw new Error('index ended without a summary');
     return { summary: end.summary, events };
+  }
+
+  /** Starts a live update of some paths; the caller drives the generator. */
+  update(root: string, paths: string[], embedder: Embedder): AsyncGenerator<IndexEvent, unknown> {
+    return updateFiles(root, paths, { store: this.store, embedder, metaFolder: this.metaFolder });
   }
 
   query(request: QueryRequest, embedder?: Embedder): Promise<QueryResult[]> {

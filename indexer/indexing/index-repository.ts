@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { MinionsError, type IndexEvent, type IndexSummary } from '../schemas/index.js';
-import { chunkText, embeddingText, type ChunkOptions } from './chunk/index.js';
-import type { Embedder } from './embedding/index.js';
-import { classifyContent, discoverFiles } from './files/index.js';
-import { CHUNKER_VERSION, readMeta, rebuildReason, resolveRepository, writeMeta, type RepositoryRef } from './repository-meta.js';
-import { searchText } from './search/search-text.js';
-import { optimizeRepository, readManifest, readVectors, removeFiles, replaceFiles, sweepOrphans, writeVectors, type LanceStore, type RepositoryTables } from './store/lance-store.js';
-import { toChunkRow, type ChunkRow, type FileRow } from './store/rows.js';
+import { MinionsError, type IndexEvent, type IndexSummary } from '../../schemas/index.js';
+import type { ChunkOptions } from '../chunk/index.js';
+import type { Embedder } from '../embedding/index.js';
+import { discoverFiles } from '../files/index.js';
+import { CHUNKER_VERSION, readMeta, rebuildReason, resolveRepository, writeMeta, type RepositoryRef } from '../repository-meta.js';
+import { optimizeRepository, readManifest, removeFiles, sweepOrphans, type LanceStore } from '../store/lance-store.js';
+import type { FileRow } from '../store/rows.js';
+import { prepareFile, touched, type Candidate, type PreparedFile } from './prepare-file.js';
+import { readPendingRows, writeBatch, writeTouched, writeVectorPhase, type BatchCounts } from './write-batch.js';
 
 /** What `indexRepository` needs: the store, the embedder, where meta files live, and limits. */
 export interface IndexRepositoryOptions {
@@ -23,22 +22,6 @@ export interface IndexRepositoryOptions {
   maxFileBytes?: number;
   chunk?: ChunkOptions;
 }
-
-interface Candidate {
-  path: string;
-  absolutePath: string;
-  size: number;
-  mtimeMs: number;
-  previous: FileRow | undefined;
-}
-
-interface PreparedFile {
-  file: FileRow;
-  chunks: ReturnType<typeof toChunkRow>[];
-  pending: { index: number; text: string; hash: string }[];
-}
-
-const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Indexes a repository incrementally and yields progress. Unchanged files (same
@@ -57,6 +40,10 @@ export async function* indexRepository(path: string, options: IndexRepositoryOpt
   const tables = await store.repository(repository.repositoryId, embedder.dimension, true);
   const manifest = await readManifest(tables.files);
   await sweepOrphans(tables, manifest);
+  const cache = await store.vectorCache(embedder.modelId, embedder.dimension);
+  const counts = { changed: 0, embedded: 0, cached: 0, chunks: 0, filesDone: 0 };
+  // Rows a killed live update left without vectors get them first.
+  await writeVectorPhase(tables, cache, embedder, await readPendingRows(tables), counts, signal);
 
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
@@ -78,8 +65,6 @@ export async function* indexRepository(path: string, options: IndexRepositoryOpt
   const deleted = [...manifest.keys()].filter((known) => !seen.has(known));
   yield { type: 'scan-end', files: seen.size, toProcess: candidates.length, deleted: deleted.length, unchanged: seen.size - candidates.length };
 
-  const cache = await store.vectorCache(embedder.modelId, embedder.dimension);
-  const counts = { changed: 0, embedded: 0, cached: 0, chunks: 0, filesDone: 0 };
   const touchOnly: FileRow[] = [];
   let batch: PreparedFile[] = [];
   const batchChunks = options.batchChunks ?? 128;
@@ -93,14 +78,14 @@ export async function* indexRepository(path: string, options: IndexRepositoryOpt
       batch.push(prepared);
     }
     counts.filesDone++;
-    if (batch.reduce((sum, file) => sum + file.chunks.length, 0) >= batchChunks) {
+    if (batch.reduce((sum, file) => sum + file.rows.length, 0) >= batchChunks) {
       await writeBatch(tables, cache, embedder, batch, counts, signal);
       batch = [];
       yield { type: 'batch-end', filesTotal: candidates.length, ...pick(counts) };
     }
   }
   if (batch.length > 0) await writeBatch(tables, cache, embedder, batch, counts, signal);
-  if (touchOnly.length > 0) await tables.files.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(touchOnly as unknown as Record<string, unknown>[]);
+  await writeTouched(tables, touchOnly);
   await removeFiles(tables, deleted);
   yield { type: 'batch-end', filesTotal: candidates.length, ...pick(counts) };
   await optimizeRepository(tables);
@@ -125,14 +110,12 @@ export async function* indexRepository(path: string, options: IndexRepositoryOpt
   return summary;
 }
 
-const pick = (counts: { filesDone: number; chunks: number; embedded: number; cached: number }) => ({
+const pick = (counts: BatchCounts & { filesDone: number }) => ({
   filesDone: counts.filesDone,
   chunks: counts.chunks,
   embedded: counts.embedded,
   cached: counts.cached,
 });
-
-const touched = (candidate: Candidate): FileRow => ({ ...(candidate.previous as FileRow), size: candidate.size, mtime_ms: candidate.mtimeMs });
 
 /** Drops the tables when a rebuild is asked for or required, and records the stamp the tables will match. */
 async function prepareTables(repository: RepositoryRef, options: IndexRepositoryOptions): Promise<string | undefined> {
@@ -152,50 +135,3 @@ async function prepareTables(repository: RepositoryRef, options: IndexRepository
   return reason;
 }
 
-/** Reads, hashes, classifies and chunks one file; 'touch' when only its mtime changed. */
-async function prepareFile(candidate: Candidate, options: IndexRepositoryOptions): Promise<PreparedFile | 'touch'> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(candidate.absolutePath);
-  } catch {
-    return { file: { path: candidate.path, hash: '', size: candidate.size, mtime_ms: candidate.mtimeMs, chunks: 0, skipped: 'unreadable' }, chunks: [], pending: [] };
-  }
-  const hash = sha256(bytes);
-  if (candidate.previous?.hash === hash) return 'touch';
-  const file: FileRow = { path: candidate.path, hash, size: candidate.size, mtime_ms: candidate.mtimeMs, chunks: 0, skipped: '' };
-  const content = classifyContent(candidate.path, bytes, options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {});
-  if (!content.ok) return { file: { ...file, skipped: content.reason }, chunks: [], pending: [] };
-  const { chunks } = await chunkText(candidate.path, content.text, options.chunk);
-  file.chunks = chunks.length;
-  const empty = new Float32Array(0);
-  const rows = chunks.map((chunk, index) => toChunkRow(chunk, index, empty, searchText(embeddingText(chunk))));
-  return { file, chunks: rows, pending: chunks.map((chunk, index) => ({ index, text: embeddingText(chunk), hash: chunk.contentHash })) };
-}
-
-/** Fills vectors from the cache, embeds the rest (each distinct text once), then writes chunks, cache and manifest. */
-async function writeBatch(tables: RepositoryTables, cache: Awaited<ReturnType<LanceStore['vectorCache']>>, embedder: Embedder, batch: PreparedFile[], counts: { embedded: number; cached: number; chunks: number }, signal: AbortSignal | undefined): Promise<void> {
-  const wanted = batch.flatMap((file) => file.pending);
-  const vectors = await readVectors(cache, wanted.map((item) => item.hash));
-  const missing = new Map<string, string>();
-  for (const item of wanted) {
-    if (vectors.has(item.hash)) counts.cached++;
-    else missing.set(item.hash, item.text);
-  }
-  if (missing.size > 0) {
-    const hashes = [...missing.keys()];
-    const embedded = await embedder.embed([...missing.values()], signal ? { signal } : {});
-    hashes.forEach((hash, index) => vectors.set(hash, embedded[index] as Float32Array));
-    counts.embedded += missing.size;
-    await writeVectors(cache, hashes.map((hash) => ({ hash, vector: Array.from(vectors.get(hash) as Float32Array) })));
-  }
-  const rows: ChunkRow[] = [];
-  for (const file of batch) {
-    for (const item of file.pending) {
-      const row = file.chunks[item.index] as ChunkRow;
-      row.vector = Array.from(vectors.get(item.hash) as Float32Array);
-      rows.push(row);
-    }
-  }
-  counts.chunks += rows.length;
-  await replaceFiles(tables, rows, batch.map((file) => file.file));
-}

@@ -1,0 +1,12 @@
+import type { Embedder } from '../embedding/index.js';
+import { resolveRepository } from '../repository-meta.js';
+import { optimizeRepository, type LanceStore } from '../store/lance-store.js';
+
+/**
+ * Merges recent writes into the full-text index, compacts and drops old table versions
+ * of a repository. Live updates call it now and then (not per batch: it rewrites files).
+ */
+export async function optimizeIndex(path: string, store: LanceStore, embedder: Pick<Embedder, 'dimension'>): Promise<void> {
+  const repository = await resolveRepository(path);
+  await optimizeRepository(await store.repository(repository.repositoryId, embedder.dimension, false));
+}

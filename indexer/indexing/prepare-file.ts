@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { chunkText, embeddingText, type ChunkOptions } from '../chunk/index.js';
+import { classifyContent } from '../files/index.js';
+import { searchText } from '../search/search-text.js';
+import { toChunkRow, type ChunkRow, type FileRow } from '../store/rows.js';
+
+/** A file to (re)index: where it is, what discovery saw, and what the manifest held. */
+export interface Candidate {
+  path: string;
+  absolutePath: string;
+  size: number;
+  mtimeMs: number;
+  previous: FileRow | undefined;
+}
+
+/** A file read and chunked: its manifest row, its chunk rows (vectors not yet filled) and their embedding texts. */
+export interface PreparedFile {
+  file: FileRow;
+  rows: ChunkRow[];
+  texts: { index: number; text: string; hash: string }[];
+}
+
+/** Options of reading and chunking. */
+export interface PrepareOptions {
+  maxFileBytes?: number | undefined;
+  chunk?: ChunkOptions | undefined;
+}
+
+/** Reads, hashes, classifies and chunks one file; 'touch' when its content did not change (only its mtime). */
+export async function prepareFile(candidate: Candidate, options: PrepareOptions): Promise<PreparedFile | 'touch'> {
+  const base = { path: candidate.path, size: candidate.size, mtime_ms: candidate.mtimeMs, chunks: 0 };
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(candidate.absolutePath);
+  } catch {
+    return { file: { ...base, hash: '', skipped: 'unreadable' }, rows: [], texts: [] };
+  }
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  if (candidate.previous?.hash === hash) return 'touch';
+  const file: FileRow = { ...base, hash, skipped: '' };
+  const content = classifyContent(candidate.path, bytes, options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {});
+  if (!content.ok) return { file: { ...file, skipped: content.reason }, rows: [], texts: [] };
+  const { chunks } = await chunkText(candidate.path, content.text, options.chunk);
+  file.chunks = chunks.length;
+  const texts = chunks.map((chunk, index) => ({ index, text: embeddingText(chunk), hash: chunk.contentHash }));
+  const rows = chunks.map((chunk, index) => toChunkRow(chunk, index, searchText(texts[index]?.text ?? '')));
+  return { file, rows, texts };
+}
+
+/** The manifest row of a file whose content is unchanged but whose size or mtime moved. */
+export function touched(candidate: Candidate): FileRow {
+  return { ...(candidate.previous as FileRow), size: candidate.size, mtime_ms: candidate.mtimeMs };
+}

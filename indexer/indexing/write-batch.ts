@@ -1,0 +1,93 @@
+import type { Table } from '@lancedb/lancedb';
+import type { Embedder } from '../embedding/index.js';
+import { readVectors, replaceFiles, writeVectors, type RepositoryTables } from '../store/lance-store.js';
+import type { ChunkRow, FileRow } from '../store/rows.js';
+import type { PreparedFile } from './prepare-file.js';
+
+/** Running counts of a run. */
+export interface BatchCounts {
+  chunks: number;
+  embedded: number;
+  cached: number;
+}
+
+/** A row waiting for its vector, and the text that vector is the embedding of. */
+export interface PendingRow {
+  row: ChunkRow;
+  text: string;
+}
+
+/** Fills rows whose text was embedded before under this model; returns the rows still without a vector. */
+async function fillFromCache(cache: Table, batch: readonly PreparedFile[], dimension: number, counts: BatchCounts): Promise<PendingRow[]> {
+  const texts = batch.flatMap((file) => file.texts);
+  const vectors = await readVectors(cache, texts.map((text) => text.hash));
+  const pending: PendingRow[] = [];
+  const zero = new Array<number>(dimension).fill(0);
+  for (const file of batch) {
+    for (const text of file.texts) {
+      const row = file.rows[text.index] as ChunkRow;
+      const vector = vectors.get(text.hash);
+      row.embedded = vector !== undefined;
+      row.vector = vector ? Array.from(vector) : zero;
+      if (vector) counts.cached++;
+      else pending.push({ row, text: text.text });
+    }
+  }
+  counts.chunks += texts.length;
+  return pending;
+}
+
+/** Embeds the pending rows' texts (each distinct text once), stores them in the cache and fills the rows. */
+async function embedPending(cache: Table, embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
+  if (pending.length === 0) return;
+  const distinct = new Map<string, string>();
+  for (const item of pending) distinct.set(item.row.hash, item.text);
+  const hashes = [...distinct.keys()];
+  const vectors = await embedder.embed([...distinct.values()], signal ? { signal } : {});
+  const byHash = new Map(hashes.map((hash, index) => [hash, Array.from(vectors[index] as Float32Array)]));
+  await writeVectors(cache, hashes.map((hash) => ({ hash, vector: byHash.get(hash) as number[] })));
+  for (const item of pending) {
+    item.row.vector = byHash.get(item.row.hash) as number[];
+    item.row.embedded = true;
+  }
+  counts.embedded += distinct.size;
+}
+
+/** One-phase write (full index runs): vectors from the cache or the embedder first, then chunks and manifest. */
+export async function writeBatch(tables: RepositoryTables, cache: Table, embedder: Embedder, batch: readonly PreparedFile[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
+  const pending = await fillFromCache(cache, batch, embedder.dimension, counts);
+  await embedPending(cache, embedder, pending, counts, signal);
+  await replaceFiles(tables, batch.flatMap((file) => file.rows), batch.map((file) => file.file));
+}
+
+/**
+ * Text phase of a live update: the files' new chunks are written at once, with the
+ * cached vectors they have and a zero vector (`embedded = false`) otherwise, so the
+ * new code is searchable by text immediately. Returns the rows waiting for vectors.
+ */
+export async function writeTextPhase(tables: RepositoryTables, cache: Table, dimension: number, batch: readonly PreparedFile[], counts: BatchCounts): Promise<PendingRow[]> {
+  const pending = await fillFromCache(cache, batch, dimension, counts);
+  await replaceFiles(tables, batch.flatMap((file) => file.rows), batch.map((file) => file.file));
+  return pending;
+}
+
+/**
+ * Vector phase: embeds the pending rows and updates only rows that still exist (no
+ * insert), so a file changed again meanwhile never gets its old chunks back.
+ */
+export async function writeVectorPhase(tables: RepositoryTables, cache: Table, embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
+  if (pending.length === 0) return;
+  await embedPending(cache, embedder, pending, counts, signal);
+  await tables.chunks.mergeInsert('id').whenMatchedUpdateAll().execute(pending.map((item) => item.row) as unknown as Record<string, unknown>[]);
+}
+
+/** Rows a killed process left waiting for vectors, read back with the text to embed. */
+export async function readPendingRows(tables: RepositoryTables): Promise<PendingRow[]> {
+  const rows = (await tables.chunks.query().where('embedded = false').toArray()) as (ChunkRow & { vector: ArrayLike<number> })[];
+  return rows.map((row) => ({ row: { ...row, vector: Array.from(row.vector) }, text: `${row.header}\n${row.content}` }));
+}
+
+/** Manifest rows of files whose content is unchanged but whose size or mtime moved. */
+export async function writeTouched(tables: RepositoryTables, files: readonly FileRow[]): Promise<void> {
+  if (files.length > 0) await tables.files.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(files as unknown as Record<string, unknown>[]);
+}
