@@ -2,3 +2,4 @@ export { Chunk, ChunkKind, LanguageId, SkipReason, SkippedFile } from './chunk.j
 export { MinionsError, isAbortError, type ErrorCode } from './errors.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { QueryFilters, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
+export { CheckResult, Task, TaskEvent, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';

@@ -1,0 +1,91 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A task in plain words for a minion (`POST /v1/tasks`, `minions run`). */
+export const TaskRequest = Type.Object(
+  {
+    repo: Type.String({ minLength: 1, maxLength: 4096, description: 'path of a registered repository' }),
+    prompt: Type.String({ minLength: 1, maxLength: 20000 }),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Ollama model for the agentic nodes' })),
+    blueprint: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'blueprint name (default: "default")' })),
+    base: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'git ref the branch starts from (default HEAD)' })),
+    maxFixRounds: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+    allowProtectedPaths: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type TaskRequest = Static<typeof TaskRequest>;
+
+/** Where a task is in its life. `interrupted`: the process died while it ran. */
+export const TaskStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('running'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+  Type.Literal('interrupted'),
+]);
+export type TaskStatus = Static<typeof TaskStatus>;
+
+/** One check the minion ran (formatter, linter, tests) and its outcome. */
+export const CheckResult = Type.Object({
+  name: Type.String(),
+  command: Type.String(),
+  exitCode: Type.Union([Type.Integer(), Type.Null()]),
+  passed: Type.Boolean(),
+  durationMs: Type.Number(),
+  output: Type.String({ description: 'truncated combined output' }),
+});
+export type CheckResult = Static<typeof CheckResult>;
+
+/** What a finished task hands back. */
+export const TaskResult = Type.Object({
+  outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
+  reason: Type.Optional(Type.String()),
+  branch: Type.String(),
+  commit: Type.Union([Type.String(), Type.Null()]),
+  diff: Type.String(),
+  prTitle: Type.String(),
+  prBody: Type.String(),
+  checks: Type.Array(CheckResult),
+  guardrails: Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()) }),
+  rounds: Type.Integer(),
+  tokens: Type.Object({ input: Type.Integer(), output: Type.Integer() }),
+  wallMs: Type.Number(),
+});
+export type TaskResult = Static<typeof TaskResult>;
+
+/**
+ * What happens during a task, as one stream: lifecycle events written by the server's
+ * task store, and the agent's events (nodes, model calls, tool calls, commands). The
+ * agent's variants carry `data` whose shape is documented by the agent; the server
+ * persists and streams every event as is.
+ */
+export const TaskEvent = Type.Object({
+  /** 1-based position in the task's log; the SSE event id. */
+  seq: Type.Integer({ minimum: 1 }),
+  time: Type.String({ description: 'ISO 8601' }),
+  type: Type.String({ description: 'task-queued, task-started, task-cancel-requested, task-end, node-start, node-end, model-call, tool-call, command, ...' }),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export type TaskEvent = Static<typeof TaskEvent>;
+
+/** A task as the API returns it: the fold of its events. */
+export const Task = Type.Object({
+  id: Type.String(),
+  request: TaskRequest,
+  status: TaskStatus,
+  createdAt: Type.String(),
+  startedAt: Type.Optional(Type.String()),
+  endedAt: Type.Optional(Type.String()),
+  result: Type.Optional(TaskResult),
+  error: Type.Optional(Type.String()),
+});
+export type Task = Static<typeof Task>;
+
+/** The agent as the server sees it: runs one task, reporting events, until done or aborted. */
+export interface TaskRunner {
+  run(
+    task: { id: string; request: TaskRequest; root: string },
+    context: { signal: AbortSignal; emit: (type: string, data: Record<string, unknown>) => void },
+  ): Promise<TaskResult>;
+}
