@@ -22,14 +22,14 @@ describe('updateFiles (live updates in two phases)', () => {
     await writeFile(join(root, 'src/a.js'), 'function alphaRenamedToGamma() {\n  return 3;\n}\n');
     const run = fixture.update(root, ['src/a.js'], embedder);
     const textReady = await run.next();
-    assert.equal(textReady.value && 'type' in textReady.value ? textReady.value.type : '', 'text-ready');
+    assert.equal((textReady.value as { type?: string }).type, 'text-ready');
     const text = await fixture.query({ repo: root, query: 'alpha renamed to gamma', mode: 'text', k: 5 });
     assert.equal(text[0]?.symbol, 'alphaRenamedToGamma', 'searchable by text in the text phase');
     assert.ok(!text.some((result) => result.symbol === 'alpha'), 'no ghost of the old version');
     const before = await fixture.query({ repo: root, query: 'alpha renamed to gamma', mode: 'vector', k: 10 }, embedder);
     assert.ok(!before.some((result) => result.symbol === 'alphaRenamedToGamma'), 'rows without vectors are not in vector results');
     const vectorsReady = await run.next();
-    assert.equal(vectorsReady.value && 'type' in vectorsReady.value ? vectorsReady.value.type : '', 'vectors-ready');
+    assert.equal((vectorsReady.value as { type?: string }).type, 'vectors-ready');
     const done = await run.next();
     assert.equal(done.done, true);
     const after = await fixture.query({ repo: root, query: 'alpha renamed to gamma', mode: 'vector', k: 10 }, embedder);
