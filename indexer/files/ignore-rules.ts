@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import ignore from 'ignore';
+import { ALWAYS_SKIPPED_DIRECTORIES } from './always-skipped.js';
 
 /** Per-directory ignore files, read in this order: later patterns win within a directory. */
 export const IGNORE_FILE_NAMES: readonly string[] = ['.gitignore', '.minionsignore'];
@@ -86,14 +87,33 @@ export function isIgnored(override: RuleLevel | undefined, scope: RuleScope | un
   return false;
 }
 
+/** What a directory entry is, as `lstat` sees it (links are never followed). */
+export type EntryKind = 'file' | 'directory' | 'symlink';
+
+/**
+ * The one rule deciding whether discovery passes over a directory entry silently,
+ * shared by the walk and the watcher's path filter: always-skipped directory names
+ * (links with those names too), a `.git` file (a worktree's or submodule's pointer),
+ * and whatever the ignore rules in `scope` (and the override) ignore.
+ */
+export function isExcludedEntry(kind: EntryKind, name: string, path: string, override: RuleLevel | undefined, scope: RuleScope | undefined): boolean {
+  if (kind === 'file' ? name === '.git' : ALWAYS_SKIPPED_DIRECTORIES.has(name)) return true;
+  return isIgnored(override, scope, path, kind === 'directory');
+}
+
 /**
  * The text of the repository's `info/exclude`, or `''`. Follows a `.git` file
  * (`gitdir:` in worktrees and submodules) and a worktree's `commondir`.
  */
 export async function readRepositoryExclude(root: string): Promise<string> {
+  const path = await repositoryExcludePath(root);
+  return path === undefined ? '' : readOptional(path);
+}
+
+/** Where the repository's `info/exclude` lives (it may not exist), or undefined outside a git repository. */
+export async function repositoryExcludePath(root: string): Promise<string | undefined> {
   const gitDirectory = await findGitDirectory(root);
-  if (gitDirectory === undefined) return '';
-  return readOptional(join(gitDirectory, 'info', 'exclude'));
+  return gitDirectory === undefined ? undefined : join(gitDirectory, 'info', 'exclude');
 }
 
 async function findGitDirectory(root: string): Promise<string | undefined> {

@@ -3,9 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MinionsError } from '../../schemas/index.js';
-import { ALWAYS_SKIPPED_DIRECTORIES } from './always-skipped.js';
 import { describeFileSystemError, errorCode } from './file-system-errors.js';
-import { createRuleLevel, IGNORE_FILE_NAMES, isIgnored, type RuleLevel, type RuleScope } from './ignore-rules.js';
+import { createRuleLevel, IGNORE_FILE_NAMES, isExcludedEntry, type RuleLevel, type RuleScope } from './ignore-rules.js';
 import type { Limiter } from './limiter.js';
 import { describeTooLarge } from './limits.js';
 import { describeSymlink, type RepositoryRoots } from './symlinks.js';
@@ -58,14 +57,13 @@ export async function listDirectory(node: DirectoryNode, context: WalkContext): 
     const path = node.path === '' ? name : `${node.path}/${name}`;
     const absolutePath = join(node.absolutePath, name);
     if (dirent.isDirectory()) {
-      if (ALWAYS_SKIPPED_DIRECTORIES.has(name) || isIgnored(context.override, scope, path, true)) continue;
+      if (isExcludedEntry('directory', name, path, context.override, scope)) continue;
       items.push({ key: `${name}/`, directory: { path, absolutePath, scope } });
     } else if (dirent.isSymbolicLink()) {
-      if (ALWAYS_SKIPPED_DIRECTORIES.has(name) || isIgnored(context.override, scope, path, false)) continue;
+      if (isExcludedEntry('symlink', name, path, context.override, scope)) continue;
       pending.push(symlinkItem(name, path, absolutePath, context));
     } else if (dirent.isFile() && !failed.has(name)) {
-      // A `.git` file is the pointer of a worktree or submodule: git metadata, like the directory.
-      if (name === '.git' || isIgnored(context.override, scope, path, false)) continue;
+      if (isExcludedEntry('file', name, path, context.override, scope)) continue;
       pending.push(fileItem(name, path, absolutePath, context));
     }
   }
