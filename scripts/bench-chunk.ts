@@ -1,29 +1,16 @@
 // Chunking benchmark: chunks real code nobody here wrote and compares it with the raw
 // tree-sitter parse of the same files, which is the limit. Prints one table row a corpus.
 //   npm run bench:chunk [-- --rounds 5] [-- --tree /path/to/large/tree]
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Parser from 'tree-sitter';
 import { chunkText, discoverFiles, languageForPath, readAndClassify } from '../indexer/index.js';
+import { benchPackages, ensurePackage } from './corpora.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, tree: { type: 'string', multiple: true } } });
 const rounds = Number(values.rounds);
-const corporaDir = resolve('bench-corpora');
-const packages = ['fastify@5.9.0', 'undici@8.7.0', 'pino@9.11.0'];
 const largeTrees = values.tree ?? ['/usr/share/go-1.19/src', '/usr/lib/python3.11'];
-
-/** Fetches a package tarball from the npm registry into bench-corpora/ (once). */
-function ensurePackage(spec: string): string {
-  const folder = join(corporaDir, spec);
-  if (existsSync(join(folder, 'package.json'))) return folder;
-  mkdirSync(folder, { recursive: true });
-  const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', corporaDir], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
-  execFileSync('tar', ['-xzf', join(corporaDir, tarball), '-C', folder, '--strip-components=1']);
-  return folder;
-}
 
 interface Loaded { path: string; text: string; bytes: number }
 
@@ -76,7 +63,7 @@ async function measure(name: string, root: string): Promise<void> {
 console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, median of ${rounds} rounds (raw parse and chunking alternate in each round)\n`);
 console.log('| corpus | files | MB | files/s | MB/s | chunks | chunks/s | raw parse s | chunk s | chunk / parse |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const spec of packages) await measure(spec, ensurePackage(spec));
+for (const spec of benchPackages) await measure(spec, ensurePackage(spec));
 for (const tree of largeTrees) {
   if (existsSync(tree)) await measure(tree, tree);
   else console.log(`| ${tree} | (missing: apt-get install golang-1.19-src, or pass --tree) |`);
