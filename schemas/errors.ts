@@ -7,6 +7,12 @@ export type ErrorCode =
   | 'index-missing'
   | 'index-corrupt'
   | 'model-unavailable'
+  | 'unauthorized'
+  | 'conflict'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'queue-full'
+  | 'agent-unavailable'
   | 'internal';
 
 /** The one error class of the project: a code for machines, a message for people, an optional cause. */

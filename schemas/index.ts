@@ -1,5 +1,19 @@
 export { Chunk, ChunkKind, LanguageId, SkipReason, SkippedFile } from './chunk.js';
 export { MinionsError, isAbortError, type ErrorCode } from './errors.js';
+export {
+  ErrorEnvelope,
+  EventStreamHeaders,
+  Health,
+  IdParams,
+  IndexingProgress,
+  Repository,
+  RepositoryList,
+  RepositoryRegistration,
+  RepositoryStatus,
+  TaskAccepted,
+  TaskList,
+  TaskListQuery,
+} from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { QueryFilters, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
 export { CheckResult, Task, TaskEvent, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';

@@ -2,6 +2,7 @@ import { MinionsError, isAbortError } from '../../schemas/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
 import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
 import type { CommandIo } from './io.js';
+import { serveCommand, serveUsage } from './serve-command.js';
 
 const usage = `minions: self-hosted coding agents on a local code index.
 
@@ -12,22 +13,29 @@ Usage:
       Search a repository's index: BM25 (text), embeddings (vector) or both fused (hybrid).
   ${chunksUsage}
       Print the symbol-level chunks of a file or folder.
+  ${serveUsage}
+      Serve the HTTP API (repositories, query, tasks; docs at /docs) until SIGINT/SIGTERM.
+      Any address but loopback needs a token (--token or MINIONS_TOKEN).
 
 Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
-MINIONS_THREADS, OLLAMA_HOST.
+MINIONS_THREADS, OLLAMA_HOST; for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
+MINIONS_MAX_QUEUE, MINIONS_LOG_LEVEL.
 
 Run any command with --help for its options.
 `;
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
-const commands: Record<string, Command> = { chunks: chunksCommand, index: indexCommand, query: queryCommand };
+const commands: Record<string, Command> = { chunks: chunksCommand, index: indexCommand, query: queryCommand, serve: serveCommand };
 
 /** Runs the CLI; returns the exit code. Expected failures print one line and exit 1 (2 for usage errors). */
 export async function main(argv: readonly string[], io?: CommandIo): Promise<number> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   const context: CommandIo = io ?? { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal };
-  if (!io) process.once('SIGINT', onSignal);
+  if (!io) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   const [name, ...rest] = argv;
   const command = name === undefined ? undefined : commands[name];
   try {
@@ -48,6 +56,9 @@ export async function main(argv: readonly string[], io?: CommandIo): Promise<num
     }
     throw error;
   } finally {
-    if (!io) process.off('SIGINT', onSignal);
+    if (!io) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
 }

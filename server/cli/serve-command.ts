@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { MinionsError } from '../../schemas/index.js';
+import { loadConfig } from '../config.js';
+import { buildApp } from '../http/app.js';
+import { checkBindAddress } from '../http/auth.js';
+import { defaultConcurrency } from '../http/context.js';
+import { openRuntime } from '../runtime.js';
+import type { CommandIo } from './io.js';
+import { write } from './output.js';
+
+export const serveUsage =
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--data-dir DIR] [--embedder E] [--threads N]';
+
+/** The server's settings: option, then environment variable, then default. */
+export interface ServeSettings {
+  host: string;
+  port: number;
+  token: string | undefined;
+  concurrency: number;
+  maxQueue: number;
+}
+
+function integer(text: string, name: string, min: number, max: number, where: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new MinionsError('invalid-argument', `${name} must be an integer from ${min} to ${max}, not "${text}" (${where}).`);
+  return value;
+}
+
+/** Resolves the server's settings from the command line and the environment. */
+export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined }): ServeSettings {
+  const concurrency = options.concurrency ?? env.MINIONS_CONCURRENCY;
+  const maxQueue = options['max-queue'] ?? env.MINIONS_MAX_QUEUE;
+  const token = options.token ?? env.MINIONS_TOKEN;
+  return {
+    host: options.host ?? env.MINIONS_HOST ?? '127.0.0.1',
+    port: integer(options.port ?? env.MINIONS_PORT ?? '7337', 'The port', 0, 65535, '--port or MINIONS_PORT'),
+    token: token === '' ? undefined : token,
+    concurrency: concurrency === undefined ? defaultConcurrency() : integer(concurrency, 'Concurrency', 1, 64, '--concurrency or MINIONS_CONCURRENCY'),
+    maxQueue: maxQueue === undefined ? 100 : integer(maxQueue, 'The queue length', 1, 100_000, '--max-queue or MINIONS_MAX_QUEUE'),
+  };
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((done) => (signal.aborted ? done() : signal.addEventListener('abort', () => done(), { once: true })));
+}
+
+/**
+ * `minions serve`: the HTTP API on the local index until SIGINT or SIGTERM, then a
+ * graceful stop: no new connections, running tasks interrupted, LanceDB closed, exit 0.
+ */
+export async function serveCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      repo: { type: 'string', multiple: true },
+      token: { type: 'string' },
+      concurrency: { type: 'string' },
+      'max-queue': { type: 'string' },
+      'data-dir': { type: 'string' },
+      embedder: { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) throw new MinionsError('invalid-argument', `Usage: ${serveUsage}`);
+  const settings = loadServeSettings(io.env, values);
+  checkBindAddress(settings.host, settings.token);
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads }, io.cwd);
+  const log = pino({ level: io.env.MINIONS_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] }, io.stderr);
+  const runtime = await openRuntime(config);
+  try {
+    // Integration point for the agent: no runner is wired until agent/ exports one, so POST /v1/tasks answers 503.
+    const app = await buildApp({ index: runtime, runner: undefined, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
+    try {
+      for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
+      const address = await app.listen({ host: settings.host, port: settings.port });
+      await write(io.stdout, `minions: serving ${address} (API under /v1, docs at ${address}/docs)\n`);
+      await aborted(io.signal);
+      log.info('shutting down');
+    } finally {
+      await app.close();
+    }
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { TaskRunner } from '../../schemas/index.js';
+import { bearerAuth, checkBindAddress } from './auth.js';
+import { resolveLimits, type App, type ServerContext, type ServerLimits } from './context.js';
+import { handleError, handleNotFound } from './errors.js';
+import { Metrics } from './metrics.js';
+import { RepositoryRegistry, type IndexAccess, type WatchRepository } from './repositories/registry.js';
+import { repositoryRoutes } from './routes/repositories.js';
+import { systemRoutes } from './routes/system.js';
+import { taskRoutes } from './routes/tasks.js';
+import { TaskQueue } from './tasks/task-queue.js';
+import { TaskStore } from './tasks/task-store.js';
+
+/** What the server is built from; tests pass doubles for the index and the runner. */
+export interface AppOptions {
+  /** The LanceDB store, meta folder and embedder. The caller owns them and closes them after the app. */
+  index: IndexAccess;
+  /** The agent; without one, `POST /v1/tasks` answers 503 `agent-unavailable`. */
+  runner: TaskRunner | undefined;
+  /** Holds `server/repositories.json` and `tasks/<id>.ndjson`. */
+  dataDir: string;
+  log: Logger;
+  /** The address the server will listen on; other than loopback, it needs a token. */
+  host?: string | undefined;
+  /** Bearer token required on every route but `/healthz`. */
+  token?: string | undefined;
+  limits?: Partial<ServerLimits> | undefined;
+  /** Live updates of registered repositories (see `WatchRepository`). */
+  watch?: WatchRepository | undefined;
+}
+
+/**
+ * Builds the HTTP server: TypeBox schemas validate, serialize and document every
+ * route (unknown fields are rejected, not stripped); one error handler gives every
+ * failure the `{ error: { code, message, details } }` envelope. Loads the persisted
+ * repositories and tasks (a task that was running is marked interrupted; queued ones
+ * run again). Closing the app ends event streams, interrupts running tasks and stops
+ * indexing; the index itself is the caller's to close.
+ */
+export async function buildApp(options: AppOptions): Promise<App> {
+  checkBindAddress(options.host ?? '127.0.0.1', options.token);
+  const limits = resolveLimits(options.limits);
+  const log = options.log;
+  const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
+  const app: App = Fastify({
+    loggerInstance: httpLog,
+    bodyLimit: limits.bodyLimit,
+    // A typo in a request field is a 400, and "5" is not a number.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  // JSON is the only request body the API takes: anything else is 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+
+  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }) });
+  const queue = new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: log.child({ component: 'queue' }) });
+  const registry = await RepositoryRegistry.open({ file: join(options.dataDir, 'server', 'repositories.json'), index: options.index, log: log.child({ component: 'repositories' }), watch: options.watch });
+  const context: ServerContext = { index: options.index, registry, tasks, queue, metrics: new Metrics(), limits, streams: new Set() };
+
+  app.decorate('minions', context);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  if (options.token) app.addHook('onRequest', bearerAuth(options.token));
+  app.addHook('onResponse', async (request, reply) => {
+    context.metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook('preClose', async () => {
+    await queue.close();
+    for (const finish of [...context.streams]) finish();
+  });
+  app.addHook('onClose', async () => {
+    await registry.close();
+    await tasks.close();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'minions', version: '1.0.0', description: 'Self-hosted coding agents on a local code index: repositories, semantic queries, tasks.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required on every route but /healthz when the server has a token.' } } },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'repositories', description: 'Registered repositories and their indexes' },
+        { name: 'query', description: 'Semantic search' },
+        { name: 'tasks', description: 'Tasks for minions, their events and results' },
+        { name: 'system', description: 'Health and metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(systemRoutes, { context });
+  await app.register(repositoryRoutes, { context, prefix: '/v1' });
+  await app.register(taskRoutes, { context, prefix: '/v1' });
+
+  queue.resume(tasks.queued());
+  return app;
+}

@@ -1,0 +1,80 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { MinionsError, type ErrorCode, type ErrorEnvelope } from '../../schemas/index.js';
+
+/** The HTTP status of each error code: the one place codes meet statuses. */
+export const statusOfCode: Record<ErrorCode, number> = {
+  'invalid-argument': 400,
+  unauthorized: 401,
+  'not-found': 404,
+  conflict: 409,
+  'index-missing': 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'parse-failed': 422,
+  'queue-full': 429,
+  internal: 500,
+  unreadable: 500,
+  'index-corrupt': 503,
+  'model-unavailable': 503,
+  'agent-unavailable': 503,
+};
+
+/** Codes for the 4xx errors Fastify raises itself (bad JSON, size, media type). */
+const codeOfStatus: Record<number, ErrorCode> = { 400: 'invalid-argument', 401: 'unauthorized', 404: 'not-found', 413: 'payload-too-large', 415: 'unsupported-media-type' };
+
+/** Builds the error envelope. */
+export function envelope(code: string, message: string, details?: Record<string, unknown>): ErrorEnvelope {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+/** A validation failure as one readable sentence, and the failures as details. */
+function describeValidation(error: FastifyError): { message: string; details: Record<string, unknown> } {
+  const where = error.validationContext ?? 'request';
+  const errors = (error.validation ?? []).map((issue) => ({
+    path: issue.instancePath,
+    message: issue.message ?? 'is invalid',
+    ...('additionalProperty' in issue.params ? { field: issue.params.additionalProperty } : {}),
+  }));
+  const first = errors[0];
+  const message = first
+    ? `Invalid ${where}: ${where}${first.path} ${first.message}${'field' in first ? ` ("${String(first.field)}" is not a known field)` : ''}.`
+    : `Invalid ${where}.`;
+  return { message, details: { in: where, errors } };
+}
+
+/**
+ * The error handler: a `MinionsError` gets its code's status and its message; a
+ * validation error or a 4xx Fastify raises (bad JSON, body too large, media type) is a
+ * 4xx with Fastify's message; anything else is a 500 with a generic message, logged
+ * with its stack and never sent.
+ */
+export function handleError(error: FastifyError | MinionsError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof MinionsError) {
+    const status = statusOfCode[error.code];
+    if (error.code === 'queue-full' && typeof error.details?.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
+    if (status >= 500 && (error.code === 'internal' || error.code === 'unreadable')) return internal(error, request, reply);
+    if (status >= 500) request.log.warn({ code: error.code }, error.message);
+    return reply.status(status).send(envelope(error.code, error.message, error.details));
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const { message, details } = describeValidation(fastifyError);
+    return reply.status(400).send(envelope('invalid-argument', message, details));
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const message = status === 415 ? `The request body must be JSON (content-type: application/json), not ${request.headers['content-type'] ?? 'untyped'}.` : error.message;
+    return reply.status(status).send(envelope(codeOfStatus[status] ?? 'invalid-argument', message));
+  }
+  return internal(error, request, reply);
+}
+
+function internal(error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  request.log.error({ err: error }, 'request failed');
+  return reply.status(500).send(envelope('internal', 'Internal server error.', { requestId: request.id }));
+}
+
+/** 404 for any route the server does not have. */
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.status(404).send(envelope('not-found', `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`));
+}

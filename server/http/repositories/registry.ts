@@ -1,0 +1,214 @@
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, resolve, sep } from 'node:path';
+import type { Logger } from 'pino';
+import { indexRepository, readMeta, resolveRepository, type Embedder, type LanceStore } from '../../../indexer/index.js';
+import { MinionsError, isAbortError, type IndexEvent, type Repository } from '../../../schemas/index.js';
+import { readRegistry, writeRegistry, type RegisteredRepository } from './registry-file.js';
+
+/** The index as the server uses it: the store, the meta folder and the (lazily started) embedder. */
+export interface IndexAccess {
+  store: LanceStore;
+  metaFolder: string;
+  embedder(signal?: AbortSignal): Promise<Embedder>;
+}
+
+/**
+ * Integration point for live updates: keeps a repository's index in step with its
+ * files until `signal` aborts, reporting what it does. Wired by the composition root
+ * when the indexer offers a watcher; without one, repositories are indexed on
+ * registration and on restart only.
+ */
+export type WatchRepository = (root: string, context: { signal: AbortSignal; onEvent: (event: IndexEvent) => void }) => Promise<void>;
+
+interface Entry {
+  registered: RegisteredRepository;
+  state: Repository;
+  controller: AbortController;
+}
+
+const idPattern = /^[0-9a-f]{16}$/;
+
+function inside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}
+
+/**
+ * The repositories the server serves: persisted in a JSON file, indexed in the
+ * background one at a time (status and progress kept for the API), watched when a
+ * watcher is wired, and the only paths queries and tasks may name.
+ */
+export class RepositoryRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private indexing: Promise<void> = Promise.resolve();
+  private persisting: Promise<void> = Promise.resolve();
+  private readonly watchers = new Set<Promise<void>>();
+  /** Aborted on close; the shared embedder starts under it, not under one repository's signal. */
+  private readonly closing = new AbortController();
+
+  private constructor(
+    private readonly file: string,
+    private readonly index: IndexAccess,
+    private readonly log: Logger,
+    private readonly watch: WatchRepository | undefined,
+  ) {}
+
+  /** Loads the registered repositories and starts refreshing their indexes. */
+  static async open(options: { file: string; index: IndexAccess; log: Logger; watch?: WatchRepository | undefined }): Promise<RepositoryRegistry> {
+    const registry = new RepositoryRegistry(options.file, options.index, options.log, options.watch);
+    for (const registered of await readRegistry(options.file)) await registry.add(registered);
+    return registry;
+  }
+
+  /** Registers a repository folder (an absolute path) and starts indexing it; registering it again returns it as is. */
+  async register(path: string): Promise<{ repository: Repository; created: boolean }> {
+    if (!isAbsolute(path)) throw new MinionsError('invalid-argument', `The path must be absolute, not "${path}".`);
+    const { root, repositoryId } = await resolveRepository(resolve(path));
+    const known = this.entries.get(repositoryId);
+    if (known) return { repository: structuredClone(known.state), created: false };
+    const entry = await this.add({ id: repositoryId, root, path: resolve(path), registeredAt: new Date().toISOString() });
+    await this.persist();
+    return { repository: structuredClone(entry.state), created: true };
+  }
+
+  /** Every registered repository, in registration order. */
+  list(): Repository[] {
+    return [...this.entries.values()].map((entry) => structuredClone(entry.state));
+  }
+
+  /** One repository by id. */
+  get(id: string): Repository | undefined {
+    const entry = this.entries.get(id);
+    return entry && structuredClone(entry.state);
+  }
+
+  /** Unregisters a repository, stopping its indexing and watching. Its index stays on disk for reuse. */
+  async remove(id: string): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    entry.controller.abort();
+    this.entries.delete(id);
+    await this.persist();
+    return true;
+  }
+
+  /**
+   * The registered repository a request names: its id, or an absolute path that is
+   * (after `..` and symlinks are resolved) a registered root. A path that is not under
+   * any registered root is `not-found` before anything is read from the disk; one
+   * inside a repository but not its root is `invalid-argument`.
+   */
+  async resolve(repo: string): Promise<Repository> {
+    const byId = idPattern.test(repo) ? this.entries.get(repo) : undefined;
+    if (byId) return structuredClone(byId.state);
+    if (!isAbsolute(repo)) throw new MinionsError('invalid-argument', `repo must be an absolute path or the id of a registered repository, not "${repo}".`);
+    const lexical = resolve(repo);
+    const entries = [...this.entries.values()];
+    if (!entries.some(({ registered }) => inside(lexical, registered.root) || inside(lexical, registered.path))) {
+      throw new MinionsError('not-found', `${lexical} is not a registered repository; register it with POST /v1/repositories.`);
+    }
+    const real = await realpath(lexical).catch((error: unknown) => {
+      throw new MinionsError('not-found', `${lexical} does not exist.`, { cause: error });
+    });
+    const match = entries.find(({ registered }) => registered.root === real);
+    if (match) return structuredClone(match.state);
+    const container = entries.find(({ registered }) => inside(real, registered.root));
+    if (container) {
+      throw new MinionsError('invalid-argument', `${lexical} is inside the registered repository ${container.registered.root}; name its root (filters.pathPrefix narrows a query to a folder).`);
+    }
+    throw new MinionsError('not-found', `${lexical} is not a registered repository; register it with POST /v1/repositories.`);
+  }
+
+  /** Resolves when no indexing run is queued or running. */
+  async idle(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.indexing;
+      await current;
+    } while (current !== this.indexing);
+  }
+
+  /** Stops indexing and watching, and waits for both to wind down. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    for (const entry of this.entries.values()) entry.controller.abort();
+    await this.indexing;
+    await Promise.all([...this.watchers]);
+    await this.persisting;
+  }
+
+  private async add(registered: RegisteredRepository): Promise<Entry> {
+    const meta = await readMeta(this.index.metaFolder, registered.id).catch(() => undefined);
+    const state: Repository = {
+      id: registered.id,
+      root: registered.root,
+      status: 'indexing',
+      progress: { filesDone: 0, filesTotal: 0, chunks: 0, embedded: 0, cached: 0 },
+      files: meta?.files ?? 0,
+      chunks: meta?.chunks ?? 0,
+      watching: false,
+      registeredAt: registered.registeredAt,
+      ...(meta ? { indexedAt: meta.updatedAt } : {}),
+    };
+    const entry: Entry = { registered, state, controller: new AbortController() };
+    this.entries.set(registered.id, entry);
+    const run = this.indexing.then(() => this.run(entry));
+    this.indexing = run;
+    return entry;
+  }
+
+  private async persist(): Promise<void> {
+    const repositories = [...this.entries.values()].map((entry) => entry.registered);
+    const write = this.persisting.then(() => writeRegistry(this.file, repositories));
+    this.persisting = write.catch((error: unknown) => this.log.error({ err: error }, 'could not write the repository list'));
+    await write;
+  }
+
+  /** Indexes one repository to its end (never throws: failures become its status), then watches it. */
+  private async run(entry: Entry): Promise<void> {
+    const { signal } = entry.controller;
+    const { state } = entry;
+    if (signal.aborted) return;
+    try {
+      const embedder = await this.index.embedder(this.closing.signal);
+      const run = indexRepository(state.root, { store: this.index.store, embedder, metaFolder: this.index.metaFolder, signal });
+      for await (const event of run) this.onIndexEvent(entry, event);
+      state.status = 'ready';
+      state.indexedAt = new Date().toISOString();
+      delete state.error;
+      this.startWatching(entry);
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) return;
+      state.status = 'error';
+      state.error = error instanceof MinionsError ? error.message : 'Indexing failed; the server log has the details.';
+      this.log.error({ err: error, repository: state.root }, 'indexing failed');
+    }
+  }
+
+  private onIndexEvent(entry: Entry, event: IndexEvent): void {
+    const { progress } = entry.state;
+    if (event.type === 'scan-end') Object.assign(progress, { filesDone: 0, filesTotal: event.toProcess, chunks: 0, embedded: 0, cached: 0 });
+    else if (event.type === 'batch-end') Object.assign(progress, { filesDone: event.filesDone, filesTotal: event.filesTotal, chunks: event.chunks, embedded: event.embedded, cached: event.cached });
+    else if (event.type === 'index-end') Object.assign(entry.state, { files: event.summary.files, chunks: event.summary.chunks });
+  }
+
+  private startWatching(entry: Entry): void {
+    if (!this.watch) return;
+    const { signal } = entry.controller;
+    entry.state.watching = true;
+    const onEvent = (event: IndexEvent): void => {
+      if (event.type !== 'text-ready' && event.type !== 'vectors-ready') return;
+      void readMeta(this.index.metaFolder, entry.state.id)
+        .then((meta) => meta && Object.assign(entry.state, { files: meta.files, chunks: meta.chunks, indexedAt: meta.updatedAt }))
+        .catch(() => undefined);
+    };
+    const watching: Promise<void> = this.watch(entry.state.root, { signal, onEvent })
+      .catch((error: unknown) => {
+        if (!signal.aborted && !isAbortError(error)) this.log.error({ err: error, repository: entry.state.root }, 'watching stopped');
+      })
+      .finally(() => {
+        entry.state.watching = false;
+        this.watchers.delete(watching);
+      });
+    this.watchers.add(watching);
+  }
+}

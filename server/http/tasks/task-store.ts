@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Task, TaskEvent, TaskRequest, TaskStatus } from '../../../schemas/index.js';
+import { applyEvent, foldTask, terminalStatuses, type TaskEnd, type TaskState } from './task-fold.js';
+import { TaskLog, readTaskLog } from './task-log.js';
+
+/** Called with each new event of a task someone follows. */
+export type TaskListener = (event: TaskEvent) => void;
+
+/** Filters of `list`; `root` is a repository's real path. */
+export interface TaskFilter {
+  status?: TaskStatus | undefined;
+  root?: string | undefined;
+}
+
+interface Entry {
+  state: TaskState;
+  /** Open while the task can still change. */
+  log: TaskLog | undefined;
+  /** Kept in memory while the task is live; a finished task's events are read from its file. */
+  events: TaskEvent[] | undefined;
+  listeners: Set<TaskListener>;
+}
+
+const statuses: TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
+
+/**
+ * Tasks persisted as one append-only NDJSON event log each (`<folder>/<id>.ndjson`);
+ * a task's state is the fold of its events. On open, a task that was running when
+ * the process stopped gets a `task-end` with status `interrupted`; queued tasks stay
+ * queued (the caller queues them again).
+ */
+export class TaskStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly retiring = new Set<Promise<void>>();
+
+  private constructor(
+    private readonly folder: string,
+    private readonly log: Logger,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Loads every task log of a folder (creating it), marking interrupted tasks. */
+  static async open(folder: string, options: { log: Logger; clock?: () => Date }): Promise<TaskStore> {
+    await mkdir(folder, { recursive: true });
+    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()));
+    for (const name of (await readdir(folder)).filter((file) => file.endsWith('.ndjson')).sort()) {
+      await store.load(name.slice(0, -'.ndjson'.length));
+    }
+    return store;
+  }
+
+  /** Ids of the queued tasks, oldest first. */
+  queued(): string[] {
+    return [...this.entries.values()]
+      .filter((entry) => entry.state.task.status === 'queued')
+      .sort((a, b) => a.state.task.createdAt.localeCompare(b.state.task.createdAt))
+      .map((entry) => entry.state.task.id);
+  }
+
+  /** Records a new task (durably, before returning) in status `queued`. */
+  async create(request: TaskRequest, root: string): Promise<Task> {
+    const id = randomUUID();
+    const event: TaskEvent = { seq: 1, time: this.clock().toISOString(), type: 'task-queued', data: { request, root } };
+    const log = await TaskLog.create(this.path(id), (error) => this.log.error({ err: error, task: id }, 'could not write the task log'));
+    const entry: Entry = { state: foldTask(id, [event]), log, events: [event], listeners: new Set() };
+    this.entries.set(id, entry);
+    log.append(event);
+    await log.flush();
+    return structuredClone(entry.state.task);
+  }
+
+  /** A task's state, or undefined. */
+  get(id: string): Task | undefined {
+    const entry = this.entries.get(id);
+    return entry && structuredClone(entry.state.task);
+  }
+
+  /** The real path of the repository a task runs on. */
+  root(id: string): string | undefined {
+    return this.entries.get(id)?.state.root;
+  }
+
+  /** Tasks matching the filter, newest first. */
+  list(filter: TaskFilter = {}): Task[] {
+    return [...this.entries.values()]
+      .filter(({ state }) => (filter.status === undefined || state.task.status === filter.status) && (filter.root === undefined || state.root === filter.root))
+      .sort((a, b) => b.state.task.createdAt.localeCompare(a.state.task.createdAt))
+      .map(({ state }) => structuredClone(state.task));
+  }
+
+  /** How many tasks are in each status. */
+  counts(): Record<TaskStatus, number> {
+    const counts = Object.fromEntries(statuses.map((status) => [status, 0])) as Record<TaskStatus, number>;
+    for (const { state } of this.entries.values()) counts[state.task.status]++;
+    return counts;
+  }
+
+  /** Model tokens summed over the results of all tasks. */
+  tokens(): { input: number; output: number } {
+    const total = { input: 0, output: 0 };
+    for (const { state } of this.entries.values()) {
+      total.input += state.task.result?.tokens.input ?? 0;
+      total.output += state.task.result?.tokens.output ?? 0;
+    }
+    return total;
+  }
+
+  /**
+   * Appends an event to a live task (numbering it), tells its followers, and queues
+   * it for disk. Returns undefined for a finished or unknown task: its log is closed.
+   */
+  append(id: string, type: string, data: Record<string, unknown>): TaskEvent | undefined {
+    const entry = this.entries.get(id);
+    if (!entry?.log || terminalStatuses.has(entry.state.task.status)) return undefined;
+    const event: TaskEvent = { seq: entry.state.lastSeq + 1, time: this.clock().toISOString(), type, data };
+    applyEvent(entry.state, event);
+    entry.events?.push(event);
+    entry.log.append(event);
+    for (const listener of entry.listeners) listener(event);
+    if (terminalStatuses.has(entry.state.task.status)) this.retire(entry);
+    return event;
+  }
+
+  /** Ends a live task with a `task-end` event. */
+  end(id: string, end: TaskEnd): TaskEvent | undefined {
+    return this.append(id, 'task-end', { ...end });
+  }
+
+  /**
+   * The events after `afterSeq` and, for a live task, a subscription to the next ones.
+   * Snapshot and subscription happen in one synchronous step, so no event falls
+   * between them. Undefined for an unknown task.
+   */
+  async follow(id: string, afterSeq: number, listener: TaskListener): Promise<{ past: TaskEvent[]; unsubscribe: () => void } | undefined> {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    if (entry.events) {
+      const past = entry.events.filter((event) => event.seq > afterSeq);
+      if (terminalStatuses.has(entry.state.task.status)) return { past, unsubscribe: () => undefined };
+      entry.listeners.add(listener);
+      return { past, unsubscribe: () => entry.listeners.delete(listener) };
+    }
+    const { events } = await readTaskLog(this.path(id));
+    return { past: events.filter((event) => event.seq > afterSeq), unsubscribe: () => undefined };
+  }
+
+  /** Resolves once every event appended so far is on disk. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((entry) => entry.log?.flush()));
+    await Promise.all([...this.retiring]);
+  }
+
+  /** Waits until every appended event is on disk and every finished task's log is closed. */
+  async close(): Promise<void> {
+    await Promise.all([...this.retiring]);
+    await Promise.all([...this.entries.values()].map((entry) => entry.log?.close()));
+  }
+
+  private path(id: string): string {
+    return join(this.folder, `${id}.ndjson`);
+  }
+
+  private async load(id: string): Promise<void> {
+    try {
+      const loaded = await readTaskLog(this.path(id));
+      if (loaded.torn) this.log.warn({ task: id }, 'ignored a torn last line in the task log');
+      const state = foldTask(id, loaded.events);
+      const entry: Entry = { state, log: undefined, events: undefined, listeners: new Set() };
+      this.entries.set(id, entry);
+      if (terminalStatuses.has(state.task.status)) return;
+      entry.events = loaded.events;
+      entry.log = await TaskLog.reopen(this.path(id), loaded.validBytes, (error) => this.log.error({ err: error, task: id }, 'could not write the task log'));
+      if (state.task.status === 'running') {
+        this.log.warn({ task: id }, 'task was running when the server stopped: marked interrupted');
+        this.end(id, { status: 'interrupted', error: 'The server stopped while the task was running.' });
+      }
+    } catch (error) {
+      this.log.error({ err: error, task: id }, 'skipped an unreadable task log');
+    }
+  }
+
+  /** Closes a finished task's log, then drops its events from memory (they are on disk). */
+  private retire(entry: Entry): void {
+    const log = entry.log;
+    entry.log = undefined;
+    entry.listeners.clear();
+    const done = (log ? log.close() : Promise.resolve())
+      .catch((error: unknown) => this.log.error({ err: error, task: entry.state.task.id }, 'could not close the task log'))
+      .finally(() => {
+        entry.events = undefined;
+        this.retiring.delete(done);
+      });
+    this.retiring.add(done);
+  }
+}

@@ -1,0 +1,117 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pino } from 'pino';
+import { LanceStore, type Embedder, type EmbedOptions } from '../../../indexer/index.js';
+import type { TaskRunner } from '../../../schemas/index.js';
+import { buildApp, type AppOptions } from '../../../server/http/app.js';
+import type { App } from '../../../server/http/context.js';
+import type { IndexAccess } from '../../../server/http/repositories/registry.js';
+import { RecordingEmbedder } from '../../support/recording-embedder.js';
+
+/**
+ * A temporary data directory, a LanceDB store and a recording embedder, from which
+ * tests build servers (several times, to test restarts). `dispose` closes them all.
+ */
+export class ServerFixture {
+  readonly embedder = new RecordingEmbedder();
+  private readonly apps: App[] = [];
+
+  private constructor(
+    readonly folder: string,
+    readonly store: LanceStore,
+  ) {}
+
+  static async create(): Promise<ServerFixture> {
+    const folder = await mkdtemp(join(tmpdir(), 'minions-http-'));
+    return new ServerFixture(folder, await LanceStore.open(join(folder, 'data', 'lancedb')));
+  }
+
+  get dataDir(): string {
+    return join(this.folder, 'data');
+  }
+
+  get index(): IndexAccess {
+    return { store: this.store, metaFolder: join(this.dataDir, 'repositories'), embedder: async () => this.embedder };
+  }
+
+  /** Builds a server on the fixture's data directory. */
+  async build(options: Partial<AppOptions> & { runner?: TaskRunner | undefined } = {}): Promise<App> {
+    const app = await buildApp({ index: this.index, runner: undefined, dataDir: this.dataDir, log: pino({ level: 'silent' }), limits: { concurrency: 1 }, ...options });
+    this.apps.push(app);
+    return app;
+  }
+
+  /** Writes files (path -> content) into a repository folder, creating it. */
+  async repo(name: string, files: Record<string, string>): Promise<string> {
+    const root = join(this.folder, name);
+    await mkdir(root, { recursive: true });
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), content);
+    }
+    return root;
+  }
+
+  /** Registers a repository through the API and waits until its index is built. */
+  async register(app: App, root: string): Promise<string> {
+    const response = await app.inject({ method: 'POST', url: '/v1/repositories', payload: { path: root } });
+    if (response.statusCode >= 300) throw new Error(`registration failed: ${response.body}`);
+    await app.minions.registry.idle();
+    return (response.json() as { id: string }).id;
+  }
+
+  async dispose(): Promise<void> {
+    for (const app of this.apps) await app.close();
+    this.store.close();
+    await rm(this.folder, { recursive: true, force: true });
+  }
+}
+
+/** A small repository the tests index and query. */
+export const sampleFiles = {
+  'src/math.js': 'function addNumbers(a, b) {\n  return a + b;\n}\nmodule.exports = { addNumbers };\n',
+  'src/weather.py': 'def forecast_rain(city):\n    """Tells whether it will rain in a city tomorrow."""\n    return city == "London"\n',
+};
+
+/** An embedder that holds every call until `open()`, to observe a repository while it is being indexed. */
+export class GatedEmbedder implements Embedder {
+  private opened = false;
+  private readonly held: (() => void)[] = [];
+  private readonly arrivals: (() => void)[] = [];
+
+  constructor(private readonly inner: Embedder) {}
+
+  get modelId(): string {
+    return this.inner.modelId;
+  }
+
+  get dimension(): number {
+    return this.inner.dimension;
+  }
+
+  /** Resolves when a call is waiting at the gate. */
+  waiting(): Promise<void> {
+    if (this.held.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.arrivals.push(resolve));
+  }
+
+  open(): void {
+    this.opened = true;
+    for (const release of this.held.splice(0)) release();
+  }
+
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    if (!this.opened) {
+      await new Promise<void>((resolve) => {
+        this.held.push(resolve);
+        for (const arrived of this.arrivals.splice(0)) arrived();
+      });
+    }
+    return this.inner.embed(texts, options);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
