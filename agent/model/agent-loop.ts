@@ -1,0 +1,128 @@
+// The tool-calling loop of the agentic nodes. Each step is one chat turn; the calls
+// it makes (native, or parsed from text for models without tool support) run in
+// order and their results go back to the model. Written-out stop conditions: the
+// model calls finish, the step or token limit is reached, the same call repeats, or
+// the model stops calling tools.
+import type { Message } from 'ollama';
+import type { Emit } from '../events.js';
+import { estimateTokens, truncateMiddle, type LoopLimits } from '../limits.js';
+import { toOllamaTool, toolPrompt, type AgentTool, type ToolContext } from '../tools/tool.js';
+import { callTool } from '../tools/toolbox.js';
+import type { ChatModel, ToolCallRequest } from './ollama-model.js';
+import { parseTextToolCalls } from './tool-call-parser.js';
+
+/** How a loop ended. */
+export type LoopStatus = 'finished' | 'step-limit' | 'token-limit' | 'loop' | 'no-tool-calls';
+
+/** What a loop reports back to its node. */
+export interface LoopOutcome {
+  status: LoopStatus;
+  /** The model's finish summary, or a description of why the loop stopped. */
+  summary: string;
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Options of `runAgentLoop`. */
+export interface AgentLoopOptions {
+  node: string;
+  model: ChatModel;
+  tools: readonly AgentTool[];
+  system: string;
+  prompt: string;
+  limits: LoopLimits;
+  toolContext: Omit<ToolContext, 'step' | 'node'>;
+  emit: Emit;
+  signal: AbortSignal;
+}
+
+const mutatingTools = new Set(['edit_file', 'create_file']);
+
+/** Runs the loop to one of its stop conditions; throws only on cancellation or a model failure. */
+export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutcome> {
+  const { model, limits, node } = options;
+  const native = model.info.nativeTools;
+  const ollamaTools = options.tools.map(toOllamaTool);
+  const names = new Set(options.tools.map((tool) => tool.name));
+  const system = native ? options.system : `${options.system}\n\n${toolPrompt(options.tools)}`;
+  const messages: Message[] = [{ role: 'system', content: system }, { role: 'user', content: options.prompt }];
+  const outcome: LoopOutcome = { status: 'step-limit', summary: '', steps: 0, inputTokens: 0, outputTokens: 0 };
+  const seen = new Map<string, number>();
+  let idleTurns = 0;
+  while (outcome.steps < limits.maxSteps) {
+    options.signal.throwIfAborted();
+    outcome.steps += 1;
+    const step = outcome.steps;
+    compact(messages, model.info.numCtx);
+    const turn = await model.chat(messages, ollamaTools, options.signal);
+    outcome.inputTokens += turn.inputTokens;
+    outcome.outputTokens += turn.outputTokens;
+    const textCalls = turn.toolCalls.length === 0 ? parseTextToolCalls(turn.content, names) : [];
+    const calls: ToolCallRequest[] = turn.toolCalls.length > 0 ? turn.toolCalls : textCalls;
+    options.emit('model-call', {
+      node, step, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens,
+      latencyMs: turn.latencyMs, loadMs: turn.loadMs, toolCalls: calls.map((call) => call.name),
+      toolCallSource: turn.toolCalls.length > 0 ? 'native' : textCalls.length > 0 ? 'text' : 'none', doneReason: turn.doneReason, content: truncateMiddle(turn.content, 400),
+    });
+    const viaText = turn.toolCalls.length === 0;
+    messages.push(viaText ? { role: 'assistant', content: turn.content } : { role: 'assistant', content: turn.content, tool_calls: turn.toolCalls.map((call) => ({ function: call })) });
+    if (calls.length === 0) {
+      idleTurns += 1;
+      if (idleTurns >= 2) return { ...outcome, status: 'no-tool-calls', summary: turn.content.trim() || 'The model stopped without calling finish.' };
+      messages.push({ role: 'user', content: 'Continue by calling a tool. When the task is done, call finish with a summary of your changes.' });
+      continue;
+    }
+    idleTurns = 0;
+    for (const call of calls) {
+      const key = `${call.name} ${stableJson(call.arguments)}`;
+      const repeats = (seen.get(key) ?? 0) + 1;
+      seen.set(key, repeats);
+      if (repeats >= limits.maxRepeats) {
+        options.emit('loop-detect', { node, tool: call.name, arguments: truncateMiddle(stableJson(call.arguments), 300), repeats, action: 'stop' });
+        return { ...outcome, status: 'loop', summary: `Stopped: the model repeated ${call.name} with the same arguments ${repeats} times.` };
+      }
+      const result = await callTool(options.tools, call, { ...options.toolContext, node, step });
+      if (mutatingTools.has(call.name) && result.ok) seen.clear();
+      let output = result.output;
+      if (repeats === limits.maxRepeats - 1) {
+        options.emit('loop-detect', { node, tool: call.name, arguments: truncateMiddle(stableJson(call.arguments), 300), repeats, action: 'warn' });
+        output += `\n\nWarning: you already made this exact ${call.name} call. Repeating it again will stop the task; do something different.`;
+      }
+      messages.push(viaText ? { role: 'user', content: `Result of ${call.name}:\n${output}` } : { role: 'tool', content: output, tool_name: call.name });
+      if (result.finish) return { ...outcome, status: 'finished', summary: result.finish.summary };
+    }
+    if (outcome.inputTokens + outcome.outputTokens >= limits.maxTokens) {
+      options.emit('limit-reach', { node, limit: 'tokens', value: outcome.inputTokens + outcome.outputTokens });
+      return { ...outcome, status: 'token-limit', summary: `Stopped: the token limit of ${limits.maxTokens} was reached.` };
+    }
+  }
+  options.emit('limit-reach', { node, limit: 'steps', value: outcome.steps });
+  return { ...outcome, summary: `Stopped: the step limit of ${limits.maxSteps} was reached.` };
+}
+
+/** JSON with sorted keys, so the same arguments in another order count as the same call. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => `${JSON.stringify(key)}:${stableJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Keeps the conversation inside the model's context: Ollama would silently drop the
+ * oldest tokens (the task itself). Old tool results are elided first, oldest first.
+ */
+function compact(messages: Message[], numCtx: number): void {
+  const budget = Math.floor(numCtx * 0.75);
+  let total = messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
+  const keepFrom = messages.length - 6;
+  for (let index = 2; index < keepFrom && total > budget; index += 1) {
+    const message = messages[index];
+    if (message === undefined || message.content.length < 200 || message.role === 'assistant') continue;
+    const before = estimateTokens(message.content);
+    message.content = `${message.content.slice(0, 120)}\n[older output elided to fit the context]`;
+    total -= before - estimateTokens(message.content);
+  }
+}

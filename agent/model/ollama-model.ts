@@ -1,0 +1,205 @@
+// The model client: one Ollama model reached with the `ollama` npm client. It reads
+// the model's facts once (/api/show, /api/tags), then streams chat turns with
+// num_ctx and keep_alive always set, watchdog timeouts and the caller's AbortSignal.
+import { Ollama, type Message, type ShowResponse, type Tool } from 'ollama';
+import { MinionsError } from '../../schemas/index.js';
+import { describeOllamaError, timeoutError, withSignal } from './ollama-errors.js';
+
+/** What the client learned about a model when it connected. */
+export interface ModelInfo {
+  name: string;
+  /** The digest /api/tags reports, so traces say exactly which weights answered. */
+  digest: string;
+  capabilities: string[];
+  /** The model's trained context, and the `num_ctx` sent with every request (capped). */
+  contextLength: number;
+  numCtx: number;
+  /** True when the model takes `tools` natively; otherwise tools are described in the prompt. */
+  nativeTools: boolean;
+}
+
+/** A tool call as the model made it. */
+export interface ToolCallRequest {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** One finished assistant turn with its costs. */
+export interface ChatTurn {
+  content: string;
+  thinking: string;
+  toolCalls: ToolCallRequest[];
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+  loadMs: number;
+  doneReason: string;
+}
+
+/** A connected chat model; every node that talks to a model holds one. */
+export interface ChatModel {
+  readonly info: ModelInfo;
+  chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn>;
+}
+
+/** Options of `connectModel`. */
+export interface ModelClientOptions {
+  host: string;
+  model: string;
+  /** How long the model stays loaded after a request; defaults to `30m`. */
+  keepAlive?: string | number;
+  /** Upper bound on num_ctx. */
+  maxContextLength: number;
+  /** Wait for the first streamed chunk (model loading, prompt evaluation); defaults to 10 minutes. */
+  firstChunkTimeoutMs?: number;
+  /** Wait between later chunks; defaults to 2 minutes. */
+  chunkTimeoutMs?: number;
+  /** Wait for /api/show and /api/tags; defaults to 30 s. */
+  metadataTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Context assumed when /api/show reports none (Ollama's own default is smaller still). */
+const fallbackContextLength = 8_192;
+
+/** Looks the model up and returns a client for it. Throws `model-unavailable` with a clear message when Ollama is down or the model is not pulled. */
+export async function connectModel(options: ModelClientOptions, signal: AbortSignal): Promise<ChatModel> {
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  try {
+    new Ollama({ host: options.host });
+  } catch (error) {
+    throw new MinionsError('invalid-argument', `The Ollama host "${options.host}" is not a valid URL.`, { cause: error });
+  }
+  const metadataTimeout = options.metadataTimeoutMs ?? 30_000;
+  const call = async <T>(run: (client: Ollama) => Promise<T>): Promise<T> => {
+    const timeout = AbortSignal.timeout(metadataTimeout);
+    try {
+      return await run(new Ollama({ host: options.host, fetch: withSignal(baseFetch, AbortSignal.any([signal, timeout])) }));
+    } catch (error) {
+      signal.throwIfAborted();
+      if (timeout.aborted) throw timeoutError(options.host, options.model, metadataTimeout, 'metadata');
+      throw describeOllamaError(error, options.host, options.model);
+    }
+  };
+  const shown = await call((client) => client.show({ model: options.model }));
+  const capabilities = Array.isArray(shown.capabilities) ? shown.capabilities : [];
+  if (capabilities.length > 0 && !capabilities.includes('completion')) {
+    throw new MinionsError('model-unavailable', `Model ${options.model} in Ollama at ${options.host} cannot chat (capabilities: ${capabilities.join(', ')}); choose a coding model such as qwen2.5-coder:7b.`);
+  }
+  const listed = await call((client) => client.list());
+  const canonical = options.model.slice(options.model.lastIndexOf('/') + 1).includes(':') ? options.model : `${options.model}:latest`;
+  const digest = listed.models.find((entry) => entry.name === canonical || entry.model === canonical || entry.name === options.model)?.digest ?? '';
+  const contextLength = contextLengthOf(shown) ?? fallbackContextLength;
+  const info: ModelInfo = {
+    name: options.model,
+    digest,
+    capabilities,
+    contextLength,
+    numCtx: Math.min(contextLength, options.maxContextLength),
+    nativeTools: capabilities.includes('tools'),
+  };
+  return new OllamaChatModel(info, options, baseFetch);
+}
+
+/** `<architecture>.context_length` from /api/show, lowered by a `num_ctx` parameter of the model. */
+function contextLengthOf(shown: ShowResponse): number | undefined {
+  const raw: unknown = shown.model_info;
+  const entries = new Map<string, unknown>(raw instanceof Map ? raw : Object.entries(typeof raw === 'object' && raw !== null ? raw : {}));
+  const architecture = entries.get('general.architecture');
+  const value = typeof architecture === 'string' ? entries.get(`${architecture}.context_length`) : [...entries].find(([key]) => key.endsWith('.context_length'))?.[1];
+  const numCtx = Number(/^num_ctx\s+(\d+)/m.exec(typeof shown.parameters === 'string' ? shown.parameters : '')?.[1] ?? Number.NaN);
+  const trained = typeof value === 'number' && value > 0 ? value : undefined;
+  if (trained === undefined) return numCtx > 0 ? numCtx : undefined;
+  return numCtx > 0 ? Math.min(trained, numCtx) : trained;
+}
+
+class OllamaChatModel implements ChatModel {
+  constructor(
+    readonly info: ModelInfo,
+    private readonly options: ModelClientOptions,
+    private readonly baseFetch: typeof fetch,
+  ) {}
+
+  async chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn> {
+    signal.throwIfAborted();
+    const started = performance.now();
+    const watchdog = new Watchdog(this.options.firstChunkTimeoutMs ?? 600_000, this.options.chunkTimeoutMs ?? 120_000);
+    const combined = AbortSignal.any([signal, watchdog.signal]);
+    const client = new Ollama({ host: this.options.host, fetch: withSignal(this.baseFetch, combined) });
+    const turn: ChatTurn = { content: '', thinking: '', toolCalls: [], inputTokens: 0, outputTokens: 0, latencyMs: 0, loadMs: 0, doneReason: '' };
+    try {
+      const stream = await client.chat({
+        model: this.info.name,
+        messages: [...messages],
+        ...(this.info.nativeTools && tools.length > 0 ? { tools: [...tools] } : {}),
+        stream: true,
+        keep_alive: this.options.keepAlive ?? '30m',
+        options: { num_ctx: this.info.numCtx },
+      });
+      for await (const part of stream) {
+        watchdog.tick();
+        turn.content += part.message.content ?? '';
+        turn.thinking += part.message.thinking ?? '';
+        for (const call of part.message.tool_calls ?? []) turn.toolCalls.push({ name: call.function.name, arguments: normalizeArguments(call.function.arguments) });
+        if (part.done) {
+          turn.inputTokens = part.prompt_eval_count ?? 0;
+          turn.outputTokens = part.eval_count ?? 0;
+          turn.loadMs = Math.round((part.load_duration ?? 0) / 1e6);
+          turn.doneReason = part.done_reason ?? 'stop';
+        }
+      }
+    } catch (error) {
+      signal.throwIfAborted();
+      if (watchdog.signal.aborted) throw timeoutError(this.options.host, this.info.name, watchdog.lastTimeoutMs, watchdog.sawChunk ? 'stream' : 'load');
+      throw describeOllamaError(error, this.options.host, this.info.name);
+    } finally {
+      watchdog.stop();
+    }
+    turn.latencyMs = Math.round(performance.now() - started);
+    return turn;
+  }
+}
+
+/** Tool arguments arrive as an object, or (from some templates) as a JSON string. */
+function normalizeArguments(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Aborts when no chunk arrives in time: a long wait for the first (loading), a shorter one between chunks. */
+class Watchdog {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout;
+  sawChunk = false;
+  lastTimeoutMs: number;
+
+  constructor(
+    firstMs: number,
+    private readonly nextMs: number,
+  ) {
+    this.lastTimeoutMs = firstMs;
+    this.timer = setTimeout(() => this.controller.abort(), firstMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  tick(): void {
+    this.sawChunk = true;
+    this.lastTimeoutMs = this.nextMs;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(), this.nextMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}

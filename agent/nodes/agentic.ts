@@ -1,0 +1,62 @@
+// implement and fix: the agentic nodes. Both run the tool-calling loop in the
+// worktree with the full tool set; fix starts from the failing checks' output.
+import type { NodeContext, NodeOutcome } from '../blueprint.js';
+import { truncateMiddle, type LoopLimits } from '../limits.js';
+import { runAgentLoop, type LoopOutcome } from '../model/agent-loop.js';
+import { agentTools } from '../tools/toolbox.js';
+import { defaultAllowedCommands, parseAllowList } from '../workspace/allow-list.js';
+import { changedPaths } from '../workspace/git.js';
+import { requireWorktree } from './context.js';
+
+const systemPrompt = `You are a minion: an autonomous coding agent working alone in a git worktree of a repository.
+Complete the task by reading and editing files with the tools; nobody will answer questions.
+- Look before you edit: search_code, grep, list_dir and read_file. edit_file needs the exact current text (without line numbers).
+- Keep the change small and focused; follow the repository's conventions and rules.
+- Add or update tests when the task changes behaviour, and run them with run_command.
+- When the task is done, call finish with a short summary of what you changed and why.`;
+
+async function loop(context: NodeContext, node: string, prompt: string, limits: LoopLimits, system: string): Promise<LoopOutcome> {
+  const { state, services, signal } = context;
+  const worktree = requireWorktree(state.worktree);
+  const allowed = [...defaultAllowedCommands, ...services.allowedCommands, ...(state.checkPlan?.commands ?? [])];
+  const outcome = await runAgentLoop({
+    node,
+    model: services.model(node),
+    tools: agentTools,
+    system,
+    prompt,
+    limits,
+    toolContext: { worktree, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env },
+    emit: services.emit,
+    signal,
+  });
+  state.tokens.input += outcome.inputTokens;
+  state.tokens.output += outcome.outputTokens;
+  if (outcome.status === 'finished' || outcome.summary !== '') state.summaries.push(outcome.summary);
+  return outcome;
+}
+
+/** implement: the model works on the task until it finishes or a limit stops it. */
+export async function implementTask(context: NodeContext): Promise<NodeOutcome> {
+  const { state, services, signal } = context;
+  const outcome = await loop(context, 'implement', state.contextText, context.limits.loop ?? services.limits.implement, systemPrompt);
+  const changed = await changedPaths(requireWorktree(state.worktree), state.linked, signal);
+  const note = `${outcome.status} after ${outcome.steps} steps; ${changed.length} files changed`;
+  if (changed.length === 0) return { status: 'failed', note: `made no changes (${outcome.status}: ${outcome.summary})` };
+  return { status: outcome.status === 'finished' ? 'ok' : 'failed', note, next: 'checks' };
+}
+
+/** fix: one round of repairs from the failing checks' output, then back to checks. */
+export async function fixFailures(context: NodeContext): Promise<NodeOutcome> {
+  const { state, services, signal } = context;
+  state.rounds += 1;
+  const changed = await changedPaths(requireWorktree(state.worktree), state.linked, signal);
+  const prompt = [
+    `# Task\n${state.request.prompt}`,
+    `# Your change so far\nFiles changed: ${changed.join(', ') || 'none'}.${state.summaries.length > 0 ? `\nYour summary: ${state.summaries.at(-1)}` : ''}`,
+    `# Failing checks (fix round ${state.rounds})\n${truncateMiddle(state.failures, services.limits.maxOutputCharacters * 2)}`,
+    'Find the cause and fix the code so these checks pass. Do not delete or weaken tests unless the task asks for it. Call finish when done.',
+  ].join('\n\n');
+  const outcome = await loop(context, 'fix', prompt, context.limits.loop ?? services.limits.fix, systemPrompt);
+  return { status: outcome.status === 'finished' ? 'ok' : 'failed', note: `round ${state.rounds}: ${outcome.status} after ${outcome.steps} steps`, next: 'checks' };
+}

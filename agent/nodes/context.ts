@@ -1,0 +1,54 @@
+// context: the rule files that apply to the files in play and the code retrieved for
+// the task, assembled into the implement node's first prompt within a token budget.
+import type { NodeContext, NodeOutcome } from '../blueprint.js';
+import { discoverChecks } from '../checks/discover.js';
+import { applicableRules, readRuleFiles } from '../context/rules.js';
+import { retrieveContext } from '../context/retrieval.js';
+import { estimateTokens, truncateMiddle } from '../limits.js';
+
+/** Gathers rules, retrieved code and the repository's checks. */
+export async function gatherContext({ state, services, signal }: NodeContext): Promise<NodeOutcome> {
+  const worktree = requireWorktree(state.worktree);
+  const model = services.model('implement');
+  // The first prompt may take a share of the model's context; the conversation needs the rest.
+  const budget = Math.min(services.limits.contextTokens, Math.floor(model.info.numCtx * 0.4));
+  const ruleBudget = Math.floor(budget / 3);
+  const [allRules, retrieved, plan] = await Promise.all([
+    readRuleFiles(worktree, state.tracked),
+    retrieveContext(services.search, state.request.prompt, { worktree, tracked: state.tracked, budgetTokens: budget - ruleBudget, signal }),
+    discoverChecks(worktree),
+  ]);
+  state.checkPlan = plan;
+  state.filesInPlay = retrieved.files;
+  state.rules = applicableRules(allRules, retrieved.files);
+  const rulesText = state.rules.map((rule) => `## ${rule.path}${rule.globs ? ` (for ${rule.globs.join(', ')})` : ''}\n${rule.content}`).join('\n\n');
+  const sections = [`# Task\n${state.request.prompt}`];
+  if (rulesText !== '') sections.push(`# Repository rules (follow them)\n${truncateMiddle(rulesText, ruleBudget * 3)}`);
+  if (retrieved.search === 'unavailable') {
+    sections.push(`# Code search\nCode search is unavailable for this repository (${retrieved.note ?? 'no index'}). Find your way with grep, list_dir and read_file.`);
+  }
+  if (retrieved.sections.length > 0) sections.push(`# Code that may be relevant (line-numbered; the numbers are not part of the files)\n${retrieved.sections.join('\n\n')}`);
+  sections.push(`# Repository\n${state.tracked.length} tracked files. Top level: ${topLevel(state.tracked).join(', ')}`);
+  state.contextText = sections.join('\n\n');
+  const tokens = estimateTokens(state.contextText);
+  services.emit('context-ready', {
+    rules: state.rules.map((rule) => rule.path),
+    files: retrieved.files,
+    snippets: retrieved.snippets,
+    tokens,
+    search: retrieved.search,
+    ...(retrieved.note ? { note: retrieved.note } : {}),
+  });
+  return { status: 'ok', note: `${state.rules.length} rule files, ${retrieved.files.length} files, ${retrieved.snippets} snippets, ~${tokens} tokens; search ${retrieved.search}` };
+}
+
+/** The worktree, which every node after prepare can count on. */
+export function requireWorktree(worktree: string | undefined): string {
+  if (worktree === undefined) throw new Error('the worktree is missing (prepare did not run)');
+  return worktree;
+}
+
+function topLevel(tracked: readonly string[]): string[] {
+  const entries = new Set(tracked.map((path) => (path.includes('/') ? `${path.slice(0, path.indexOf('/'))}/` : path)));
+  return [...entries].sort().slice(0, 40);
+}

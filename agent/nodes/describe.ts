@@ -1,0 +1,66 @@
+// The words of a delivery: the commit message, and the PR title and body (what, why,
+// how it was tested, the checks' outcome, the guardrails' verdict).
+import type { CheckResult } from '../../schemas/index.js';
+import type { GuardrailVerdict } from '../guardrails.js';
+import type { RunState } from '../run-state.js';
+import type { StagedFile } from '../workspace/git.js';
+
+/** A title from the task text: its first sentence or line, capitalized, at most 72 characters. */
+export function titleFromPrompt(prompt: string): string {
+  const first = prompt.trim().split(/\n|(?<=[.!?])\s/)[0]?.trim().replace(/[.!?:;,]+$/, '') ?? 'Change';
+  const capitalized = first.charAt(0).toUpperCase() + first.slice(1);
+  return capitalized.length <= 72 ? capitalized : `${capitalized.slice(0, 71).replace(/\s+\S*$/, '')}…`;
+}
+
+function checkLine(check: CheckResult): string {
+  const status = check.passed ? 'passed' : check.exitCode === null ? 'did not finish' : `failed (exit ${check.exitCode})`;
+  return `- \`${check.command}\` (${check.name}): ${status} in ${(check.durationMs / 1000).toFixed(1)} s`;
+}
+
+/** How the change was tested, in prose. */
+function testing(state: RunState): string {
+  if (state.checkPlan === undefined || state.checks.length === 0) return 'No formatter, linter or tests were found in the repository; the change is untested.';
+  const verdict = state.checksPassed ? 'All blocking checks passed.' : `Checks failed after ${state.rounds} fix round${state.rounds === 1 ? '' : 's'}.`;
+  const rounds = state.rounds > 0 ? ` ${state.rounds} fix round${state.rounds === 1 ? '' : 's'} were needed.` : '';
+  return `Checks found in ${state.checkPlan.sources.join(', ')} ran in the task's worktree (last run below). ${verdict}${state.checksPassed ? rounds : ''}\n\n${state.checks.map(checkLine).join('\n')}`;
+}
+
+/** The commit message, PR title and PR body for the staged change. */
+export function describeDelivery(state: RunState, files: readonly StagedFile[], verdict: GuardrailVerdict): { title: string; body: string; message: string } {
+  const failed = state.failure !== undefined || !verdict.passed;
+  const title = `${failed ? 'WIP: ' : ''}${titleFromPrompt(state.request.prompt)}`;
+  const summary = state.summaries.at(-1)?.trim() || 'The model gave no summary.';
+  const fileList = files.map((file) => `- \`${file.path}\` (${file.status}${file.added === null ? ', binary' : `, +${file.added} -${file.removed ?? 0}`})`).join('\n');
+  const outcome = failed ? `**Failed:** ${state.failure ?? `guardrails: ${verdict.violations.join('; ')}`}` : '**Succeeded.**';
+  const guardrails = verdict.passed ? `Passed (${verdict.files} files, ${verdict.lines} lines changed).` : `Failed:\n${verdict.violations.map((violation) => `- ${violation}`).join('\n')}`;
+  const body = [
+    `## What\n${summary}\n\n${fileList}`,
+    `## Why\n${state.request.prompt.trim()}`,
+    `## How it was tested\n${testing(state)}`,
+    `## Outcome\n${outcome}`,
+    `## Guardrails\n${guardrails}`,
+    `---\nMade by minions task \`${state.taskId}\` from \`${state.base}\` (${state.baseCommit.slice(0, 12)}) on branch \`${state.branch}\`.`,
+  ].join('\n\n');
+  const checks = state.checks.length === 0 ? 'Checks: none found.' : `Checks: ${state.checksPassed ? 'passed' : 'FAILED'} (${state.checks.map((check) => `${check.command}: ${check.passed ? 'ok' : 'failed'}`).join(', ')}).`;
+  const message = `${title}\n\n${wrap(summary)}\n\n${checks}\n\nMinions-Task: ${state.taskId}\n`;
+  return { title, body, message };
+}
+
+function wrap(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const words = line.split(' ');
+      const lines: string[] = [];
+      let current = '';
+      for (const word of words) {
+        if (current !== '' && current.length + word.length + 1 > 72) {
+          lines.push(current);
+          current = word;
+        } else current = current === '' ? word : `${current} ${word}`;
+      }
+      lines.push(current);
+      return lines.join('\n');
+    })
+    .join('\n');
+}

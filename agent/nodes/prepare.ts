@@ -1,0 +1,43 @@
+// prepare and clean-up: the task's own git worktree on a new branch at the base,
+// with the user's installed dependencies linked in; removed at the end, branch kept.
+import { mkdir, realpath, rm, stat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NodeContext, NodeOutcome } from '../blueprint.js';
+import { addWorktree, git, removeWorktree } from '../workspace/git.js';
+
+/** Untracked folders of the user's checkout that checks need (installed dependencies), linked, never copied. */
+const dependencyFolders = ['node_modules', '.venv', 'venv'];
+
+/** Creates the worktree and records the tracked files. */
+export async function prepareWorktree({ state, services, signal }: NodeContext): Promise<NodeOutcome> {
+  await mkdir(services.worktreesDir, { recursive: true });
+  const worktree = join(await realpath(services.worktreesDir), state.taskId.replace(/[^\w.-]/g, '_'));
+  // Recorded before git runs, so clean-up removes even a half-made worktree.
+  state.worktree = worktree;
+  await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  for (const folder of dependencyFolders) {
+    const source = join(state.repoRoot, folder);
+    const isFolder = await stat(source).then((entry) => entry.isDirectory(), () => false);
+    const taken = await stat(join(worktree, folder)).then(() => true, () => false);
+    if (!isFolder || taken) continue;
+    await symlink(source, join(worktree, folder), 'dir');
+    state.linked.push(folder);
+  }
+  state.tracked = (await git(worktree, ['ls-files', '-z'], signal)).split('\0').filter((path) => path !== '');
+  services.emit('worktree-create', { path: worktree, branch: state.branch, base: state.base, commit: state.baseCommit });
+  const linked = state.linked.length > 0 ? `, linked ${state.linked.join(', ')}` : '';
+  return { status: 'ok', note: `${state.tracked.length} tracked files${linked}` };
+}
+
+/** Removes the worktree (changes included: they are committed by then, or reported); keeps the branch. */
+export async function cleanUpWorktree({ state, services }: NodeContext): Promise<NodeOutcome> {
+  if (state.worktree === undefined) return { status: 'skipped', note: 'no worktree' };
+  try {
+    await removeWorktree(state.repoRoot, state.worktree);
+  } catch {
+    // Not (or no longer) a registered worktree: remove whatever folder is left.
+    await rm(state.worktree, { recursive: true, force: true });
+  }
+  services.emit('worktree-remove', { path: state.worktree, branchKept: state.branch });
+  return { status: 'ok', note: `branch ${state.branch} kept` };
+}

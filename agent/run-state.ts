@@ -1,0 +1,73 @@
+// The state one run accumulates as its nodes execute; the runner turns it into the TaskResult.
+import type { CheckResult, TaskRequest } from '../schemas/index.js';
+import type { CheckPlan } from './checks/discover.js';
+import type { RuleFile } from './context/rules.js';
+import type { GuardrailVerdict } from './guardrails.js';
+
+/** Everything the nodes of one run share. Nodes write their part; later nodes read it. */
+export interface RunState {
+  taskId: string;
+  request: TaskRequest;
+  /** The user's repository (its top folder) and the commit the branch starts from. */
+  repoRoot: string;
+  base: string;
+  baseCommit: string;
+  branch: string;
+  /** The worktree (a real path) once prepare has made it. */
+  worktree: string | undefined;
+  /** Top-level entries linked from the user's checkout (dependencies), never staged. */
+  linked: string[];
+  /** Tracked paths at the base. */
+  tracked: string[];
+  rules: RuleFile[];
+  filesInPlay: string[];
+  /** The task prompt with rules and retrieved code, for the implement node. */
+  contextText: string;
+  checkPlan: CheckPlan | undefined;
+  checks: CheckResult[];
+  checksPassed: boolean | undefined;
+  failures: string;
+  /** Fix rounds started. */
+  rounds: number;
+  /** The model's own account of its work (finish summaries). */
+  summaries: string[];
+  tokens: { input: number; output: number };
+  commit: string | null;
+  diff: string;
+  prTitle: string;
+  prBody: string;
+  guardrails: GuardrailVerdict | undefined;
+  /** Set when something went wrong; deliver still reports the branch honestly. */
+  failure: string | undefined;
+}
+
+/** A fresh state for a task. */
+export function initialState(taskId: string, request: TaskRequest, repoRoot: string, branch: string, baseCommit: string): RunState {
+  return {
+    taskId,
+    request,
+    repoRoot,
+    base: request.base ?? 'HEAD',
+    baseCommit,
+    branch,
+    worktree: undefined,
+    linked: [],
+    tracked: [],
+    rules: [],
+    filesInPlay: [],
+    contextText: request.prompt,
+    checkPlan: undefined,
+    checks: [],
+    checksPassed: undefined,
+    failures: '',
+    rounds: 0,
+    summaries: [],
+    tokens: { input: 0, output: 0 },
+    commit: null,
+    diff: '',
+    prTitle: '',
+    prBody: '',
+    guardrails: undefined,
+    failure: undefined,
+  };
+}

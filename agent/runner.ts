@@ -1,0 +1,130 @@
+// createAgentRunner: the agent as the server and the CLI see it. A run checks its
+// inputs and connects its models before touching the repository, then executes the
+// blueprint and folds the state into a TaskResult; every step is an event.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MinionsError, type TaskResult, type TaskRunner } from '../schemas/index.js';
+import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
+import { defaultBlueprint } from './default-blueprint.js';
+import { typedEmit } from './events.js';
+import { resolveLimits, type LimitOverrides } from './limits.js';
+import { connectModel, type ChatModel } from './model/ollama-model.js';
+import { initialState } from './run-state.js';
+import type { CodeSearch } from './tools/tool.js';
+import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
+import { scrubbedEnvironment } from './workspace/process.js';
+
+/** Options of `createAgentRunner`. */
+export interface AgentRunnerOptions {
+  /** The Ollama server, e.g. `http://127.0.0.1:11434`. */
+  ollamaHost: string;
+  /** The default model of the agentic nodes (a task's `model` overrides it). */
+  model: string;
+  /** Code search over the repository's index, wired in by the server. */
+  search: CodeSearch;
+  limits?: LimitOverrides;
+  /** A model per node name (e.g. `{ fix: 'qwen3-coder:30b' }`), over the task's and the default model. */
+  nodeModels?: Record<string, string>;
+  /** Where worktrees are made; defaults to `<tmpdir>/minions-worktrees`. */
+  worktreesDir?: string;
+  /** Extra protected globs and run_command prefixes. */
+  protectedPaths?: readonly string[];
+  allowedCommands?: readonly string[];
+  /** The environment commands start from (scrubbed); defaults to `process.env`. */
+  environment?: NodeJS.ProcessEnv;
+  /** Ollama `keep_alive`; defaults to `30m`. */
+  keepAlive?: string | number;
+  /** Longest wait for a model's first streamed chunk (loading); defaults to 10 minutes. */
+  modelLoadTimeoutMs?: number;
+  /** Blueprints by name besides `default`. */
+  blueprints?: Record<string, Blueprint>;
+  fetch?: typeof fetch;
+}
+
+/** `minions/<task-id>-<slug>` where the slug is the first words of the task. */
+export function branchName(taskId: string, prompt: string): string {
+  const slug = prompt.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ').slice(0, 6).join('-').slice(0, 40).replace(/-+$/, '');
+  const id = taskId.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 40) || 'task';
+  return `minions/${id}${slug ? `-${slug}` : ''}`;
+}
+
+/** The agent: a TaskRunner that runs a blueprint per task. */
+export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
+  const limits = resolveLimits(options.limits);
+  return {
+    async run(task, { signal, emit: rawEmit }) {
+      const started = performance.now();
+      const emit = typedEmit(rawEmit);
+      const blueprint = task.request.blueprint === undefined || task.request.blueprint === 'default' ? defaultBlueprint(limits) : options.blueprints?.[task.request.blueprint];
+      if (blueprint === undefined) throw new MinionsError('invalid-argument', `Unknown blueprint "${task.request.blueprint}"; known: default${Object.keys(options.blueprints ?? {}).map((name) => `, ${name}`).join('')}.`);
+      const repoRoot = await repositoryRoot(task.root, signal);
+      const base = task.request.base ?? 'HEAD';
+      const baseCommit = await resolveCommit(repoRoot, base, signal);
+      const models = await connectModels(options, blueprint, task.request.model, limits.maxContextLength, signal);
+      let branch = branchName(task.id, task.request.prompt);
+      for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
+      const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
+      const services: NodeServices = {
+        search: options.search,
+        limits,
+        emit,
+        model(node) {
+          const model = models.get(node);
+          if (model === undefined) throw new Error(`no model connected for node ${node}`);
+          return model;
+        },
+        protectedPaths: options.protectedPaths ?? [],
+        allowedCommands: options.allowedCommands ?? [],
+        env: scrubbedEnvironment(options.environment ?? process.env),
+        worktreesDir: options.worktreesDir ?? join(tmpdir(), 'minions-worktrees'),
+      };
+      emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
+      let records;
+      try {
+        records = await runBlueprint(blueprint, state, services, signal);
+      } catch (error) {
+        if (signal.aborted) {
+          emit('run-end', { outcome: 'cancelled', reason: 'cancelled', branch, commit: null, rounds: state.rounds, tokens: state.tokens, wallMs: Math.round(performance.now() - started), nodes: [] });
+        }
+        throw error;
+      }
+      const succeeded = state.failure === undefined && state.commit !== null;
+      const result: TaskResult = {
+        outcome: succeeded ? 'succeeded' : 'failed',
+        ...(state.failure === undefined ? {} : { reason: state.failure }),
+        branch,
+        commit: state.commit,
+        diff: state.diff,
+        prTitle: state.prTitle,
+        prBody: state.prBody,
+        checks: state.checks,
+        guardrails: { passed: state.guardrails?.passed ?? false, violations: state.guardrails?.violations ?? [] },
+        rounds: state.rounds,
+        tokens: state.tokens,
+        wallMs: Math.round(performance.now() - started),
+      };
+      emit('run-end', { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), branch, commit: result.commit, rounds: result.rounds, tokens: result.tokens, wallMs: result.wallMs, nodes: records });
+      return result;
+    },
+  };
+}
+
+/** Connects the model of every agentic node (each distinct model once), before anything is changed. */
+async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, taskModel: string | undefined, maxContextLength: number, signal: AbortSignal): Promise<Map<string, ChatModel>> {
+  const byName = new Map<string, Promise<ChatModel>>();
+  const models = new Map<string, ChatModel>();
+  for (const node of blueprint.nodes) {
+    if (node.kind !== 'agentic') continue;
+    const name = options.nodeModels?.[node.name] ?? taskModel ?? options.model;
+    if (!byName.has(name)) {
+      const connection = connectModel(
+        { host: options.ollamaHost, model: name, maxContextLength, ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }), ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }), ...(options.fetch ? { fetch: options.fetch } : {}) },
+        signal,
+      );
+      connection.catch(() => undefined);
+      byName.set(name, connection);
+    }
+    models.set(node.name, await (byName.get(name) as Promise<ChatModel>));
+  }
+  return models;
+}

@@ -1,0 +1,36 @@
+// run_command: an allow-listed command in the worktree, without a shell, with a
+// timeout and a scrubbed environment; its process group dies when it ends.
+import { Type } from '@sinclair/typebox';
+import { isAllowed, refusedArgument, splitCommandLine } from '../workspace/allow-list.js';
+import { formatCommand, runProcess } from '../workspace/process.js';
+import { defineTool } from './tool.js';
+
+/** run_command: runs tests, builds or linters the allow-list permits. */
+export const runCommandTool = defineTool({
+  name: 'run_command',
+  description: 'Run one allow-listed command (tests, build, linter, read-only git) in the repository root, without a shell. Returns the exit code and the output.',
+  parameters: Type.Object({ command: Type.String({ description: 'e.g. "npm test" or "go test ./pkg/..."' }) }),
+  async run(input, context) {
+    const split = splitCommandLine(input.command);
+    if (!split.ok) return { ok: false, output: split.error };
+    if (!isAllowed(split.argv, context.allowedCommands)) {
+      const allowed = context.allowedCommands.map((words) => words.join(' ')).join(', ');
+      return { ok: false, output: `"${split.argv.join(' ')}" is not on the allow-list. Allowed command prefixes: ${allowed}.` };
+    }
+    const refused = refusedArgument(split.argv);
+    if (refused !== undefined) return { ok: false, output: refused };
+    const command = { argv: split.argv };
+    const text = formatCommand(command);
+    const result = await runProcess(command, {
+      cwd: context.worktree,
+      env: context.env,
+      timeoutMs: context.limits.commandTimeoutMs,
+      signal: context.signal,
+      maxOutputCharacters: context.limits.maxOutputCharacters,
+      onStart: (pid) => context.emit('command-start', { node: context.node, command: text, pid }),
+    });
+    context.emit('command', { node: context.node, command: text, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output });
+    const status = result.timedOut ? 'timed out' : `exit code ${result.exitCode ?? result.signal ?? '?'}`;
+    return { ok: result.exitCode === 0, output: `$ ${text}\n(${status}, ${result.durationMs} ms)\n${result.output}` };
+  },
+});

@@ -1,0 +1,124 @@
+// The file tools: read_file (line ranges), list_dir, edit_file (exact search and
+// replace) and create_file, each confined to the worktree by the path sandbox.
+import { lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { truncateMiddle } from '../limits.js';
+import { resolveInside } from '../workspace/sandbox.js';
+import { defineTool, type ToolResult } from './tool.js';
+
+const pathParameter = Type.String({ description: 'path relative to the repository root' });
+const maxReadLines = 400;
+
+const failure = (output: string): ToolResult => ({ ok: false, output });
+
+/** read_file: numbered lines of a file, optionally a 1-based inclusive range. */
+export const readFileTool = defineTool({
+  name: 'read_file',
+  description: `Read a text file with line numbers. Optional start_line/end_line (1-based, inclusive) read a range; at most ${maxReadLines} lines per call.`,
+  parameters: Type.Object({
+    path: pathParameter,
+    start_line: Type.Optional(Type.Integer({ minimum: 1, description: 'first line to read' })),
+    end_line: Type.Optional(Type.Integer({ minimum: 1, description: 'last line to read' })),
+  }),
+  async run(input, context) {
+    const target = await resolveInside(context.worktree, input.path);
+    if (!target.ok) return failure(target.error);
+    const text = await readFile(target.absolute, 'utf8').catch((error: NodeJS.ErrnoException) => error);
+    if (text instanceof Error) return failure(text.code === 'EISDIR' ? `${input.path} is a folder; use list_dir.` : `Cannot read ${input.path}: ${text.code ?? text.message}.`);
+    if (text.includes('\0')) return failure(`${input.path} is a binary file.`);
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const start = Math.max(1, input.start_line ?? 1);
+    const end = Math.min(lines.length, input.end_line ?? start + maxReadLines - 1, start + maxReadLines - 1);
+    if (start > lines.length) return failure(`${input.path} has ${lines.length} lines; start_line ${start} is past its end.`);
+    const width = String(end).length;
+    const body = lines.slice(start - 1, end).map((line, index) => `${String(start + index).padStart(width)}| ${line}`).join('\n');
+    const more = end < lines.length ? `\n[lines ${start}-${end} of ${lines.length}; read on with start_line ${end + 1}]` : '';
+    return { ok: true, output: truncateMiddle(`${body}${more}`, context.limits.maxOutputCharacters * 2) };
+  },
+});
+
+/** list_dir: the entries of a folder, folders marked with a trailing slash. */
+export const listDirTool = defineTool({
+  name: 'list_dir',
+  description: 'List the files and folders in a folder of the repository (default: the root). Folders end with "/".',
+  parameters: Type.Object({ path: Type.Optional(pathParameter) }),
+  async run(input, context) {
+    const target = await resolveInside(context.worktree, input.path ?? '.');
+    if (!target.ok) return failure(target.error);
+    const entries = await readdir(target.absolute, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => error);
+    if (entries instanceof Error) return failure(entries.code === 'ENOTDIR' ? `${input.path} is a file; use read_file.` : `Cannot list ${input.path ?? '.'}: ${entries.code ?? entries.message}.`);
+    const names = entries
+      .filter((entry) => entry.name !== '.git' && entry.name !== 'node_modules')
+      .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+      .sort();
+    const shown = names.slice(0, 300);
+    return { ok: true, output: shown.length === 0 ? '(empty folder)' : `${shown.join('\n')}${names.length > shown.length ? `\n[${names.length - shown.length} more]` : ''}` };
+  },
+});
+
+/** The lines on which each occurrence of `needle` starts. */
+function occurrenceLines(text: string, needle: string): number[] {
+  const lines: number[] = [];
+  for (let index = text.indexOf(needle); index !== -1; index = text.indexOf(needle, index + 1)) lines.push(text.slice(0, index).split('\n').length);
+  return lines;
+}
+
+/** A hint for a search text that is not in the file: does it match once whitespace is ignored? */
+function missingHint(text: string, search: string): string {
+  const squash = (value: string): string => value.replace(/\s+/g, ' ').trim();
+  if (squash(search) !== '' && squash(text).includes(squash(search))) return ' It does match if whitespace is ignored: copy the exact indentation and line breaks from read_file (without the line-number prefix).';
+  const firstLine = search.split('\n').find((line) => line.trim() !== '')?.trim();
+  const near = firstLine === undefined ? [] : occurrenceLines(text, firstLine);
+  if (near.length > 0) return ` Its first line occurs at line ${near.slice(0, 5).join(', ')}; the rest differs. Read the file again and copy the text exactly.`;
+  return ' Read the file again and copy the text exactly (without line-number prefixes).';
+}
+
+/** edit_file: replaces one exact occurrence of `search` with `replace`. */
+export const editFileTool = defineTool({
+  name: 'edit_file',
+  description: 'Edit a file by exact search and replace: `search` must occur exactly once in the file (include enough surrounding lines to make it unique); it is replaced by `replace`.',
+  parameters: Type.Object({
+    path: pathParameter,
+    search: Type.String({ description: 'exact text to find, including whitespace' }),
+    replace: Type.String({ description: 'text to put in its place' }),
+  }),
+  async run(input, context) {
+    const target = await resolveInside(context.worktree, input.path);
+    if (!target.ok) return failure(target.error);
+    const text = await readFile(target.absolute, 'utf8').catch((error: NodeJS.ErrnoException) => error);
+    if (text instanceof Error) return failure(text.code === 'ENOENT' ? `${input.path} does not exist; use create_file for a new file.` : `Cannot read ${input.path}: ${text.code ?? text.message}.`);
+    if (input.search === '') return failure('The search text is empty; give the exact text to replace.');
+    const found = occurrenceLines(text, input.search);
+    if (found.length === 0) return failure(`The search text was not found in ${input.path}.${missingHint(text, input.search)}`);
+    if (found.length > 1) return failure(`The search text occurs ${found.length} times in ${input.path} (at lines ${found.slice(0, 8).join(', ')}); include more surrounding lines so it matches exactly once.`);
+    const index = text.indexOf(input.search);
+    const updated = text.slice(0, index) + input.replace + text.slice(index + input.search.length);
+    if (updated === text) return failure('The replacement is identical to the search text; nothing changed.');
+    await writeFile(target.absolute, updated);
+    const line = found[0] ?? 1;
+    return { ok: true, output: `Edited ${target.relative} at line ${line}: ${input.search.split('\n').length} line(s) replaced by ${input.replace.split('\n').length}.` };
+  },
+});
+
+/** create_file: writes a new file (folders created as needed); overwriting needs `overwrite: true`. */
+export const createFileTool = defineTool({
+  name: 'create_file',
+  description: 'Create a new file with the given content (parent folders are created). Refuses to replace an existing file unless overwrite is true; prefer edit_file for changes.',
+  parameters: Type.Object({
+    path: pathParameter,
+    content: Type.String({ description: 'the whole content of the file' }),
+    overwrite: Type.Optional(Type.Boolean({ description: 'replace an existing file' })),
+  }),
+  async run(input, context) {
+    const target = await resolveInside(context.worktree, input.path);
+    if (!target.ok) return failure(target.error);
+    const existing = await lstat(target.absolute).catch(() => undefined);
+    if (existing?.isDirectory()) return failure(`${input.path} is a folder.`);
+    if (existing && input.overwrite !== true) return failure(`${input.path} already exists; use edit_file, or create_file with overwrite: true to replace it.`);
+    await mkdir(dirname(target.absolute), { recursive: true });
+    await writeFile(target.absolute, input.content);
+    return { ok: true, output: `${existing ? 'Replaced' : 'Created'} ${target.relative} (${input.content.split('\n').length} lines).` };
+  },
+});

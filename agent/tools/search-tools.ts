@@ -1,0 +1,75 @@
+// The search tools: search_code (the semantic index, through the CodeSearch interface)
+// and grep (ripgrep when installed, else `git grep`, which every worktree has).
+import { execFile } from 'node:child_process';
+import { Type } from '@sinclair/typebox';
+import { MinionsError, isAbortError } from '../../schemas/index.js';
+import { truncateMiddle } from '../limits.js';
+import { resolveInside } from '../workspace/sandbox.js';
+import { defineTool, type ToolResult } from './tool.js';
+
+/** search_code: ranked symbols from the repository's index. */
+export const searchCodeTool = defineTool({
+  name: 'search_code',
+  description: 'Semantic and keyword search over the repository index: returns the best-matching functions, classes and other symbols with their file, lines and a snippet.',
+  parameters: Type.Object({
+    query: Type.String({ description: 'what to look for, in words or identifiers' }),
+    k: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, description: 'how many results (default 8)' })),
+  }),
+  async run(input, context) {
+    try {
+      const results = await context.search.search(input.query, input.k ?? 8, context.signal);
+      if (results.length === 0) return { ok: true, output: 'No results; try other words, or grep for an identifier.' };
+      const text = results
+        .map((result, index) => `${index + 1}. ${result.path}:${result.startLine}-${result.endLine} ${result.kind} ${result.symbol}\n${result.snippet.split('\n').slice(0, 8).join('\n')}`)
+        .join('\n\n');
+      return { ok: true, output: truncateMiddle(text, context.limits.maxOutputCharacters) };
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      const why = error instanceof MinionsError ? error.message : String(error);
+      return { ok: false, output: `search_code is unavailable for this repository (${why}). Use grep, list_dir and read_file instead.` };
+    }
+  },
+});
+
+let ripgrep: Promise<boolean> | undefined;
+
+/** True when an `rg` binary is on the PATH (checked once per process). */
+function hasRipgrep(): Promise<boolean> {
+  ripgrep ??= new Promise((resolve) => execFile('rg', ['--version'], (error) => resolve(!error)));
+  return ripgrep;
+}
+
+const maxMatches = 200;
+
+/** grep: regular-expression search over the worktree's files, with line numbers. */
+export const grepTool = defineTool({
+  name: 'grep',
+  description: 'Search file contents with a regular expression (ripgrep syntax; falls back to git grep -E). Returns path:line:text for each match.',
+  parameters: Type.Object({
+    pattern: Type.String({ description: 'regular expression' }),
+    path: Type.Optional(Type.String({ description: 'folder or file to search in (default: everything)' })),
+    glob: Type.Optional(Type.String({ description: 'only files matching this glob, e.g. *.ts' })),
+    ignore_case: Type.Optional(Type.Boolean()),
+  }),
+  async run(input, context) {
+    const target = await resolveInside(context.worktree, input.path ?? '.');
+    if (!target.ok) return { ok: false, output: target.error };
+    const scope = target.relative;
+    const useRipgrep = await hasRipgrep();
+    const [file, args] = useRipgrep
+      ? ['rg', ['--line-number', '--no-heading', '--color=never', '--max-columns=300', '--max-count=50', ...(input.ignore_case ? ['-i'] : []), ...(input.glob ? ['--glob', input.glob] : []), '--', input.pattern, scope]]
+      : ['git', ['grep', '--untracked', '-n', '-I', '-E', '--no-color', ...(input.ignore_case ? ['-i'] : []), '-e', input.pattern, '--', input.glob ? (scope === '.' ? input.glob : `${scope}/${input.glob}`) : scope]];
+    const result = await new Promise<ToolResult>((resolve) => {
+      execFile(file, args, { cwd: context.worktree, signal: context.signal, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (error && code === 1 && stdout === '') return resolve({ ok: true, output: 'No matches.' });
+        if (error && stdout === '') return resolve({ ok: false, output: `grep failed: ${stderr.trim() || error.message}` });
+        const lines = stdout.split('\n').filter((line) => line !== '');
+        const more = lines.length > maxMatches ? `\n[${lines.length - maxMatches} more matches; narrow the pattern or the path]` : '';
+        resolve({ ok: true, output: truncateMiddle(lines.slice(0, maxMatches).join('\n') + more, context.limits.maxOutputCharacters) });
+      });
+    });
+    context.signal.throwIfAborted();
+    return result;
+  },
+});
