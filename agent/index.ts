@@ -1,7 +1,7 @@
 // The agent's public surface: the runner, the code-search interface the server wires
 // in, blueprints as data, limits and the typed events.
 export { createAgentRunner, branchName, type AgentRunnerOptions } from './runner.js';
-export type { CodeSearch } from './tools/tool.js';
+export type { CodeSearch, SearchScope } from './tools/tool.js';
 export { runBlueprint, type Blueprint, type BlueprintNode, type NodeContext, type NodeLimits, type NodeOutcome, type NodeServices } from './blueprint.js';
 export { defaultBlueprint } from './default-blueprint.js';
 export { defaultLimits, resolveLimits, type AgentLimits, type LimitOverrides, type LoopLimits } from './limits.js';

@@ -22,6 +22,8 @@ export interface RetrievedContext {
 /** Options of `retrieveContext`. */
 export interface RetrievalOptions {
   worktree: string;
+  /** The user's repository, whose index is searched. */
+  repo: string;
   tracked: readonly string[];
   budgetTokens: number;
   /** Results asked of the index, and how many of the top ones expand to their whole file. */
@@ -43,7 +45,7 @@ export async function retrieveContext(search: CodeSearch, prompt: string, option
   const tracked = new Set(options.tracked);
   let results: QueryResult[] = [];
   try {
-    results = (await search.search(prompt, options.k ?? 10, options.signal)).filter((result) => tracked.has(result.path));
+    results = (await search.search(prompt, options.k ?? 10, { repo: options.repo, signal: options.signal })).filter((result) => tracked.has(result.path));
     context.search = results.length > 0 ? 'used' : 'empty';
   } catch (error) {
     if (isAbortError(error)) throw error;

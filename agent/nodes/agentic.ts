@@ -26,7 +26,7 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
     system,
     prompt,
     limits,
-    toolContext: { worktree, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env },
+    toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env },
     emit: services.emit,
     signal,
   });

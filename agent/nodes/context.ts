@@ -15,7 +15,7 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
   const ruleBudget = Math.floor(budget / 3);
   const [allRules, retrieved, plan] = await Promise.all([
     readRuleFiles(worktree, state.tracked),
-    retrieveContext(services.search, state.request.prompt, { worktree, tracked: state.tracked, budgetTokens: budget - ruleBudget, signal }),
+    retrieveContext(services.search, state.request.prompt, { worktree, repo: state.repoRoot, tracked: state.tracked, budgetTokens: budget - ruleBudget, signal }),
     discoverChecks(worktree),
   ]);
   state.checkPlan = plan;

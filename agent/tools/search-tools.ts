@@ -17,7 +17,7 @@ export const searchCodeTool = defineTool({
   }),
   async run(input, context) {
     try {
-      const results = await context.search.search(input.query, input.k ?? 8, context.signal);
+      const results = await context.search.search(input.query, input.k ?? 8, { repo: context.repo, signal: context.signal });
       if (results.length === 0) return { ok: true, output: 'No results; try other words, or grep for an identifier.' };
       const text = results
         .map((result, index) => `${index + 1}. ${result.path}:${result.startLine}-${result.endLine} ${result.kind} ${result.symbol}\n${result.snippet.split('\n').slice(0, 8).join('\n')}`)

@@ -8,14 +8,27 @@ import type { QueryResult } from '../../schemas/index.js';
 import type { Emit } from '../events.js';
 import type { AgentLimits } from '../limits.js';
 
-/** Code search as the agent sees it; `server/` wires it to the indexer. Throws (e.g. `index-missing`) when unavailable. */
+/** Which repository a search is about (the user's checkout, whose index it is), and its cancellation. */
+export interface SearchScope {
+  /** The repository's top folder (not the task's worktree, which has no index of its own). */
+  repo: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Code search as the agent sees it; `server/` wires it to the indexer. Results' paths
+ * are relative to the repository. Throws (e.g. a MinionsError `index-missing`) when
+ * search is unavailable; the agent then tells the model to use grep.
+ */
 export interface CodeSearch {
-  search(query: string, k: number, signal?: AbortSignal): Promise<QueryResult[]>;
+  search(query: string, k: number, scope?: SearchScope): Promise<QueryResult[]>;
 }
 
 /** What a tool may use: the worktree (a real path), the run's services and the current step. */
 export interface ToolContext {
   worktree: string;
+  /** The user's repository, for code search. */
+  repo: string;
   node: string;
   step: number;
   signal: AbortSignal;
