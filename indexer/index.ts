@@ -19,3 +19,6 @@ export { CHUNKER_VERSION, readMeta, resolveRepository, type RepositoryMeta } fro
 export { defaultRanking, type RankingOptions } from './search/search.js';
 export { searchText } from './search/search-text.js';
 export { LanceStore } from './store/lance-store.js';
+export { listIndexedPaths } from './indexing/indexed-paths.js';
+export { watchRepository, type WatchRepositoryOptions } from './watch/watch-repository.js';
+export { createPathFilter, type PathFilter } from './files/index.js';

@@ -17,3 +17,4 @@ export {
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { QueryFilters, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
 export { CheckResult, Task, TaskEvent, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
+export { ReconcileReason, WatchEvent } from './watch-events.js';

@@ -129,9 +129,14 @@ async function prepareTables(repository: RepositoryRef, options: IndexRepository
   else if (meta === 'damaged') reason = 'its record was damaged';
   else if (meta) reason = rebuildReason(meta, options.embedder.modelId, options.embedder.dimension);
   else if (hasTables) reason = 'the index has no record of how it was built';
-  if (reason === undefined) return undefined;
+  const stamp = { ...repository, chunker: CHUNKER_VERSION, model: options.embedder.modelId, dimension: options.embedder.dimension, updatedAt: new Date().toISOString(), files: 0, chunks: 0 };
+  if (reason === undefined) {
+    // A first run stamps before it creates the tables: killed midway, the next run goes on incrementally instead of rebuilding.
+    if (meta === undefined) await writeMeta(options.metaFolder, stamp);
+    return undefined;
+  }
   await options.store.dropRepository(repository.repositoryId);
-  await writeMeta(options.metaFolder, { ...repository, chunker: CHUNKER_VERSION, model: options.embedder.modelId, dimension: options.embedder.dimension, updatedAt: new Date().toISOString(), files: 0, chunks: 0 });
+  await writeMeta(options.metaFolder, stamp);
   return reason;
 }
 

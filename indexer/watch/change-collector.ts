@@ -1,0 +1,146 @@
+/** When a batch is flushed: after `debounceMs` without a change, or `maxWaitMs` after its first change. */
+export interface BatchTiming {
+  debounceMs: number;
+  maxWaitMs: number;
+}
+
+/** Changes gathered since the last batch was taken. */
+export interface ChangeBatch {
+  /** Files created, changed or deleted (relative paths). */
+  paths: Set<string>;
+  /** Folders deleted or moved away: every indexed path under them is gone. */
+  folders: Set<string>;
+  /** An ignore file changed: the rules must be read again and the repository reconciled. */
+  rulesChanged: boolean;
+  /** The repository root itself was deleted or moved (or may have been). */
+  rootChanged: boolean;
+  /** Errors the file watcher reported. */
+  errors: Error[];
+  /** `performance.now()` of the first change. */
+  firstAt: number;
+}
+
+/**
+ * chokidar drops a file's `change` events for 50 ms after it emitted one (with no
+ * trailing event). A batch flushed by `maxWaitMs` may read a file within that window,
+ * so a write the window swallowed would be missed: such paths are read once more,
+ * this long after the batch was taken. Flushes after a quiet `debounceMs` of at least
+ * this long never need it.
+ */
+export const SETTLE_MS = 75;
+
+type Waiter = (result: ChangeBatch | 'idle' | undefined) => void;
+
+/**
+ * Debounces and batches file changes for one repository. The watcher adds changes
+ * as they come; the indexing loop takes one batch at a time with `next`, so changes
+ * arriving while a batch is being indexed go to the following batch.
+ */
+export class ChangeCollector {
+  private pending: ChangeBatch | undefined;
+  private lastAt = 0;
+  private readonly lastChange = new Map<string, number>();
+  private waiter: Waiter | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly rechecks = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly timing: BatchTiming) {}
+
+  /** A file was created, changed or deleted. */
+  addPath(path: string): void {
+    this.lastChange.set(path, performance.now());
+    this.touch().paths.add(path);
+  }
+
+  /** A folder was deleted or moved away. */
+  addFolder(path: string): void {
+    this.touch().folders.add(path);
+  }
+
+  /** An ignore file (or `info/exclude`) changed. */
+  rulesChanged(): void {
+    this.touch().rulesChanged = true;
+  }
+
+  /** The root was deleted, moved, or reported an event about itself. */
+  rootChanged(): void {
+    this.touch().rootChanged = true;
+  }
+
+  /** The file watcher failed (out of watches, permissions, ...). */
+  addError(error: Error): void {
+    this.touch().errors.push(error);
+  }
+
+  /**
+   * The next batch once it is due; `'idle'` when `idleMs` passes with no change at
+   * all; undefined when the signal aborts.
+   */
+  next(signal: AbortSignal, idleMs?: number): Promise<ChangeBatch | 'idle' | undefined> {
+    if (signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onAbort = (): void => this.settle(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiter = (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      if (this.pending) this.schedule();
+      else if (idleMs !== undefined) this.timer = setTimeout(() => this.settle('idle'), idleMs);
+    });
+  }
+
+  /** Stops every timer; a pending `next` resolves undefined. */
+  close(): void {
+    for (const timer of this.rechecks) clearTimeout(timer);
+    this.rechecks.clear();
+    this.settle(undefined);
+  }
+
+  private touch(): ChangeBatch {
+    this.lastAt = performance.now();
+    this.pending ??= { paths: new Set(), folders: new Set(), rulesChanged: false, rootChanged: false, errors: [], firstAt: this.lastAt };
+    if (this.waiter) this.schedule();
+    return this.pending;
+  }
+
+  private schedule(): void {
+    const batch = this.pending;
+    if (!batch) return;
+    clearTimeout(this.timer);
+    const due = Math.min(this.lastAt + this.timing.debounceMs, batch.firstAt + this.timing.maxWaitMs);
+    this.timer = setTimeout(() => this.settle(this.take()), Math.max(0, due - performance.now()));
+  }
+
+  private take(): ChangeBatch | undefined {
+    const batch = this.pending;
+    this.pending = undefined;
+    if (!batch) return undefined;
+    const now = performance.now();
+    const fresh: string[] = [];
+    for (const path of batch.paths) {
+      if (now - (this.lastChange.get(path) ?? 0) < SETTLE_MS) fresh.push(path);
+      this.lastChange.delete(path);
+    }
+    if (fresh.length > 0) this.recheckLater(fresh);
+    return batch;
+  }
+
+  /** Adds paths again after `SETTLE_MS`, as changes that need no further recheck. */
+  private recheckLater(paths: readonly string[]): void {
+    const timer = setTimeout(() => {
+      this.rechecks.delete(timer);
+      const batch = this.touch();
+      for (const path of paths) batch.paths.add(path);
+    }, SETTLE_MS);
+    this.rechecks.add(timer);
+  }
+
+  private settle(result: ChangeBatch | 'idle' | undefined): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.(result);
+  }
+}
