@@ -42,7 +42,7 @@ export const readFileTool = defineTool({
 /** list_dir: the entries of a folder, folders marked with a trailing slash. */
 export const listDirTool = defineTool({
   name: 'list_dir',
-  description: 'List the files and folders in a folder of the repository (default: the root). Folders end with "/".',
+  description: 'List the files and folders in a folder of the repository (default: the root). Folders end with "/", symbolic links with "@".',
   parameters: Type.Object({ path: Type.Optional(pathParameter) }),
   async run(input, context) {
     const target = await resolveInside(context.worktree, input.path ?? '.');
@@ -51,7 +51,7 @@ export const listDirTool = defineTool({
     if (entries instanceof Error) return failure(entries.code === 'ENOTDIR' ? `${input.path} is a file; use read_file.` : `Cannot list ${input.path ?? '.'}: ${entries.code ?? entries.message}.`);
     const names = entries
       .filter((entry) => entry.name !== '.git' && entry.name !== 'node_modules')
-      .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+      .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.isSymbolicLink() ? `${entry.name}@` : entry.name))
       .sort();
     const shown = names.slice(0, 300);
     return { ok: true, output: shown.length === 0 ? '(empty folder)' : `${shown.join('\n')}${names.length > shown.length ? `\n[${names.length - shown.length} more]` : ''}` };
