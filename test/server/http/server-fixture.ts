@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { LanceStore, type Embedder, type EmbedOptions } from '../../../indexer/index.js';
-import type { TaskRunner } from '../../../schemas/index.js';
+import type { TaskEvent, TaskRunner } from '../../../schemas/index.js';
 import { buildApp, type AppOptions } from '../../../server/http/app.js';
 import type { App } from '../../../server/http/context.js';
 import type { IndexAccess } from '../../../server/http/repositories/registry.js';
@@ -114,4 +114,25 @@ export class GatedEmbedder implements Embedder {
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** Creates a task through the API and returns its id (asserting the 202). */
+export async function createTask(app: App, repo: string, prompt = 'add a test'): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/v1/tasks', payload: { repo, prompt } });
+  if (response.statusCode !== 202) throw new Error(`expected 202, got ${response.statusCode}: ${response.body}`);
+  return response.json<{ id: string }>().id;
+}
+
+/** Resolves with a task's `task-end` event, whether it already ended or ends later. */
+export function taskEnded(app: App, id: string): Promise<TaskEvent> {
+  return new Promise((resolve, reject) => {
+    const listener = (event: TaskEvent): void => {
+      if (event.type === 'task-end') resolve(event);
+    };
+    app.minions.tasks.follow(id, 0, listener).then((subscription) => {
+      const end = subscription?.past.find((event) => event.type === 'task-end');
+      if (end) resolve(end);
+      else if (!subscription) reject(new Error(`no task ${id}`));
+    }, reject);
+  });
 }
