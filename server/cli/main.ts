@@ -2,6 +2,7 @@ import { MinionsError, isAbortError } from '../../schemas/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
 import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
 import type { CommandIo } from './io.js';
+import { runCommand, runUsage } from './run-command.js';
 import { serveCommand, serveUsage } from './serve-command.js';
 
 const usage = `minions: self-hosted coding agents on a local code index.
@@ -13,19 +14,22 @@ Usage:
       Search a repository's index: BM25 (text), embeddings (vector) or both fused (hybrid).
   ${chunksUsage}
       Print the symbol-level chunks of a file or folder.
+  ${runUsage}
+      Run a task with a minion: worktree, rules and retrieval, model, checks, fix rounds, commit on
+      branch minions/<id>-<slug>; live progress on stderr. Models through Ollama (OLLAMA_HOST, MINIONS_MODEL).
   ${serveUsage}
       Serve the HTTP API (repositories, query, tasks; docs at /docs) until SIGINT/SIGTERM.
       Any address but loopback needs a token (--token or MINIONS_TOKEN).
 
 Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
-MINIONS_THREADS, OLLAMA_HOST; for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
+MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
 MINIONS_MAX_QUEUE, MINIONS_LOG_LEVEL.
 
 Run any command with --help for its options.
 `;
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
-const commands: Record<string, Command> = { chunks: chunksCommand, index: indexCommand, query: queryCommand, serve: serveCommand };
+const commands: Record<string, Command> = { chunks: chunksCommand, index: indexCommand, query: queryCommand, run: runCommand, serve: serveCommand };
 
 /** Runs the CLI; returns the exit code. Expected failures print one line and exit 1 (2 for usage errors). */
 export async function main(argv: readonly string[], io?: CommandIo): Promise<number> {

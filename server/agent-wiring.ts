@@ -1,0 +1,56 @@
+// The agent's composition: code search wired to the indexer (hybrid where the index's
+// embedder is at hand, BM25 otherwise), and the runner's settings from the edge.
+import { join } from 'node:path';
+import { createAgentRunner, type CodeSearch } from '../agent/index.js';
+import { queryRepository, readMeta, resolveRepository } from '../indexer/index.js';
+import { MinionsError, type TaskRunner } from '../schemas/index.js';
+import type { Config } from './config.js';
+import type { IndexRuntime } from './runtime.js';
+
+/** Ollama's default address, as the `ollama` CLI uses it. */
+export const defaultOllamaHost = 'http://127.0.0.1:11434';
+/** A tool-capable coding model that runs on a workstation. */
+export const defaultAgentModel = 'qwen2.5-coder:7b';
+
+/** The agent's settings: explicit option, then environment variable, then default. */
+export interface AgentSettings {
+  ollamaHost: string;
+  model: string;
+  worktreesDir: string;
+}
+
+/** Resolves the agent's settings (`OLLAMA_HOST`, `MINIONS_MODEL`; worktrees under the data directory). */
+export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined } = {}): AgentSettings {
+  const host = options.ollamaHost ?? env.OLLAMA_HOST ?? defaultOllamaHost;
+  return {
+    // OLLAMA_HOST is often written without a scheme (`127.0.0.1:11434`), as the ollama CLI accepts.
+    ollamaHost: /^https?:\/\//.test(host) ? host : `http://${host}`,
+    model: options.model ?? env.MINIONS_MODEL ?? defaultAgentModel,
+    worktreesDir: join(config.dataDir, 'worktrees'),
+  };
+}
+
+/**
+ * Code search over the index of the repository a task runs on. Without an index it
+ * throws `index-missing` (the agent tells the model to use grep instead); when the
+ * index was built with another embedder than the configured one, it searches BM25 only.
+ */
+export function createIndexSearch(runtime: IndexRuntime): CodeSearch {
+  return {
+    async search(query, k, scope) {
+      if (scope === undefined) throw new MinionsError('invalid-argument', 'code search needs the repository to search');
+      const repository = await resolveRepository(scope.repo);
+      const meta = await readMeta(runtime.metaFolder, repository.repositoryId);
+      if (meta === undefined) throw new MinionsError('index-missing', `${repository.root} has no index; build it with \`minions index ${repository.root}\``);
+      const embedder = await runtime.embedder(scope.signal);
+      const hybrid = embedder.modelId === meta.model;
+      const request = { repo: repository.root, query: query.slice(0, 4096), k, mode: hybrid ? ('hybrid' as const) : ('text' as const) };
+      return queryRepository(request, { store: runtime.store, metaFolder: runtime.metaFolder, ...(hybrid ? { embedder } : {}), ...(scope.signal ? { signal: scope.signal } : {}) });
+    },
+  };
+}
+
+/** The agent as the server and the CLI run it. */
+export function createRunner(settings: AgentSettings, runtime: IndexRuntime, environment: NodeJS.ProcessEnv): TaskRunner {
+  return createAgentRunner({ ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(runtime), worktreesDir: settings.worktreesDir, environment });
+}

@@ -1,0 +1,77 @@
+// `minions run --repo <path> "<task>"`: one task through the agent, with live progress
+// on stderr and the result (branch, commit, checks, PR title) on stdout.
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MinionsError, type TaskRequest, type TaskResult } from '../../schemas/index.js';
+import { createRunner, loadAgentSettings } from '../agent-wiring.js';
+import { loadConfig } from '../config.js';
+import { openRuntime } from '../runtime.js';
+import { printAgentEvent } from './agent-progress.js';
+import type { CommandIo } from './io.js';
+import { write } from './output.js';
+
+export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--json] [--data-dir DIR]';
+
+/** Parses the options into a task request. */
+function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; dataDir: string | undefined; embedder: string | undefined } {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      repo: { type: 'string' },
+      model: { type: 'string' },
+      base: { type: 'string' },
+      'max-fix-rounds': { type: 'string' },
+      'allow-protected-paths': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      embedder: { type: 'string' },
+    },
+  });
+  const prompt = positionals.join(' ').trim();
+  if (values.repo === undefined || prompt === '') throw new MinionsError('invalid-argument', `Usage: ${runUsage}`);
+  const rounds = values['max-fix-rounds'] === undefined ? undefined : Number(values['max-fix-rounds']);
+  if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 0 && rounds <= 10)) throw new MinionsError('invalid-argument', '--max-fix-rounds must be an integer from 0 to 10.');
+  const request: TaskRequest = {
+    repo: resolve(cwd, values.repo),
+    prompt,
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.base ? { base: values.base } : {}),
+    ...(rounds === undefined ? {} : { maxFixRounds: rounds }),
+    ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
+  };
+  return { request, json: values.json, dataDir: values['data-dir'], embedder: values.embedder };
+}
+
+/** Runs the task; exit code 0 when it succeeded, 1 when it failed (the reason is printed). */
+export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { request, json, dataDir, embedder } = taskRequest(argv, io.cwd);
+  const config = loadConfig(io.env, { dataDir, embedder }, io.cwd);
+  const settings = loadAgentSettings(io.env, config);
+  const runtime = await openRuntime(config);
+  try {
+    const runner = createRunner(settings, runtime, io.env);
+    const id = randomUUID().slice(0, 8);
+    const result = await runner.run({ id, request, root: request.repo }, { signal: io.signal, emit: (type, data) => printAgentEvent(io.stderr, type, data) });
+    await write(io.stdout, json ? `${JSON.stringify(result, null, 2)}\n` : describeResult(result, request.repo));
+    return result.outcome === 'succeeded' ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function describeResult(result: TaskResult, repo: string): string {
+  const checks = result.checks.map((check) => `  ${check.passed ? 'passed' : 'FAILED'}  ${check.command}`).join('\n');
+  const lines = [
+    `${result.outcome === 'succeeded' ? 'Succeeded' : 'Failed'}${result.reason ? `: ${result.reason}` : ''}`,
+    `Branch: ${result.branch}${result.commit ? ` (commit ${result.commit.slice(0, 12)})` : ' (nothing committed)'}`,
+    `PR title: ${result.prTitle || '-'}`,
+    `Checks:${checks === '' ? ' none' : `\n${checks}`}`,
+    `Guardrails: ${result.guardrails.passed ? 'passed' : result.guardrails.violations.join('; ') || 'not run'}`,
+    `Fix rounds: ${result.rounds}; tokens: ${result.tokens.input} in / ${result.tokens.output} out; ${(result.wallMs / 1000).toFixed(1)} s`,
+  ];
+  if (result.commit) lines.push(`See the change: git -C ${JSON.stringify(repo)} show ${result.branch}`);
+  return `${lines.join('\n')}\n`;
+}
+
