@@ -11,6 +11,7 @@ export {
   type EmbedOptions,
 } from './embedding/index.js';
 export { discoverFiles, readAndClassify } from './files/index.js';
+export { indexSize } from './index-size.js';
 export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
 export { updateFiles, type UpdateFilesOptions, type UpdateSummary } from './indexing/update-files.js';
 export { optimizeIndex } from './indexing/optimize.js';

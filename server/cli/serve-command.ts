@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { watchRepository } from '../../indexer/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { loadConfig } from '../config.js';
 import { buildApp } from '../http/app.js';
@@ -73,7 +74,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   const runtime = await openRuntime(config);
   try {
     // Integration point for the agent: no runner is wired until agent/ exports one, so POST /v1/tasks answers 503.
-    const app = await buildApp({ index: runtime, runner: undefined, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
+    const app = await buildApp({ index: runtime, runner: undefined, watch: watchRepository, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port });

@@ -1,9 +1,10 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
-import { indexRepository, readMeta, resolveRepository, type Embedder, type LanceStore } from '../../../indexer/index.js';
-import { MinionsError, isAbortError, type IndexEvent, type Repository } from '../../../schemas/index.js';
+import { indexRepository, indexSize, readMeta, resolveRepository, type Embedder, type LanceStore } from '../../../indexer/index.js';
+import { MinionsError, isAbortError, type Repository, type WatchEvent } from '../../../schemas/index.js';
 import { readRegistry, writeRegistry, type RegisteredRepository } from './registry-file.js';
+import { applyRepositoryEvent, type EventFollowUp } from './repository-state.js';
 
 /** The index as the server uses it: the store, the meta folder and the (lazily started) embedder. */
 export interface IndexAccess {
@@ -13,12 +14,14 @@ export interface IndexAccess {
 }
 
 /**
- * Integration point for live updates: keeps a repository's index in step with its
- * files until `signal` aborts, reporting what it does. Wired by the composition root
- * when the indexer offers a watcher; without one, repositories are indexed on
- * registration and on restart only.
+ * Live updates (the indexer's `watchRepository`): a first incremental pass, then the
+ * index kept in step with the files until `signal` aborts, as a stream of events.
+ * Without one, repositories are indexed on registration and on restart only.
  */
-export type WatchRepository = (root: string, context: { signal: AbortSignal; onEvent: (event: IndexEvent) => void }) => Promise<void>;
+export type WatchRepository = (root: string, options: { store: LanceStore; embedder: Embedder; metaFolder: string; signal: AbortSignal }) => AsyncIterable<WatchEvent>;
+
+/** Told of every indexing and watcher event of every repository. */
+export type RepositoryListener = (id: string, event: WatchEvent) => void;
 
 interface Entry {
   registered: RegisteredRepository;
@@ -42,6 +45,7 @@ export class RepositoryRegistry {
   private indexing: Promise<void> = Promise.resolve();
   private persisting: Promise<void> = Promise.resolve();
   private readonly watchers = new Set<Promise<void>>();
+  private readonly listeners = new Set<RepositoryListener>();
   /** Aborted on close; the shared embedder starts under it, not under one repository's signal. */
   private readonly closing = new AbortController();
 
@@ -118,7 +122,13 @@ export class RepositoryRegistry {
     throw new MinionsError('not-found', `${lexical} is not a registered repository; register it with POST /v1/repositories.`);
   }
 
-  /** Resolves when no indexing run is queued or running. */
+  /** Calls `listener` with every indexing and watcher event; returns the unsubscribe function. */
+  subscribe(listener: RepositoryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when no first indexing pass is queued or running. */
   async idle(): Promise<void> {
     let current: Promise<void>;
     do {
@@ -163,52 +173,71 @@ export class RepositoryRegistry {
     await write;
   }
 
-  /** Indexes one repository to its end (never throws: failures become its status), then watches it. */
+  /**
+   * Builds (or refreshes) one repository's index, then, with a watcher, keeps it
+   * fresh. Never throws: failures become its status. The first pass runs inside the
+   * registry's serial chain (one repository at a time); watching continues outside it.
+   */
   private async run(entry: Entry): Promise<void> {
     const { signal } = entry.controller;
     const { state } = entry;
     if (signal.aborted) return;
     try {
       const embedder = await this.index.embedder(this.closing.signal);
-      const run = indexRepository(state.root, { store: this.index.store, embedder, metaFolder: this.index.metaFolder, signal });
-      for await (const event of run) this.onIndexEvent(entry, event);
-      state.status = 'ready';
-      state.indexedAt = new Date().toISOString();
+      const options = { store: this.index.store, embedder, metaFolder: this.index.metaFolder, signal };
+      state.watching = this.watch !== undefined;
+      const events = (this.watch ? this.watch(state.root, options) : indexRepository(state.root, options))[Symbol.asyncIterator]();
+      for (let next = await events.next(); !next.done; next = await events.next()) {
+        if (this.apply(entry, next.value) === 'ready') {
+          this.follow(entry, events);
+          return;
+        }
+      }
+      if (signal.aborted) return;
+      Object.assign(state, { status: 'ready', watching: false });
       delete state.error;
-      this.startWatching(entry);
     } catch (error) {
-      if (signal.aborted || isAbortError(error)) return;
-      state.status = 'error';
-      state.error = error instanceof MinionsError ? error.message : 'Indexing failed; the server log has the details.';
-      this.log.error({ err: error, repository: state.root }, 'indexing failed');
+      this.fail(entry, error);
     }
   }
 
-  private onIndexEvent(entry: Entry, event: IndexEvent): void {
-    const { progress } = entry.state;
-    if (event.type === 'scan-end') Object.assign(progress, { filesDone: 0, filesTotal: event.toProcess, chunks: 0, embedded: 0, cached: 0 });
-    else if (event.type === 'batch-end') Object.assign(progress, { filesDone: event.filesDone, filesTotal: event.filesTotal, chunks: event.chunks, embedded: event.embedded, cached: event.cached });
-    else if (event.type === 'index-end') Object.assign(entry.state, { files: event.summary.files, chunks: event.summary.chunks });
-  }
-
-  private startWatching(entry: Entry): void {
-    if (!this.watch) return;
-    const { signal } = entry.controller;
-    entry.state.watching = true;
-    const onEvent = (event: IndexEvent): void => {
-      if (event.type !== 'text-ready' && event.type !== 'vectors-ready') return;
-      void readMeta(this.index.metaFolder, entry.state.id)
-        .then((meta) => meta && Object.assign(entry.state, { files: meta.files, chunks: meta.chunks, indexedAt: meta.updatedAt }))
-        .catch(() => undefined);
-    };
-    const watching: Promise<void> = this.watch(entry.state.root, { signal, onEvent })
-      .catch((error: unknown) => {
-        if (!signal.aborted && !isAbortError(error)) this.log.error({ err: error, repository: entry.state.root }, 'watching stopped');
-      })
+  /** Consumes a watcher's events after its startup pass, in the background. */
+  private follow(entry: Entry, events: AsyncIterator<WatchEvent>): void {
+    const watching: Promise<void> = (async () => {
+      for (let next = await events.next(); !next.done; next = await events.next()) this.apply(entry, next.value);
+    })()
+      .catch((error: unknown) => this.fail(entry, error))
       .finally(() => {
         entry.state.watching = false;
         this.watchers.delete(watching);
       });
     this.watchers.add(watching);
+  }
+
+  private apply(entry: Entry, event: WatchEvent): EventFollowUp {
+    const followUp = applyRepositoryEvent(entry.state, event);
+    if (event.type === 'watch-error') this.log.warn({ repository: entry.state.root, code: event.code }, event.message);
+    if (followUp === 'refresh-counts') {
+      void this.index
+        .embedder()
+        .then((embedder) => indexSize(entry.state.id, { store: this.index.store, dimension: embedder.dimension }))
+        .then((size) => Object.assign(entry.state, size, { indexedAt: new Date().toISOString() }))
+        .catch((error: unknown) => this.log.warn({ err: error, repository: entry.state.root }, 'could not count the index'))
+        .finally(() => this.notify(entry, event));
+    } else this.notify(entry, event);
+    return followUp;
+  }
+
+  private notify(entry: Entry, event: WatchEvent): void {
+    for (const listener of this.listeners) listener(entry.state.id, event);
+  }
+
+  private fail(entry: Entry, error: unknown): void {
+    const { state } = entry;
+    state.watching = false;
+    if (entry.controller.signal.aborted || isAbortError(error)) return;
+    state.status = 'error';
+    state.error = error instanceof MinionsError ? error.message : 'Indexing failed; the server log has the details.';
+    this.log.error({ err: error, repository: state.root }, 'indexing failed');
   }
 }

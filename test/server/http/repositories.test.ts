@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile, symlink } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { watchRepository } from '../../../indexer/index.js';
 import type { QueryResponse, Repository, RepositoryList } from '../../../schemas/index.js';
 import type { App } from '../../../server/http/context.js';
 import { GatedEmbedder, ServerFixture, sampleFiles } from './server-fixture.js';
@@ -116,6 +117,37 @@ describe('a repository being indexed', () => {
       gated.open();
       await app.minions.registry.idle();
       assert.equal((await app.inject({ url: created.headers.location })).json<Repository>().status, 'ready');
+    } finally {
+      await fixture.dispose();
+    }
+  });
+});
+
+describe('a watched repository', () => {
+  it('is watched after its first pass, and serves changes to its files without a new registration', async () => {
+    const fixture = await ServerFixture.create();
+    try {
+      const app = await fixture.build({ watch: watchRepository });
+      const root = await fixture.repo('repo', sampleFiles);
+      const id = await fixture.register(app, root);
+      const ready = (await app.inject({ url: `/v1/repositories/${id}` })).json<Repository>();
+      assert.equal(ready.status, 'ready');
+      assert.equal(ready.watching, true);
+      assert.equal(ready.files, 2);
+      const batch = new Promise<void>((resolve) => {
+        const unsubscribe = app.minions.registry.subscribe((repository, event) => {
+          if (repository !== id || event.type !== 'watch-batch-end') return;
+          unsubscribe();
+          resolve();
+        });
+      });
+      await writeFile(join(root, 'src', 'tide.js'), 'function highTide(port) {\n  return port.tides[0];\n}\n');
+      await batch;
+      const after = (await app.inject({ url: `/v1/repositories/${id}` })).json<Repository>();
+      assert.equal(after.files, 3);
+      const found = (await app.inject({ method: 'POST', url: '/v1/query', payload: { repo: root, query: 'highTide', mode: 'text', k: 1 } })).json<QueryResponse>();
+      assert.equal(found.results[0]?.symbol, 'highTide');
+      assert.equal((await app.inject({ method: 'DELETE', url: `/v1/repositories/${id}` })).statusCode, 204);
     } finally {
       await fixture.dispose();
     }
