@@ -26,7 +26,7 @@ export function describeOllamaError(error: unknown, host: string, model: string)
 
 /** The error for a request that outlived its timeout. */
 export function timeoutError(host: string, model: string, milliseconds: number, phase: 'metadata' | 'load' | 'stream'): MinionsError {
-  const seconds = Math.round(milliseconds / 1000);
+  const seconds = milliseconds < 10_000 ? (milliseconds / 1000).toFixed(1) : String(Math.round(milliseconds / 1000));
   const what =
     phase === 'metadata'
       ? `did not describe model ${model} within ${seconds} s`

@@ -9,7 +9,8 @@ export function git(cwd: string, args: readonly string[], signal: AbortSignal): 
   return new Promise((resolve, reject) => {
     // No pager, no prompts, no editor, no user hooks from the environment.
     const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_EDITOR: 'true', LC_ALL: 'C' };
-    execFile('git', [...args], { cwd, env, signal, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    // The user's hooks (post-checkout, pre-commit, ...) never run on the agent's behalf.
+    execFile('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd, env, signal, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted', 'AbortError'));
       if (error) {
         const message = (stderr.trim() || error.message).split('\n').slice(0, 3).join(' ');
