@@ -44,7 +44,7 @@ describe('Ollama model client', () => {
   });
 
   it('gives up on a model that does not start answering, with a clear timeout', async () => {
-    const model = await connectModel({ host: ollama.host, model: 'big:32b', maxContextLength: 8192, firstChunkTimeoutMs: 150 }, signal);
+    const model = await connectModel({ host: ollama.host, model: 'big:32b', maxContextLength: 8192, firstChunkTimeoutMs: 200 }, signal);
     ollama.setDelay('/api/chat', 5_000);
     try {
       const error = await model.chat([{ role: 'user', content: 'hi' }], [], signal).then(() => undefined, (caught: unknown) => caught);
