@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { watchRepository } from '../../indexer/index.js';
 import { MinionsError } from '../../schemas/index.js';
+import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
@@ -12,7 +13,7 @@ import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--data-dir DIR] [--embedder E] [--threads N]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--model M] [--data-dir DIR] [--embedder E] [--threads N]';
 
 /** The server's settings: option, then environment variable, then default. */
 export interface ServeSettings {
@@ -64,6 +65,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
       threads: { type: 'string' },
+      model: { type: 'string' },
     },
   });
   if (positionals.length > 0) throw new MinionsError('invalid-argument', `Usage: ${serveUsage}`);
@@ -73,8 +75,9 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   const log = pino({ level: io.env.MINIONS_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] }, io.stderr);
   const runtime = await openRuntime(config);
   try {
-    // Integration point for the agent: no runner is wired until agent/ exports one, so POST /v1/tasks answers 503.
-    const app = await buildApp({ index: runtime, runner: undefined, watch: watchRepository, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
+    // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
+    const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model }), runtime, io.env);
+    const app = await buildApp({ index: runtime, runner, watch: watchRepository, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port });

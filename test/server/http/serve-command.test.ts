@@ -40,7 +40,7 @@ describe('minions serve', () => {
     const address = (await serving)[1] ?? '';
     assert.deepEqual(await (await fetch(`${address}/healthz`)).json(), { status: 'ok' });
     const tasks = await fetch(`${address}/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repo: folder, prompt: 'x' }) });
-    assert.equal(tasks.status, 503, 'no agent is wired in yet');
+    assert.equal(tasks.status, 404, 'the agent is wired; the repository is not registered');
     controller.abort();
     assert.equal(await exit, 0);
   });
