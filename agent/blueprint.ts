@@ -95,6 +95,7 @@ export async function runBlueprint(blueprint: Blueprint, state: RunState, servic
     if (visit >= node.limits.maxVisits) {
       state.failure ??= `node ${node.name} exceeded ${node.limits.maxVisits} visits`;
       stopped = true;
+      index += 1;
       continue;
     }
     const nodeSignal = AbortSignal.any([stopped && signal.aborted ? new AbortController().signal : signal, AbortSignal.timeout(node.limits.timeoutMs)]);
@@ -108,7 +109,7 @@ export async function runBlueprint(blueprint: Blueprint, state: RunState, servic
         abortError = error;
         outcome = { status: 'failed', note: 'cancelled' };
       } else if (nodeSignal.aborted && !signal.aborted) {
-        outcome = { status: 'failed', note: `exceeded its time limit of ${Math.round(node.limits.timeoutMs / 1000)} s` };
+        outcome = { status: 'failed', note: `exceeded its time limit of ${node.limits.timeoutMs < 1000 ? `${node.limits.timeoutMs} ms` : `${Math.round(node.limits.timeoutMs / 1000)} s`}` };
       } else {
         // A node's unexpected failure (the model went away, git refused) ends the run, but clean-up still runs.
         outcome = { status: 'failed', note: error instanceof Error ? error.message : String(error) };
