@@ -52,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: limits.bodyLimit,
     // A typo in a request field is a 400, and "5" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    // Errors the router raises before any route (a malformed URL) get the envelope too.
+    frameworkErrors: handleError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // JSON is the only request body the API takes: anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');

@@ -78,6 +78,7 @@ describe('the error envelope', () => {
     await expectError({ method: 'PUT', url: '/v1/query' }, 404, 'not-found');
     await expectError({ url: '/v1/repositories/0123456789abcdef' }, 404, 'not-found');
     await expectError({ url: '/v1/tasks/3b241101-e2bb-4255-8caf-4136c566a962' }, 404, 'not-found');
+    await expectError({ url: '/v1/tasks/%E0%A4%A' }, 400, 'invalid-argument', /not a valid url/);
   });
 
   it('refuses repository paths outside the registered roots, relative paths and files', async () => {
