@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { MinionsError, type TaskResult, type TaskRunner } from '../schemas/index.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
-import { typedEmit } from './events.js';
-import { resolveLimits, type LimitOverrides } from './limits.js';
+import { typedEmit, type Emit } from './events.js';
+import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
 import { connectModel, type ChatModel } from './model/ollama-model.js';
-import { initialState } from './run-state.js';
+import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
 import { scrubbedEnvironment } from './workspace/process.js';
@@ -64,20 +64,7 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       let branch = branchName(task.id, task.request.prompt);
       for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
-      const services: NodeServices = {
-        search: options.search,
-        limits,
-        emit,
-        model(node) {
-          const model = models.get(node);
-          if (model === undefined) throw new Error(`no model connected for node ${node}`);
-          return model;
-        },
-        protectedPaths: options.protectedPaths ?? [],
-        allowedCommands: options.allowedCommands ?? [],
-        env: scrubbedEnvironment(options.environment ?? process.env),
-        worktreesDir: options.worktreesDir ?? join(tmpdir(), 'minions-worktrees'),
-      };
+      const services = nodeServices(options, limits, emit, models);
       emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
       let records;
       try {
@@ -88,24 +75,46 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         }
         throw error;
       }
-      const succeeded = state.failure === undefined && state.commit !== null;
-      const result: TaskResult = {
-        outcome: succeeded ? 'succeeded' : 'failed',
-        ...(state.failure === undefined ? {} : { reason: state.failure }),
-        branch,
-        commit: state.commit,
-        diff: state.diff,
-        prTitle: state.prTitle,
-        prBody: state.prBody,
-        checks: state.checks,
-        guardrails: { passed: state.guardrails?.passed ?? false, violations: state.guardrails?.violations ?? [] },
-        rounds: state.rounds,
-        tokens: state.tokens,
-        wallMs: Math.round(performance.now() - started),
-      };
+      const result = taskResult(state, Math.round(performance.now() - started));
       emit('run-end', { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), branch, commit: result.commit, rounds: result.rounds, tokens: result.tokens, wallMs: result.wallMs, nodes: records });
       return result;
     },
+  };
+}
+
+/** The services every node of a run shares. */
+function nodeServices(options: AgentRunnerOptions, limits: AgentLimits, emit: Emit, models: ReadonlyMap<string, ChatModel>): NodeServices {
+  return {
+    search: options.search,
+    limits,
+    emit,
+    model(node) {
+      const model = models.get(node);
+      if (model === undefined) throw new Error(`no model connected for node ${node}`);
+      return model;
+    },
+    protectedPaths: options.protectedPaths ?? [],
+    allowedCommands: options.allowedCommands ?? [],
+    env: scrubbedEnvironment(options.environment ?? process.env),
+    worktreesDir: options.worktreesDir ?? join(tmpdir(), 'minions-worktrees'),
+  };
+}
+
+/** Folds a finished run's state into the TaskResult. */
+function taskResult(state: RunState, wallMs: number): TaskResult {
+  return {
+    outcome: state.failure === undefined && state.commit !== null ? 'succeeded' : 'failed',
+    ...(state.failure === undefined ? {} : { reason: state.failure }),
+    branch: state.branch,
+    commit: state.commit,
+    diff: state.diff,
+    prTitle: state.prTitle,
+    prBody: state.prBody,
+    checks: state.checks,
+    guardrails: { passed: state.guardrails?.passed ?? false, violations: state.guardrails?.violations ?? [] },
+    rounds: state.rounds,
+    tokens: state.tokens,
+    wallMs,
   };
 }
 

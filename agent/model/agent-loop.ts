@@ -39,21 +39,32 @@ export interface AgentLoopOptions {
 
 const mutatingTools = new Set(['edit_file', 'create_file']);
 
+/** The loop's running state, shared by its helpers. */
+interface LoopRun {
+  options: AgentLoopOptions;
+  messages: Message[];
+  outcome: LoopOutcome;
+  /** How often each call (name and arguments) came since the last successful edit. */
+  seen: Map<string, number>;
+}
+
 /** Runs the loop to one of its stop conditions; throws only on cancellation or a model failure. */
 export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutcome> {
   const { model, limits, node } = options;
-  const native = model.info.nativeTools;
   const ollamaTools = options.tools.map(toOllamaTool);
   const names = new Set(options.tools.map((tool) => tool.name));
-  const system = native ? options.system : `${options.system}\n\n${toolPrompt(options.tools)}`;
-  const messages: Message[] = [{ role: 'system', content: system }, { role: 'user', content: options.prompt }];
-  const outcome: LoopOutcome = { status: 'step-limit', summary: '', steps: 0, inputTokens: 0, outputTokens: 0 };
-  const seen = new Map<string, number>();
+  const system = model.info.nativeTools ? options.system : `${options.system}\n\n${toolPrompt(options.tools)}`;
+  const run: LoopRun = {
+    options,
+    messages: [{ role: 'system', content: system }, { role: 'user', content: options.prompt }],
+    outcome: { status: 'step-limit', summary: '', steps: 0, inputTokens: 0, outputTokens: 0 },
+    seen: new Map(),
+  };
+  const { outcome, messages } = run;
   let idleTurns = 0;
   while (outcome.steps < limits.maxSteps) {
     options.signal.throwIfAborted();
     outcome.steps += 1;
-    const step = outcome.steps;
     compact(messages, model.info.numCtx);
     const turn = await model.chat(messages, ollamaTools, options.signal);
     outcome.inputTokens += turn.inputTokens;
@@ -61,37 +72,17 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
     const textCalls = turn.toolCalls.length === 0 ? parseTextToolCalls(turn.content, names) : [];
     const calls: ToolCallRequest[] = turn.toolCalls.length > 0 ? turn.toolCalls : textCalls;
     options.emit('model-call', {
-      node, step, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens,
+      node, step: outcome.steps, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens,
       latencyMs: turn.latencyMs, loadMs: turn.loadMs, toolCalls: calls.map((call) => call.name),
       toolCallSource: turn.toolCalls.length > 0 ? 'native' : textCalls.length > 0 ? 'text' : 'none', doneReason: turn.doneReason, content: truncateMiddle(turn.content, 400),
     });
     const viaText = turn.toolCalls.length === 0;
     messages.push(viaText ? { role: 'assistant', content: turn.content } : { role: 'assistant', content: turn.content, tool_calls: turn.toolCalls.map((call) => ({ function: call })) });
-    if (calls.length === 0) {
-      idleTurns += 1;
-      if (idleTurns >= 2) return { ...outcome, status: 'no-tool-calls', summary: turn.content.trim() || 'The model stopped without calling finish.' };
-      messages.push({ role: 'user', content: 'Continue by calling a tool. When the task is done, call finish with a summary of your changes.' });
-      continue;
-    }
-    idleTurns = 0;
-    for (const call of calls) {
-      const key = `${call.name} ${stableJson(call.arguments)}`;
-      const repeats = (seen.get(key) ?? 0) + 1;
-      seen.set(key, repeats);
-      if (repeats >= limits.maxRepeats) {
-        options.emit('loop-detect', { node, tool: call.name, arguments: truncateMiddle(stableJson(call.arguments), 300), repeats, action: 'stop' });
-        return { ...outcome, status: 'loop', summary: `Stopped: the model repeated ${call.name} with the same arguments ${repeats} times.` };
-      }
-      const result = await callTool(options.tools, call, { ...options.toolContext, node, step });
-      if (mutatingTools.has(call.name) && result.ok) seen.clear();
-      let output = result.output;
-      if (repeats === limits.maxRepeats - 1) {
-        options.emit('loop-detect', { node, tool: call.name, arguments: truncateMiddle(stableJson(call.arguments), 300), repeats, action: 'warn' });
-        output += `\n\nWarning: you already made this exact ${call.name} call. Repeating it again will stop the task; do something different.`;
-      }
-      messages.push(viaText ? { role: 'user', content: `Result of ${call.name}:\n${output}` } : { role: 'tool', content: output, tool_name: call.name });
-      if (result.finish) return { ...outcome, status: 'finished', summary: result.finish.summary };
-    }
+    idleTurns = calls.length === 0 ? idleTurns + 1 : 0;
+    if (idleTurns >= 2) return { ...outcome, status: 'no-tool-calls', summary: turn.content.trim() || 'The model stopped without calling finish.' };
+    if (calls.length === 0) messages.push({ role: 'user', content: 'Continue by calling a tool. When the task is done, call finish with a summary of your changes.' });
+    const stop = await runCalls(run, calls, viaText);
+    if (stop) return stop;
     if (outcome.inputTokens + outcome.outputTokens >= limits.maxTokens) {
       options.emit('limit-reach', { node, limit: 'tokens', value: outcome.inputTokens + outcome.outputTokens });
       return { ...outcome, status: 'token-limit', summary: `Stopped: the token limit of ${limits.maxTokens} was reached.` };
@@ -99,6 +90,32 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
   }
   options.emit('limit-reach', { node, limit: 'steps', value: outcome.steps });
   return { ...outcome, summary: `Stopped: the step limit of ${limits.maxSteps} was reached.` };
+}
+
+/** Runs a turn's calls in order and feeds their results back; returns an outcome when the loop must stop. */
+async function runCalls(run: LoopRun, calls: readonly ToolCallRequest[], viaText: boolean): Promise<LoopOutcome | undefined> {
+  const { options, outcome, seen } = run;
+  const { node, limits } = options;
+  for (const call of calls) {
+    const key = `${call.name} ${stableJson(call.arguments)}`;
+    const repeats = (seen.get(key) ?? 0) + 1;
+    seen.set(key, repeats);
+    const shown = truncateMiddle(stableJson(call.arguments), 300);
+    if (repeats >= limits.maxRepeats) {
+      options.emit('loop-detect', { node, tool: call.name, arguments: shown, repeats, action: 'stop' });
+      return { ...outcome, status: 'loop', summary: `Stopped: the model repeated ${call.name} with the same arguments ${repeats} times.` };
+    }
+    const result = await callTool(options.tools, call, { ...options.toolContext, node, step: outcome.steps });
+    if (mutatingTools.has(call.name) && result.ok) seen.clear();
+    let output = result.output;
+    if (repeats === limits.maxRepeats - 1) {
+      options.emit('loop-detect', { node, tool: call.name, arguments: shown, repeats, action: 'warn' });
+      output += `\n\nWarning: you already made this exact ${call.name} call. Repeating it again will stop the task; do something different.`;
+    }
+    run.messages.push(viaText ? { role: 'user', content: `Result of ${call.name}:\n${output}` } : { role: 'tool', content: output, tool_name: call.name });
+    if (result.finish) return { ...outcome, status: 'finished', summary: result.finish.summary };
+  }
+  return undefined;
 }
 
 /** JSON with sorted keys, so the same arguments in another order count as the same call. */
