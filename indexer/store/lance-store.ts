@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import { chunkSchema, fileSchema, vectorSchema, type ChunkRow, type FileRow, type VectorRow } from './rows.js';
@@ -10,6 +12,8 @@ export interface RepositoryTables {
 }
 
 const FTS_INDEX = 'search_text_idx';
+
+type TableSchema = Parameters<lancedb.Connection['createEmptyTable']>[1];
 
 /** Wraps a LanceDB failure on existing data as `index-corrupt`, with the command that rebuilds it. */
 export function corrupt(what: string, error: unknown, rebuild: string): MinionsError {
@@ -26,11 +30,14 @@ export const tableNames = {
 
 /** The embedded LanceDB database under the data directory, with the operations the indexer and search need. */
 export class LanceStore {
-  private constructor(private readonly connection: lancedb.Connection) {}
+  private constructor(
+    private readonly connection: lancedb.Connection,
+    private readonly folder: string,
+  ) {}
 
   /** Opens (creating if needed) the database in a folder. */
   static async open(folder: string): Promise<LanceStore> {
-    return new LanceStore(await lancedb.connect(folder));
+    return new LanceStore(await lancedb.connect(folder), folder);
   }
 
   /** Whether a repository has tables. */
@@ -42,8 +49,8 @@ export class LanceStore {
   /** Opens a repository's tables, creating them empty when `create` is set. */
   async repository(repositoryId: string, dimension: number, create: boolean): Promise<RepositoryTables> {
     const names = await this.connection.tableNames();
-    const open = async (name: string, schema: Parameters<lancedb.Connection['createEmptyTable']>[1]): Promise<lancedb.Table> => {
-      if (names.includes(name)) return this.connection.openTable(name);
+    const open = async (name: string, schema: TableSchema): Promise<lancedb.Table> => {
+      if (names.includes(name)) return create ? this.openOrRecreate(name, schema) : this.connection.openTable(name);
       if (!create) throw new MinionsError('index-missing', `Table ${name} does not exist.`);
       return this.connection.createEmptyTable(name, schema, { existOk: true });
     };
@@ -63,7 +70,25 @@ export class LanceStore {
 
   /** The embedding cache table of a model. */
   async vectorCache(modelId: string, dimension: number): Promise<lancedb.Table> {
-    return this.connection.createEmptyTable(tableNames.vectors(modelId), vectorSchema(dimension), { existOk: true });
+    const name = tableNames.vectors(modelId);
+    if ((await this.connection.tableNames()).includes(name)) return this.openOrRecreate(name, vectorSchema(dimension));
+    return this.connection.createEmptyTable(name, vectorSchema(dimension), { existOk: true });
+  }
+
+  /**
+   * Opens a table. A process killed while creating a table leaves its folder with no
+   * committed version: it holds nothing, cannot be opened, and is created again. A
+   * table with versions that fails to open is an error (`index-corrupt` upstream).
+   */
+  private async openOrRecreate(name: string, schema: TableSchema): Promise<lancedb.Table> {
+    try {
+      return await this.connection.openTable(name);
+    } catch (error) {
+      const versions = await readdir(join(this.folder, `${name}.lance`, '_versions')).catch(() => []);
+      if (versions.length > 0) throw error;
+      await this.connection.dropTable(name);
+      return this.connection.createEmptyTable(name, schema, { existOk: true });
+    }
   }
 
   close(): void {
