@@ -1,5 +1,6 @@
 // implement and fix: the agentic nodes. Both run the tool-calling loop in the
 // worktree with the full tool set; fix starts from the failing checks' output.
+import { isAbortError } from '../../schemas/index.js';
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { truncateMiddle, type LoopLimits } from '../limits.js';
 import { runAgentLoop, type LoopOutcome } from '../model/agent-loop.js';
@@ -36,10 +37,28 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
   return outcome;
 }
 
+/**
+ * When the model fails mid-node (Ollama went away, a timeout), the work so far is not
+ * thrown away: with changes in the worktree the run goes on to deliver them as a
+ * failed attempt on the branch.
+ */
+async function afterModelFailure(context: NodeContext, node: string, error: unknown): Promise<NodeOutcome> {
+  if (isAbortError(error) || context.signal.aborted) throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  context.state.failure ??= `${node}: ${message}`;
+  const changed = await changedPaths(requireWorktree(context.state.worktree), context.state.linked, context.signal);
+  return changed.length > 0 ? { status: 'failed', note: `${message}; delivering the ${changed.length} changed files as they are`, next: 'deliver' } : { status: 'failed', note: message };
+}
+
 /** implement: the model works on the task until it finishes or a limit stops it. */
 export async function implementTask(context: NodeContext): Promise<NodeOutcome> {
   const { state, services, signal } = context;
-  const outcome = await loop(context, 'implement', state.contextText, context.limits.loop ?? services.limits.implement, systemPrompt);
+  let outcome: LoopOutcome;
+  try {
+    outcome = await loop(context, 'implement', state.contextText, context.limits.loop ?? services.limits.implement, systemPrompt);
+  } catch (error) {
+    return afterModelFailure(context, 'implement', error);
+  }
   const changed = await changedPaths(requireWorktree(state.worktree), state.linked, signal);
   const note = `${outcome.status} after ${outcome.steps} steps; ${changed.length} files changed`;
   if (changed.length === 0) return { status: 'failed', note: `made no changes (${outcome.status}: ${outcome.summary})` };
@@ -57,6 +76,11 @@ export async function fixFailures(context: NodeContext): Promise<NodeOutcome> {
     `# Failing checks (fix round ${state.rounds})\n${truncateMiddle(state.failures, services.limits.maxOutputCharacters * 2)}`,
     'Find the cause and fix the code so these checks pass. Do not delete or weaken tests unless the task asks for it. Call finish when done.',
   ].join('\n\n');
-  const outcome = await loop(context, 'fix', prompt, context.limits.loop ?? services.limits.fix, systemPrompt);
+  let outcome: LoopOutcome;
+  try {
+    outcome = await loop(context, 'fix', prompt, context.limits.loop ?? services.limits.fix, systemPrompt);
+  } catch (error) {
+    return afterModelFailure(context, 'fix', error);
+  }
   return { status: outcome.status === 'finished' ? 'ok' : 'failed', note: `round ${state.rounds}: ${outcome.status} after ${outcome.steps} steps`, next: 'checks' };
 }

@@ -19,10 +19,13 @@ function checkLine(check: CheckResult): string {
 
 /** How the change was tested, in prose. */
 function testing(state: RunState): string {
-  if (state.checkPlan === undefined || state.checks.length === 0) return 'No formatter, linter or tests were found in the repository; the change is untested.';
+  const plan = state.checkPlan;
+  const planned = plan === undefined ? [] : [...plan.format, ...plan.fix, ...plan.lint, ...plan.test];
+  if (state.checks.length === 0 && planned.length > 0) return `The checks (${planned.map((command) => `\`${command}\``).join(', ')}) did not run; the change is untested.`;
+  if (plan === undefined || state.checks.length === 0) return 'No formatter, linter or tests were found in the repository; the change is untested.';
   const verdict = state.checksPassed ? 'All blocking checks passed.' : `Checks failed after ${state.rounds} fix round${state.rounds === 1 ? '' : 's'}.`;
   const rounds = state.rounds > 0 ? ` ${state.rounds} fix round${state.rounds === 1 ? '' : 's'} were needed.` : '';
-  return `Checks found in ${state.checkPlan.sources.join(', ')} ran in the task's worktree (last run below). ${verdict}${state.checksPassed ? rounds : ''}\n\n${state.checks.map(checkLine).join('\n')}`;
+  return `Checks found in ${plan.sources.join(', ')} ran in the task's worktree (last run below). ${verdict}${state.checksPassed ? rounds : ''}\n\n${state.checks.map(checkLine).join('\n')}`;
 }
 
 /** The commit message, PR title and PR body for the staged change. */

@@ -146,6 +146,22 @@ describe('agent run: failures and fallbacks', () => {
     await repo.dispose();
   });
 
+  it('keeps the work on the branch when the model fails mid-run', async () => {
+    const repo = await makeRepo(calculatorFiles);
+    ollama.setChat((_request, turn) => {
+      if (turn === 0) return { toolCalls: [fixAdd] };
+      throw new Error('model runner has unexpectedly stopped');
+    });
+    const { result } = await runTask(repo, ollama, { prompt: 'Fix add.' });
+    assert.equal(result?.outcome, 'failed');
+    assert.match(result?.reason ?? '', /^implement: Ollama at http:\/\/127\.0\.0\.1:\d+ failed with model coder:7b \(HTTP 500\): .*model runner has unexpectedly stopped/);
+    assert.ok(result?.commit, 'the edit is committed as a failed attempt');
+    assert.match(result?.diff ?? '', /^\+ {2}return a \+ b;$/m);
+    assert.equal(result?.checks.length, 0);
+    assert.match(result?.prBody ?? '', /The checks \(`npm test`\) did not run; the change is untested\./);
+    await repo.dispose();
+  });
+
   it('says clearly when Ollama is unreachable, before touching the repository', async () => {
     const repo = await makeRepo(calculatorFiles);
     const host = `http://127.0.0.1:${await closedPort()}`;
