@@ -4,6 +4,7 @@ import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-comm
 import type { CommandIo } from './io.js';
 import { runCommand, runUsage } from './run-command.js';
 import { serveCommand, serveUsage } from './serve-command.js';
+import { watchCommand, watchUsage } from './watch-command.js';
 
 const usage = `minions: self-hosted coding agents on a local code index.
 
@@ -12,6 +13,9 @@ Usage:
       Build or refresh the local index of a repository (incremental; offline by default).
   ${queryUsage}
       Search a repository's index: BM25 (text), embeddings (vector) or both fused (hybrid).
+  ${watchUsage}
+      Reconcile the index with the disk, then keep it fresh as files change (debounced batches;
+      searchable by text first, vectors after) until SIGINT/SIGTERM. One line per batch on stderr.
   ${chunksUsage}
       Print the symbol-level chunks of a file or folder.
   ${runUsage}
@@ -29,7 +33,7 @@ Run any command with --help for its options.
 `;
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
-const commands: Record<string, Command> = { chunks: chunksCommand, index: indexCommand, query: queryCommand, run: runCommand, serve: serveCommand };
+const commands: Record<string, Command> = { chunks: chunksCommand, index: indexCommand, query: queryCommand, run: runCommand, serve: serveCommand, watch: watchCommand };
 
 /** Runs the CLI; returns the exit code. Expected failures print one line and exit 1 (2 for usage errors). */
 export async function main(argv: readonly string[], io?: CommandIo): Promise<number> {
