@@ -36,10 +36,8 @@ export async function startFileWatcher(filter: PathFilter, changes: ChangeCollec
   });
   const onFile = (absolutePath: string): void => {
     const path = relativePath(root, absolutePath);
-    if (path === undefined) {
-      if (absolutePath === filter.excludeFile) changes.rulesChanged();
-    } else if (filter.isRuleFile(path)) changes.rulesChanged();
-    else if (!filter.excludes(path, 'file')) changes.addPath(path);
+    if (absolutePath === filter.excludeFile || (path !== undefined && filter.isRuleFile(path))) changes.rulesChanged();
+    else if (path !== undefined && !filter.excludes(path, 'file')) changes.addPath(path);
   };
   watcher.on('add', onFile).on('change', onFile).on('unlink', onFile);
   watcher.on('unlinkDir', (absolutePath) => {

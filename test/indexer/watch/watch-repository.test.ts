@@ -121,6 +121,16 @@ describe('watchRepository', () => {
     assert.deepEqual((await inGenerated()).sort(), ['generated/g.js', 'generated/h.js'], 'the folder is watched now');
   });
 
+  it('re-applies the rules when .git/info/exclude changes', async () => {
+    const root = await fixture.repo('repo', { '.git/info/exclude': '# nothing yet\n', 'a.js': source('alpha'), 'secret.js': source('secret') });
+    watcher = await WatchHarness.start(fixture, root);
+    const from = watcher.events.length;
+    await writeFile(join(root, '.git/info/exclude'), 'secret.js\n');
+    await watcher.waitFor((event) => event.type === 'watch-reconcile' && event.reason === 'ignore-rules-changed', 'a reconciliation', 10_000, from);
+    await assertConverged(watcher);
+    assert.deepEqual(await listIndexedPaths(root, '', { store: fixture.store, embedder: watcher.embedder }), ['a.js']);
+  });
+
   it('reconciles at startup: edits, deletes and creations made while nothing watched, without a rebuild', async () => {
     const root = await fixture.repo('repo', { 'a.js': source('alpha'), 'b.js': source('beta'), 'c.js': source('gamma') });
     const embedder = new RecordingEmbedder();
