@@ -8,6 +8,7 @@ import type { CommandIo } from './io.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
 
+/** One line of usage, for the CLI's help. */
 export const watchUsage = 'minions watch <repo> [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N]';
 
 /**
