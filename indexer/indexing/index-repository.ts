@@ -88,7 +88,7 @@ export async function* indexRepository(path: string, options: IndexRepositoryOpt
   await writeTouched(tables, touchOnly);
   await removeFiles(tables, deleted);
   yield { type: 'batch-end', filesTotal: candidates.length, ...pick(counts) };
-  await optimizeRepository(tables);
+  await optimizeRepository(tables, cache);
 
   const files = await tables.files.countRows("skipped = ''");
   const chunks = await tables.chunks.countRows();

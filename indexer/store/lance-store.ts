@@ -157,7 +157,7 @@ export async function sweepOrphans(tables: RepositoryTables, manifest: ReadonlyM
  * use, then `optimize` merges new rows into it, compacts small fragments and removes
  * old table versions, so tables do not grow without bound across runs.
  */
-export async function optimizeRepository(tables: RepositoryTables): Promise<void> {
+export async function optimizeRepository(tables: RepositoryTables, vectorCache?: lancedb.Table): Promise<void> {
   const indices = await tables.chunks.listIndices();
   if (!indices.some((index) => index.name === FTS_INDEX) && (await tables.chunks.countRows()) > 0) {
     await tables.chunks.createIndex('search_text', {
@@ -168,4 +168,10 @@ export async function optimizeRepository(tables: RepositoryTables): Promise<void
   }
   const olderThan = new Date();
   for (const table of [tables.chunks, tables.files]) await table.optimize({ cleanupOlderThan: olderThan });
+  // The vector cache is shared by every repository and process: keep a grace period so a
+  // reader that opened an older version a moment ago is not left without its files.
+  if (vectorCache) await vectorCache.optimize({ cleanupOlderThan: new Date(olderThan.getTime() - CACHE_GRACE_MS) });
 }
+
+/** Versions of the shared vector cache younger than this survive an optimisation. */
+const CACHE_GRACE_MS = 5 * 60 * 1000;
