@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unsupported-media-type'
   | 'queue-full'
   | 'agent-unavailable'
+  | 'cancelled'
   | 'internal';
 
 /** The one error class of the project: a code for machines, a message for people, an optional cause. */

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { MinionsError, type ErrorCode, type ErrorEnvelope } from '../../schemas/index.js';
+import { MinionsError, isAbortError, type ErrorCode, type ErrorEnvelope } from '../../schemas/index.js';
 
 /** The HTTP status of each error code: the one place codes meet statuses. */
 export const statusOfCode: Record<ErrorCode, number> = {
@@ -17,6 +17,8 @@ export const statusOfCode: Record<ErrorCode, number> = {
   'index-corrupt': 503,
   'model-unavailable': 503,
   'agent-unavailable': 503,
+  // nginx's "client closed request": the client left (or the server is stopping) before the answer.
+  cancelled: 499,
 };
 
 /** Codes for the 4xx errors Fastify raises itself (bad JSON, size, media type). */
@@ -43,12 +45,18 @@ function describeValidation(error: FastifyError): { message: string; details: Re
 }
 
 /**
- * The error handler: a `MinionsError` gets its code's status and its message; a
+ * The error handler: a cancelled request is 499 `cancelled` (logged as information, not
+ * as an error); a `MinionsError` gets its code's status and its message; a
  * validation error or a 4xx Fastify raises (bad JSON, body too large, media type) is a
  * 4xx with Fastify's message; anything else is a 500 with a generic message, logged
  * with its stack and never sent.
  */
 export function handleError(error: FastifyError | MinionsError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isAbortError(error)) {
+    // Cancellation is not a failure: no error log, and the client has usually gone anyway.
+    request.log.info('request cancelled');
+    return reply.status(statusOfCode.cancelled).send(envelope('cancelled', 'The request was cancelled: the client went away or the server is stopping.'));
+  }
   if (error instanceof MinionsError) {
     const status = statusOfCode[error.code];
     if (error.code === 'queue-full' && typeof error.details?.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));

@@ -11,6 +11,7 @@ describe('the error envelope', () => {
   let app: App;
   let root = '';
   let broken = false;
+  let aborting = false;
   before(async () => {
     fixture = await ServerFixture.create();
     const index = fixture.index;
@@ -19,6 +20,7 @@ describe('the error envelope', () => {
         ...index,
         embedder: async (signal) => {
           if (broken) throw new Error('embedder crashed at /secret/internal/path.js:12');
+          if (aborting) throw new DOMException('This operation was aborted', 'AbortError');
           return index.embedder(signal);
         },
       },
@@ -102,6 +104,15 @@ describe('the error envelope', () => {
       assert.doesNotMatch(JSON.stringify(body), /secret|embedder crashed|at /);
     } finally {
       broken = false;
+    }
+  });
+
+  it('answers a cancelled request with 499 cancelled, not as an internal error', async () => {
+    aborting = true;
+    try {
+      await expectError(query({ repo: root, query: 'rain', mode: 'hybrid' }), 499, 'cancelled');
+    } finally {
+      aborting = false;
     }
   });
 });
