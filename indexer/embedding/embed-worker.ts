@@ -26,6 +26,13 @@ if (embedder !== undefined) {
       controllers.get(request.id)?.abort();
       return;
     }
+    if (request.type === 'close') {
+      // The model is released only after the batch onnxruntime is running: terminating the
+      // thread under a running session aborts the whole process.
+      for (const controller of controllers.values()) controller.abort();
+      void model.close().finally(() => send({ type: 'closed' }));
+      return;
+    }
     const controller = new AbortController();
     controllers.set(request.id, controller);
     model.embed(request.texts, { signal: controller.signal }).then(

@@ -67,11 +67,15 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** How long `close` waits for the worker to finish its running batch and release the model. */
+const CLOSE_MS = 10_000;
+
 class WorkerEmbedder implements Embedder {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   /** Set once the worker can no longer answer: closed, crashed or exited. */
   private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly worker: Worker,
@@ -116,9 +120,31 @@ class WorkerEmbedder implements Embedder {
   }
 
   async close(): Promise<void> {
+    if (this.closing) return this.closing;
     // Requests in flight are cancelled, not failed; later calls are told the embedder is closed.
+    const alive = this.failure === undefined;
     this.failAll(new DOMException('The embedder was closed', 'AbortError'), new MinionsError('model-unavailable', 'The embedder is closed'));
-    await this.worker.terminate();
+    this.closing = (alive ? this.release() : Promise.resolve()).then(async () => {
+      await this.worker.terminate();
+    });
+    return this.closing;
+  }
+
+  /** Asks the worker to release the model after its running batch; resolves when it has, exited, or after `CLOSE_MS`. */
+  private release(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.worker.off('message', onMessage).off('exit', done);
+        resolve();
+      };
+      const onMessage = (message: WorkerResponse): void => {
+        if (message.type === 'closed') done();
+      };
+      const timer = setTimeout(done, CLOSE_MS);
+      this.worker.on('message', onMessage).on('exit', done);
+      this.post({ type: 'close' });
+    });
   }
 
   private onMessage(message: WorkerResponse): void {

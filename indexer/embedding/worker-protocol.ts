@@ -1,15 +1,16 @@
 // Messages between `worker-embedder.ts` (the caller's thread) and `embed-worker.ts`.
 import { MinionsError, type ErrorCode } from '../../schemas/index.js';
 
-/** Caller to worker. `cancel` stops a request at its next batch boundary. */
-export type WorkerRequest = { type: 'embed'; id: number; texts: string[] } | { type: 'cancel'; id: number };
+/** Caller to worker. `cancel` stops a request at its next batch boundary; `close` releases the model once the running batch ends. */
+export type WorkerRequest = { type: 'embed'; id: number; texts: string[] } | { type: 'cancel'; id: number } | { type: 'close' };
 
 /** Worker to caller: one `ready` or `init-failed` first, then one `result` or `failed` per request. */
 export type WorkerResponse =
   | { type: 'ready'; modelId: string; dimension: number }
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'result'; id: number; vectors: Float32Array[] }
-  | { type: 'failed'; id: number; error: SerializedError };
+  | { type: 'failed'; id: number; error: SerializedError }
+  | { type: 'closed' };
 
 /** An error reduced to what survives `postMessage` with its meaning intact. */
 export interface SerializedError {
