@@ -14,25 +14,50 @@ export interface IndexRuntime {
 export async function openRuntime(config: Config): Promise<IndexRuntime> {
   const store = await LanceStore.open(join(config.dataDir, 'lancedb'));
   let embedder: Promise<Embedder> | undefined;
-  const start = (signal?: AbortSignal): Promise<Embedder> => {
+  const start = (): Promise<Embedder> => {
     const choice = config.embedder;
     const threads = config.threads === undefined ? {} : { threads: config.threads };
-    if (choice.kind === 'default') return createDefaultEmbedder({ cacheDir: config.dataDir, ...threads, ...(signal ? { signal } : {}) });
+    if (choice.kind === 'default') return createDefaultEmbedder({ cacheDir: config.dataDir, ...threads });
     if (choice.kind === 'transformers') {
       return createTransformersEmbedder({ modelId: choice.modelId, cacheDir: join(config.dataDir, 'models'), allowRemote: config.allowRemoteModels, ...threads });
     }
-    return createOllamaEmbedder({ host: choice.host, model: choice.model, ...(signal ? { signal } : {}) });
+    return createOllamaEmbedder({ host: choice.host, model: choice.model });
   };
   return {
     store,
     metaFolder: join(config.dataDir, 'repositories'),
+    // The embedder is shared by every caller: it starts under no caller's signal (one
+    // caller's abort must not break it for the others), a failed start is retried by the
+    // next call, and each caller's signal only bounds its own wait.
     embedder(signal) {
-      embedder ??= start(signal);
-      return embedder;
+      embedder ??= start().catch((error: unknown) => {
+        embedder = undefined;
+        throw error;
+      });
+      return signal ? untilAborted(embedder, signal) : embedder;
     },
     async close() {
       if (embedder) await (await embedder.catch(() => undefined))?.close();
       store.close();
     },
   };
+}
+
+/** The promise's outcome, or the signal's reason if it aborts first (the promise itself goes on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
