@@ -26,6 +26,8 @@ export interface NodeServices {
   protectedPaths: readonly string[];
   allowedCommands: readonly string[];
   env: NodeJS.ProcessEnv;
+  /** Words every command starts with: the network sandbox (`unshare --net ...`), or none. */
+  commandPrefix?: readonly string[];
   worktreesDir: string;
 }
 

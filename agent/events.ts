@@ -7,6 +7,8 @@ export interface AgentEventMap {
   'run-start': { taskId: string; repo: string; base: string; branch: string; models: Record<string, string>; blueprint: string };
   'node-start': { node: string; kind: 'deterministic' | 'agentic'; round: number };
   'node-end': { node: string; kind: 'deterministic' | 'agentic'; round: number; status: string; durationMs: number; note?: string };
+  /** How the run's commands reach the network: isolated in a namespace, or not (and whether that was allowed). */
+  'command-network': { isolated: boolean; method: string | null; loopback: boolean; allowed: boolean; note: string };
   'worktree-create': { path: string; branch: string; base: string; commit: string };
   'worktree-remove': { path: string; branchKept: string };
   'context-ready': { rules: string[]; files: string[]; snippets: number; tokens: number; search: 'used' | 'unavailable' | 'empty'; note?: string };

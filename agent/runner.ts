@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { MinionsError, type TaskResult, type TaskRunner } from '../schemas/index.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
-import { typedEmit, type Emit } from './events.js';
+import { typedEmit, type AgentEventMap, type Emit } from './events.js';
 import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
 import { connectModel, type ChatModel } from './model/ollama-model.js';
 import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
+import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
 import { scrubbedEnvironment } from './workspace/process.js';
 
 /** Options of `createAgentRunner`. */
@@ -39,6 +40,14 @@ export interface AgentRunnerOptions {
   /** Blueprints by name besides `default`. */
   blueprints?: Record<string, Blueprint>;
   fetch?: typeof fetch;
+  /**
+   * Network of the run's commands (run_command, checks): `isolated` (the default) runs them
+   * in a network namespace and refuses the run where there is none; `isolated-if-available`
+   * runs them with network there (the trace says so); `allowed` never isolates.
+   */
+  commandNetwork?: CommandNetworkPolicy;
+  /** How commands are isolated; defaults to `unshare` from util-linux. */
+  networkSandbox?: NetworkSandbox;
 }
 
 /** `minions/<task-id>-<slug>` where the slug is the first words of the task. */
@@ -51,6 +60,7 @@ export function branchName(taskId: string, prompt: string): string {
 /** The agent: a TaskRunner that runs a blueprint per task. */
 export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
   const limits = resolveLimits(options.limits);
+  const sandbox = options.networkSandbox ?? createUnshareSandbox();
   return {
     async run(task, { signal, emit: rawEmit }) {
       const started = performance.now();
@@ -60,12 +70,18 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       const repoRoot = await repositoryRoot(task.root, signal);
       const base = task.request.base ?? 'HEAD';
       const baseCommit = await resolveCommit(repoRoot, base, signal);
+      const network = await commandIsolation(options.commandNetwork ?? 'isolated', sandbox, signal);
+      if (network.refused) {
+        emit('command-network', network.event);
+        throw network.refused;
+      }
       const models = await connectModels(options, blueprint, task.request.model, limits.maxContextLength, signal);
       let branch = branchName(task.id, task.request.prompt);
       for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
-      const services = nodeServices(options, limits, emit, models);
+      const services = { ...nodeServices(options, limits, emit, models), commandPrefix: network.prefix };
       emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
+      emit('command-network', network.event);
       let records;
       try {
         records = await runBlueprint(blueprint, state, services, signal);
@@ -80,6 +96,31 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       return result;
     },
   };
+}
+
+/** How a run's commands start, the trace event that says so, and the refusal when isolation is required but missing. */
+interface NetworkDecision {
+  prefix: readonly string[];
+  event: AgentEventMap['command-network'];
+  refused?: MinionsError;
+}
+
+/** Decides how the run's commands reach the network (probing the sandbox unless the network is allowed). */
+async function commandIsolation(policy: CommandNetworkPolicy, sandbox: NetworkSandbox, signal: AbortSignal): Promise<NetworkDecision> {
+  if (policy === 'allowed') return { prefix: [], event: { isolated: false, method: null, loopback: true, allowed: true, note: 'commands may use the network (privacy mode is off)' } };
+  const isolation = await sandbox.probe(signal);
+  if (isolation.isolated) {
+    const note = `commands run in a network namespace with ${isolation.loopback ? 'only loopback' : 'no interface up (not even loopback)'}`;
+    return { prefix: isolation.prefix, event: { isolated: true, method: isolation.method, loopback: isolation.loopback, allowed: true, note } };
+  }
+  const allowed = policy === 'isolated-if-available';
+  const event = { isolated: false, method: null, loopback: true, allowed, note: `${isolation.reason}; commands ${allowed ? 'run WITH network (allowed explicitly)' : 'would have network, so the run is refused'}` };
+  if (allowed) return { prefix: [], event };
+  const refused = new MinionsError(
+    'agent-unavailable',
+    `Privacy mode runs agent commands without network, but ${isolation.reason}. Install util-linux (unshare) and allow network namespaces, or allow commands with network explicitly (--allow-network-commands or MINIONS_ALLOW_NETWORK_COMMANDS=1).`,
+  );
+  return { prefix: [], event, refused };
 }
 
 /** The services every node of a run shares. */

@@ -1,10 +1,10 @@
 // The agent's composition: code search wired to the indexer (hybrid where the index's
 // embedder is at hand, BM25 otherwise), and the runner's settings from the edge.
 import { join } from 'node:path';
-import { createAgentRunner, type CodeSearch } from '../agent/index.js';
+import { createAgentRunner, type CodeSearch, type CommandNetworkPolicy } from '../agent/index.js';
 import { queryRepository, readMeta, resolveRepository } from '../indexer/index.js';
 import { MinionsError, type TaskRunner } from '../schemas/index.js';
-import type { Config } from './config.js';
+import { checkModelHost, type Config } from './config.js';
 import type { IndexRuntime } from './runtime.js';
 
 /** Ollama's default address, as the `ollama` CLI uses it. */
@@ -17,16 +17,21 @@ export interface AgentSettings {
   ollamaHost: string;
   model: string;
   worktreesDir: string;
+  /** In privacy mode commands run without network (refused where impossible, unless allowed); otherwise with. */
+  commandNetwork: CommandNetworkPolicy;
 }
 
 /** Resolves the agent's settings (`OLLAMA_HOST`, `MINIONS_MODEL`; worktrees under the data directory). */
 export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined } = {}): AgentSettings {
   const host = options.ollamaHost ?? env.OLLAMA_HOST ?? defaultOllamaHost;
+  // OLLAMA_HOST is often written without a scheme (`127.0.0.1:11434`), as the ollama CLI accepts.
+  const ollamaHost = /^https?:\/\//.test(host) ? host : `http://${host}`;
+  checkModelHost(config, ollamaHost, 'the agent model, OLLAMA_HOST');
   return {
-    // OLLAMA_HOST is often written without a scheme (`127.0.0.1:11434`), as the ollama CLI accepts.
-    ollamaHost: /^https?:\/\//.test(host) ? host : `http://${host}`,
+    ollamaHost,
     model: options.model ?? env.MINIONS_MODEL ?? defaultAgentModel,
     worktreesDir: join(config.dataDir, 'worktrees'),
+    commandNetwork: !config.privacy ? 'allowed' : config.allowNetworkCommands ? 'isolated-if-available' : 'isolated',
   };
 }
 
@@ -52,5 +57,5 @@ export function createIndexSearch(runtime: IndexRuntime): CodeSearch {
 
 /** The agent as the server and the CLI run it. */
 export function createRunner(settings: AgentSettings, runtime: IndexRuntime, environment: NodeJS.ProcessEnv): TaskRunner {
-  return createAgentRunner({ ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(runtime), worktreesDir: settings.worktreesDir, environment });
+  return createAgentRunner({ ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(runtime), worktreesDir: settings.worktreesDir, environment, commandNetwork: settings.commandNetwork });
 }

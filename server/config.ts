@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { MinionsError } from '../schemas/index.js';
 
@@ -15,8 +16,14 @@ export interface Config {
   embedder: EmbedderChoice;
   /** Cap on embedding threads. */
   threads: number | undefined;
-  /** Allow transformers.js to download models (never by default). */
+  /** Allow transformers.js to download models (never by default; never in privacy mode). */
   allowRemoteModels: boolean;
+  /** Privacy mode (the default): nothing leaves the machine (see `checkModelHost`, `commandNetwork`). */
+  privacy: boolean;
+  /** Model hosts allowed besides loopback in privacy mode (`host` or `host:port`, lower case). */
+  allowedHosts: string[];
+  /** In privacy mode, let agent commands run with network where no network namespace is available. */
+  allowNetworkCommands: boolean;
 }
 
 /** Command-line options that override the environment. */
@@ -24,6 +31,58 @@ export interface ConfigOptions {
   dataDir?: string | undefined;
   embedder?: string | undefined;
   threads?: string | undefined;
+  /** `--privacy` (true) or `--no-privacy` (false); undefined leaves it to MINIONS_PRIVACY, then on. */
+  privacy?: boolean | undefined;
+  allowNetworkCommands?: boolean | undefined;
+}
+
+/** The command-line options every command that reaches models or runs agents takes. */
+export const privacyOptions = {
+  privacy: { type: 'boolean' },
+  'no-privacy': { type: 'boolean' },
+  'allow-network-commands': { type: 'boolean' },
+} as const;
+
+/** `--privacy` / `--no-privacy` as parsed by `parseArgs`: true, false, or undefined when neither was given. */
+export function privacyFlag(values: { privacy?: boolean | undefined; 'no-privacy'?: boolean | undefined }): boolean | undefined {
+  if (values.privacy && values['no-privacy']) throw new MinionsError('invalid-argument', 'Pass either --privacy or --no-privacy, not both.');
+  return values.privacy ? true : values['no-privacy'] ? false : undefined;
+}
+
+function flag(text: string | undefined, name: string): boolean | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new MinionsError('invalid-argument', `${name} must be 1 or 0, not "${text}".`);
+}
+
+/** Whether an address only this machine can reach: 127.0.0.0/8, ::1 (also IPv4-mapped) or `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const address = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (address === 'localhost' || address.endsWith('.localhost') || address === '::1' || address === '0:0:0:0:0:0:0:1') return true;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/**
+ * In privacy mode, a model host (Ollama for chat or embeddings) must be loopback or on
+ * MINIONS_ALLOWED_HOSTS; anything else is refused here, before any connection is made.
+ */
+export function checkModelHost(config: Config, url: string, where: string): void {
+  if (!config.privacy) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
+  } catch {
+    throw new MinionsError('invalid-argument', `The model host "${url}" is not a valid URL (${where}).`);
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+  if (isLoopbackHost(host) || config.allowedHosts.includes(host) || config.allowedHosts.includes(`${host}:${port}`)) return;
+  throw new MinionsError(
+    'invalid-argument',
+    `Privacy mode: the model host ${parsed.host} (${where}) is not on this machine. Use a loopback address, list the host in MINIONS_ALLOWED_HOSTS (e.g. MINIONS_ALLOWED_HOSTS=${host}), or turn privacy mode off with --no-privacy (or MINIONS_PRIVACY=0).`,
+  );
 }
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
@@ -51,10 +110,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, 
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
     throw new MinionsError('invalid-argument', `Threads must be an integer from 1 to 64, not "${threadsText}" (--threads or MINIONS_THREADS).`);
   }
-  return {
+  const privacy = options.privacy ?? flag(env.MINIONS_PRIVACY, 'MINIONS_PRIVACY') ?? true;
+  const allowRemoteModels = flag(env.MINIONS_ALLOW_REMOTE_MODELS, 'MINIONS_ALLOW_REMOTE_MODELS') ?? false;
+  if (privacy && allowRemoteModels) {
+    throw new MinionsError('invalid-argument', 'MINIONS_ALLOW_REMOTE_MODELS=1 downloads models, which privacy mode forbids: unset it, or turn privacy mode off with --no-privacy (or MINIONS_PRIVACY=0).');
+  }
+  const config: Config = {
     dataDir: dataDir ? resolve(cwd, dataDir) : defaultDataDir(env),
     embedder: parseEmbedder(options.embedder ?? env.MINIONS_EMBEDDER ?? 'default', env),
     threads,
-    allowRemoteModels: env.MINIONS_ALLOW_REMOTE_MODELS === '1',
+    allowRemoteModels,
+    privacy,
+    allowedHosts: (env.MINIONS_ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter((host) => host !== ''),
+    allowNetworkCommands: options.allowNetworkCommands ?? flag(env.MINIONS_ALLOW_NETWORK_COMMANDS, 'MINIONS_ALLOW_NETWORK_COMMANDS') ?? false,
   };
+  if (config.embedder.kind === 'ollama') checkModelHost(config, config.embedder.host, 'the embedder, OLLAMA_HOST');
+  return config;
 }

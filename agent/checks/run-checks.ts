@@ -21,6 +21,8 @@ export interface RunChecksOptions {
   changed: readonly string[];
   tracked: readonly string[];
   env: NodeJS.ProcessEnv;
+  /** Words every command starts with (the network sandbox). */
+  prefix?: readonly string[];
   node: string;
   timeoutMs: number;
   maxOutputCharacters: number;
@@ -36,6 +38,7 @@ export async function runChecks(plan: CheckPlan, options: RunChecksOptions): Pro
     const result = await runProcess({ shell: command }, {
       cwd: options.worktree,
       env: options.env,
+      prefix: options.prefix ?? [],
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       maxOutputCharacters: options.maxOutputCharacters,

@@ -27,7 +27,7 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
     system,
     prompt,
     limits,
-    toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env },
+    toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env, commandPrefix: services.commandPrefix ?? [] },
     emit: services.emit,
     signal,
   });

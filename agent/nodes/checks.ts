@@ -24,6 +24,7 @@ export async function runRepositoryChecks({ state, services, signal, visit }: No
     changed,
     tracked: [...new Set([...state.tracked, ...changed])],
     env: services.env,
+    prefix: services.commandPrefix ?? [],
     node: 'checks',
     timeoutMs: services.limits.checkTimeoutMs,
     maxOutputCharacters: services.limits.maxOutputCharacters,

@@ -1,9 +1,23 @@
 // run_command: an allow-listed command in the worktree, without a shell, with a
 // timeout and a scrubbed environment; its process group dies when it ends.
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { isAllowed, refusedArgument, splitCommandLine } from '../workspace/allow-list.js';
 import { formatCommand, runProcess } from '../workspace/process.js';
+import { isWithin } from '../workspace/sandbox.js';
 import { defineTool } from './tool.js';
+
+/** Why an argument naming a path of the worktree is refused: it resolves through a symbolic link to outside it. */
+async function linkedOut(worktree: string, argv: readonly string[]): Promise<string | undefined> {
+  for (const word of argv.slice(1)) {
+    const value = word.includes('=') ? word.slice(word.indexOf('=') + 1) : word;
+    if (value === '') continue;
+    const real = await realpath(join(worktree, value)).catch(() => undefined);
+    if (real !== undefined && !isWithin(worktree, real)) return `"${word}": resolves through a symbolic link to outside the repository.`;
+  }
+  return undefined;
+}
 
 /** run_command: runs tests, builds or linters the allow-list permits. */
 export const runCommandTool = defineTool({
@@ -17,13 +31,14 @@ export const runCommandTool = defineTool({
       const allowed = context.allowedCommands.map((words) => words.join(' ')).join(', ');
       return { ok: false, output: `"${split.argv.join(' ')}" is not on the allow-list. Allowed command prefixes: ${allowed}.` };
     }
-    const refused = refusedArgument(split.argv);
+    const refused = refusedArgument(split.argv) ?? (await linkedOut(context.worktree, split.argv));
     if (refused !== undefined) return { ok: false, output: refused };
     const command = { argv: split.argv };
     const text = formatCommand(command);
     const result = await runProcess(command, {
       cwd: context.worktree,
       env: context.env,
+      prefix: context.commandPrefix ?? [],
       timeoutMs: context.limits.commandTimeoutMs,
       signal: context.signal,
       maxOutputCharacters: context.limits.maxOutputCharacters,

@@ -1,9 +1,10 @@
 // The file tools: read_file (line ranges), list_dir, edit_file (exact search and
 // replace) and create_file, each confined to the worktree by the path sandbox.
-import { lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { truncateMiddle } from '../limits.js';
+import { createNewFile, readRegularFile, rewriteRegularFile } from '../workspace/regular-file.js';
 import { resolveInside } from '../workspace/sandbox.js';
 import { defineTool, type ToolResult } from './tool.js';
 
@@ -24,8 +25,9 @@ export const readFileTool = defineTool({
   async run(input, context) {
     const target = await resolveInside(context.worktree, input.path);
     if (!target.ok) return failure(target.error);
-    const text = await readFile(target.absolute, 'utf8').catch((error: NodeJS.ErrnoException) => error);
-    if (text instanceof Error) return failure(text.code === 'EISDIR' ? `${input.path} is a folder; use list_dir.` : `Cannot read ${input.path}: ${text.code ?? text.message}.`);
+    const read = await readRegularFile(context.worktree, target.absolute, input.path);
+    if (!read.ok) return failure(read.code === 'EISDIR' ? `${input.path} is a folder; use list_dir.` : read.error);
+    const text = read.text;
     if (text.includes('\0')) return failure(`${input.path} is a binary file.`);
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
@@ -87,8 +89,9 @@ export const editFileTool = defineTool({
   async run(input, context) {
     const target = await resolveInside(context.worktree, input.path);
     if (!target.ok) return failure(target.error);
-    const text = await readFile(target.absolute, 'utf8').catch((error: NodeJS.ErrnoException) => error);
-    if (text instanceof Error) return failure(text.code === 'ENOENT' ? `${input.path} does not exist; use create_file for a new file.` : `Cannot read ${input.path}: ${text.code ?? text.message}.`);
+    const read = await readRegularFile(context.worktree, target.absolute, input.path);
+    if (!read.ok) return failure(read.code === 'ENOENT' ? `${input.path} does not exist; use create_file for a new file.` : read.error);
+    const text = read.text;
     if (input.search === '') return failure('The search text is empty; give the exact text to replace.');
     const found = occurrenceLines(text, input.search);
     if (found.length === 0) return failure(`The search text was not found in ${input.path}.${missingHint(text, input.search)}`);
@@ -96,7 +99,8 @@ export const editFileTool = defineTool({
     const index = text.indexOf(input.search);
     const updated = text.slice(0, index) + input.replace + text.slice(index + input.search.length);
     if (updated === text) return failure('The replacement is identical to the search text; nothing changed.');
-    await writeFile(target.absolute, updated);
+    const written = await rewriteRegularFile(context.worktree, target.absolute, input.path, updated);
+    if (!written.ok) return failure(written.error);
     const line = found[0] ?? 1;
     return { ok: true, output: `Edited ${target.relative} at line ${line}: ${input.search.split('\n').length} line(s) replaced by ${input.replace.split('\n').length}.` };
   },
@@ -118,7 +122,8 @@ export const createFileTool = defineTool({
     if (existing?.isDirectory()) return failure(`${input.path} is a folder.`);
     if (existing && input.overwrite !== true) return failure(`${input.path} already exists; use edit_file, or create_file with overwrite: true to replace it.`);
     await mkdir(dirname(target.absolute), { recursive: true });
-    await writeFile(target.absolute, input.content);
+    const written = existing ? await rewriteRegularFile(context.worktree, target.absolute, input.path, input.content) : await createNewFile(target.absolute, input.path, input.content);
+    if (!written.ok) return failure(written.error);
     return { ok: true, output: `${existing ? 'Replaced' : 'Created'} ${target.relative} (${input.content.split('\n').length} lines).` };
   },
 });

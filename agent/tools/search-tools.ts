@@ -1,6 +1,8 @@
 // The search tools: search_code (the semantic index, through the CodeSearch interface)
 // and grep (ripgrep when installed, else `git grep`, which every worktree has).
 import { execFile } from 'node:child_process';
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { MinionsError, isAbortError } from '../../schemas/index.js';
 import { truncateMiddle } from '../limits.js';
@@ -55,6 +57,8 @@ export const grepTool = defineTool({
     const target = await resolveInside(context.worktree, input.path ?? '.');
     if (!target.ok) return { ok: false, output: target.error };
     const scope = target.relative;
+    const kind = await lstat(target.absolute).catch(() => undefined);
+    if (kind && !kind.isDirectory() && !kind.isFile() && !kind.isSymbolicLink()) return { ok: false, output: `${input.path ?? '.'} is not a regular file or folder; grep only searches those.` };
     const useRipgrep = await hasRipgrep();
     const [file, args] = useRipgrep
       ? ['rg', ['--line-number', '--no-heading', '--color=never', '--max-columns=300', '--max-count=50', ...(input.ignore_case ? ['-i'] : []), ...(input.glob ? ['--glob', input.glob] : []), '--', input.pattern, scope]]
@@ -64,12 +68,26 @@ export const grepTool = defineTool({
         const code = (error as { code?: unknown } | null)?.code;
         if (error && code === 1 && stdout === '') return resolve({ ok: true, output: 'No matches.' });
         if (error && stdout === '') return resolve({ ok: false, output: `grep failed: ${stderr.trim() || error.message}` });
-        const lines = stdout.split('\n').filter((line) => line !== '');
-        const more = lines.length > maxMatches ? `\n[${lines.length - maxMatches} more matches; narrow the pattern or the path]` : '';
-        resolve({ ok: true, output: truncateMiddle(lines.slice(0, maxMatches).join('\n') + more, context.limits.maxOutputCharacters) });
+        resolve({ ok: true, output: stdout });
       });
     });
     context.signal.throwIfAborted();
-    return result;
+    if (!result.ok || result.output === 'No matches.') return result;
+    const lines = await withoutSharedFiles(context.worktree, result.output.split('\n').filter((line) => line !== ''));
+    if (lines.length === 0) return { ok: true, output: 'No matches.' };
+    const more = lines.length > maxMatches ? `\n[${lines.length - maxMatches} more matches; narrow the pattern or the path]` : '';
+    return { ok: true, output: truncateMiddle(lines.slice(0, maxMatches).join('\n') + more, context.limits.maxOutputCharacters) };
   },
 });
+
+/** Drops matches in files that are not single-link regular files of the worktree (a hard link may be a file outside it). */
+async function withoutSharedFiles(worktree: string, lines: readonly string[]): Promise<string[]> {
+  const verdicts = new Map<string, Promise<boolean>>();
+  const kept: string[] = [];
+  for (const line of lines) {
+    const path = /^(.*?):\d+:/.exec(line)?.[1] ?? '';
+    if (!verdicts.has(path)) verdicts.set(path, lstat(join(worktree, path)).then((stats) => stats.isFile() && stats.nlink === 1, () => false));
+    if (await verdicts.get(path)) kept.push(line);
+  }
+  return kept;
+}

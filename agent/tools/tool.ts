@@ -39,6 +39,8 @@ export interface ToolContext {
   allowedCommands: readonly (readonly string[])[];
   /** The environment commands run with (already scrubbed). */
   env: NodeJS.ProcessEnv;
+  /** Words every command starts with: the network sandbox, or none. */
+  commandPrefix?: readonly string[];
 }
 
 /** A tool's answer. `finish` ends the loop with the model's summary. */

@@ -22,6 +22,8 @@ export interface RunProcessOptions {
   maxOutputCharacters: number;
   /** Called once the process has started. */
   onStart?: (pid: number | null) => void;
+  /** Words run before the command (the network sandbox's `unshare ...`); empty for none. */
+  prefix?: readonly string[];
 }
 
 /** What a command is: an argv run as is, or a line for `sh -c` (repository-configured checks only). */
@@ -29,6 +31,29 @@ export type CommandLine = { argv: readonly string[] } | { shell: string };
 
 /** Variables a command keeps from the parent environment; everything else (tokens, keys, proxies) is dropped. */
 const keptVariables = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'SHELL', 'GOPATH', 'GOROOT', 'GOCACHE', 'GOMODCACHE', 'CARGO_HOME', 'RUSTUP_HOME', 'PYENV_ROOT', 'VIRTUAL_ENV', 'NVM_DIR'];
+
+/** Opt-outs of every tool that phones home by default (none of them is needed to build or test). */
+export const telemetryOff: Readonly<Record<string, string>> = {
+  DO_NOT_TRACK: '1',
+  HF_HUB_OFFLINE: '1',
+  HF_HUB_DISABLE_TELEMETRY: '1',
+  ORT_DISABLE_TELEMETRY: '1',
+  NEXT_TELEMETRY_DISABLED: '1',
+  GATSBY_TELEMETRY_DISABLED: '1',
+  NUXT_TELEMETRY_DISABLED: '1',
+  ASTRO_TELEMETRY_DISABLED: '1',
+  STORYBOOK_DISABLE_TELEMETRY: '1',
+  TURBO_TELEMETRY_DISABLED: '1',
+  DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+  AZURE_CORE_COLLECT_TELEMETRY: '0',
+  SAM_CLI_TELEMETRY: '0',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  CHECKPOINT_DISABLE: '1',
+  SCARF_ANALYTICS: 'false',
+  YARN_ENABLE_TELEMETRY: '0',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
 
 /**
  * The environment agent commands get: a short allow-list of the parent's variables,
@@ -48,6 +73,7 @@ export function scrubbedEnvironment(parent: NodeJS.ProcessEnv): NodeJS.ProcessEn
     GOPROXY: 'off',
     CARGO_NET_OFFLINE: 'true',
     PIP_NO_INDEX: '1',
+    ...telemetryOff,
   };
 }
 
@@ -55,7 +81,8 @@ export function scrubbedEnvironment(parent: NodeJS.ProcessEnv): NodeJS.ProcessEn
 export function runProcess(command: CommandLine, options: RunProcessOptions): Promise<ProcessResult> {
   options.signal.throwIfAborted();
   const started = performance.now();
-  const [file, args] = 'argv' in command ? [command.argv[0] ?? '', command.argv.slice(1)] : ['/bin/sh', ['-c', command.shell]];
+  const argv = [...(options.prefix ?? []), ...('argv' in command ? command.argv : ['/bin/sh', '-c', command.shell])];
+  const [file, args] = [argv[0] ?? '', argv.slice(1)];
   const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid ?? null;
   options.onStart?.(pid);

@@ -19,6 +19,7 @@ const formats: Record<string, (data: Data) => string | undefined> = {
   'run-start': (data) => `task ${String(data.taskId)}: ${String(data.repo)} at ${String(data.base)} -> branch ${String(data.branch)} (models: ${[...new Set(Object.values((data.models ?? {}) as Data))].join(', ')})`,
   'node-start': (data) => `[${String(data.node)}] start${Number(data.round) > 0 ? ` (round ${Number(data.round) + 1})` : ''}`,
   'node-end': (data) => `[${String(data.node)}] ${String(data.status)} in ${seconds(data.durationMs)}${data.note ? `: ${oneLine(data.note, 160)}` : ''}`,
+  'command-network': (data) => `  network of commands: ${data.isolated ? 'none' : 'ON'} (${oneLine(data.note, 200)})`,
   'worktree-create': (data) => `  worktree ${String(data.path)} on ${String(data.branch)}`,
   'context-ready': (data) => `  context: ${(data.rules as unknown[]).length} rule files, ${(data.files as unknown[]).length} files, ${String(data.snippets)} snippets, ~${formatCount(Number(data.tokens))} tokens; search ${String(data.search)}`,
   'model-call': (data) => {

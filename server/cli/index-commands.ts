@@ -2,22 +2,22 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { indexRepository, queryRepository } from '../../indexer/index.js';
 import { MinionsError, type IndexSummary, type QueryMode } from '../../schemas/index.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { openRuntime } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
 
-const common = { 'data-dir': { type: 'string' }, embedder: { type: 'string' }, threads: { type: 'string' } } as const;
+const common = { 'data-dir': { type: 'string' }, embedder: { type: 'string' }, threads: { type: 'string' }, privacy: privacyOptions.privacy, 'no-privacy': privacyOptions['no-privacy'] } as const;
 
-export const indexUsage = 'minions index <repo> [--rebuild] [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N]';
-export const queryUsage = 'minions query <repo> <text> [--k N] [--mode hybrid|vector|text] [--json] [--language L] [--path PREFIX] [--data-dir DIR]';
+export const indexUsage = 'minions index <repo> [--rebuild] [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N] [--privacy|--no-privacy]';
+export const queryUsage = 'minions query <repo> <text> [--k N] [--mode hybrid|vector|text] [--json] [--language L] [--path PREFIX] [--data-dir DIR] [--privacy|--no-privacy]';
 
 /** `minions index <repo>`: builds or refreshes a repository's index, with a progress bar and a summary. */
 export async function indexCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...common, rebuild: { type: 'boolean', default: false } } });
   if (positionals.length !== 1 || positionals[0] === undefined) throw new MinionsError('invalid-argument', `Usage: ${indexUsage}`);
-  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads }, io.cwd);
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
   const runtime = await openRuntime(config);
   const progress = new IndexProgress(io.stderr);
   try {
@@ -60,7 +60,7 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   if (!Number.isInteger(k) || k < 1 || k > 200) throw new MinionsError('invalid-argument', '--k must be an integer from 1 to 200.');
   const mode = values.mode as QueryMode;
   if (!modes.has(mode)) throw new MinionsError('invalid-argument', '--mode must be hybrid, vector or text.');
-  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads }, io.cwd);
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
   const runtime = await openRuntime(config);
   try {
     const filters = { ...(values.language ? { languages: values.language as never } : {}), ...(values.path ? { pathPrefix: values.path } : {}) };

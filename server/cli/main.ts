@@ -1,3 +1,4 @@
+import { telemetryOff } from '../../agent/index.js';
 import { MinionsError, isAbortError } from '../../schemas/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
 import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
@@ -26,7 +27,9 @@ Usage:
       Any address but loopback needs a token (--token or MINIONS_TOKEN).
 
 Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
-MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
+MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); privacy mode (on unless
+--no-privacy or MINIONS_PRIVACY=0): MINIONS_ALLOWED_HOSTS (model hosts besides loopback),
+MINIONS_ALLOW_NETWORK_COMMANDS=1 (agent commands with network where no namespace exists); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
 MINIONS_MAX_QUEUE, MINIONS_LOG_LEVEL.
 
 Run any command with --help for its options.
@@ -41,6 +44,8 @@ export async function main(argv: readonly string[], io?: CommandIo): Promise<num
   const onSignal = (): void => controller.abort();
   const context: CommandIo = io ?? { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal };
   if (!io) {
+    // No library this process loads may phone home (none is known to, by default; this makes sure).
+    for (const [name, value] of Object.entries(telemetryOff)) process.env[name] ??= value;
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }

@@ -5,16 +5,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError, type TaskRequest, type TaskResult } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, privacyFlag, privacyOptions, type ConfigOptions } from '../config.js';
 import { openRuntime } from '../runtime.js';
 import { printAgentEvent } from './agent-progress.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
-export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--json] [--data-dir DIR]';
+export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands]';
 
 /** Parses the options into a task request. */
-function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; dataDir: string | undefined; embedder: string | undefined } {
+function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions } {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -27,6 +27,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
+      ...privacyOptions,
     },
   });
   const prompt = positionals.join(' ').trim();
@@ -41,13 +42,13 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(rounds === undefined ? {} : { maxFixRounds: rounds }),
     ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
   };
-  return { request, json: values.json, dataDir: values['data-dir'], embedder: values.embedder };
+  return { request, json: values.json, config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'] } };
 }
 
 /** Runs the task; exit code 0 when it succeeded, 1 when it failed (the reason is printed). */
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { request, json, dataDir, embedder } = taskRequest(argv, io.cwd);
-  const config = loadConfig(io.env, { dataDir, embedder }, io.cwd);
+  const { request, json, config: options } = taskRequest(argv, io.cwd);
+  const config = loadConfig(io.env, options, io.cwd);
   const settings = loadAgentSettings(io.env, config);
   const runtime = await openRuntime(config);
   try {

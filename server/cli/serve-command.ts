@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { watchRepository } from '../../indexer/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
 import { defaultConcurrency } from '../http/context.js';
@@ -13,7 +13,7 @@ import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--model M] [--data-dir DIR] [--embedder E] [--threads N]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands]';
 
 /** The server's settings: option, then environment variable, then default. */
 export interface ServeSettings {
@@ -66,12 +66,13 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
       embedder: { type: 'string' },
       threads: { type: 'string' },
       model: { type: 'string' },
+      ...privacyOptions,
     },
   });
   if (positionals.length > 0) throw new MinionsError('invalid-argument', `Usage: ${serveUsage}`);
   const settings = loadServeSettings(io.env, values);
   checkBindAddress(settings.host, settings.token);
-  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads }, io.cwd);
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'] }, io.cwd);
   const log = pino({ level: io.env.MINIONS_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] }, io.stderr);
   const runtime = await openRuntime(config);
   try {

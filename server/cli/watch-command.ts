@@ -2,14 +2,14 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { resolveRepository, watchRepository } from '../../indexer/index.js';
 import { MinionsError, type WatchEvent } from '../../schemas/index.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { openRuntime } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
 
 /** One line of usage, for the CLI's help. */
-export const watchUsage = 'minions watch <repo> [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N]';
+export const watchUsage = 'minions watch <repo> [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N] [--privacy|--no-privacy]';
 
 /**
  * `minions watch <repo>`: reconciles the index with the disk, then keeps it fresh as
@@ -20,11 +20,11 @@ export async function watchCommand(argv: readonly string[], io: CommandIo): Prom
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { 'data-dir': { type: 'string' }, embedder: { type: 'string' }, threads: { type: 'string' } },
+    options: { 'data-dir': { type: 'string' }, embedder: { type: 'string' }, threads: { type: 'string' }, privacy: privacyOptions.privacy, 'no-privacy': privacyOptions['no-privacy'] },
   });
   const repo = positionals[0];
   if (positionals.length !== 1 || repo === undefined) throw new MinionsError('invalid-argument', `Usage: ${watchUsage}`);
-  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads }, io.cwd);
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
   // A wrong path fails before the embedder loads.
   const { root } = await resolveRepository(resolve(io.cwd, repo));
   const runtime = await openRuntime(config);

@@ -92,7 +92,7 @@ export async function runTask(
   options: Partial<AgentRunnerOptions> & { signal?: AbortSignal; onEvent?: (event: RecordedEvent) => void } = {},
 ): Promise<{ result?: TaskResult; error?: unknown; events: RecordedEvent[] }> {
   const { signal, onEvent, ...runnerOptions } = options;
-  const runner = createAgentRunner({ ollamaHost: ollama.host, model: toolModel, search: new RecordingSearch(), worktreesDir: repo.worktrees, ...runnerOptions });
+  const runner = createAgentRunner({ ollamaHost: ollama.host, model: toolModel, search: new RecordingSearch(), worktreesDir: repo.worktrees, commandNetwork: 'isolated-if-available', ...runnerOptions });
   const events: RecordedEvent[] = [];
   const emit = (type: string, data: Record<string, unknown>): void => {
     const event = { type, data };
