@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LanceStore, createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, type Embedder } from '../indexer/index.js';
+import { LanceStore, abortable, createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, type Embedder } from '../indexer/index.js';
 import type { Config } from './config.js';
 
 /** The index's resources for one process: the LanceDB store, the meta folder and a lazily started embedder. */
@@ -34,7 +34,7 @@ export async function openRuntime(config: Config): Promise<IndexRuntime> {
         embedder = undefined;
         throw error;
       });
-      return signal ? untilAborted(embedder, signal) : embedder;
+      return abortable(embedder, signal);
     },
     async close() {
       if (embedder) await (await embedder.catch(() => undefined))?.close();
@@ -43,21 +43,3 @@ export async function openRuntime(config: Config): Promise<IndexRuntime> {
   };
 }
 
-/** The promise's outcome, or the signal's reason if it aborts first (the promise itself goes on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
