@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'queue-full'
+  | 'rate-limited'
   | 'agent-unavailable'
   | 'cancelled'
   | 'internal';

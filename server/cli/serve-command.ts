@@ -13,7 +13,7 @@ import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands]';
 
 /** The server's settings: option, then environment variable, then default. */
 export interface ServeSettings {
@@ -22,6 +22,9 @@ export interface ServeSettings {
   token: string | undefined;
   concurrency: number;
   maxQueue: number;
+  /** Requests per second per client (0: no limit); bursts of twice as many. */
+  ratePerSecond: number;
+  rateBurst: number;
 }
 
 function integer(text: string, name: string, min: number, max: number, where: string): number {
@@ -31,7 +34,8 @@ function integer(text: string, name: string, min: number, max: number, where: st
 }
 
 /** Resolves the server's settings from the command line and the environment. */
-export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined }): ServeSettings {
+export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined; 'rate-limit'?: string | undefined }): ServeSettings {
+  const rate = integer(options['rate-limit'] ?? env.MINIONS_RATE_LIMIT ?? '100', 'The rate limit', 0, 1_000_000, '--rate-limit or MINIONS_RATE_LIMIT');
   const concurrency = options.concurrency ?? env.MINIONS_CONCURRENCY;
   const maxQueue = options['max-queue'] ?? env.MINIONS_MAX_QUEUE;
   const token = options.token ?? env.MINIONS_TOKEN;
@@ -41,6 +45,8 @@ export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: stri
     token: token === '' ? undefined : token,
     concurrency: concurrency === undefined ? defaultConcurrency() : integer(concurrency, 'Concurrency', 1, 64, '--concurrency or MINIONS_CONCURRENCY'),
     maxQueue: maxQueue === undefined ? 100 : integer(maxQueue, 'The queue length', 1, 100_000, '--max-queue or MINIONS_MAX_QUEUE'),
+    ratePerSecond: rate,
+    rateBurst: rate * 2,
   };
 }
 
@@ -62,6 +68,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
       token: { type: 'string' },
       concurrency: { type: 'string' },
       'max-queue': { type: 'string' },
+      'rate-limit': { type: 'string' },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
       threads: { type: 'string' },

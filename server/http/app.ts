@@ -9,6 +9,7 @@ import { bearerAuth, checkBindAddress } from './auth.js';
 import { resolveLimits, type App, type ServerContext, type ServerLimits } from './context.js';
 import { handleError, handleNotFound } from './errors.js';
 import { Metrics } from './metrics.js';
+import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry, type IndexAccess, type WatchRepository } from './repositories/registry.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { systemRoutes } from './routes/system.js';
@@ -67,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
   if (options.token) app.addHook('onRequest', bearerAuth(options.token));
+  app.addHook('onRequest', rateLimiter({ perSecond: limits.ratePerSecond, burst: limits.rateBurst }));
   app.addHook('onResponse', async (request, reply) => {
     context.metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });

@@ -23,6 +23,9 @@ export interface ServerLimits {
   heartbeatMs: number;
   /** How long shutdown waits for aborted tasks to end. */
   shutdownGraceMs: number;
+  /** Requests per second per client on every route but /healthz (0: no limit), and the burst allowed. */
+  ratePerSecond: number;
+  rateBurst: number;
 }
 
 /** The default concurrency: one task per two cores, at least one (a task runs builds and tests of its own). */
@@ -32,7 +35,7 @@ export function defaultConcurrency(): number {
 
 /** Default limits, overridden by the given ones. */
 export function resolveLimits(limits: Partial<ServerLimits> = {}): ServerLimits {
-  return { bodyLimit: 1024 * 1024, concurrency: defaultConcurrency(), maxQueue: 100, heartbeatMs: 15_000, shutdownGraceMs: 10_000, ...limits };
+  return { bodyLimit: 1024 * 1024, concurrency: defaultConcurrency(), maxQueue: 100, heartbeatMs: 15_000, shutdownGraceMs: 10_000, ratePerSecond: 100, rateBurst: 200, ...limits };
 }
 
 declare module 'fastify' {
@@ -65,7 +68,7 @@ const errorDescriptions: Record<number, string> = {
   409: 'Not possible in the current state',
   413: 'Request body too large',
   415: 'Request body is not JSON',
-  429: 'Task queue full; see Retry-After',
+  429: 'Task queue full, or too many requests from this client; see Retry-After',
   500: 'Internal error (details in the server log)',
   503: 'A dependency is unavailable: the agent, a model or a damaged index',
 };

@@ -12,6 +12,7 @@ export const statusOfCode: Record<ErrorCode, number> = {
   'unsupported-media-type': 415,
   'parse-failed': 422,
   'queue-full': 429,
+  'rate-limited': 429,
   internal: 500,
   unreadable: 500,
   'index-corrupt': 503,

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
@@ -67,6 +68,8 @@ export class RepositoryRegistry {
   async register(path: string): Promise<{ repository: Repository; created: boolean }> {
     if (!isAbsolute(path)) throw new MinionsError('invalid-argument', `The path must be absolute, not "${path}".`);
     const { root, repositoryId } = await resolveRepository(resolve(path));
+    const refusal = refusedRoot(root);
+    if (refusal !== undefined) throw new MinionsError('invalid-argument', refusal);
     const known = this.entries.get(repositoryId);
     if (known) return { repository: structuredClone(known.state), created: false };
     const entry = await this.add({ id: repositoryId, root, path: resolve(path), registeredAt: new Date().toISOString() });
@@ -240,4 +243,16 @@ export class RepositoryRegistry {
     state.error = error instanceof MinionsError ? error.message : 'Indexing failed; the server log has the details.';
     this.log.error({ err: error, repository: state.root }, 'indexing failed');
   }
+}
+
+/** System folders that are never a repository: registering one would index (and serve) the machine's files. */
+const systemRoots = ['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var'];
+
+/** Why a folder may not be registered (the file system root, a system folder or the home folder itself), or undefined. */
+export function refusedRoot(root: string): string | undefined {
+  const below = (folder: string): boolean => root === folder || root.startsWith(`${folder}/`);
+  if (systemRoots.includes(root) || root === homedir() || ['/proc', '/sys', '/dev'].some(below)) {
+    return `${root} is a system or home folder, not a repository: register the repository's own folder.`;
+  }
+  return undefined;
 }
