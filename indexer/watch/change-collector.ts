@@ -29,6 +29,9 @@ export interface ChangeBatch {
  */
 export const SETTLE_MS = 75;
 
+/** How early Node's timers may fire against `performance.now()` (observed: ~0.5 ms). */
+const TIMER_SLACK_MS = 2;
+
 type Waiter = (result: ChangeBatch | 'idle' | undefined) => void;
 
 /**
@@ -119,7 +122,8 @@ export class ChangeCollector {
     const now = performance.now();
     const fresh: string[] = [];
     for (const path of batch.paths) {
-      if (now - (this.lastChange.get(path) ?? 0) < SETTLE_MS) fresh.push(path);
+      // Timers may fire a little early, so a flush after a full quiet period must not count as fresh.
+      if (now - (this.lastChange.get(path) ?? 0) < SETTLE_MS - TIMER_SLACK_MS) fresh.push(path);
       this.lastChange.delete(path);
     }
     if (fresh.length > 0) this.recheckLater(fresh);

@@ -49,6 +49,16 @@ describe('ChangeCollector', () => {
     collector.close();
   });
 
+  it('does not recheck a path flushed by a full quiet period of SETTLE_MS (timers firing a little early included)', async () => {
+    for (let round = 0; round < 10; round++) {
+      const collector = new ChangeCollector({ debounceMs: SETTLE_MS, maxWaitMs: 5_000 });
+      collector.addPath('edited.js');
+      await nextBatch(collector);
+      assert.equal(await collector.next(new AbortController().signal, SETTLE_MS * 2), 'idle', 'a one-file edit is one batch');
+      collector.close();
+    }
+  });
+
   it('keeps changes that arrive while a batch is indexed for the next batch', async () => {
     const collector = new ChangeCollector({ debounceMs: 10, maxWaitMs: 1_000 });
     collector.addPath('first.js');
