@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { LanceStore, indexRepository, queryRepository, updateFiles, type Embedder, type IndexRepositoryOptions } from '../../indexer/index.js';
 import type { IndexEvent, IndexSummary, QueryRequest, QueryResult } from '../../schemas/index.js';
+import { writeTree } from '../support/file-tree.js';
 
 /** A temporary data directory and repositories for index tests, removed by `dispose`. */
 export class IndexFixture {
@@ -23,13 +24,7 @@ export class IndexFixture {
 
   /** Writes files (path -> content) into a repository folder, creating it. */
   async repo(name: string, files: Record<string, string | Buffer>): Promise<string> {
-    const root = join(this.folder, name);
-    await mkdir(root, { recursive: true });
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), content);
-    }
-    return root;
+    return writeTree(join(this.folder, name), files);
   }
 
   /** Runs an index to its end and returns the summary and every event. */

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { LanceStore, type Embedder, type EmbedOptions } from '../../../indexer/index.js';
 import type { TaskEvent, TaskRunner } from '../../../schemas/index.js';
@@ -8,6 +8,7 @@ import { buildApp, type AppOptions } from '../../../server/http/app.js';
 import type { App } from '../../../server/http/context.js';
 import type { IndexAccess } from '../../../server/http/repositories/registry.js';
 import { RecordingEmbedder } from '../../support/recording-embedder.js';
+import { writeTree } from '../../support/file-tree.js';
 
 /**
  * A temporary data directory, a LanceDB store and a recording embedder, from which
@@ -44,13 +45,7 @@ export class ServerFixture {
 
   /** Writes files (path -> content) into a repository folder, creating it. */
   async repo(name: string, files: Record<string, string>): Promise<string> {
-    const root = join(this.folder, name);
-    await mkdir(root, { recursive: true });
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), content);
-    }
-    return root;
+    return writeTree(join(this.folder, name), files);
   }
 
   /** Registers a repository through the API and waits until its index is built. */
