@@ -38,12 +38,14 @@ export function endRowOf(node: SyntaxNode): number {
 
 /** The declaration text before its body, whitespace collapsed: `async function send(reply, payload)`. */
 function signatureOf(node: SyntaxNode, source: string, from: SyntaxNode): string {
-  const value = node.childForFieldName('value') ?? node.childForFieldName('right');
-  const body = node.childForFieldName('body') ?? value?.childForFieldName('body') ?? null;
+  const body = node.childForFieldName('body') ?? (node.childForFieldName('value') ?? node.childForFieldName('right'))?.childForFieldName('body') ?? null;
   let end = body && body.startIndex > node.startIndex ? body.startIndex : node.endIndex;
-  // A comment between the declaration and its body (Ruby puts the first member's doc there) is not signature.
-  const comment = node.namedChildren.find((child) => child.type.includes('comment') && child.startIndex > node.startIndex);
-  if (comment && comment.startIndex < end) end = comment.startIndex;
+  // A comment between the declaration and its body (Ruby puts the first member's doc there) is not
+  // signature. Every supported language starts comments with `#` or `/`, so most headers skip the scan.
+  if (/[#/]/.test(source.slice(node.startIndex, Math.min(end, node.startIndex + 8 * MAX_SIGNATURE)))) {
+    const comment = node.namedChildren.find((child) => child.type.includes('comment') && child.startIndex > node.startIndex);
+    if (comment && comment.startIndex < end) end = comment.startIndex;
+  }
   let text = source.slice(from.startIndex, Math.min(end, from.startIndex + 4 * MAX_SIGNATURE));
   if (!body) text = text.split('\n')[0] ?? text;
   text = text.replace(/\s+/g, ' ').trim().replace(/\s*(\{|:|=>|=)$/, '');
