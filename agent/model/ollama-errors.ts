@@ -1,6 +1,6 @@
 // Ollama failures in words a user can act on: not reachable, model not pulled,
 // timed out while loading, or an HTTP error from the server.
-import { MinionsError } from '../../schemas/index.js';
+import { MinionsError, describeCause } from '../../schemas/index.js';
 
 /** A fetch that always carries `signal` (the client passes none on some calls). */
 export function withSignal(baseFetch: typeof fetch, signal: AbortSignal): typeof fetch {
@@ -21,7 +21,7 @@ export function describeOllamaError(error: unknown, host: string, model: string)
   if (error instanceof SyntaxError) {
     return new MinionsError('model-unavailable', `The server at ${host} does not answer like Ollama (${message}); check OLLAMA_HOST.`, { cause: error });
   }
-  return new MinionsError('model-unavailable', `Ollama is not reachable at ${host}: ${networkCause(error)}. Start it with \`ollama serve\` or set OLLAMA_HOST.`, { cause: error });
+  return new MinionsError('model-unavailable', `Ollama is not reachable at ${host}: ${describeCause(error)}. Start it with \`ollama serve\` or set OLLAMA_HOST.`, { cause: error });
 }
 
 /** The error for a request that outlived its timeout. */
@@ -34,15 +34,4 @@ export function timeoutError(host: string, model: string, milliseconds: number, 
         ? `sent nothing for ${seconds} s while loading model ${model} and reading the prompt (a large model on a slow disk or CPU can need longer; raise the load timeout)`
         : `stopped streaming from model ${model} for ${seconds} s`;
   return new MinionsError('model-unavailable', `Ollama at ${host} ${what}.`);
-}
-
-/** The most specific description in an error's cause chain, e.g. `connect ECONNREFUSED 127.0.0.1:11434`. */
-function networkCause(error: unknown): string {
-  let described = error instanceof Error ? error.message : String(error);
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (current.message !== '') described = current.message;
-    else if (typeof code === 'string') described = code;
-  }
-  return described;
 }

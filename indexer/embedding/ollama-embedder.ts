@@ -2,7 +2,7 @@
 // vector size from /api/show, caps each input to fit the context, sends batches,
 // and normalizes the vectors. Each request carries the caller's AbortSignal.
 import { Ollama, type ShowResponse } from 'ollama';
-import { MinionsError } from '../../schemas/index.js';
+import { MinionsError, describeCause } from '../../schemas/index.js';
 import { abortable, abortReason } from './abort.js';
 import type { EmbedOptions, Embedder } from './embedder.js';
 
@@ -227,19 +227,8 @@ class OllamaConnection {
     }
     return new MinionsError(
       'model-unavailable',
-      `Ollama is not reachable at ${this.host}: ${networkCause(error)}. Start it with \`ollama serve\` or set OLLAMA_HOST.`,
+      `Ollama is not reachable at ${this.host}: ${describeCause(error)}. Start it with \`ollama serve\` or set OLLAMA_HOST.`,
       { cause: error },
     );
   }
-}
-
-/** The most specific description in an error's cause chain, e.g. `connect ECONNREFUSED 127.0.0.1:11434` rather than `fetch failed`. */
-function networkCause(error: unknown): string {
-  let described = error instanceof Error ? error.message : String(error);
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (current.message !== '') described = current.message;
-    else if (typeof code === 'string') described = code;
-  }
-  return described;
 }
