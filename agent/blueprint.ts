@@ -1,18 +1,22 @@
 // Blueprints are data: an ordered list of nodes, each deterministic or agentic, all
-// with one signature and their own limits. A node's outcome names where the run goes
-// next (the following node by default), which is how fix loops back to checks.
+// with one signature and their own limits. A node returns an outcome label and the
+// blueprint's routes say where each label leads, which is how fix loops back to checks.
+import { endRoute, failedLabel, failRoute, validateBlueprint, type ResolvedRoutes } from './blueprint-routes.js';
 import type { CodeSearch } from './tools/tool.js';
 import type { Emit } from './events.js';
 import type { AgentLimits, LoopLimits } from './limits.js';
 import type { ChatModel } from './model/ollama-model.js';
 import type { RunState } from './run-state.js';
 
-/** What a node reports: how it went, an optional note for the trace, and where to go next. */
-export interface NodeOutcome {
+/**
+ * What a node reports: how it went (for events and records), the outcome label the
+ * blueprint routes on, and an optional note for the trace.
+ */
+export interface NodeOutcome<Label extends string = string> {
   status: 'ok' | 'skipped' | 'failed';
+  /** One of the node's declared `outcomes`; the blueprint's routes map it to the next node. */
+  label: Label;
   note?: string;
-  /** A node name to jump to; `'end'` stops the run; undefined: the following node, or the end after a failure. */
-  next?: string;
 }
 
 /** The run-wide services a node may use. */
@@ -22,6 +26,8 @@ export interface NodeServices {
   emit: Emit;
   /** The model of an agentic node (connected before the run starts). */
   model(node: string): ChatModel;
+  /** The smallest context window (`num_ctx`) among the run's models: a prompt built for any agentic node fits it. */
+  contextLength: number;
   /** Protected globs, extra allowed commands and environment of the run. */
   protectedPaths: readonly string[];
   allowedCommands: readonly string[];
@@ -55,6 +61,14 @@ export interface BlueprintNode {
   kind: 'deterministic' | 'agentic';
   description: string;
   limits: NodeLimits;
+  /** The labels `run` returns; `failed` is implied (the engine's label for a throw, a time-out or a cancellation). */
+  outcomes: readonly string[];
+  /**
+   * Where each label leads: a node of the blueprint, `'end'` (stop; clean-up still runs)
+   * or `'fail'` (stop and record the node's failure). Unrouted `ok` and `skipped` go to
+   * the following node, unrouted `failed` to `'fail'`; any other label needs a route.
+   */
+  routes?: Readonly<Record<string, string>>;
   run(context: NodeContext): Promise<NodeOutcome>;
   /** Runs even when the run has failed or was cancelled (clean-up). */
   always?: boolean;
@@ -74,18 +88,47 @@ export interface NodeRecord {
   durationMs: number;
 }
 
+/** Runs one node under its time limit; a throw becomes a `failed` outcome (the abort of the run is kept in `abort`). */
+async function runNode(node: BlueprintNode, context: NodeContext, runSignal: AbortSignal, stopped: boolean, abort: { error?: unknown }): Promise<NodeOutcome> {
+  try {
+    return await node.run(context);
+  } catch (error) {
+    if (runSignal.aborted && !stopped) {
+      abort.error = error;
+      return { status: 'failed', label: failedLabel, note: 'cancelled' };
+    }
+    if (context.signal.aborted && !runSignal.aborted) {
+      const limit = node.limits.timeoutMs < 1000 ? `${node.limits.timeoutMs} ms` : `${Math.round(node.limits.timeoutMs / 1000)} s`;
+      return { status: 'failed', label: failedLabel, note: `exceeded its time limit of ${limit}` };
+    }
+    // A node's unexpected failure (the model went away, git refused) ends the run, but clean-up still runs.
+    return { status: 'failed', label: failedLabel, note: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The target of an outcome; a label the blueprint does not route becomes a recorded failure. */
+function routeOf(blueprint: Blueprint, routes: ResolvedRoutes, node: BlueprintNode, outcome: NodeOutcome): { outcome: NodeOutcome; target: string } {
+  const target = node.outcomes.includes(outcome.label) || outcome.label === failedLabel ? routes.get(node.name)?.get(outcome.label) : undefined;
+  if (target !== undefined) return { outcome, target };
+  const note = `returned the outcome "${outcome.label}", which blueprint "${blueprint.name}" does not route${outcome.note ? ` (${outcome.note})` : ''}`;
+  return { outcome: { status: 'failed', label: failedLabel, note }, target: failRoute };
+}
+
 /**
- * Runs the nodes in order, following `next` jumps, each under its own time limit.
- * Stops at the end, at `'end'`, after a failed node without `next`, or on abort;
- * `always` nodes after the stopping point still run (with a fresh signal if the run
- * was cancelled, so clean-up can finish). Rethrows the abort after clean-up.
+ * Checks the blueprint's routes (see `validateBlueprint`; an invalid one throws before
+ * any node runs), then runs the nodes from the first, following the route of each
+ * outcome label, each node under its own time limit. Stops at the end, at an `'end'`
+ * or `'fail'` route, after too many visits, or on abort; `always` nodes after the
+ * stopping point still run (with a fresh signal if the run was cancelled, so clean-up
+ * can finish). Rethrows the abort after clean-up.
  */
 export async function runBlueprint(blueprint: Blueprint, state: RunState, services: NodeServices, signal: AbortSignal): Promise<NodeRecord[]> {
+  const routes = validateBlueprint(blueprint);
   const records: NodeRecord[] = [];
   const visits = new Map<string, number>();
+  const abort: { error?: unknown } = {};
   let index = 0;
   let stopped = false;
-  let abortError: unknown;
   while (index < blueprint.nodes.length) {
     const node = blueprint.nodes[index] as BlueprintNode;
     if (stopped && !node.always) {
@@ -103,32 +146,16 @@ export async function runBlueprint(blueprint: Blueprint, state: RunState, servic
     const nodeSignal = AbortSignal.any([stopped && signal.aborted ? new AbortController().signal : signal, AbortSignal.timeout(node.limits.timeoutMs)]);
     services.emit('node-start', { node: node.name, kind: node.kind, round: visit });
     const started = performance.now();
-    let outcome: NodeOutcome;
-    try {
-      outcome = await node.run({ state, services, signal: nodeSignal, visit, limits: node.limits });
-    } catch (error) {
-      if (signal.aborted && !stopped) {
-        abortError = error;
-        outcome = { status: 'failed', note: 'cancelled' };
-      } else if (nodeSignal.aborted && !signal.aborted) {
-        outcome = { status: 'failed', note: `exceeded its time limit of ${node.limits.timeoutMs < 1000 ? `${node.limits.timeoutMs} ms` : `${Math.round(node.limits.timeoutMs / 1000)} s`}` };
-      } else {
-        // A node's unexpected failure (the model went away, git refused) ends the run, but clean-up still runs.
-        outcome = { status: 'failed', note: error instanceof Error ? error.message : String(error) };
-      }
-    }
+    const ran = await runNode(node, { state, services, signal: nodeSignal, visit, limits: node.limits }, signal, stopped, abort);
+    const { outcome, target } = routeOf(blueprint, routes, node, ran);
     const durationMs = Math.round(performance.now() - started);
     records.push({ node: node.name, round: visit, status: outcome.status, durationMs });
     services.emit('node-end', { node: node.name, kind: node.kind, round: visit, status: outcome.status, durationMs, ...(outcome.note ? { note: outcome.note } : {}) });
-    if (outcome.status === 'failed' && outcome.next === undefined) {
-      state.failure ??= `${node.name}: ${outcome.note ?? 'failed'}`;
-      stopped = true;
-    }
-    const jump = outcome.next === undefined || stopped ? undefined : outcome.next;
-    if (jump === 'end') stopped = true;
-    const target = jump === undefined || jump === 'end' ? -1 : blueprint.nodes.findIndex((candidate) => candidate.name === jump);
-    index = target >= 0 ? target : index + 1;
+    if (target === failRoute) state.failure ??= `${node.name}: ${outcome.note ?? 'failed'}`;
+    if (target === failRoute || target === endRoute) stopped = true;
+    const jump = stopped ? -1 : blueprint.nodes.findIndex((candidate) => candidate.name === target);
+    index = jump >= 0 ? jump : index + 1;
   }
-  if (abortError !== undefined) throw abortError;
+  if ('error' in abort) throw abort.error;
   return records;
 }

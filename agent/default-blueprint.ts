@@ -1,11 +1,11 @@
 // The default blueprint: prepare -> context -> implement -> checks <-> fix -> deliver,
-// then clean-up, which always runs.
+// then clean-up, which always runs. The routes below are the whole of its control flow.
 import type { Blueprint } from './blueprint.js';
 import type { AgentLimits } from './limits.js';
-import { fixFailures, implementTask } from './nodes/agentic.js';
-import { runRepositoryChecks } from './nodes/checks.js';
+import { fixFailures, fixOutcomes, implementOutcomes, implementTask } from './nodes/agentic.js';
+import { checksOutcomes, runRepositoryChecks } from './nodes/checks.js';
 import { gatherContext } from './nodes/context.js';
-import { deliverChange } from './nodes/deliver.js';
+import { deliverChange, deliverOutcomes } from './nodes/deliver.js';
 import { cleanUpWorktree, prepareWorktree } from './nodes/prepare.js';
 
 const minute = 60_000;
@@ -16,13 +16,25 @@ export function defaultBlueprint(limits: AgentLimits): Blueprint {
   return {
     name: 'default',
     nodes: [
-      { name: 'prepare', kind: 'deterministic', description: 'git worktree add at the base on a new branch', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, run: prepareWorktree },
-      { name: 'context', kind: 'deterministic', description: 'rule files in scope and code retrieved for the task', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, run: gatherContext },
-      { name: 'implement', kind: 'agentic', description: 'tool-calling loop on the task', limits: { timeoutMs: 60 * minute, maxVisits: 1, loop: limits.implement }, run: implementTask },
-      { name: 'checks', kind: 'deterministic', description: 'format and lint autofixes, related tests, then the suite', limits: { timeoutMs: checksTime, maxVisits: 11 }, run: runRepositoryChecks },
-      { name: 'fix', kind: 'agentic', description: 'repairs from the failing output, then checks again', limits: { timeoutMs: 30 * minute, maxVisits: 10, loop: limits.fix }, run: fixFailures },
-      { name: 'deliver', kind: 'deterministic', description: 'guardrails, commit, diff, PR title and body', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, run: deliverChange },
-      { name: 'cleanup', kind: 'deterministic', description: 'remove the worktree, keep the branch', limits: { timeoutMs: 2 * minute, maxVisits: 2 }, run: cleanUpWorktree, always: true },
+      { name: 'prepare', kind: 'deterministic', description: 'git worktree add at the base on a new branch', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, outcomes: ['ok'], run: prepareWorktree },
+      { name: 'context', kind: 'deterministic', description: 'rule files in scope and code retrieved for the task', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, outcomes: ['ok'], run: gatherContext },
+      {
+        name: 'implement', kind: 'agentic', description: 'tool-calling loop on the task', limits: { timeoutMs: 60 * minute, maxVisits: 1, loop: limits.implement }, run: implementTask,
+        outcomes: implementOutcomes, routes: { finished: 'checks', stopped: 'checks', 'no-changes': 'fail', 'model-failed': 'deliver' },
+      },
+      {
+        name: 'checks', kind: 'deterministic', description: 'format and lint autofixes, related tests, then the suite', limits: { timeoutMs: checksTime, maxVisits: 11 }, run: runRepositoryChecks,
+        outcomes: checksOutcomes, routes: { passed: 'deliver', 'no-checks': 'deliver', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver' },
+      },
+      {
+        name: 'fix', kind: 'agentic', description: 'repairs from the failing output, then checks again', limits: { timeoutMs: 30 * minute, maxVisits: 10, loop: limits.fix }, run: fixFailures,
+        outcomes: fixOutcomes, routes: { finished: 'checks', stopped: 'checks', 'model-failed': 'deliver' },
+      },
+      {
+        name: 'deliver', kind: 'deterministic', description: 'guardrails, commit, diff, PR title and body', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, run: deliverChange,
+        outcomes: deliverOutcomes, routes: { committed: 'cleanup', 'committed-failed': 'cleanup', refused: 'fail' },
+      },
+      { name: 'cleanup', kind: 'deterministic', description: 'remove the worktree, keep the branch', limits: { timeoutMs: 2 * minute, maxVisits: 2 }, outcomes: ['ok', 'skipped'], run: cleanUpWorktree, always: true },
     ],
   };
 }

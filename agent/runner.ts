@@ -4,6 +4,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MinionsError, type TaskResult, type TaskRunner } from '../schemas/index.js';
+import { validateBlueprint } from './blueprint-routes.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
 import { typedEmit, type AgentEventMap, type Emit } from './events.js';
@@ -67,6 +68,7 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       const emit = typedEmit(rawEmit);
       const blueprint = task.request.blueprint === undefined || task.request.blueprint === 'default' ? defaultBlueprint(limits) : options.blueprints?.[task.request.blueprint];
       if (blueprint === undefined) throw new MinionsError('invalid-argument', `Unknown blueprint "${task.request.blueprint}"; known: default${Object.keys(options.blueprints ?? {}).map((name) => `, ${name}`).join('')}.`);
+      validateBlueprint(blueprint);
       const repoRoot = await repositoryRoot(task.root, signal);
       const base = task.request.base ?? 'HEAD';
       const baseCommit = await resolveCommit(repoRoot, base, signal);
@@ -134,6 +136,7 @@ function nodeServices(options: AgentRunnerOptions, limits: AgentLimits, emit: Em
       if (model === undefined) throw new Error(`no model connected for node ${node}`);
       return model;
     },
+    contextLength: Math.min(limits.maxContextLength, ...[...models.values()].map((model) => model.info.numCtx)),
     protectedPaths: options.protectedPaths ?? [],
     allowedCommands: options.allowedCommands ?? [],
     env: scrubbedEnvironment(options.environment ?? process.env),

@@ -9,6 +9,15 @@ import { defaultAllowedCommands, parseAllowList } from '../workspace/allow-list.
 import { changedPaths } from '../workspace/git.js';
 import { requireWorktree } from './context.js';
 
+/**
+ * The outcome labels of implement and fix: `finished` (the model called finish),
+ * `stopped` (a limit stopped the loop), `model-failed` (the model failed after changes
+ * were made, which are delivered as a failed attempt), and for implement `no-changes`.
+ */
+export const implementOutcomes = ['finished', 'stopped', 'no-changes', 'model-failed'] as const;
+export const fixOutcomes = ['finished', 'stopped', 'model-failed'] as const;
+type AgenticLabel = (typeof implementOutcomes)[number];
+
 const systemPrompt = `You are a minion: an autonomous coding agent working alone in a git worktree of a repository.
 Complete the task by reading and editing files with the tools; nobody will answer questions.
 - Look before you edit: search_code, grep, list_dir and read_file. edit_file needs the exact current text (without line numbers).
@@ -42,16 +51,16 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
  * thrown away: with changes in the worktree the run goes on to deliver them as a
  * failed attempt on the branch.
  */
-async function afterModelFailure(context: NodeContext, node: string, error: unknown): Promise<NodeOutcome> {
+async function afterModelFailure(context: NodeContext, node: string, error: unknown): Promise<NodeOutcome<AgenticLabel | 'failed'>> {
   if (isAbortError(error) || context.signal.aborted) throw error;
   const message = error instanceof Error ? error.message : String(error);
   context.state.failure ??= `${node}: ${message}`;
   const changed = await changedPaths(requireWorktree(context.state.worktree), context.state.linked, context.signal);
-  return changed.length > 0 ? { status: 'failed', note: `${message}; delivering the ${changed.length} changed files as they are`, next: 'deliver' } : { status: 'failed', note: message };
+  return changed.length > 0 ? { status: 'failed', label: 'model-failed', note: `${message}; delivering the ${changed.length} changed files as they are` } : { status: 'failed', label: 'failed', note: message };
 }
 
 /** implement: the model works on the task until it finishes or a limit stops it. */
-export async function implementTask(context: NodeContext): Promise<NodeOutcome> {
+export async function implementTask(context: NodeContext): Promise<NodeOutcome<AgenticLabel | 'failed'>> {
   const { state, services, signal } = context;
   let outcome: LoopOutcome;
   try {
@@ -61,12 +70,12 @@ export async function implementTask(context: NodeContext): Promise<NodeOutcome> 
   }
   const changed = await changedPaths(requireWorktree(state.worktree), state.linked, signal);
   const note = `${outcome.status} after ${outcome.steps} steps; ${changed.length} files changed`;
-  if (changed.length === 0) return { status: 'failed', note: `made no changes (${outcome.status}: ${outcome.summary})` };
-  return { status: outcome.status === 'finished' ? 'ok' : 'failed', note, next: 'checks' };
+  if (changed.length === 0) return { status: 'failed', label: 'no-changes', note: `made no changes (${outcome.status}: ${outcome.summary})` };
+  return outcome.status === 'finished' ? { status: 'ok', label: 'finished', note } : { status: 'failed', label: 'stopped', note };
 }
 
 /** fix: one round of repairs from the failing checks' output, then back to checks. */
-export async function fixFailures(context: NodeContext): Promise<NodeOutcome> {
+export async function fixFailures(context: NodeContext): Promise<NodeOutcome<AgenticLabel | 'failed'>> {
   const { state, services, signal } = context;
   state.rounds += 1;
   const changed = await changedPaths(requireWorktree(state.worktree), state.linked, signal);
@@ -82,5 +91,6 @@ export async function fixFailures(context: NodeContext): Promise<NodeOutcome> {
   } catch (error) {
     return afterModelFailure(context, 'fix', error);
   }
-  return { status: outcome.status === 'finished' ? 'ok' : 'failed', note: `round ${state.rounds}: ${outcome.status} after ${outcome.steps} steps`, next: 'checks' };
+  const note = `round ${state.rounds}: ${outcome.status} after ${outcome.steps} steps`;
+  return outcome.status === 'finished' ? { status: 'ok', label: 'finished', note } : { status: 'failed', label: 'stopped', note };
 }

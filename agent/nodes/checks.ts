@@ -1,13 +1,17 @@
-// checks: the repository's own formatter, linter and tests in the worktree. Passing
-// goes to deliver; failing goes to fix while rounds remain, then to deliver as a failure.
+// checks: the repository's own formatter, linter and tests in the worktree. Its outcome
+// says whether they passed, found nothing to run, failed with fix rounds left, or failed
+// with none left; the default blueprint routes these to deliver, fix, or deliver.
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { discoverChecks } from '../checks/discover.js';
 import { runChecks } from '../checks/run-checks.js';
 import { changedPaths } from '../workspace/git.js';
 import { requireWorktree } from './context.js';
 
-/** Runs the checks and decides between fix and deliver. */
-export async function runRepositoryChecks({ state, services, signal, visit }: NodeContext): Promise<NodeOutcome> {
+/** The outcome labels of checks. */
+export const checksOutcomes = ['passed', 'no-checks', 'checks-failed', 'rounds-exhausted'] as const;
+
+/** Runs the checks and reports whether a fix round is left. */
+export async function runRepositoryChecks({ state, services, signal, visit }: NodeContext): Promise<NodeOutcome<(typeof checksOutcomes)[number]>> {
   const worktree = requireWorktree(state.worktree);
   const plan = state.checkPlan ?? (await discoverChecks(worktree));
   state.checkPlan = plan;
@@ -16,7 +20,7 @@ export async function runRepositoryChecks({ state, services, signal, visit }: No
   }
   if (plan.format.length + plan.fix.length + plan.lint.length + plan.test.length + (plan.related ? 1 : 0) === 0) {
     state.checksPassed = undefined;
-    return { status: 'skipped', note: 'no formatter, linter or tests found', next: 'deliver' };
+    return { status: 'skipped', label: 'no-checks', note: 'no formatter, linter or tests found' };
   }
   const changed = await changedPaths(worktree, state.linked, signal);
   const outcome = await runChecks(plan, {
@@ -35,9 +39,9 @@ export async function runRepositoryChecks({ state, services, signal, visit }: No
   state.checksPassed = outcome.passed;
   state.failures = outcome.failures;
   const summary = `${outcome.results.filter((check) => check.passed).length}/${outcome.results.length} passed`;
-  if (outcome.passed) return { status: 'ok', note: summary, next: 'deliver' };
+  if (outcome.passed) return { status: 'ok', label: 'passed', note: summary };
   const maxRounds = state.request.maxFixRounds ?? services.limits.maxFixRounds;
-  if (state.rounds < maxRounds) return { status: 'failed', note: `${summary}; fix round ${state.rounds + 1} of ${maxRounds}`, next: 'fix' };
+  if (state.rounds < maxRounds) return { status: 'failed', label: 'checks-failed', note: `${summary}; fix round ${state.rounds + 1} of ${maxRounds}` };
   state.failure = `checks still fail after ${state.rounds} fix round${state.rounds === 1 ? '' : 's'}: ${outcome.results.filter((check) => !check.passed && check.name !== 'format' && check.name !== 'fix').map((check) => check.command).join(', ')}`;
-  return { status: 'failed', note: summary, next: 'deliver' };
+  return { status: 'failed', label: 'rounds-exhausted', note: summary };
 }

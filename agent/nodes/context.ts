@@ -1,5 +1,5 @@
 // context: the rule files that apply to the files in play and the code retrieved for
-// the task, assembled into the implement node's first prompt within a token budget.
+// the task, assembled into the first prompt of the agentic work within a token budget.
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { discoverChecks } from '../checks/discover.js';
 import { applicableRules, readRuleFiles } from '../context/rules.js';
@@ -9,9 +9,8 @@ import { estimateTokens, truncateMiddle } from '../limits.js';
 /** Gathers rules, retrieved code and the repository's checks. */
 export async function gatherContext({ state, services, signal }: NodeContext): Promise<NodeOutcome> {
   const worktree = requireWorktree(state.worktree);
-  const model = services.model('implement');
   // The first prompt may take a share of the model's context; the conversation needs the rest.
-  const budget = Math.min(services.limits.contextTokens, Math.floor(model.info.numCtx * 0.4));
+  const budget = Math.min(services.limits.contextTokens, Math.floor(services.contextLength * 0.4));
   const ruleBudget = Math.floor(budget / 3);
   const [allRules, retrieved, plan] = await Promise.all([
     readRuleFiles(worktree, state.tracked),
@@ -39,7 +38,7 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
     search: retrieved.search,
     ...(retrieved.note ? { note: retrieved.note } : {}),
   });
-  return { status: 'ok', note: `${state.rules.length} rule files, ${retrieved.files.length} files, ${retrieved.snippets} snippets, ~${tokens} tokens; search ${retrieved.search}` };
+  return { status: 'ok', label: 'ok', note: `${state.rules.length} rule files, ${retrieved.files.length} files, ${retrieved.snippets} snippets, ~${tokens} tokens; search ${retrieved.search}` };
 }
 
 /** The worktree, which every node after prepare can count on. */

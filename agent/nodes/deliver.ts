@@ -6,14 +6,21 @@ import { commit, stageAll, stagedDiff, stagedFiles, unstageAll } from '../worksp
 import { requireWorktree } from './context.js';
 import { describeDelivery } from './describe.js';
 
+/**
+ * The outcome labels of deliver: `committed`, `committed-failed` (an attempt committed
+ * for a human although the run failed earlier), `refused` (nothing to commit, or the
+ * guardrails stopped it: the run fails).
+ */
+export const deliverOutcomes = ['committed', 'committed-failed', 'refused'] as const;
+
 /** Commits the change when the guardrails allow it; reports honestly either way. */
-export async function deliverChange({ state, services, signal }: NodeContext): Promise<NodeOutcome> {
+export async function deliverChange({ state, services, signal }: NodeContext): Promise<NodeOutcome<(typeof deliverOutcomes)[number]>> {
   const worktree = requireWorktree(state.worktree);
   await stageAll(worktree, state.linked, signal);
   const files = await stagedFiles(worktree, state.baseCommit, signal);
   if (files.length === 0) {
     state.failure ??= 'there is no change to deliver';
-    return { status: 'failed', note: state.failure };
+    return { status: 'failed', label: 'refused', note: state.failure };
   }
   const diff = await stagedDiff(worktree, state.baseCommit, signal);
   const verdict = await checkGuardrails(files, diff, {
@@ -32,11 +39,11 @@ export async function deliverChange({ state, services, signal }: NodeContext): P
     await unstageAll(worktree, signal);
     state.diff = redactSecrets(diff);
     state.failure = `guardrails stopped delivery: ${verdict.violations.join('; ')}`;
-    return { status: 'failed', note: state.failure };
+    return { status: 'failed', label: 'refused', note: state.failure };
   }
   state.diff = diff;
   state.commit = await commit(worktree, description.message, signal);
   services.emit('commit-create', { branch: state.branch, commit: state.commit, message: description.message });
   const note = `${files.length} files committed as ${state.commit.slice(0, 12)}`;
-  return state.failure === undefined ? { status: 'ok', note } : { status: 'failed', note: `${note}; ${state.failure}`, next: 'cleanup' };
+  return state.failure === undefined ? { status: 'ok', label: 'committed', note } : { status: 'failed', label: 'committed-failed', note: `${note}; ${state.failure}` };
 }

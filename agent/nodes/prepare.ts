@@ -26,12 +26,12 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
   state.tracked = (await git(worktree, ['ls-files', '-z'], signal)).split('\0').filter((path) => path !== '');
   services.emit('worktree-create', { path: worktree, branch: state.branch, base: state.base, commit: state.baseCommit });
   const linked = state.linked.length > 0 ? `, linked ${state.linked.join(', ')}` : '';
-  return { status: 'ok', note: `${state.tracked.length} tracked files${linked}` };
+  return { status: 'ok', label: 'ok', note: `${state.tracked.length} tracked files${linked}` };
 }
 
 /** Removes the worktree (changes included: they are committed by then, or reported); keeps the branch. */
 export async function cleanUpWorktree({ state, services }: NodeContext): Promise<NodeOutcome> {
-  if (state.worktree === undefined) return { status: 'skipped', note: 'no worktree' };
+  if (state.worktree === undefined) return { status: 'skipped', label: 'skipped', note: 'no worktree' };
   try {
     await removeWorktree(state.repoRoot, state.worktree);
   } catch {
@@ -39,5 +39,5 @@ export async function cleanUpWorktree({ state, services }: NodeContext): Promise
     await rm(state.worktree, { recursive: true, force: true });
   }
   services.emit('worktree-remove', { path: state.worktree, branchKept: state.branch });
-  return { status: 'ok', note: `branch ${state.branch} kept` };
+  return { status: 'ok', label: 'ok', note: `branch ${state.branch} kept` };
 }
