@@ -1,8 +1,7 @@
 // Finds a repository's formatter, linter and test commands: a `.minions.yml` first,
 // then package.json scripts, a Makefile, pyproject.toml, and the go and cargo
 // conventions. Each kind of check is taken from the first source that has it.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readWorktreeFile } from '../workspace/regular-file.js';
 import { parseMinionsFile, type MinionsFile } from './minions-file.js';
 
 /** The checks of a repository and where each came from. */
@@ -21,15 +20,21 @@ export interface CheckPlan {
   /** e.g. `.minions.yml, package.json`. */
   sources: string[];
   problems: string[];
+  /** Why a source file was not read (the sandboxed reader refused it: a symlink to outside, a FIFO...). */
+  refused: string[];
 }
 
-type Partial = Omit<CheckPlan, 'sources' | 'problems' | 'commands' | 'protected' | 'related'> & { related?: string };
+type Partial = Omit<CheckPlan, 'sources' | 'problems' | 'refused' | 'commands' | 'protected' | 'related'> & { related?: string };
 
-/** Reads the repository's files (in the worktree) and returns its checks. */
+/** Reads the repository's files (in the worktree, through the sandboxed reader) and returns its checks. */
 export async function discoverChecks(root: string): Promise<CheckPlan> {
-  const read = (name: string): Promise<string | undefined> => readFile(join(root, name), 'utf8').catch(() => undefined);
+  const plan: CheckPlan = { format: [], fix: [], lint: [], test: [], related: undefined, commands: [], protected: [], sources: [], problems: [], refused: [] };
+  const read = async (name: string): Promise<string | undefined> => {
+    const file = await readWorktreeFile(root, name);
+    if (!file.ok && !file.missing) plan.refused.push(file.error);
+    return file.ok ? file.text : undefined;
+  };
   const [minions, packageJson, makefile, pyproject, goMod, cargo] = await Promise.all(['.minions.yml', 'package.json', 'Makefile', 'pyproject.toml', 'go.mod', 'Cargo.toml'].map(read));
-  const plan: CheckPlan = { format: [], fix: [], lint: [], test: [], related: undefined, commands: [], protected: [], sources: [], problems: [] };
   const candidates: [string, Partial | undefined][] = [];
   if (minions !== undefined) {
     const parsed = parseMinionsFile(minions);

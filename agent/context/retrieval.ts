@@ -1,11 +1,10 @@
 // Retrieval for the first prompt: a hybrid query on the task text through CodeSearch,
 // expanded to the whole files of the top symbols when they fit, then the remaining
 // snippets, all within a token budget. Paths named in the task come first.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { MinionsError, isAbortError, type QueryResult } from '../../schemas/index.js';
 import { estimateTokens } from '../limits.js';
 import type { CodeSearch } from '../tools/tool.js';
+import { readWorktreeFile } from '../workspace/regular-file.js';
 
 /** What retrieval found. */
 export interface RetrievedContext {
@@ -17,6 +16,8 @@ export interface RetrievedContext {
   sections: string[];
   snippets: number;
   tokens: number;
+  /** Why files in play were not read (the sandboxed reader refused them). */
+  refused: string[];
 }
 
 /** Options of `retrieveContext`. */
@@ -41,7 +42,7 @@ export function pathsInText(text: string, tracked: readonly string[]): string[] 
 
 /** Runs the query and assembles the sections within the budget. */
 export async function retrieveContext(search: CodeSearch, prompt: string, options: RetrievalOptions): Promise<RetrievedContext> {
-  const context: RetrievedContext = { search: 'empty', files: [], sections: [], snippets: 0, tokens: 0 };
+  const context: RetrievedContext = { search: 'empty', files: [], sections: [], snippets: 0, tokens: 0, refused: [] };
   const tracked = new Set(options.tracked);
   let results: QueryResult[] = [];
   try {
@@ -63,7 +64,9 @@ export async function retrieveContext(search: CodeSearch, prompt: string, option
   const topFiles = [...new Set(results.map((result) => result.path))].slice(0, options.expandFiles ?? 3);
   for (const path of [...new Set([...named, ...topFiles])]) {
     context.files.push(path);
-    const text = await readFile(join(options.worktree, path), 'utf8').catch(() => undefined);
+    const read = await readWorktreeFile(options.worktree, path);
+    if (!read.ok && !read.missing) context.refused.push(read.error);
+    const text = read.ok ? read.text : undefined;
     if (text === undefined || text.includes('\0')) continue;
     if (!add(`### ${path} (whole file)\n${fence(numbered(text, 1))}`)) {
       const result = results.find((candidate) => candidate.path === path);

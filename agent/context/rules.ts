@@ -2,9 +2,8 @@
 // apply to their folder and below, `.cursor/rules/*.mdc` by their `globs` (or
 // `alwaysApply`), `.github/copilot-instructions.md` always, and
 // `.github/instructions/*.instructions.md` by their `applyTo` globs.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { matchesAny } from '../workspace/glob.js';
+import { readWorktreeFile } from '../workspace/regular-file.js';
 
 /** One rule file and the scope it applies to. */
 export interface RuleFile {
@@ -19,11 +18,18 @@ export interface RuleFile {
 
 const ruleNames = /(?:^|\/)(?:AGENTS\.md|CLAUDE\.md|\.cursor\/rules\/.+\.mdc|\.github\/copilot-instructions\.md|\.github\/instructions\/.+\.instructions\.md)$/;
 
-/** The rule files among the tracked paths, read from the worktree; unreadable ones are skipped. */
-export async function readRuleFiles(worktree: string, tracked: readonly string[]): Promise<RuleFile[]> {
+/**
+ * The rule files among the tracked paths, read from the worktree through the sandboxed
+ * reader; missing ones are skipped, refused ones (a symlink to outside, not a regular
+ * file) are skipped and said why in `refused`.
+ */
+export async function readRuleFiles(worktree: string, tracked: readonly string[]): Promise<{ rules: RuleFile[]; refused: string[] }> {
   const paths = tracked.filter((path) => ruleNames.test(path)).sort();
-  const files = await Promise.all(paths.map(async (path) => ({ path, text: await readFile(join(worktree, path), 'utf8').catch(() => undefined) })));
-  return files.flatMap(({ path, text }) => (text === undefined ? [] : [describeRule(path, text)]));
+  const files = await Promise.all(paths.map(async (path) => ({ path, read: await readWorktreeFile(worktree, path) })));
+  return {
+    rules: files.flatMap(({ path, read }) => (read.ok ? [describeRule(path, read.text)] : [])),
+    refused: files.flatMap(({ read }) => (read.ok || read.missing ? [] : [read.error])),
+  };
 }
 
 /** Reads a rule file's scope from its place and front matter. */

@@ -12,14 +12,17 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
   // The first prompt may take a share of the model's context; the conversation needs the rest.
   const budget = Math.min(services.limits.contextTokens, Math.floor(services.contextLength * 0.4));
   const ruleBudget = Math.floor(budget / 3);
-  const [allRules, retrieved, plan] = await Promise.all([
+  const [ruleFiles, retrieved, plan] = await Promise.all([
     readRuleFiles(worktree, state.tracked),
     retrieveContext(services.search, state.request.prompt, { worktree, repo: state.repoRoot, tracked: state.tracked, budgetTokens: budget - ruleBudget, signal }),
     discoverChecks(worktree),
   ]);
   state.checkPlan = plan;
   state.filesInPlay = retrieved.files;
-  state.rules = applicableRules(allRules, retrieved.files);
+  state.rules = applicableRules(ruleFiles.rules, retrieved.files);
+  // Files the sandboxed reader refused (a symlink to outside, a FIFO, a device) are left out, and the trace says so.
+  const refused = [...new Set([...ruleFiles.refused, ...retrieved.refused, ...plan.refused])];
+  const note = [retrieved.note, refused.length > 0 ? `not read: ${refused.join(' ')}` : undefined].filter((part) => part !== undefined).join('; ');
   const rulesText = state.rules.map((rule) => `## ${rule.path}${rule.globs ? ` (for ${rule.globs.join(', ')})` : ''}\n${rule.content}`).join('\n\n');
   const sections = [`# Task\n${state.request.prompt}`];
   if (rulesText !== '') sections.push(`# Repository rules (follow them)\n${truncateMiddle(rulesText, ruleBudget * 3)}`);
@@ -36,9 +39,10 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
     snippets: retrieved.snippets,
     tokens,
     search: retrieved.search,
-    ...(retrieved.note ? { note: retrieved.note } : {}),
+    ...(note !== '' ? { note } : {}),
   });
-  return { status: 'ok', label: 'ok', note: `${state.rules.length} rule files, ${retrieved.files.length} files, ${retrieved.snippets} snippets, ~${tokens} tokens; search ${retrieved.search}` };
+  const skipped = refused.length > 0 ? `; ${refused.length} files refused` : '';
+  return { status: 'ok', label: 'ok', note: `${state.rules.length} rule files, ${retrieved.files.length} files, ${retrieved.snippets} snippets, ~${tokens} tokens; search ${retrieved.search}${skipped}` };
 }
 
 /** The worktree, which every node after prepare can count on. */

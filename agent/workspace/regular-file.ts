@@ -4,7 +4,7 @@
 // the worktree) are refused; the open itself does not follow symbolic links.
 import { constants } from 'node:fs';
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
-import { isWithin } from './sandbox.js';
+import { isWithin, resolveInside } from './sandbox.js';
 
 /** Largest file the tools read or rewrite. */
 export const maxToolFileBytes = 8 * 1024 * 1024;
@@ -59,6 +59,24 @@ export async function readRegularFile(root: string, absolute: string, shown: str
   } finally {
     await opened.handle.close();
   }
+}
+
+/** A worktree file read by its repository path; `missing` when there is no such file (not a refusal). */
+export type WorktreeRead = { ok: true; text: string } | { ok: false; error: string; missing: boolean };
+
+/**
+ * Reads a file of the worktree by its path relative to the root, through the same
+ * sandbox and opener as the file tools. It is the only way the agent reads a worktree's
+ * content (rules, retrieval, check discovery), so a tracked symlink to outside the
+ * repository, a FIFO or a device is refused there as it is for the model's read_file.
+ */
+export async function readWorktreeFile(root: string, path: string): Promise<WorktreeRead> {
+  const realRoot = await realpath(root).catch(() => root);
+  const target = await resolveInside(realRoot, path);
+  if (!target.ok) return { ok: false, error: target.error, missing: false };
+  const read = await readRegularFile(realRoot, target.absolute, path);
+  if (read.ok) return read;
+  return { ok: false, error: read.error, missing: read.code === 'ENOENT' || read.code === 'ENOTDIR' };
 }
 
 /** Replaces the content of an existing regular file of the worktree. */
