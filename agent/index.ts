@@ -3,6 +3,7 @@
 export { createAgentRunner, branchName, type AgentRunnerOptions } from './runner.js';
 export type { CodeSearch, SearchScope } from './tools/tool.js';
 export { runBlueprint, type Blueprint, type BlueprintNode, type NodeContext, type NodeLimits, type NodeOutcome, type NodeServices } from './blueprint.js';
+export { validateBlueprint, endRoute, failRoute, failedLabel, type ResolvedRoutes } from './blueprint-routes.js';
 export { defaultBlueprint } from './default-blueprint.js';
 export { defaultLimits, resolveLimits, type AgentLimits, type LimitOverrides, type LoopLimits } from './limits.js';
 export type { AgentEventMap, AgentEventType, CheckKind } from './events.js';
