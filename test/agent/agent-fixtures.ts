@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createAgentRunner, type AgentRunnerOptions, type CodeSearch } from '../../agent/index.js';
-import { MinionsError, type QueryResult, type TaskRequest, type TaskResult } from '../../schemas/index.js';
+import { MinionsError, type AgentEvent, type AgentEventType, type QueryResult, type TaskRequest, type TaskResult } from '../../schemas/index.js';
 import { startScriptedOllama, type ChatScript, type ScriptedOllama } from '../support/scripted-ollama.js';
 
 /** A chat model with native tools, and one without (it must get its tools in the prompt). */
@@ -79,10 +79,7 @@ export const noIndexSearch: CodeSearch = {
 };
 
 /** One recorded agent event. */
-export interface RecordedEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
+export type RecordedEvent = AgentEvent;
 
 /** Runs one task with a fresh runner; returns the result (or the error) and every event. */
 export async function runTask(
@@ -94,8 +91,7 @@ export async function runTask(
   const { signal, onEvent, ...runnerOptions } = options;
   const runner = createAgentRunner({ ollamaHost: ollama.host, model: toolModel, search: new RecordingSearch(), worktreesDir: repo.worktrees, commandNetwork: 'isolated-if-available', ...runnerOptions });
   const events: RecordedEvent[] = [];
-  const emit = (type: string, data: Record<string, unknown>): void => {
-    const event = { type, data };
+  const emit = (event: AgentEvent): void => {
     events.push(event);
     onEvent?.(event);
   };
@@ -107,7 +103,7 @@ export async function runTask(
   }
 }
 
-/** The events of one type, in order. */
-export function eventsOf(events: readonly RecordedEvent[], type: string): Record<string, unknown>[] {
-  return events.filter((event) => event.type === type).map((event) => event.data);
+/** The data of the events of one type, in order. */
+export function eventsOf(events: readonly RecordedEvent[], type: AgentEventType): Record<string, unknown>[] {
+  return events.filter((event) => event.type === type).map((event): Record<string, unknown> => event.data);
 }
