@@ -16,5 +16,15 @@ export {
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { QueryFilters, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
-export { CheckResult, Task, TaskEvent, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
+export { CheckResult, Task, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
+export {
+  AgentEvent,
+  CheckKind,
+  TaskEvent,
+  TaskLifecycleEvent,
+  renamedTaskEvents,
+  type AgentEmit,
+  type AgentEventMap,
+  type AgentEventType,
+} from './task-events.js';
 export { ReconcileReason, WatchEvent } from './watch-events.js';

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { AgentEmit } from './task-events.js';
 
 /** A task in plain words for a minion (`POST /v1/tasks`, `minions run`). */
 export const TaskRequest = Type.Object(
@@ -54,21 +55,6 @@ export const TaskResult = Type.Object({
 });
 export type TaskResult = Static<typeof TaskResult>;
 
-/**
- * What happens during a task, as one stream: lifecycle events written by the server's
- * task store, and the agent's events (nodes, model calls, tool calls, commands). The
- * agent's variants carry `data` whose shape is documented by the agent; the server
- * persists and streams every event as is.
- */
-export const TaskEvent = Type.Object({
-  /** 1-based position in the task's log; the SSE event id. */
-  seq: Type.Integer({ minimum: 1 }),
-  time: Type.String({ description: 'ISO 8601' }),
-  type: Type.String({ description: 'task-queued, task-started, task-cancel-requested, task-end, node-start, node-end, model-call, tool-call, command, ...' }),
-  data: Type.Record(Type.String(), Type.Unknown()),
-});
-export type TaskEvent = Static<typeof TaskEvent>;
-
 /** A task as the API returns it: the fold of its events. */
 export const Task = Type.Object({
   id: Type.String(),
@@ -82,10 +68,7 @@ export const Task = Type.Object({
 });
 export type Task = Static<typeof Task>;
 
-/** The agent as the server sees it: runs one task, reporting events, until done or aborted. */
+/** The agent as the server sees it: runs one task, reporting its typed events (`AgentEvent`), until done or aborted. */
 export interface TaskRunner {
-  run(
-    task: { id: string; request: TaskRequest; root: string },
-    context: { signal: AbortSignal; emit: (type: string, data: Record<string, unknown>) => void },
-  ): Promise<TaskResult>;
+  run(task: { id: string; request: TaskRequest; root: string }, context: { signal: AbortSignal; emit: AgentEmit }): Promise<TaskResult>;
 }

@@ -64,7 +64,9 @@ try {
     const nodes = new Map<string, number>();
     const result = await runner.run(
       { id: `bench${task}`, request: { repo: root, prompt: 'Document the routing module with a comment at the top of lib/route.js', blueprint: 'bench' }, root },
-      { signal: new AbortController().signal, emit: (type, data) => type === 'node-end' && nodes.set(String(data.node), Number(data.durationMs)) },
+      { signal: new AbortController().signal, emit: (event) => {
+        if (event.type === 'node-end') nodes.set(event.data.node, event.data.durationMs);
+      } },
     );
     if (result.outcome !== 'succeeded') throw new Error(`task ${task} failed: ${result.reason}`);
     const deterministic = result.wallMs - (nodes.get('implement') ?? 0);

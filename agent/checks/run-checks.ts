@@ -44,7 +44,7 @@ export async function runChecks(plan: CheckPlan, options: RunChecksOptions): Pro
       maxOutputCharacters: options.maxOutputCharacters,
       onStart: (pid) => options.emit('command-start', { node: options.node, command, pid }),
     });
-    options.emit('command', { node: options.node, command, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output });
+    options.emit('command-end', { node: options.node, command, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output });
     const check: CheckResult = { name: kind, command, exitCode: result.exitCode, passed: result.exitCode === 0, durationMs: result.durationMs, output: result.output };
     results.push(check);
     options.emit('check-end', { ...check, kind });

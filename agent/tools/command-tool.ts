@@ -44,7 +44,7 @@ export const runCommandTool = defineTool({
       maxOutputCharacters: context.limits.maxOutputCharacters,
       onStart: (pid) => context.emit('command-start', { node: context.node, command: text, pid }),
     });
-    context.emit('command', { node: context.node, command: text, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output });
+    context.emit('command-end', { node: context.node, command: text, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output });
     const status = result.timedOut ? 'timed out' : `exit code ${result.exitCode ?? result.signal ?? '?'}`;
     return { ok: result.exitCode === 0, output: `$ ${text}\n(${status}, ${result.durationMs} ms)\n${result.output}` };
   },

@@ -54,7 +54,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   try {
     const runner = createRunner(settings, runtime, io.env);
     const id = randomUUID().slice(0, 8);
-    const result = await runner.run({ id, request, root: request.repo }, { signal: io.signal, emit: (type, data) => printAgentEvent(io.stderr, type, data) });
+    const result = await runner.run({ id, request, root: request.repo }, { signal: io.signal, emit: (event) => printAgentEvent(io.stderr, event) });
     await write(io.stdout, json ? `${JSON.stringify(result, null, 2)}\n` : describeResult(result, request.repo));
     return result.outcome === 'succeeded' ? 0 : 1;
   } finally {

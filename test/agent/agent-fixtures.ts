@@ -1,12 +1,14 @@
 // Test support for the agent: small git repositories made in temp folders, a scripted
 // Ollama with a tool-capable and a text-only chat model, code-search doubles, and a
 // helper that runs one task and collects its events.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
 import { createAgentRunner, type AgentRunnerOptions, type CodeSearch } from '../../agent/index.js';
-import { MinionsError, type QueryResult, type TaskRequest, type TaskResult } from '../../schemas/index.js';
+import { AgentEvent, MinionsError, type AgentEventType, type QueryResult, type TaskRequest, type TaskResult } from '../../schemas/index.js';
 import { startScriptedOllama, type ChatScript, type ScriptedOllama } from '../support/scripted-ollama.js';
 
 /** A chat model with native tools, and one without (it must get its tools in the prompt). */
@@ -79,10 +81,7 @@ export const noIndexSearch: CodeSearch = {
 };
 
 /** One recorded agent event. */
-export interface RecordedEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
+export type RecordedEvent = AgentEvent;
 
 /** Runs one task with a fresh runner; returns the result (or the error) and every event. */
 export async function runTask(
@@ -94,20 +93,24 @@ export async function runTask(
   const { signal, onEvent, ...runnerOptions } = options;
   const runner = createAgentRunner({ ollamaHost: ollama.host, model: toolModel, search: new RecordingSearch(), worktreesDir: repo.worktrees, commandNetwork: 'isolated-if-available', ...runnerOptions });
   const events: RecordedEvent[] = [];
-  const emit = (type: string, data: Record<string, unknown>): void => {
-    const event = { type, data };
+  const invalid: string[] = [];
+  const emit = (event: AgentEvent): void => {
+    // Every event of every scripted run is checked against the schema the server validates with.
+    for (const error of Value.Errors(AgentEvent, event)) invalid.push(`${event.type} ${error.path}: ${error.message}`);
     events.push(event);
     onEvent?.(event);
   };
+  let outcome: { result?: TaskResult; error?: unknown };
   try {
-    const result = await runner.run({ id: 'task1', request: { repo: repo.root, ...request }, root: repo.root }, { signal: signal ?? new AbortController().signal, emit });
-    return { result, events };
+    outcome = { result: await runner.run({ id: 'task1', request: { repo: repo.root, ...request }, root: repo.root }, { signal: signal ?? new AbortController().signal, emit }) };
   } catch (error) {
-    return { error, events };
+    outcome = { error };
   }
+  assert.deepEqual(invalid, [], 'every event the agent emitted is an AgentEvent');
+  return { ...outcome, events };
 }
 
-/** The events of one type, in order. */
-export function eventsOf(events: readonly RecordedEvent[], type: string): Record<string, unknown>[] {
-  return events.filter((event) => event.type === type).map((event) => event.data);
+/** The data of the events of one type, in order. */
+export function eventsOf(events: readonly RecordedEvent[], type: AgentEventType): Record<string, unknown>[] {
+  return events.filter((event) => event.type === type).map((event): Record<string, unknown> => event.data);
 }

@@ -71,7 +71,7 @@ describe('agent run: end to end', () => {
     assert.match(String(calls[0]?.digest), /^[0-9a-f]{64}$/);
     assert.equal(calls[0]?.toolCallSource, 'native');
     assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.status}`), ['prepare:ok', 'context:ok', 'implement:ok', 'checks:ok', 'deliver:ok', 'cleanup:ok']);
-    assert.ok(eventsOf(events, 'command').every((command) => typeof command.exitCode === 'number' && typeof command.durationMs === 'number'));
+    assert.ok(eventsOf(events, 'command-end').every((command) => typeof command.exitCode === 'number' && typeof command.durationMs === 'number'));
     await repo.dispose();
   });
 

@@ -48,7 +48,7 @@ describe('prompt injection', () => {
       for (const [index, attack] of attacks.entries()) assert.equal(calls[index]?.ok, false, `${attack.name} ${JSON.stringify(attack.arguments)} was refused`);
       const shell = calls.find((call) => call.arguments === JSON.stringify({ command: 'sh' }));
       assert.equal(shell?.ok, false, 'a .minions.yml written during the run does not widen the allow-list');
-      const npmTest = eventsOf(events, 'command').find((command) => command.command === 'npm test' && String(command.output).includes('token='));
+      const npmTest = eventsOf(events, 'command-end').find((command) => command.command === 'npm test' && String(command.output).includes('token='));
       assert.ok(npmTest, 'the planted script ran as part of the tests');
       assert.match(String(npmTest.output), /token=undefined/, 'no token in the command environment');
       const [network] = eventsOf(events, 'command-network');

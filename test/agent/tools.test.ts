@@ -112,7 +112,7 @@ describe('agent tools', () => {
     assert.match((await call('run_command', { command: 'ls $(pwd)' })).output, /"\$" is not allowed/);
     assert.match((await call('run_command', { command: 'ls /etc' })).output, /absolute paths are not allowed/);
     assert.match((await call('run_command', { command: 'git diff --output=x.patch' })).output, /may not write output files/);
-    assert.ok(events.some((event) => event.type === 'command'));
+    assert.ok(events.some((event) => event.type === 'command-end'));
   });
 
   it('run_command kills a command at its timeout, children included', async () => {

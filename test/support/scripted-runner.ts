@@ -1,10 +1,10 @@
-import type { TaskRequest, TaskResult, TaskRunner } from '../../schemas/index.js';
+import type { AgentEmit, AgentEvent, TaskRequest, TaskResult, TaskRunner } from '../../schemas/index.js';
 
 /** One call of `run`, as recorded. */
 export interface RunnerCall {
   task: { id: string; request: TaskRequest; root: string };
   signal: AbortSignal;
-  emit: (type: string, data: Record<string, unknown>) => void;
+  emit: AgentEmit;
 }
 
 /** A finished task's result with every field filled, for scripted runs. */
@@ -40,10 +40,10 @@ export class ScriptedRunner implements TaskRunner {
 
   run(task: RunnerCall['task'], context: { signal: AbortSignal; emit: RunnerCall['emit'] }): Promise<TaskResult> {
     this.calls.push({ task, signal: context.signal, emit: context.emit });
-    context.emit('node-start', { node: 'implement' });
+    context.emit({ type: 'node-start', data: { node: 'implement', kind: 'agentic', round: 0 } });
     for (const waiter of this.waiters.filter((entry) => this.calls.length >= entry.count)) waiter.resolve();
     if (this.options.auto) {
-      context.emit('node-end', { node: 'implement' });
+      context.emit({ type: 'node-end', data: { node: 'implement', kind: 'agentic', round: 0, status: 'ok', durationMs: 1 } });
       return Promise.resolve(this.options.auto);
     }
     return new Promise<TaskResult>((resolve, reject) => {
@@ -65,10 +65,19 @@ export class ScriptedRunner implements TaskRunner {
   }
 
   /** Emits an event from a running task, as the agent would. */
-  emit(id: string, type: string, data: Record<string, unknown>): void {
+  emit(id: string, event: AgentEvent): void {
+    this.call(id).emit(event);
+  }
+
+  /** Emits anything from a running task, as a runner written without the types could (a forged `task-end`, a malformed event). */
+  emitUntyped(id: string, event: unknown): void {
+    Reflect.apply(this.call(id).emit, undefined, [event]);
+  }
+
+  private call(id: string): RunnerCall {
     const call = this.calls.find((entry) => entry.task.id === id);
     if (!call) throw new Error(`no run for ${id}`);
-    call.emit(type, data);
+    return call;
   }
 
   /** Ends a run with a result. */

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { isAbsolute, resolve } from 'node:path';
-import { EventStreamHeaders, IdParams, MinionsError, Task, TaskAccepted, TaskList, TaskListQuery, TaskRequest, TaskResult } from '../../../schemas/index.js';
+import { EventStreamHeaders, IdParams, MinionsError, Task, TaskAccepted, TaskEvent, TaskList, TaskListQuery, TaskRequest, TaskResult } from '../../../schemas/index.js';
 import { errorResponses, type ServerContext } from '../context.js';
 import { streamTaskEvents } from '../sse.js';
 import { terminalStatuses } from '../tasks/task-fold.js';
@@ -84,7 +83,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext }> =
         params: IdParams,
         headers: EventStreamHeaders,
         response: {
-          200: { description: 'text/event-stream: `id: <seq>`, `event: <type>`, `data: <TaskEvent as JSON>`', content: { 'text/event-stream': { schema: Type.String() } } },
+          200: {
+            description: 'text/event-stream, one message per event: `id: <seq>`, `event: <type>`, `data: <the TaskEvent as JSON>` (the schema is that of the `data` line)',
+            content: { 'text/event-stream': { schema: TaskEvent } },
+          },
           ...errorResponses(400, 404),
         },
       },

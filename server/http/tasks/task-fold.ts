@@ -1,8 +1,5 @@
 import { Value } from '@sinclair/typebox/value';
-import { MinionsError, TaskRequest, TaskResult, type Task, type TaskEvent, type TaskStatus } from '../../../schemas/index.js';
-
-/** Lifecycle events the task store writes; a runner may not emit these types. */
-export const lifecycleTypes = new Set(['task-queued', 'task-started', 'task-cancel-requested', 'task-end']);
+import { MinionsError, TaskEvent, type Task, type TaskLifecycleEvent, type TaskStatus } from '../../../schemas/index.js';
 
 /** Statuses a task never leaves. */
 export const terminalStatuses: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
@@ -16,25 +13,19 @@ export interface TaskState {
 }
 
 /** The `data` of a `task-end` event. */
-export interface TaskEnd {
-  status: TaskStatus;
-  result?: TaskResult;
-  error?: string;
-}
+export type TaskEnd = Extract<TaskLifecycleEvent, { type: 'task-end' }>['data'];
 
 /**
- * Folds a task's events into its state. The first event must be `task-queued`
- * (it carries the request and the repository root); `task-started` makes it running;
- * `task-end` makes it terminal; every other event leaves the state as it is.
+ * Folds a task's events (validated as `TaskEvent`s) into its state. The first event
+ * must be `task-queue` (it carries the request and the repository root); `task-start`
+ * makes it running; `task-end` makes it terminal; every other event leaves the state
+ * as it is.
  */
 export function foldTask(id: string, events: readonly TaskEvent[]): TaskState {
   const first = events[0];
-  const request = first?.data.request;
-  const root = first?.data.root;
-  if (first?.type !== 'task-queued' || !Value.Check(TaskRequest, request) || typeof root !== 'string') {
-    throw new MinionsError('internal', `The log of task ${id} does not start with a valid task-queued event.`);
-  }
-  const state: TaskState = { task: { id, request, status: 'queued', createdAt: first.time }, root, lastSeq: 0 };
+  // The request comes from disk: checked again, as the API would check it.
+  if (first?.type !== 'task-queue' || !Value.Check(TaskEvent, first)) throw new MinionsError('internal', `The log of task ${id} does not start with a valid task-queue event.`);
+  const state: TaskState = { task: { id, request: first.data.request, status: 'queued', createdAt: first.time }, root: first.data.root, lastSeq: 0 };
   for (const event of events) applyEvent(state, event);
   return state;
 }
@@ -44,14 +35,20 @@ export function applyEvent(state: TaskState, event: TaskEvent): void {
   state.lastSeq = event.seq;
   const task = state.task;
   if (terminalStatuses.has(task.status)) return;
-  if (event.type === 'task-started') {
-    task.status = 'running';
-    task.startedAt = event.time;
-  } else if (event.type === 'task-end') {
-    const status = event.data.status;
-    task.status = typeof status === 'string' && terminalStatuses.has(status as TaskStatus) ? (status as TaskStatus) : 'failed';
-    task.endedAt = event.time;
-    if (Value.Check(TaskResult, event.data.result)) task.result = event.data.result;
-    if (typeof event.data.error === 'string') task.error = event.data.error;
+  switch (event.type) {
+    case 'task-start':
+      task.status = 'running';
+      task.startedAt = event.time;
+      return;
+    case 'task-end': {
+      const { status, result, error } = event.data;
+      task.status = terminalStatuses.has(status) ? status : 'failed';
+      task.endedAt = event.time;
+      if (result) task.result = result;
+      if (error !== undefined) task.error = error;
+      return;
+    }
+    default:
+      return;
   }
 }

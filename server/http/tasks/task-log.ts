@@ -1,5 +1,6 @@
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
-import { MinionsError, type TaskEvent } from '../../../schemas/index.js';
+import { Value } from '@sinclair/typebox/value';
+import { MinionsError, TaskEvent, renamedTaskEvents } from '../../../schemas/index.js';
 
 /** What a task's log file holds: its events, and how many bytes of the file they span. */
 export interface LoadedLog {
@@ -12,14 +13,20 @@ export interface LoadedLog {
 
 const NEWLINE = 0x0a;
 
+/** An event of a log written before the events were renamed, under its name of today. */
+function renamed(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('type' in value) || typeof value.type !== 'string') return value;
+  const type = renamedTaskEvents.get(value.type);
+  return type === undefined ? value : { ...value, type };
+}
+
 function isEvent(value: unknown, seq: number): value is TaskEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const event = value as Record<string, unknown>;
-  return event.seq === seq && typeof event.time === 'string' && typeof event.type === 'string' && typeof event.data === 'object' && event.data !== null;
+  return Value.Check(TaskEvent, value) && value.seq === seq;
 }
 
 /**
- * Reads a task log (one JSON event per line, `seq` 1, 2, 3...). A last line that is
+ * Reads a task log (one JSON event per line, `seq` 1, 2, 3...), each line checked
+ * against `TaskEvent`; the names of older logs are mapped to today's. A last line that is
  * incomplete or unparsable is a write the process died in, and is ignored; a bad line
  * before it means the file was damaged, which is `internal` (the caller skips the task).
  */
@@ -34,7 +41,7 @@ export async function readTaskLog(path: string): Promise<LoadedLog> {
     const line = bytes.subarray(start, complete ? end : bytes.length).toString('utf8');
     let parsed: unknown;
     try {
-      parsed = JSON.parse(line);
+      parsed = renamed(JSON.parse(line));
     } catch {
       parsed = undefined;
     }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { MinionsError, TaskResult, isAbortError, type Task, type TaskRunner } from '../../../schemas/index.js';
-import { lifecycleTypes } from './task-fold.js';
+import { AgentEvent, MinionsError, TaskResult, isAbortError, type Task, type TaskRunner } from '../../../schemas/index.js';
 import type { TaskStore } from './task-store.js';
 
 /** What a `TaskQueue` needs. */
@@ -80,14 +79,14 @@ export class TaskQueue {
     const index = this.waiting.indexOf(id);
     if (index !== -1) {
       this.waiting.splice(index, 1);
-      store.append(id, 'task-cancel-requested', {});
+      store.append(id, { type: 'task-cancel', data: {} });
       store.end(id, { status: 'cancelled' });
       return true;
     }
     const running = this.running.get(id);
     if (running) {
       if (!running.controller.signal.aborted) {
-        store.append(id, 'task-cancel-requested', {});
+        store.append(id, { type: 'task-cancel', data: {} });
         running.controller.abort('cancel' satisfies StopReason);
       }
       return true;
@@ -135,10 +134,12 @@ export class TaskQueue {
     const root = store.root(id);
     if (!runner || !task || root === undefined) return;
     const started = performance.now();
-    store.append(id, 'task-started', {});
-    const emit = (type: string, data: Record<string, unknown>): void => {
-      if (lifecycleTypes.has(type)) log.warn({ task: id, type }, 'the runner emitted a lifecycle event type; ignored');
-      else store.append(id, type, data);
+    store.append(id, { type: 'task-start', data: {} });
+    // The runner is typed, but its events go to disk and to every client: checked, so a
+    // runner cannot forge a lifecycle event or write what the log reader would refuse.
+    const emit = (event: unknown): void => {
+      if (Value.Check(AgentEvent, event)) store.append(id, event);
+      else log.warn({ task: id, type: typeof event === 'object' && event !== null && 'type' in event ? event.type : undefined }, 'the runner emitted an event that is not an AgentEvent; ignored');
     };
     try {
       const result = await runner.run({ id, request: task.request, root }, { signal, emit });

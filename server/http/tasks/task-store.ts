@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Task, TaskEvent, TaskRequest, TaskStatus } from '../../../schemas/index.js';
+import type { AgentEvent, Task, TaskEvent, TaskLifecycleEvent, TaskRequest, TaskStatus } from '../../../schemas/index.js';
 import { applyEvent, foldTask, terminalStatuses, type TaskEnd, type TaskState } from './task-fold.js';
 import { TaskLog, readTaskLog } from './task-log.js';
 
@@ -23,6 +23,9 @@ interface Entry {
   events: TaskEvent[] | undefined;
   listeners: Set<TaskListener>;
 }
+
+/** An event as it is appended: the store numbers and dates it. */
+export type TaskEventBody = TaskLifecycleEvent | AgentEvent;
 
 const statuses: TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 
@@ -63,7 +66,7 @@ export class TaskStore {
   /** Records a new task (durably, before returning) in status `queued`. */
   async create(request: TaskRequest, root: string): Promise<Task> {
     const id = randomUUID();
-    const event: TaskEvent = { seq: 1, time: this.clock().toISOString(), type: 'task-queued', data: { request, root } };
+    const event: TaskEvent = { seq: 1, time: this.clock().toISOString(), type: 'task-queue', data: { request, root } };
     const log = await TaskLog.create(this.path(id), (error) => this.log.error({ err: error, task: id }, 'could not write the task log'));
     const entry: Entry = { state: foldTask(id, [event]), log, events: [event], listeners: new Set() };
     this.entries.set(id, entry);
@@ -112,10 +115,10 @@ export class TaskStore {
    * Appends an event to a live task (numbering it), tells its followers, and queues
    * it for disk. Returns undefined for a finished or unknown task: its log is closed.
    */
-  append(id: string, type: string, data: Record<string, unknown>): TaskEvent | undefined {
+  append(id: string, body: TaskEventBody): TaskEvent | undefined {
     const entry = this.entries.get(id);
     if (!entry?.log || terminalStatuses.has(entry.state.task.status)) return undefined;
-    const event: TaskEvent = { seq: entry.state.lastSeq + 1, time: this.clock().toISOString(), type, data };
+    const event: TaskEvent = { seq: entry.state.lastSeq + 1, time: this.clock().toISOString(), ...body };
     applyEvent(entry.state, event);
     entry.events?.push(event);
     entry.log.append(event);
@@ -126,7 +129,7 @@ export class TaskStore {
 
   /** Ends a live task with a `task-end` event. */
   end(id: string, end: TaskEnd): TaskEvent | undefined {
-    return this.append(id, 'task-end', { ...end });
+    return this.append(id, { type: 'task-end', data: end });
   }
 
   /**

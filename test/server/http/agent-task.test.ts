@@ -39,7 +39,7 @@ describe('a task through the API with the real agent', () => {
       assert.equal(git(repo.root, 'rev-parse', '--abbrev-ref', 'HEAD'), 'main', "the user's checkout is untouched");
       const events = (await app.inject({ url: `/v1/tasks/${id}/events` })).body;
       const types = [...events.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]);
-      assert.equal(types[0], 'task-queued');
+      assert.equal(types[0], 'task-queue');
       assert.equal(types.at(-1), 'task-end');
       assert.ok(types.length > 6, `the agent's events are in the log: ${types.join(', ')}`);
       const metrics = (await app.inject({ url: '/metrics' })).body;

@@ -38,7 +38,7 @@ describe('persistence across a restart', () => {
       assert.equal((await taskEnded(after, queued)).data.status, 'succeeded', 'the queued task ran after the restart');
       assert.deepEqual(second.startedIds, [queued]);
       const events = (await after.inject({ url: `/v1/tasks/${running}/events` })).body;
-      assert.match(events, /^id: 1\nevent: task-queued\n/m);
+      assert.match(events, /^id: 1\nevent: task-queue\n/m);
       assert.match(events, /^id: 4\nevent: task-end\ndata: .*"status":"interrupted"/m);
     } finally {
       await fixture.dispose();
@@ -57,7 +57,7 @@ describe('persistence across a restart', () => {
       await before.minions.tasks.flush();
       const path = join(fixture.dataDir, 'tasks', `${id}.ndjson`);
       const crashed = await readFile(path, 'utf8');
-      assert.deepEqual(parseLog(crashed).map((event) => event.type), ['task-queued', 'task-started', 'node-start']);
+      assert.deepEqual(parseLog(crashed).map((event) => event.type), ['task-queue', 'task-start', 'node-start']);
       await before.close();
       // What the file held when the process died: the running task, and half of an event being written.
       await writeFile(path, `${crashed}{"seq":4,"time":"2026-01-01T00:00:00.000Z","type":"tool-call","da`);
@@ -67,8 +67,9 @@ describe('persistence across a restart', () => {
       assert.equal(task.status, 'interrupted');
       await after.minions.tasks.flush();
       const log = parseLog(await readFile(path, 'utf8'));
-      assert.deepEqual(log.map((event) => [event.seq, event.type]), [[1, 'task-queued'], [2, 'task-started'], [3, 'node-start'], [4, 'task-end']]);
-      assert.equal(log[3]?.data.status, 'interrupted');
+      assert.deepEqual(log.map((event) => [event.seq, event.type]), [[1, 'task-queue'], [2, 'task-start'], [3, 'node-start'], [4, 'task-end']]);
+      const end = log[3];
+      assert.equal(end?.type === 'task-end' && end.data.status, 'interrupted');
     } finally {
       await fixture.dispose();
     }

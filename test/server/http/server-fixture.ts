@@ -118,14 +118,19 @@ export async function createTask(app: App, repo: string, prompt = 'add a test'):
   return response.json<{ id: string }>().id;
 }
 
+/** A `task-end` event. */
+export type TaskEndEvent = Extract<TaskEvent, { type: 'task-end' }>;
+
+const isEnd = (event: TaskEvent): event is TaskEndEvent => event.type === 'task-end';
+
 /** Resolves with a task's `task-end` event, whether it already ended or ends later. */
-export function taskEnded(app: App, id: string): Promise<TaskEvent> {
+export function taskEnded(app: App, id: string): Promise<TaskEndEvent> {
   return new Promise((resolve, reject) => {
     const listener = (event: TaskEvent): void => {
-      if (event.type === 'task-end') resolve(event);
+      if (isEnd(event)) resolve(event);
     };
     app.minions.tasks.follow(id, 0, listener).then((subscription) => {
-      const end = subscription?.past.find((event) => event.type === 'task-end');
+      const end = subscription?.past.find(isEnd);
       if (end) resolve(end);
       else if (!subscription) reject(new Error(`no task ${id}`));
     }, reject);

@@ -83,22 +83,24 @@ describe('task events over a real port', () => {
       assert.equal(first.response.statusCode, 200);
       assert.match(first.response.headers['content-type'] ?? '', /^text\/event-stream/);
       await first.until((client) => client.events.length === 3);
-      assert.deepEqual(first.events.map((event) => [event.id, event.event]), [['1', 'task-queued'], ['2', 'task-started'], ['3', 'node-start']]);
-      runner.emit(id, 'tool-call', { tool: 'read_file', input: { path: 'src/math.js' } });
+      assert.deepEqual(first.events.map((event) => [event.id, event.event]), [['1', 'task-queue'], ['2', 'task-start'], ['3', 'node-start']]);
+      const toolCall = { node: 'implement', step: 1, tool: 'read_file', arguments: '{"path":"src/math.js"}', ok: true, durationMs: 2, result: 'export function add' };
+      runner.emit(id, { type: 'tool-call', data: toolCall });
       await first.until((client) => client.events.length === 4);
-      assert.deepEqual(first.events[3]?.data.data, { tool: 'read_file', input: { path: 'src/math.js' } });
+      assert.deepEqual(first.events[3]?.data.data, toolCall);
       await first.until((client) => client.comments.includes('heartbeat'));
       first.close();
 
-      runner.emit(id, 'command', { command: 'npm test', exitCode: 0 });
+      runner.emit(id, { type: 'command-end', data: { node: 'check', command: 'npm test', exitCode: 0, signal: null, timedOut: false, durationMs: 40, output: 'ok' } });
       const resumed = await SseClient.connect(url, { 'last-event-id': '4' });
       await resumed.until((client) => client.events.length === 1);
-      assert.deepEqual(resumed.events.map((event) => [event.id, event.event]), [['5', 'command']], 'only what the client missed');
+      assert.deepEqual(resumed.events.map((event) => [event.id, event.event]), [['5', 'command-end']], 'only what the client missed');
       runner.finish(id);
       await resumed.ended;
       assert.deepEqual(resumed.events.map((event) => event.id), ['5', '6']);
       assert.equal(resumed.events[1]?.event, 'task-end');
-      assert.equal(resumed.events[1]?.data.data.status, 'succeeded');
+      const end = resumed.events[1]?.data;
+      assert.equal(end?.type === 'task-end' && end.data.status, 'succeeded');
 
       // With fetch: a finished task's whole log, then the end; nothing after the last id.
       const replay = await fetch(url);
@@ -128,7 +130,8 @@ describe('task events over a real port', () => {
       await app.close();
       await client.ended;
       assert.equal(client.events.at(-1)?.event, 'task-end');
-      assert.equal(client.events.at(-1)?.data.data.status, 'interrupted');
+      const end = client.events.at(-1)?.data;
+      assert.equal(end?.type === 'task-end' && end.data.status, 'interrupted');
     } finally {
       await fixture.dispose();
     }

@@ -55,6 +55,18 @@ describe('health, metrics and the OpenAPI document', () => {
     assert.ok(document.paths['/v1/tasks']?.post?.responses['429']);
   });
 
+  it('documents the task event stream with the TaskEvent union', async () => {
+    const document = (await app.inject({ url: '/docs/json' })).json<OpenApiDocument>();
+    const stream = document.paths['/v1/tasks/{id}/events']?.get?.responses['200'];
+    assert.ok(typeof stream === 'object' && stream !== null && 'content' in stream);
+    const schema = JSON.stringify(stream.content);
+    assert.match(schema, /^\{"text\/event-stream":\{"schema":\{/);
+    for (const type of ['task-queue', 'task-start', 'task-cancel', 'task-end', 'run-start', 'node-end', 'model-call', 'tool-call', 'command-start', 'command-end', 'run-end']) {
+      assert.ok(schema.includes(`"const":"${type}"`) || schema.includes(`"enum":["${type}"]`), `the ${type} event is documented`);
+    }
+    assert.match(schema, /"seq":\{"minimum":1/);
+  });
+
   it('serves the Swagger UI and its assets from the package', async () => {
     const page = await app.inject({ url: '/docs' });
     assert.equal(page.statusCode, 200);

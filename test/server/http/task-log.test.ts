@@ -9,7 +9,7 @@ import { readTaskLog } from '../../../server/http/tasks/task-log.js';
 import { TaskStore } from '../../../server/http/tasks/task-store.js';
 
 const line = (seq: number, type: string, data: Record<string, unknown> = {}): string => `${JSON.stringify({ seq, time: `2026-01-01T00:00:0${seq}.000Z`, type, data })}\n`;
-const queued = line(1, 'task-queued', { request: { repo: '/r', prompt: 'p' }, root: '/r' });
+const queued = line(1, 'task-queue', { request: { repo: '/r', prompt: 'p' }, root: '/r' });
 
 describe('task logs', () => {
   let folder = '';
@@ -20,39 +20,92 @@ describe('task logs', () => {
 
   it('reads complete lines, drops a torn last one and reports where the valid bytes end', async () => {
     const path = join(folder, 'torn.ndjson');
-    await writeFile(path, `${queued}${line(2, 'task-started')}{"seq":3,"ti`);
+    await writeFile(path, `${queued}${line(2, 'task-start')}{"seq":3,"ti`);
     const log = await readTaskLog(path);
-    assert.deepEqual(log.events.map((event) => event.type), ['task-queued', 'task-started']);
+    assert.deepEqual(log.events.map((event) => event.type), ['task-queue', 'task-start']);
     assert.equal(log.torn, true);
-    assert.equal(log.validBytes, Buffer.byteLength(queued + line(2, 'task-started')));
+    assert.equal(log.validBytes, Buffer.byteLength(queued + line(2, 'task-start')));
   });
 
   it('refuses a damaged line before the last, and numbering gaps', async () => {
-    await writeFile(join(folder, 'middle.ndjson'), `${queued}not json\n${line(2, 'task-started')}`);
+    await writeFile(join(folder, 'middle.ndjson'), `${queued}not json\n${line(2, 'task-start')}`);
     await assert.rejects(readTaskLog(join(folder, 'middle.ndjson')), /Line 2 .* is not a valid task event/);
-    await writeFile(join(folder, 'gap.ndjson'), `${queued}${line(3, 'task-started')}${line(4, 'node-start')}`);
+    await writeFile(join(folder, 'gap.ndjson'), `${queued}${line(3, 'task-start')}${line(4, 'node-start')}`);
     await assert.rejects(readTaskLog(join(folder, 'gap.ndjson')), /Line 2/);
   });
 
-  it('folds events into a state; the first must be task-queued with a valid request', () => {
-    const events = [queued, line(2, 'task-started'), line(3, 'tool-call'), line(4, 'task-end', { status: 'cancelled' })].map((text) => JSON.parse(text));
+  it('folds events into a state; the first must be task-queue with a valid request', () => {
+    const events = [queued, line(2, 'task-start'), line(3, 'tool-call'), line(4, 'task-end', { status: 'cancelled' })].map((text) => JSON.parse(text));
     const state = foldTask('t', events);
     assert.deepEqual(state.task, { id: 't', request: { repo: '/r', prompt: 'p' }, status: 'cancelled', createdAt: '2026-01-01T00:00:01.000Z', startedAt: '2026-01-01T00:00:02.000Z', endedAt: '2026-01-01T00:00:04.000Z' });
     assert.equal(state.lastSeq, 4);
-    assert.throws(() => foldTask('t', events.slice(1)), /does not start with a valid task-queued event/);
-    const bad = JSON.parse(line(1, 'task-queued', { request: { repo: '/r', prompt: 'p', extra: 1 }, root: '/r' }));
-    assert.throws(() => foldTask('t', [bad]), /does not start with a valid task-queued event/);
+    assert.throws(() => foldTask('t', events.slice(1)), /does not start with a valid task-queue event/);
+    const bad = JSON.parse(line(1, 'task-queue', { request: { repo: '/r', prompt: 'p', extra: 1 }, root: '/r' }));
+    assert.throws(() => foldTask('t', [bad]), /does not start with a valid task-queue event/);
   });
 
   it('loads a folder: damaged logs are skipped, running tasks end interrupted', async () => {
     const tasks = join(folder, 'tasks');
     await TaskStore.open(tasks, { log: pino({ level: 'silent' }) });
-    await writeFile(join(tasks, 'good.ndjson'), `${queued}${line(2, 'task-started')}`);
+    await writeFile(join(tasks, 'good.ndjson'), `${queued}${line(2, 'task-start')}`);
     await writeFile(join(tasks, 'bad.ndjson'), `garbage\n${queued}`);
     const store = await TaskStore.open(tasks, { log: pino({ level: 'silent' }) });
     await store.close();
     assert.equal(store.get('good')?.status, 'interrupted');
     assert.equal(store.get('bad'), undefined);
     assert.match(await readFile(join(tasks, 'good.ndjson'), 'utf8'), /"seq":3,.*"type":"task-end","data":\{"status":"interrupted"/);
+  });
+
+  it('loads logs written with the old event names, under the new ones', async () => {
+    const tasks = join(folder, 'old-names');
+    await TaskStore.open(tasks, { log: pino({ level: 'silent' }) });
+    const old = (seq: number, type: string, data: Record<string, unknown> = {}): string => line(seq, type, data);
+    const command = { node: 'check', command: 'npm test', exitCode: 0, signal: null, timedOut: false, durationMs: 40, output: 'ok' };
+    const finished = [
+      old(1, 'task-queued', { request: { repo: '/r', prompt: 'p' }, root: '/r' }),
+      old(2, 'task-started'),
+      old(3, 'node-start', { node: 'check', kind: 'deterministic', round: 0 }),
+      old(4, 'command', command),
+      old(5, 'task-cancel-requested'),
+      old(6, 'task-end', { status: 'cancelled' }),
+    ].join('');
+    await writeFile(join(tasks, 'finished.ndjson'), finished);
+    await writeFile(join(tasks, 'running.ndjson'), `${old(1, 'task-queued', { request: { repo: '/r', prompt: 'q' }, root: '/r' })}${old(2, 'task-started')}`);
+
+    const log = await readTaskLog(join(tasks, 'finished.ndjson'));
+    assert.deepEqual(log.events.map((event) => event.type), ['task-queue', 'task-start', 'node-start', 'command-end', 'task-cancel', 'task-end']);
+    assert.equal(log.torn, false);
+    assert.deepEqual(log.events[3]?.data, command);
+
+    const store = await TaskStore.open(tasks, { log: pino({ level: 'silent' }) });
+    assert.deepEqual(store.get('finished'), {
+      id: 'finished',
+      request: { repo: '/r', prompt: 'p' },
+      status: 'cancelled',
+      createdAt: '2026-01-01T00:00:01.000Z',
+      startedAt: '2026-01-01T00:00:02.000Z',
+      endedAt: '2026-01-01T00:00:06.000Z',
+    });
+    const followed = await store.follow('finished', 2, () => undefined);
+    assert.deepEqual(followed?.past.map((event) => [event.seq, event.type]), [[3, 'node-start'], [4, 'command-end'], [5, 'task-cancel'], [6, 'task-end']]);
+    await store.close();
+    assert.equal(store.get('running')?.status, 'interrupted');
+
+    // The interrupted log now mixes old names and a new task-end: it still loads.
+    const again = await TaskStore.open(tasks, { log: pino({ level: 'silent' }) });
+    await again.close();
+    assert.equal(again.get('running')?.status, 'interrupted');
+    assert.deepEqual((await readTaskLog(join(tasks, 'running.ndjson'))).events.map((event) => event.type), ['task-queue', 'task-start', 'task-end']);
+  });
+
+  it('refuses a line that is not a TaskEvent: an unknown type, or data of the wrong shape', async () => {
+    const path = join(folder, 'shapes.ndjson');
+    await writeFile(path, `${queued}${line(2, 'task-exploded')}${line(3, 'task-start')}`);
+    await assert.rejects(readTaskLog(path), /Line 2 .* is not a valid task event/);
+    await writeFile(path, `${queued}${line(2, 'node-start', { node: 'implement' })}${line(3, 'task-start')}`);
+    await assert.rejects(readTaskLog(path), /Line 2 .* is not a valid task event/);
+    await writeFile(path, `${queued}${line(2, 'task-end', { status: 'exploded' })}`);
+    const torn = await readTaskLog(path);
+    assert.deepEqual([torn.events.length, torn.torn], [1, true], 'an invalid last line is a torn write');
   });
 });

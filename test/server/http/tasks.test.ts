@@ -41,8 +41,9 @@ describe('tasks', () => {
     const early = await app.inject({ url: `/v1/tasks/${id}/result` });
     assert.equal(early.statusCode, 409);
     assert.deepEqual(early.json<ErrorEnvelope>().error.details, { status: 'running' });
-    runner.emit(id, 'tool-call', { tool: 'search_code', input: { query: 'rain' } });
-    runner.emit(id, 'task-end', { status: 'succeeded' });
+    runner.emit(id, { type: 'tool-call', data: { node: 'implement', step: 1, tool: 'search_code', arguments: '{"query":"rain"}', ok: true, durationMs: 3, result: '' } });
+    runner.emitUntyped(id, { type: 'task-end', data: { status: 'succeeded' } });
+    runner.emitUntyped(id, { type: 'tool-call', data: { tool: 'search_code' } });
     const ended = taskEnded(app, id);
     runner.finish(id);
     assert.deepEqual((await ended).data.status, 'succeeded');
@@ -52,7 +53,7 @@ describe('tasks', () => {
     assert.deepEqual((await app.inject({ url: `/v1/tasks/${id}/result` })).json<TaskResult>(), sampleResult());
     await app.minions.tasks.flush();
     const log = await logOf(fixture, id);
-    assert.deepEqual(log.map((event) => event.type), ['task-queued', 'task-started', 'node-start', 'tool-call', 'task-end'], 'a runner cannot forge lifecycle events');
+    assert.deepEqual(log.map((event) => event.type), ['task-queue', 'task-start', 'node-start', 'tool-call', 'task-end'], 'a runner cannot forge lifecycle events nor write malformed ones');
     assert.deepEqual(log.map((event) => event.seq), [1, 2, 3, 4, 5]);
     assert.deepEqual(log[0]?.data, { request: { repo: root, prompt: 'add a test', model: 'qwen3' }, root });
     assert.deepEqual(log[4]?.data, { status: 'succeeded', result: sampleResult() });
@@ -91,8 +92,8 @@ describe('tasks', () => {
     assert.equal(again.statusCode, 409);
     assert.equal(again.json<ErrorEnvelope>().error.code, 'conflict');
     await app.minions.tasks.flush();
-    assert.deepEqual((await logOf(fixture, queued)).map((event) => event.type), ['task-queued', 'task-cancel-requested', 'task-end']);
-    assert.deepEqual((await logOf(fixture, running)).map((event) => event.type), ['task-queued', 'task-started', 'node-start', 'task-cancel-requested', 'task-end']);
+    assert.deepEqual((await logOf(fixture, queued)).map((event) => event.type), ['task-queue', 'task-cancel', 'task-end']);
+    assert.deepEqual((await logOf(fixture, running)).map((event) => event.type), ['task-queue', 'task-start', 'node-start', 'task-cancel', 'task-end']);
     assert.equal(runner.calls.length, 4, 'the cancelled queued task never ran');
   });
 

@@ -1,0 +1,148 @@
+// What happens during a task, as one typed stream: the lifecycle events the server's
+// task store writes and the events the agent emits. The same union is validated by
+// the store, folded into a task's state, streamed as Server-Sent Events, documented in
+// the OpenAPI document and printed by the CLI.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CheckResult, TaskRequest, TaskResult, TaskStatus } from './task.js';
+
+/** One event shape: a literal `type` and its `data`. */
+function event<T extends string, D extends TSchema>(type: T, data: D) {
+  return Type.Object({ type: Type.Literal(type), data });
+}
+
+const nodeKind = Type.Union([Type.Literal('deterministic'), Type.Literal('agentic')]);
+const node = Type.String({ description: 'the blueprint node that emitted the event' });
+
+/** The kinds of checks, in the order they run. */
+export const CheckKind = Type.Union([Type.Literal('format'), Type.Literal('fix'), Type.Literal('lint'), Type.Literal('related-test'), Type.Literal('test')]);
+export type CheckKind = Static<typeof CheckKind>;
+
+/** Every event the agent emits while it runs a task (what a `TaskRunner` reports). */
+export const AgentEvent = Type.Union([
+  event('run-start', Type.Object({ taskId: Type.String(), repo: Type.String(), base: Type.String(), branch: Type.String(), models: Type.Record(Type.String(), Type.String()), blueprint: Type.String() })),
+  event('node-start', Type.Object({ node, kind: nodeKind, round: Type.Integer() })),
+  event('node-end', Type.Object({ node, kind: nodeKind, round: Type.Integer(), status: Type.String(), durationMs: Type.Number(), note: Type.Optional(Type.String()) })),
+  event(
+    'command-network',
+    Type.Object(
+      { isolated: Type.Boolean(), method: Type.Union([Type.String(), Type.Null()]), loopback: Type.Boolean(), allowed: Type.Boolean(), note: Type.String() },
+      { description: "how the run's commands reach the network: isolated in a namespace, or not (and whether that was allowed)" },
+    ),
+  ),
+  event('worktree-create', Type.Object({ path: Type.String(), branch: Type.String(), base: Type.String(), commit: Type.String() })),
+  event('worktree-remove', Type.Object({ path: Type.String(), branchKept: Type.String() })),
+  event(
+    'context-ready',
+    Type.Object({
+      rules: Type.Array(Type.String()),
+      files: Type.Array(Type.String()),
+      snippets: Type.Integer(),
+      tokens: Type.Integer(),
+      search: Type.Union([Type.Literal('used'), Type.Literal('unavailable'), Type.Literal('empty')]),
+      note: Type.Optional(Type.String()),
+    }),
+  ),
+  event(
+    'model-call',
+    Type.Object({
+      node,
+      step: Type.Integer(),
+      model: Type.String(),
+      digest: Type.String(),
+      inputTokens: Type.Integer(),
+      outputTokens: Type.Integer(),
+      latencyMs: Type.Number(),
+      loadMs: Type.Number(),
+      toolCalls: Type.Array(Type.String()),
+      toolCallSource: Type.Union([Type.Literal('native'), Type.Literal('text'), Type.Literal('none')]),
+      doneReason: Type.String(),
+      content: Type.String(),
+    }),
+  ),
+  event('tool-call', Type.Object({ node, step: Type.Integer(), tool: Type.String(), arguments: Type.String(), ok: Type.Boolean(), durationMs: Type.Number(), result: Type.String() })),
+  event('command-start', Type.Object({ node, command: Type.String(), pid: Type.Union([Type.Integer(), Type.Null()]) })),
+  event(
+    'command-end',
+    Type.Object({
+      node,
+      command: Type.String(),
+      exitCode: Type.Union([Type.Integer(), Type.Null()]),
+      signal: Type.Union([Type.String(), Type.Null()]),
+      timedOut: Type.Boolean(),
+      durationMs: Type.Number(),
+      output: Type.String({ description: 'truncated combined output' }),
+    }),
+  ),
+  event('loop-detect', Type.Object({ node, tool: Type.String(), arguments: Type.String(), repeats: Type.Integer(), action: Type.Union([Type.Literal('warn'), Type.Literal('stop')]) })),
+  event('limit-reach', Type.Object({ node, limit: Type.Union([Type.Literal('steps'), Type.Literal('tokens')]), value: Type.Number() })),
+  event(
+    'checks-discover',
+    Type.Object({
+      source: Type.String(),
+      format: Type.Array(Type.String()),
+      fix: Type.Array(Type.String()),
+      lint: Type.Array(Type.String()),
+      test: Type.Array(Type.String()),
+      related: Type.Array(Type.String()),
+    }),
+  ),
+  event('check-end', Type.Composite([CheckResult, Type.Object({ kind: CheckKind })])),
+  event('guardrail-verdict', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),
+  event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String() })),
+  event(
+    'run-end',
+    Type.Object({
+      outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]),
+      reason: Type.Optional(Type.String()),
+      branch: Type.String(),
+      commit: Type.Union([Type.String(), Type.Null()]),
+      rounds: Type.Integer(),
+      tokens: Type.Object({ input: Type.Integer(), output: Type.Integer() }),
+      wallMs: Type.Number(),
+      nodes: Type.Array(Type.Object({ node, round: Type.Integer(), status: Type.String(), durationMs: Type.Number() })),
+    }),
+  ),
+]);
+export type AgentEvent = Static<typeof AgentEvent>;
+
+/** The events the task store writes itself: a runner never emits these. */
+export const TaskLifecycleEvent = Type.Union([
+  event('task-queue', Type.Object({ request: TaskRequest, root: Type.String({ description: 'real path of the repository' }) })),
+  event('task-start', Type.Object({})),
+  event('task-cancel', Type.Object({}, { description: 'a cancel was requested; task-end follows' })),
+  event('task-end', Type.Object({ status: TaskStatus, result: Type.Optional(TaskResult), error: Type.Optional(Type.String()) })),
+]);
+export type TaskLifecycleEvent = Static<typeof TaskLifecycleEvent>;
+
+/** One event of a task's log: lifecycle or agent, with its position and time. */
+export const TaskEvent = Type.Intersect(
+  [
+    Type.Object({
+      seq: Type.Integer({ minimum: 1, description: "1-based position in the task's log; the SSE event id" }),
+      time: Type.String({ description: 'ISO 8601' }),
+    }),
+    Type.Union([...TaskLifecycleEvent.anyOf, ...AgentEvent.anyOf]),
+  ],
+  { description: 'One event of a task: `type` names it (the SSE event name), `data` is its payload' },
+);
+export type TaskEvent = Static<typeof TaskEvent>;
+
+/** The `data` of each agent event, by type. */
+export type AgentEventMap = { [E in AgentEvent as E['type']]: E['data'] };
+
+/** The type names of the agent's events. */
+export type AgentEventType = keyof AgentEventMap;
+
+/** How a runner reports an event to the server (or the CLI). */
+export type AgentEmit = (event: AgentEvent) => void;
+
+/**
+ * Names that task logs written before the events were renamed still use, with the
+ * name each one has now; the task log reader maps them when it loads a log.
+ */
+export const renamedTaskEvents: ReadonlyMap<string, TaskEvent['type']> = new Map([
+  ['task-queued', 'task-queue'],
+  ['task-started', 'task-start'],
+  ['task-cancel-requested', 'task-cancel'],
+  ['command', 'command-end'],
+]);

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import type { AgentEvent } from '../../schemas/index.js';
+import { describeAgentEvent, printAgentEvent } from '../../server/cli/agent-progress.js';
+
+const command = { node: 'checks', command: 'npm  test\n', exitCode: null, signal: 'SIGTERM', timedOut: false, durationMs: 1500, output: '' };
+
+describe('minions run progress lines', () => {
+  it('prints one line per event worth showing, from the typed event', () => {
+    const lines: [AgentEvent, string | undefined][] = [
+      [{ type: 'run-start', data: { taskId: 't1', repo: '/r', base: 'HEAD', branch: 'minions/t1', models: { implement: 'coder:7b', fix: 'coder:7b' }, blueprint: 'default' } }, 'task t1: /r at HEAD -> branch minions/t1 (models: coder:7b)'],
+      [{ type: 'node-start', data: { node: 'fix', kind: 'agentic', round: 1 } }, '[fix] start (round 2)'],
+      [{ type: 'node-start', data: { node: 'prepare', kind: 'deterministic', round: 0 } }, '[prepare] start'],
+      [{ type: 'node-end', data: { node: 'deliver', kind: 'deterministic', round: 0, status: 'ok', durationMs: 12.4, note: 'one\n file' } }, '[deliver] ok in 12 ms: one file'],
+      [{ type: 'command-end', data: command }, '  $ npm test -> exit SIGTERM in 1.5 s'],
+      [{ type: 'command-end', data: { ...command, signal: null, timedOut: true } }, '  $ npm test -> timed out in 1.5 s'],
+      [{ type: 'command-start', data: { node: 'checks', command: 'npm test', pid: 4 } }, undefined],
+      [{ type: 'tool-call', data: { node: 'implement', step: 2, tool: 'read_file', arguments: '{"path":"x"}', ok: false, durationMs: 1, result: 'No such file' } }, '  error read_file {"path":"x"}: No such file'],
+      [{ type: 'checks-discover', data: { source: 'package.json', format: [], fix: [], lint: ['npm run lint'], test: ['npm test'], related: [] } }, '  checks from package.json: npm run lint; npm test'],
+      [{ type: 'guardrail-verdict', data: { passed: false, violations: ['a', 'b'], files: 1, lines: 2 } }, '  guardrails: FAILED: a; b'],
+      [{ type: 'limit-reach', data: { node: 'fix', limit: 'steps', value: 20 } }, '  limit: steps reached (20)'],
+      [{ type: 'run-end', data: { outcome: 'failed', reason: 'checks failed', branch: 'b', commit: null, rounds: 2, tokens: { input: 1234, output: 5 }, wallMs: 2500, nodes: [] } }, 'failed in 2.5 s: 2 fix round(s), 1,234 tokens in / 5 out; checks failed'],
+    ];
+    for (const [event, line] of lines) assert.equal(describeAgentEvent(event), line, event.type);
+  });
+
+  it('writes the line to the stream, and nothing for an event it does not show', () => {
+    const stream = new PassThrough();
+    printAgentEvent(stream, { type: 'worktree-remove', data: { path: '/w', branchKept: 'minions/t1' } });
+    printAgentEvent(stream, { type: 'check-end', data: { name: 'test', command: 'npm test', exitCode: 0, passed: true, durationMs: 1, output: '', kind: 'test' } });
+    assert.equal(stream.read()?.toString(), '  worktree removed; branch minions/t1 kept\n');
+  });
+});
