@@ -127,7 +127,7 @@ describe('blueprint engine', () => {
     const runner = createAgentRunner({ ollamaHost: 'http://127.0.0.1:9', model: 'm', search: new RecordingSearch(), blueprints: { typo: misspelt } });
     const seen: string[] = [];
     const task = { id: 't', request: { repo: '/nowhere', prompt: 'p', blueprint: 'typo' }, root: '/nowhere' };
-    await assert.rejects(runner.run(task, { signal: new AbortController().signal, emit: (type) => seen.push(type) }), /Blueprint "typo", node "checks"/);
+    await assert.rejects(runner.run(task, { signal: new AbortController().signal, emit: (event) => seen.push(event.type) }), /Blueprint "typo", node "checks"/);
     assert.deepEqual(seen, []);
   });
 
