@@ -3,7 +3,8 @@
 // snippets, all within a token budget. Paths named in the task come first.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MinionsError, isAbortError, type QueryResult } from '../../schemas/index.js';
+import { MinionsError, type QueryResult } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 import { estimateTokens } from '../limits.js';
 import type { CodeSearch } from '../tools/tool.js';
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { MinionsError, TaskResult, isAbortError, type Task, type TaskRunner } from '../../../schemas/index.js';
+import { MinionsError, TaskResult, type Task, type TaskRunner } from '../../../schemas/index.js';
+import { isAbortError } from '../../../platform/index.js';
 import { lifecycleTypes } from './task-fold.js';
 import type { TaskStore } from './task-store.js';
 
