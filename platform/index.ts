@@ -13,4 +13,4 @@ export {
   type OllamaRequestOptions,
 } from './ollama/connection.js';
 export { checkOllamaHost, isLoopbackHost, ollamaHostUrl, type HostPolicy } from './ollama/host.js';
-export { modelFacts, type ModelFacts } from './ollama/model-facts.js';
+export { modelFacts, type ModelFacts, type ShowAnswer } from './ollama/model-facts.js';

@@ -85,7 +85,7 @@ class OutputCollector {
 
 /** Runs a command to its end (or timeout); rejects only when `signal` aborts, after the process group is dead. */
 export function runProcess(command: CommandLine, options: RunProcessOptions): Promise<ProcessResult> {
-  options.signal.throwIfAborted();
+  if (options.signal.aborted) return Promise.reject(abortReason(options.signal));
   const started = performance.now();
   const argv = [...(options.prefix ?? []), ...('argv' in command ? command.argv : ['/bin/sh', '-c', command.shell])];
   const [file, args] = [argv[0] ?? '', argv.slice(1)];
