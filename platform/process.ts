@@ -83,6 +83,16 @@ class OutputCollector {
   }
 }
 
+/** Kills a detached child's whole process group (its own children too). */
+function killProcessGroup(pid: number | null): void {
+  if (pid === null) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
+}
+
 /** Runs a command to its end (or timeout); rejects only when `signal` aborts, after the process group is dead. */
 export function runProcess(command: CommandLine, options: RunProcessOptions): Promise<ProcessResult> {
   if (options.signal.aborted) return Promise.reject(abortReason(options.signal));
@@ -92,14 +102,7 @@ export function runProcess(command: CommandLine, options: RunProcessOptions): Pr
   const child = spawn(file, args, { cwd: options.cwd ?? process.cwd(), env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid ?? null;
   options.onStart?.(pid);
-  const killGroup = (): void => {
-    if (pid === null) return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // The group is already gone.
-    }
-  };
+  const killGroup = (): void => killProcessGroup(pid);
   const output = new OutputCollector(options.maxOutputCharacters, options.maxStreamCharacters);
   for (const stream of ['stdout', 'stderr'] as const) {
     // Decoded per stream, so a character split between two reads stays whole.
@@ -127,17 +130,9 @@ export function runProcess(command: CommandLine, options: RunProcessOptions): Pr
       killGroup();
       if (options.signal.aborted) return reject(abortReason(options.signal));
       const timeout = timedOut ? `\n[killed after ${Math.round((options.timeoutMs ?? 0) / 1000)} s timeout]` : '';
+      const durationMs = Math.round(performance.now() - started);
       const { stdout, stderr } = output.streams;
-      resolve({
-        exitCode,
-        signal,
-        timedOut,
-        durationMs: Math.round(performance.now() - started),
-        output: output.combined(failure + timeout),
-        stdout,
-        stderr: stderr + failure,
-        overflowed: output.overflowed,
-      });
+      resolve({ exitCode, signal, timedOut, durationMs, output: output.combined(failure + timeout), stdout, stderr: stderr + failure, overflowed: output.overflowed });
     };
     child.once('error', (error) => finish(null, null, `${error.message}\n`));
     child.once('close', (code, signal) => finish(code, signal));
