@@ -67,7 +67,8 @@ export const grepTool = defineTool({
     const argv = useRipgrep
       ? ['rg', '--line-number', '--no-heading', '--color=never', '--max-columns=300', '--max-count=50', ...(input.ignore_case ? ['-i'] : []), ...(input.glob ? ['--glob', input.glob] : []), '--', input.pattern, scope]
       : ['git', 'grep', '--untracked', '-n', '-I', '-E', '--no-color', ...(input.ignore_case ? ['-i'] : []), '-e', input.pattern, '--', input.glob ? (scope === '.' ? input.glob : `${scope}/${input.glob}`) : scope];
-    const env = useRipgrep ? scrubbedEnvironment(process.env) : gitEnvironment(process.env);
+    // The environment of the run's commands; git keeps only what it needs of it.
+    const env = useRipgrep ? context.env : gitEnvironment(context.env);
     const run = await runProcess({ argv }, { cwd: context.worktree, env, signal: context.signal, timeoutMs: 60_000, maxOutputCharacters: 4096, maxStreamCharacters: maxGrepOutput });
     const result = grepResult(run);
     if (!result.ok || result.output === 'No matches.') return result;
