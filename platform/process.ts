@@ -72,6 +72,8 @@ class OutputCollector {
       this.size = folded.length;
     }
     if (this.maxStreamCharacters === undefined) return true;
+    // Past the cap the group is being killed; what still arrives is not kept.
+    if (this.overflowed) return false;
     this.streams[stream] += text;
     if (this.streams[stream].length <= this.maxStreamCharacters) return true;
     this.overflowed = true;
