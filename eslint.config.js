@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules plus the one-way layers of the design
-// (schemas <- indexer, agent <- server), enforced with no-restricted-imports per folder.
+// (schemas <- platform <- indexer, agent <- server), enforced with no-restricted-imports per folder.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -31,19 +31,26 @@ export default tseslint.config(
     },
   },
   layer(['schemas/**/*.ts'], [
-    { group: ['**/indexer/**', '**/agent/**', '**/server/**', '**/test/**'], message: 'schemas/ imports nothing of ours.' },
+    { group: ['**/platform/**', '**/indexer/**', '**/agent/**', '**/server/**', '**/test/**'], message: 'schemas/ imports nothing of ours.' },
+  ]),
+  layer(['platform/**/*.ts'], [
+    { group: ['**/indexer/**', '**/agent/**', '**/server/**', '**/test/**'], message: 'platform/ may import npm packages and schemas/ only.' },
+    deepImport('schemas'),
   ]),
   layer(['indexer/**/*.ts'], [
-    { group: ['**/agent/**', '**/server/**', '**/test/**'], message: 'indexer/ may import schemas/ only.' },
+    { group: ['**/agent/**', '**/server/**', '**/test/**'], message: 'indexer/ may import schemas/ and platform/ only.' },
     deepImport('schemas'),
+    deepImport('platform'),
   ]),
   layer(['agent/**/*.ts'], [
-    { group: ['**/indexer/**', '**/server/**', '**/test/**'], message: 'agent/ may import schemas/ only; code search comes through an interface.' },
+    { group: ['**/indexer/**', '**/server/**', '**/test/**'], message: 'agent/ may import schemas/ and platform/ only; code search comes through an interface.' },
     deepImport('schemas'),
+    deepImport('platform'),
   ]),
   layer(['server/**/*.ts'], [
     { group: ['**/test/**'], message: 'server/ never imports tests.' },
     deepImport('schemas'),
+    deepImport('platform'),
     deepImport('indexer'),
     deepImport('agent'),
   ]),

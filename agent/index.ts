@@ -10,4 +10,3 @@ export type { AgentEventMap, AgentEventType, CheckKind } from './events.js';
 export { defaultProtectedPaths } from './guardrails.js';
 export { defaultAllowedCommands } from './workspace/allow-list.js';
 export { createUnshareSandbox, type CommandIsolation, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
-export { telemetryOff } from './workspace/process.js';

@@ -1,3 +1,6 @@
+// Output budgets cut long text in the middle; the one implementation is the process runner's.
+export { truncateMiddle } from '../platform/index.js';
+
 /** The stop conditions of one agentic node: how many model turns and tokens it may spend. */
 export interface LoopLimits {
   /** Model turns (one chat request each). */
@@ -56,14 +59,6 @@ export function resolveLimits(overrides: LimitOverrides = {}): AgentLimits {
     implement: { ...defaultLimits.implement, ...implement },
     fix: { ...defaultLimits.fix, ...fix },
   };
-}
-
-/** Keeps the head and the tail of a long text, where compilers and test runners put what matters. */
-export function truncateMiddle(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const head = Math.floor(limit * 0.3);
-  const tail = limit - head;
-  return `${text.slice(0, head)}\n[... ${text.length - limit} characters cut ...]\n${text.slice(text.length - tail)}`;
 }
 
 /** Rough token count for budgets: code averages three to four characters a token. */

@@ -14,7 +14,7 @@ import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
 import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
-import { scrubbedEnvironment } from './workspace/process.js';
+import { scrubbedEnvironment } from '../platform/index.js';
 
 /** Options of `createAgentRunner`. */
 export interface AgentRunnerOptions {

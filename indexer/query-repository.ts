@@ -1,4 +1,5 @@
-import { MinionsError, isAbortError, type QueryRequest, type QueryResult } from '../schemas/index.js';
+import { MinionsError, type QueryRequest, type QueryResult } from '../schemas/index.js';
+import { isAbortError } from '../platform/index.js';
 import type { Embedder } from './embedding/index.js';
 import { readMeta, resolveRepository } from './repository-meta.js';
 import { searchChunks, type RankingOptions } from './search/search.js';

@@ -29,19 +29,3 @@ export class MinionsError extends Error {
     this.details = options.details;
   }
 }
-
-/** True for the error an aborted operation throws; cancellation is not a failure and is never logged as one. */
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
-
-/** The most specific description in an error's cause chain, e.g. `connect ECONNREFUSED 127.0.0.1:11434` rather than `fetch failed`. */
-export function describeCause(error: unknown): string {
-  let described = error instanceof Error ? error.message : String(error);
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (current.message !== '') described = current.message;
-    else if (typeof code === 'string') described = code;
-  }
-  return described;
-}

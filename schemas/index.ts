@@ -1,5 +1,5 @@
 export { Chunk, ChunkKind, LanguageId, SkipReason, SkippedFile } from './chunk.js';
-export { MinionsError, describeCause, isAbortError, type ErrorCode } from './errors.js';
+export { MinionsError, type ErrorCode } from './errors.js';
 export {
   ErrorEnvelope,
   EventStreamHeaders,

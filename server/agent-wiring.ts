@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { createAgentRunner, type CodeSearch, type CommandNetworkPolicy } from '../agent/index.js';
 import { queryRepository, readMeta, resolveRepository } from '../indexer/index.js';
+import { ollamaHostUrl } from '../platform/index.js';
 import { MinionsError, type TaskRunner } from '../schemas/index.js';
 import { checkModelHost, type Config } from './config.js';
 import type { IndexRuntime } from './runtime.js';
@@ -24,8 +25,8 @@ export interface AgentSettings {
 /** Resolves the agent's settings (`OLLAMA_HOST`, `MINIONS_MODEL`; worktrees under the data directory). */
 export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined } = {}): AgentSettings {
   const host = options.ollamaHost ?? env.OLLAMA_HOST ?? defaultOllamaHost;
-  // OLLAMA_HOST is often written without a scheme (`127.0.0.1:11434`), as the ollama CLI accepts.
-  const ollamaHost = /^https?:\/\//.test(host) ? host : `http://${host}`;
+  // OLLAMA_HOST is often written without a scheme (`127.0.0.1:11434`, `gpu.lan`), as the ollama CLI accepts.
+  const ollamaHost = ollamaHostUrl(host, 'the agent model, OLLAMA_HOST').href.replace(/\/$/, '');
   checkModelHost(config, ollamaHost, 'the agent model, OLLAMA_HOST');
   return {
     ollamaHost,

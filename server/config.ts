@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
-import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { checkOllamaHost } from '../platform/index.js';
 import { MinionsError } from '../schemas/index.js';
 
 /** Which embedder indexes and queries use. */
@@ -56,33 +56,15 @@ function flag(text: string | undefined, name: string): boolean | undefined {
   throw new MinionsError('invalid-argument', `${name} must be 1 or 0, not "${text}".`);
 }
 
-/** Whether an address only this machine can reach: 127.0.0.0/8, ::1 (also IPv4-mapped) or `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const address = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (address === 'localhost' || address.endsWith('.localhost') || address === '::1' || address === '0:0:0:0:0:0:0:1') return true;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return isIP(v4) === 4 && v4.startsWith('127.');
-}
+/** Whether an address only this machine can reach (it lives in platform/, beside the Ollama connection). */
+export { isLoopbackHost } from '../platform/index.js';
 
 /**
  * In privacy mode, a model host (Ollama for chat or embeddings) must be loopback or on
  * MINIONS_ALLOWED_HOSTS; anything else is refused here, before any connection is made.
  */
 export function checkModelHost(config: Config, url: string, where: string): void {
-  if (!config.privacy) return;
-  let parsed: URL;
-  try {
-    parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
-  } catch {
-    throw new MinionsError('invalid-argument', `The model host "${url}" is not a valid URL (${where}).`);
-  }
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
-  if (isLoopbackHost(host) || config.allowedHosts.includes(host) || config.allowedHosts.includes(`${host}:${port}`)) return;
-  throw new MinionsError(
-    'invalid-argument',
-    `Privacy mode: the model host ${parsed.host} (${where}) is not on this machine. Use a loopback address, list the host in MINIONS_ALLOWED_HOSTS (e.g. MINIONS_ALLOWED_HOSTS=${host}), or turn privacy mode off with --no-privacy (or MINIONS_PRIVACY=0).`,
-  );
+  checkOllamaHost(url, where, config);
 }
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { LanceStore, abortable, createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, type Embedder } from '../indexer/index.js';
+import { LanceStore, createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, type Embedder } from '../indexer/index.js';
+import { abortable } from '../platform/index.js';
 import type { Config } from './config.js';
 
 /** The index's resources for one process: the LanceDB store, the meta folder and a lazily started embedder. */

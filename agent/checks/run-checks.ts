@@ -3,7 +3,7 @@
 // the related tests already fail, so a fix round starts sooner.
 import type { CheckResult } from '../../schemas/index.js';
 import type { CheckKind, Emit } from '../events.js';
-import { runProcess } from '../workspace/process.js';
+import { runProcess } from '../../platform/index.js';
 import { relatedCommand, relatedTests, type CheckPlan } from './discover.js';
 
 /** The checks' verdict and what a fix round needs to see. */

@@ -1,7 +1,8 @@
 // Retrieval for the first prompt: a hybrid query on the task text through CodeSearch,
 // expanded to the whole files of the top symbols when they fit, then the remaining
 // snippets, all within a token budget. Paths named in the task come first.
-import { MinionsError, isAbortError, type QueryResult } from '../../schemas/index.js';
+import { MinionsError, type QueryResult } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 import { estimateTokens } from '../limits.js';
 import type { CodeSearch } from '../tools/tool.js';
 import { readWorktreeFile } from '../workspace/regular-file.js';

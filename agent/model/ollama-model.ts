@@ -1,9 +1,9 @@
 // The model client: one Ollama model reached with the `ollama` npm client. It reads
 // the model's facts once (/api/show, /api/tags), then streams chat turns with
 // num_ctx and keep_alive always set, watchdog timeouts and the caller's AbortSignal.
-import { Ollama, type Message, type ShowResponse, type Tool } from 'ollama';
+import type { Message, Tool } from 'ollama';
+import { OllamaConnection, modelFacts, ollamaTimeoutError } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
-import { describeOllamaError, timeoutError, withSignal } from './ollama-errors.js';
 
 /** What the client learned about a model when it connected. */
 export interface ModelInfo {
@@ -64,32 +64,22 @@ const fallbackContextLength = 8_192;
 
 /** Looks the model up and returns a client for it. Throws `model-unavailable` with a clear message when Ollama is down or the model is not pulled. */
 export async function connectModel(options: ModelClientOptions, signal: AbortSignal): Promise<ChatModel> {
-  const baseFetch = options.fetch ?? globalThis.fetch;
-  try {
-    new Ollama({ host: options.host });
-  } catch (error) {
-    throw new MinionsError('invalid-argument', `The Ollama host "${options.host}" is not a valid URL.`, { cause: error });
-  }
-  const metadataTimeout = options.metadataTimeoutMs ?? 30_000;
-  const call = async <T>(run: (client: Ollama) => Promise<T>): Promise<T> => {
-    const timeout = AbortSignal.timeout(metadataTimeout);
-    try {
-      return await run(new Ollama({ host: options.host, fetch: withSignal(baseFetch, AbortSignal.any([signal, timeout])) }));
-    } catch (error) {
-      signal.throwIfAborted();
-      if (timeout.aborted) throw timeoutError(options.host, options.model, metadataTimeout, 'metadata');
-      throw describeOllamaError(error, options.host, options.model);
-    }
-  };
-  const shown = await call((client) => client.show({ model: options.model }));
-  const capabilities = Array.isArray(shown.capabilities) ? shown.capabilities : [];
+  const connection = new OllamaConnection({
+    host: options.host,
+    model: options.model,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    missingModelMessage: `Model ${options.model} is not pulled in Ollama at ${options.host}; run \`ollama pull ${options.model}\` (or choose another with --model).`,
+  });
+  const metadata = { signal, timeoutMs: options.metadataTimeoutMs ?? 30_000 };
+  const facts = modelFacts(await connection.request((client) => client.show({ model: options.model }), metadata));
+  const { capabilities } = facts;
   if (capabilities.length > 0 && !capabilities.includes('completion')) {
     throw new MinionsError('model-unavailable', `Model ${options.model} in Ollama at ${options.host} cannot chat (capabilities: ${capabilities.join(', ')}); choose a coding model such as qwen2.5-coder:7b.`);
   }
-  const listed = await call((client) => client.list());
+  const listed = await connection.request((client) => client.list(), metadata);
   const canonical = options.model.slice(options.model.lastIndexOf('/') + 1).includes(':') ? options.model : `${options.model}:latest`;
   const digest = listed.models.find((entry) => entry.name === canonical || entry.model === canonical || entry.name === options.model)?.digest ?? '';
-  const contextLength = contextLengthOf(shown) ?? fallbackContextLength;
+  const contextLength = facts.contextLength ?? fallbackContextLength;
   const info: ModelInfo = {
     name: options.model,
     digest,
@@ -98,26 +88,14 @@ export async function connectModel(options: ModelClientOptions, signal: AbortSig
     numCtx: Math.min(contextLength, options.maxContextLength),
     nativeTools: capabilities.includes('tools'),
   };
-  return new OllamaChatModel(info, options, baseFetch);
-}
-
-/** `<architecture>.context_length` from /api/show, lowered by a `num_ctx` parameter of the model. */
-function contextLengthOf(shown: ShowResponse): number | undefined {
-  const raw: unknown = shown.model_info;
-  const entries = new Map<string, unknown>(raw instanceof Map ? raw : Object.entries(typeof raw === 'object' && raw !== null ? raw : {}));
-  const architecture = entries.get('general.architecture');
-  const value = typeof architecture === 'string' ? entries.get(`${architecture}.context_length`) : [...entries].find(([key]) => key.endsWith('.context_length'))?.[1];
-  const numCtx = Number(/^num_ctx\s+(\d+)/m.exec(typeof shown.parameters === 'string' ? shown.parameters : '')?.[1] ?? Number.NaN);
-  const trained = typeof value === 'number' && value > 0 ? value : undefined;
-  if (trained === undefined) return numCtx > 0 ? numCtx : undefined;
-  return numCtx > 0 ? Math.min(trained, numCtx) : trained;
+  return new OllamaChatModel(info, options, connection);
 }
 
 class OllamaChatModel implements ChatModel {
   constructor(
     readonly info: ModelInfo,
     private readonly options: ModelClientOptions,
-    private readonly baseFetch: typeof fetch,
+    private readonly connection: OllamaConnection,
   ) {}
 
   async chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn> {
@@ -125,7 +103,7 @@ class OllamaChatModel implements ChatModel {
     const started = performance.now();
     const watchdog = new Watchdog(this.options.firstChunkTimeoutMs ?? 600_000, this.options.chunkTimeoutMs ?? 120_000);
     const combined = AbortSignal.any([signal, watchdog.signal]);
-    const client = new Ollama({ host: this.options.host, fetch: withSignal(this.baseFetch, combined) });
+    const client = this.connection.client(combined);
     const turn: ChatTurn = { content: '', thinking: '', toolCalls: [], inputTokens: 0, outputTokens: 0, latencyMs: 0, loadMs: 0, doneReason: '' };
     try {
       const stream = await client.chat({
@@ -150,8 +128,8 @@ class OllamaChatModel implements ChatModel {
       }
     } catch (error) {
       signal.throwIfAborted();
-      if (watchdog.signal.aborted) throw timeoutError(this.options.host, this.info.name, watchdog.lastTimeoutMs, watchdog.sawChunk ? 'stream' : 'load');
-      throw describeOllamaError(error, this.options.host, this.info.name);
+      if (watchdog.signal.aborted) throw ollamaTimeoutError(this.options.host, this.info.name, watchdog.lastTimeoutMs, watchdog.sawChunk ? 'stream' : 'load');
+      throw this.connection.describe(error);
     } finally {
       watchdog.stop();
     }

@@ -1,6 +1,6 @@
 // implement and fix: the agentic nodes. Both run the tool-calling loop in the
 // worktree with the full tool set; fix starts from the failing checks' output.
-import { isAbortError } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { truncateMiddle, type LoopLimits } from '../limits.js';
 import { runAgentLoop, type LoopOutcome } from '../model/agent-loop.js';

@@ -4,7 +4,7 @@ import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { isAllowed, refusedArgument, splitCommandLine } from '../workspace/allow-list.js';
-import { formatCommand, runProcess } from '../workspace/process.js';
+import { formatCommand, runProcess } from '../../platform/index.js';
 import { isWithin } from '../workspace/sandbox.js';
 import { defineTool } from './tool.js';
 

@@ -1,10 +1,10 @@
 // The search tools: search_code (the semantic index, through the CodeSearch interface)
 // and grep (ripgrep when installed, else `git grep`, which every worktree has).
-import { execFile } from 'node:child_process';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { MinionsError, isAbortError } from '../../schemas/index.js';
+import { MinionsError } from '../../schemas/index.js';
+import { gitEnvironment, isAbortError, runProcess, scrubbedEnvironment, type ProcessResult } from '../../platform/index.js';
 import { truncateMiddle } from '../limits.js';
 import { resolveInside } from '../workspace/sandbox.js';
 import { defineTool, type ToolResult } from './tool.js';
@@ -37,9 +37,13 @@ let ripgrep: Promise<boolean> | undefined;
 
 /** True when an `rg` binary is on the PATH (checked once per process). */
 function hasRipgrep(): Promise<boolean> {
-  ripgrep ??= new Promise((resolve) => execFile('rg', ['--version'], (error) => resolve(!error)));
+  const probe = { env: scrubbedEnvironment(process.env), timeoutMs: 10_000, signal: new AbortController().signal, maxOutputCharacters: 256 };
+  ripgrep ??= runProcess({ argv: ['rg', '--version'] }, probe).then((result) => result.exitCode === 0);
   return ripgrep;
 }
+
+/** The most output grep may produce before it is stopped; the tool shows far less. */
+const maxGrepOutput = 32 * 1024 * 1024;
 
 const maxMatches = 200;
 
@@ -60,18 +64,13 @@ export const grepTool = defineTool({
     const kind = await lstat(target.absolute).catch(() => undefined);
     if (kind && !kind.isDirectory() && !kind.isFile() && !kind.isSymbolicLink()) return { ok: false, output: `${input.path ?? '.'} is not a regular file or folder; grep only searches those.` };
     const useRipgrep = await hasRipgrep();
-    const [file, args] = useRipgrep
-      ? ['rg', ['--line-number', '--no-heading', '--color=never', '--max-columns=300', '--max-count=50', ...(input.ignore_case ? ['-i'] : []), ...(input.glob ? ['--glob', input.glob] : []), '--', input.pattern, scope]]
-      : ['git', ['grep', '--untracked', '-n', '-I', '-E', '--no-color', ...(input.ignore_case ? ['-i'] : []), '-e', input.pattern, '--', input.glob ? (scope === '.' ? input.glob : `${scope}/${input.glob}`) : scope]];
-    const result = await new Promise<ToolResult>((resolve) => {
-      execFile(file, args, { cwd: context.worktree, signal: context.signal, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-        const code = (error as { code?: unknown } | null)?.code;
-        if (error && code === 1 && stdout === '') return resolve({ ok: true, output: 'No matches.' });
-        if (error && stdout === '') return resolve({ ok: false, output: `grep failed: ${stderr.trim() || error.message}` });
-        resolve({ ok: true, output: stdout });
-      });
-    });
-    context.signal.throwIfAborted();
+    const argv = useRipgrep
+      ? ['rg', '--line-number', '--no-heading', '--color=never', '--max-columns=300', '--max-count=50', ...(input.ignore_case ? ['-i'] : []), ...(input.glob ? ['--glob', input.glob] : []), '--', input.pattern, scope]
+      : ['git', 'grep', '--untracked', '-n', '-I', '-E', '--no-color', ...(input.ignore_case ? ['-i'] : []), '-e', input.pattern, '--', input.glob ? (scope === '.' ? input.glob : `${scope}/${input.glob}`) : scope];
+    // The environment of the run's commands; git keeps only what it needs of it.
+    const env = useRipgrep ? context.env : gitEnvironment(context.env);
+    const run = await runProcess({ argv }, { cwd: context.worktree, env, signal: context.signal, timeoutMs: 60_000, maxOutputCharacters: 4096, maxStreamCharacters: maxGrepOutput });
+    const result = grepResult(run);
     if (!result.ok || result.output === 'No matches.') return result;
     const lines = await withoutSharedFiles(context.worktree, result.output.split('\n').filter((line) => line !== ''));
     if (lines.length === 0) return { ok: true, output: 'No matches.' };
@@ -79,6 +78,14 @@ export const grepTool = defineTool({
     return { ok: true, output: truncateMiddle(lines.slice(0, maxMatches).join('\n') + more, context.limits.maxOutputCharacters) };
   },
 });
+
+/** rg and git grep exit 1 for no match; whatever they printed before failing or being stopped is still shown. */
+function grepResult(run: ProcessResult): ToolResult {
+  if (run.exitCode === 0 || run.stdout !== '') return { ok: true, output: run.stdout };
+  if (run.exitCode === 1) return { ok: true, output: 'No matches.' };
+  const why = run.stderr.trim() || (run.timedOut ? 'timed out after 60 s' : `exit code ${run.exitCode ?? run.signal ?? '?'}`);
+  return { ok: false, output: `grep failed: ${why}` };
+}
 
 /** Drops matches in files that are not single-link regular files of the worktree (a hard link may be a file outside it). */
 async function withoutSharedFiles(worktree: string, lines: readonly string[]): Promise<string[]> {

@@ -1,7 +1,7 @@
 // The agent's tool set and the one place tools are called: unknown names and bad
 // arguments become messages for the model, every call becomes a `tool-call` event.
 import { Type } from '@sinclair/typebox';
-import { isAbortError } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 import { truncateMiddle } from '../limits.js';
 import type { ToolCallRequest } from '../model/ollama-model.js';
 import { runCommandTool } from './command-tool.js';

@@ -1,24 +1,24 @@
 // Git plumbing for the blueprint: worktrees, staging, diffs and commits, each an
 // abortable `git` process whose failure becomes a MinionsError naming the command.
-import { execFile } from 'node:child_process';
+import { gitEnvironment, runProcess } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
 
-/** Runs `git <args>` in `cwd` and returns its stdout; a non-zero exit throws with git's own message. */
-export function git(cwd: string, args: readonly string[], signal: AbortSignal): Promise<string> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    // No pager, no prompts, no editor, no user hooks from the environment.
-    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_EDITOR: 'true', LC_ALL: 'C' };
-    // The user's hooks (post-checkout, pre-commit, ...) never run on the agent's behalf.
-    execFile('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd, env, signal, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted', 'AbortError'));
-      if (error) {
-        const message = (stderr.trim() || error.message).split('\n').slice(0, 3).join(' ');
-        return reject(new MinionsError('internal', `git ${args.slice(0, 2).join(' ')} failed: ${message}`, { cause: error, details: { args: [...args] } }));
-      }
-      resolve(stdout);
-    });
-  });
+/** The most stdout one git call may produce (a diff of a large change), in characters. */
+const maxGitOutput = 256 * 1024 * 1024;
+
+/**
+ * Runs `git <args>` in `cwd` and returns its stdout; a non-zero exit throws with git's own message.
+ * git gets a scrubbed environment: no inherited `GIT_DIR`, `GIT_WORK_TREE` or other `GIT_*`
+ * (a run started from a git hook still works on its own repository), no tokens.
+ */
+export async function git(cwd: string, args: readonly string[], signal: AbortSignal): Promise<string> {
+  // The user's hooks (post-checkout, pre-commit, ...) never run on the agent's behalf.
+  const argv = ['git', '-c', 'core.hooksPath=/dev/null', ...args];
+  const result = await runProcess({ argv }, { cwd, env: gitEnvironment(process.env), signal, maxOutputCharacters: 4096, maxStreamCharacters: maxGitOutput });
+  if (result.exitCode === 0 && !result.overflowed) return result.stdout;
+  const why = result.overflowed ? `its output passed ${maxGitOutput} characters` : result.stderr.trim() || `exit code ${result.exitCode ?? result.signal ?? '?'}`;
+  const message = why.split('\n').slice(0, 3).join(' ');
+  throw new MinionsError('internal', `git ${args.slice(0, 2).join(' ')} failed: ${message}`, { details: { args: [...args], exitCode: result.exitCode } });
 }
 
 /** The top folder of the repository holding `path`; a clear error when it is not in one. */

@@ -1,7 +1,7 @@
 // Commands without network: every agent command (run_command, the checks) can be
 // prefixed with `unshare`, which starts it in a new Linux network namespace that has
 // only a loopback interface. Nothing it does can reach another machine.
-import { execFile } from 'node:child_process';
+import { runProcess } from '../../platform/index.js';
 
 /** How a run's commands are started: the argv prefix that isolates them, and what it gives. */
 export type CommandIsolation =
@@ -19,12 +19,13 @@ export type CommandNetworkPolicy = 'isolated' | 'isolated-if-available' | 'allow
 // Brings loopback up inside the namespace (tests often listen on 127.0.0.1), then runs the command itself.
 const startScript = 'ip link set lo up >/dev/null 2>&1 || ip=down; [ "$1" = --probe ] && { echo "lo ${ip:-up}"; exit 0; }; exec "$@"';
 
-function run(argv: readonly string[], signal: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(argv[0] ?? '', argv.slice(1), { signal, timeout: 10_000, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, (error, stdout, stderr) =>
-      error ? reject(new Error((stderr.trim() || error.message).split('\n')[0])) : resolve(stdout),
-    );
-  });
+/** Runs the probe with only PATH; its stdout, or an Error with the first line of what went wrong. */
+async function run(argv: readonly string[], signal: AbortSignal): Promise<string> {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  const result = await runProcess({ argv }, { env, signal, timeoutMs: 10_000, maxOutputCharacters: 4096, maxStreamCharacters: 64 * 1024 });
+  if (result.exitCode === 0) return result.stdout;
+  const why = result.stderr.trim() || (result.timedOut ? 'timed out after 10 s' : `exit code ${result.exitCode ?? result.signal ?? '?'}`);
+  throw new Error(why.split('\n')[0]);
 }
 
 /**

@@ -12,4 +12,3 @@ export {
 export { createWorkerEmbedder, type WorkerEmbedderStartOptions } from './worker-embedder.js';
 export { createDefaultEmbedder, type DefaultEmbedderOptions } from './default-embedder.js';
 export { createOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.js';
-export { abortable } from './abort.js';

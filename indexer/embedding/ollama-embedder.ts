@@ -1,9 +1,8 @@
 // Embedder on an Ollama server's /api/embed: reads the model's context length and
 // vector size from /api/show, caps each input to fit the context, sends batches,
 // and normalizes the vectors. Each request carries the caller's AbortSignal.
-import { Ollama, type ShowResponse } from 'ollama';
-import { MinionsError, describeCause } from '../../schemas/index.js';
-import { abortable, abortReason } from './abort.js';
+import { OllamaConnection, modelFacts } from '../../platform/index.js';
+import { MinionsError } from '../../schemas/index.js';
 import type { EmbedOptions, Embedder } from './embedder.js';
 
 /** Options of `createOllamaEmbedder`. */
@@ -41,15 +40,19 @@ export async function createOllamaEmbedder(options: OllamaEmbedderOptions): Prom
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new MinionsError('invalid-argument', `batchSize must be a positive integer, got ${batchSize}`);
   signal?.throwIfAborted();
 
-  const connection = new OllamaConnection(options.host, model, options.fetch ?? globalThis.fetch);
-  const shown = await connection.request(signal, (client) => client.show({ model }));
-  if (Array.isArray(shown.capabilities) && shown.capabilities.length > 0 && !shown.capabilities.includes('embedding')) {
+  const connection = new OllamaConnection({
+    host: options.host,
+    model,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    missingModelMessage: `Model ${model} is not available in Ollama at ${options.host}; run \`ollama pull ${model}\`.`,
+  });
+  const facts = modelFacts(await connection.request((client) => client.show({ model }), { signal }));
+  if (facts.capabilities.length > 0 && !facts.capabilities.includes('embedding')) {
     throw new MinionsError(
       'model-unavailable',
-      `Model ${model} in Ollama at ${options.host} cannot embed (capabilities: ${shown.capabilities.join(', ')}); configure an embedding model such as nomic-embed-text.`,
+      `Model ${model} in Ollama at ${options.host} cannot embed (capabilities: ${facts.capabilities.join(', ')}); configure an embedding model such as nomic-embed-text.`,
     );
   }
-  const facts = modelFacts(shown);
   const contextLength = facts.contextLength ?? fallbackContextLength;
   const embedder = new OllamaEmbedder(connection, {
     model,
@@ -60,27 +63,6 @@ export async function createOllamaEmbedder(options: OllamaEmbedderOptions): Prom
   });
   if (facts.dimension === undefined) await embedder.probeDimension(signal);
   return embedder;
-}
-
-/** Context length and vector size from /api/show's `model_info` (`<architecture>.context_length` and `.embedding_length`). */
-function modelFacts(shown: ShowResponse): { contextLength?: number; dimension?: number } {
-  const info: unknown = shown.model_info;
-  const entries = new Map<string, unknown>(info instanceof Map ? info : Object.entries(typeof info === 'object' && info !== null ? info : {}));
-  const architecture = entries.get('general.architecture');
-  const lookup = (suffix: string): number | undefined => {
-    // Without an architecture, take the first key of that kind; with one, only its own (a projector's would mislead).
-    const value = typeof architecture === 'string' ? entries.get(`${architecture}.${suffix}`) : [...entries].find(([key]) => key.endsWith(`.${suffix}`))?.[1];
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
-  };
-  const facts: { contextLength?: number; dimension?: number } = {};
-  // The runner loads at most `num_ctx` tokens when the model's parameters set it lower.
-  const numCtx = Number(/^num_ctx\s+(\d+)/m.exec(typeof shown.parameters === 'string' ? shown.parameters : '')?.[1] ?? Number.NaN);
-  const contextLength = lookup('context_length');
-  if (contextLength !== undefined) facts.contextLength = Number.isNaN(numCtx) ? contextLength : Math.min(contextLength, numCtx);
-  else if (numCtx > 0) facts.contextLength = numCtx;
-  const dimension = lookup('embedding_length');
-  if (dimension !== undefined) facts.dimension = dimension;
-  return facts;
 }
 
 /** The settings one embedder sends with every request. */
@@ -137,7 +119,7 @@ class OllamaEmbedder implements Embedder {
   private async embedBatch(input: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
     const { model, keepAlive } = this.settings;
     const request = keepAlive === undefined ? { model, input, truncate: true } : { model, input, truncate: true, keep_alive: keepAlive };
-    const response = await this.connection.request(signal, (client) => client.embed(request));
+    const response = await this.connection.request((client) => client.embed(request), { signal });
     const embeddings: unknown = response.embeddings;
     if (!Array.isArray(embeddings) || embeddings.length !== input.length) {
       throw new MinionsError('model-unavailable', `Ollama at ${this.connection.host} returned ${Array.isArray(embeddings) ? embeddings.length : 'no'} vectors for ${input.length} texts with model ${model}`);
@@ -169,66 +151,4 @@ function normalize(vector: Float32Array): Float32Array {
   const norm = Math.sqrt(sum);
   if (norm > 0) for (let index = 0; index < vector.length; index += 1) vector[index] = (vector[index] as number) / norm;
   return vector;
-}
-
-/** The server and model behind an embedder; turns client failures into `MinionsError`s and threads abort signals into fetch. */
-class OllamaConnection {
-  private readonly closing = new AbortController();
-
-  constructor(
-    readonly host: string,
-    private readonly model: string,
-    private readonly baseFetch: typeof fetch,
-  ) {
-    try {
-      // The client parses the host when constructed; doing it once here reports a bad host before any request.
-      new Ollama({ host });
-    } catch (error) {
-      throw new MinionsError('invalid-argument', `The Ollama host "${host}" is not a valid URL: ${(error as Error).message}`, { cause: error });
-    }
-  }
-
-  get closed(): boolean {
-    return this.closing.signal.aborted;
-  }
-
-  close(): void {
-    this.closing.abort();
-  }
-
-  /**
-   * Runs one client call on a client whose fetch carries `signal` (the client itself
-   * passes no signal for non-streaming calls), rejecting as soon as it aborts.
-   */
-  async request<T>(signal: AbortSignal | undefined, call: (client: Ollama) => Promise<T>): Promise<T> {
-    const combined = signal === undefined ? this.closing.signal : AbortSignal.any([signal, this.closing.signal]);
-    const fetchWithSignal: typeof fetch = (input, init) =>
-      this.baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, combined]) : combined });
-    try {
-      return await abortable(call(new Ollama({ host: this.host, fetch: fetchWithSignal })), combined);
-    } catch (error) {
-      if (signal?.aborted === true) throw abortReason(signal);
-      if (this.closed) throw new MinionsError('model-unavailable', 'The Ollama embedder is closed', { cause: error });
-      throw this.describe(error);
-    }
-  }
-
-  private describe(error: unknown): MinionsError {
-    const status = (error as { status_code?: unknown }).status_code;
-    const message = error instanceof Error ? error.message : String(error);
-    if ((error as Error).name === 'ResponseError' && typeof status === 'number') {
-      if (status === 404) {
-        return new MinionsError('model-unavailable', `Model ${this.model} is not available in Ollama at ${this.host}; run \`ollama pull ${this.model}\`.`, { cause: error });
-      }
-      return new MinionsError('model-unavailable', `Ollama at ${this.host} failed with model ${this.model} (HTTP ${status}): ${message}`, { cause: error });
-    }
-    if (error instanceof SyntaxError) {
-      return new MinionsError('model-unavailable', `The server at ${this.host} does not answer like Ollama (${message}); check OLLAMA_HOST.`, { cause: error });
-    }
-    return new MinionsError(
-      'model-unavailable',
-      `Ollama is not reachable at ${this.host}: ${describeCause(error)}. Start it with \`ollama serve\` or set OLLAMA_HOST.`,
-      { cause: error },
-    );
-  }
 }

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as TransformersModule from '@huggingface/transformers';
 import { MinionsError } from '../../schemas/index.js';
-import { abortable } from './abort.js';
+import { abortable } from '../../platform/index.js';
 import type { EmbedOptions, Embedder } from './embedder.js';
 import { meanPoolNormalize, padBatch } from './pooling.js';
 

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MinionsError } from '../../schemas/index.js';
-import { abortReason } from './abort.js';
+import { abortReason, disableTelemetry } from '../../platform/index.js';
 import type { EmbedOptions, Embedder } from './embedder.js';
 import type { TransformersEmbedderOptions } from './transformers-embedder.js';
 import { deserializeError, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
@@ -54,25 +54,18 @@ export async function createWorkerEmbedder(options: TransformersEmbedderOptions,
  * TypeScript source a small bootstrap registers tsx first and then imports the worker.
  */
 function startWorker(options: TransformersEmbedderOptions): Worker {
-  disableOnnxTelemetry();
+  // onnxruntime-node (1.30 on Linux) sends telemetry to mobile.events.data.microsoft.com
+  // unless the process environment has ORT_DISABLE_TELEMETRY=1. transformers.js sets it
+  // through `process.env`, but in a worker thread `process.env` is a private copy that the
+  // native library's `getenv` never sees; only the main thread's `process.env` is the real
+  // environment. So it is set here, before the worker loads onnxruntime.
+  disableTelemetry(['ORT_DISABLE_TELEMETRY']);
   const extension = extname(fileURLToPath(import.meta.url));
   const entry = new URL(`./embed-worker${extension}`, import.meta.url);
   if (extension !== '.ts') return new Worker(entry, { workerData: options });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: options });
-}
-
-/**
- * onnxruntime-node (1.30 on Linux) sends telemetry to mobile.events.data.microsoft.com
- * unless the process environment has ORT_DISABLE_TELEMETRY=1. transformers.js sets it
- * through `process.env`, but in a worker thread `process.env` is a private copy that the
- * native library's `getenv` never sees; only the main thread's `process.env` is the real
- * environment. So it is set here, before the worker loads onnxruntime (only when needed:
- * `setenv` is not safe while other threads read the environment).
- */
-function disableOnnxTelemetry(): void {
-  if (process.env.ORT_DISABLE_TELEMETRY !== '1') process.env.ORT_DISABLE_TELEMETRY = '1';
 }
 
 interface Pending {

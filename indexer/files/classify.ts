@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { isAbortError } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 import { detectGeneratedMarker, detectMinified } from './content-rules.js';
 import { decodeText } from './decode.js';
 import { describeFileSystemError } from './file-system-errors.js';

@@ -1,4 +1,5 @@
-import { isAbortError, MinionsError, type WatchEvent } from '../../schemas/index.js';
+import { MinionsError, type WatchEvent } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 import type { Embedder } from '../embedding/index.js';
 import { listIndexedPaths } from '../indexing/indexed-paths.js';
 import { updateFiles, type UpdateSummary } from '../indexing/update-files.js';

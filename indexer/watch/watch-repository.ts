@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { isAbortError, type ReconcileReason, type WatchEvent } from '../../schemas/index.js';
+import type { ReconcileReason, WatchEvent } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 import type { Embedder } from '../embedding/index.js';
 import { createPathFilter, type PathFilter } from '../files/index.js';
 import { indexRepository } from '../indexing/index-repository.js';

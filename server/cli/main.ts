@@ -1,5 +1,5 @@
-import { telemetryOff } from '../../agent/index.js';
-import { MinionsError, isAbortError } from '../../schemas/index.js';
+import { MinionsError } from '../../schemas/index.js';
+import { isAbortError, telemetryOff } from '../../platform/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
 import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
 import type { CommandIo } from './io.js';

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { MinionsError, isAbortError, type ErrorCode, type ErrorEnvelope } from '../../schemas/index.js';
+import { MinionsError, type ErrorCode, type ErrorEnvelope } from '../../schemas/index.js';
+import { isAbortError } from '../../platform/index.js';
 
 /** The HTTP status of each error code: the one place codes meet statuses. */
 export const statusOfCode: Record<ErrorCode, number> = {

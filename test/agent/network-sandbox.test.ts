@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MinionsError } from '../../schemas/index.js';
 import { createUnshareSandbox, type NetworkSandbox } from '../../agent/index.js';
-import { runProcess } from '../../agent/workspace/process.js';
+import { runProcess } from '../../platform/index.js';
 import { calculatorFiles, eventsOf, git, makeRepo, runTask, startAgentOllama, type FixtureRepo } from './agent-fixtures.js';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
 

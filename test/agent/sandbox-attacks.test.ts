@@ -13,7 +13,7 @@ import { resolveLimits } from '../../agent/limits.js';
 import type { ToolContext } from '../../agent/tools/tool.js';
 import { agentTools, callTool } from '../../agent/tools/toolbox.js';
 import { defaultAllowedCommands, parseAllowList } from '../../agent/workspace/allow-list.js';
-import { scrubbedEnvironment } from '../../agent/workspace/process.js';
+import { scrubbedEnvironment } from '../../platform/index.js';
 import { git } from './agent-fixtures.js';
 
 const secretText = 'OUTSIDE-SECRET-7f3a';

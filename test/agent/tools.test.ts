@@ -10,7 +10,7 @@ import type { ToolContext } from '../../agent/tools/tool.js';
 import { agentTools, callTool } from '../../agent/tools/toolbox.js';
 import { isAllowed, parseAllowList, refusedArgument, splitCommandLine } from '../../agent/workspace/allow-list.js';
 import { defaultAllowedCommands } from '../../agent/workspace/allow-list.js';
-import { scrubbedEnvironment } from '../../agent/workspace/process.js';
+import { scrubbedEnvironment } from '../../platform/index.js';
 import { resolveInside } from '../../agent/workspace/sandbox.js';
 import { RecordingSearch, git } from './agent-fixtures.js';
 

@@ -79,4 +79,13 @@ describe('privacy mode configuration', () => {
     assert.equal(both.code, 2);
     assert.match(both.stderr, /either --privacy or --no-privacy/);
   });
+
+  it('reads OLLAMA_HOST as the ollama client does, and judges the port it will really use', () => {
+    const config = loadConfig({ ...base, MINIONS_ALLOWED_HOSTS: 'gpu.lan:11434' });
+    assert.equal(loadAgentSettings({ OLLAMA_HOST: '127.0.0.1:11434' }, config).ollamaHost, 'http://127.0.0.1:11434');
+    assert.equal(loadAgentSettings({ OLLAMA_HOST: 'gpu.lan' }, config).ollamaHost, 'http://gpu.lan:11434');
+    assert.equal(loadAgentSettings({ OLLAMA_HOST: ':11500' }, config).ollamaHost, 'http://127.0.0.1:11500');
+    assert.throws(() => loadAgentSettings({ OLLAMA_HOST: 'http://gpu.lan' }, config), /gpu\.lan \(the agent model, OLLAMA_HOST\) is not on this machine/);
+    assert.doesNotThrow(() => loadConfig({ ...base, MINIONS_ALLOWED_HOSTS: 'gpu.lan:11434', MINIONS_EMBEDDER: 'ollama:nomic-embed-text', OLLAMA_HOST: 'gpu.lan' }));
+  });
 });

@@ -3,7 +3,8 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { indexRepository, indexSize, readMeta, resolveRepository, type Embedder, type LanceStore } from '../../../indexer/index.js';
-import { MinionsError, isAbortError, type Repository, type WatchEvent } from '../../../schemas/index.js';
+import { MinionsError, type Repository, type WatchEvent } from '../../../schemas/index.js';
+import { isAbortError } from '../../../platform/index.js';
 import { readRegistry, writeRegistry, type RegisteredRepository } from './registry-file.js';
 import { applyRepositoryEvent, type EventFollowUp } from './repository-state.js';
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { AgentEvent, MinionsError, TaskResult, isAbortError, type Task, type TaskRunner } from '../../../schemas/index.js';
+import { AgentEvent, MinionsError, TaskResult, type Task, type TaskRunner } from '../../../schemas/index.js';
+import { isAbortError } from '../../../platform/index.js';
 import type { TaskStore } from './task-store.js';
 
 /** What a `TaskQueue` needs. */

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { ensureMiniLmModel, locateMiniLmPackage, type MiniLmSource } from '../../../indexer/embedding/index.js';
 import { decodeOnnxModel } from '../../../indexer/embedding/onnx-proto.js';
 import { halfToFloat32, parseSafetensors } from '../../../indexer/embedding/safetensors.js';
-import { MinionsError, isAbortError } from '../../../schemas/index.js';
+import { MinionsError } from '../../../schemas/index.js';
+import { isAbortError } from '../../../platform/index.js';
 import { convertIntoTemporaryCache } from './helpers.js';
 
 /** A copy of the package's model folder whose weights file `damage` rewrites (or deletes, when it returns undefined). */

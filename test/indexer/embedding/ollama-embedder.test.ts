@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createOllamaEmbedder, type Embedder } from '../../../indexer/embedding/index.js';
-import { MinionsError, isAbortError } from '../../../schemas/index.js';
+import { MinionsError } from '../../../schemas/index.js';
+import { isAbortError } from '../../../platform/index.js';
 import { closedPort, startScriptedOllama, type ScriptedOllama } from '../../support/scripted-ollama.js';
 
 const model = 'code-embed';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTransformersEmbedder, type Embedder } from '../../../indexer/embedding/index.js';
-import { MinionsError, isAbortError } from '../../../schemas/index.js';
+import { MinionsError } from '../../../schemas/index.js';
+import { isAbortError } from '../../../platform/index.js';
 import { codeLikeText, convertIntoTemporaryCache, cosine, maxDifference, quickstart } from './helpers.js';
 
 describe('createTransformersEmbedder on the converted MiniLM', () => {
