@@ -150,7 +150,7 @@ export async function runBlueprint(blueprint: Blueprint, state: RunState, servic
     const { outcome, target } = routeOf(blueprint, routes, node, ran);
     const durationMs = Math.round(performance.now() - started);
     records.push({ node: node.name, round: visit, status: outcome.status, durationMs });
-    services.emit('node-end', { node: node.name, kind: node.kind, round: visit, status: outcome.status, durationMs, ...(outcome.note ? { note: outcome.note } : {}) });
+    services.emit('node-end', { node: node.name, kind: node.kind, round: visit, status: outcome.status, outcome: outcome.label, durationMs, ...(outcome.note ? { note: outcome.note } : {}) });
     if (target === failRoute) state.failure ??= `${node.name}: ${outcome.note ?? 'failed'}`;
     if (target === failRoute || target === endRoute) stopped = true;
     const jump = stopped ? -1 : blueprint.nodes.findIndex((candidate) => candidate.name === target);

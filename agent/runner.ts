@@ -74,7 +74,7 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       const baseCommit = await resolveCommit(repoRoot, base, signal);
       const network = await commandIsolation(options.commandNetwork ?? 'isolated', sandbox, signal);
       if (network.refused) {
-        emit('command-network', network.event);
+        emit('network-check', network.event);
         throw network.refused;
       }
       const models = await connectModels(options, blueprint, task.request.model, limits.maxContextLength, signal);
@@ -83,7 +83,7 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
       const services = { ...nodeServices(options, limits, emit, models), commandPrefix: network.prefix };
       emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
-      emit('command-network', network.event);
+      emit('network-check', network.event);
       let records;
       try {
         records = await runBlueprint(blueprint, state, services, signal);
@@ -103,7 +103,7 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
 /** How a run's commands start, the trace event that says so, and the refusal when isolation is required but missing. */
 interface NetworkDecision {
   prefix: readonly string[];
-  event: AgentEventMap['command-network'];
+  event: AgentEventMap['network-check'];
   refused?: MinionsError;
 }
 

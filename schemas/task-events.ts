@@ -21,9 +21,20 @@ export type CheckKind = Static<typeof CheckKind>;
 export const AgentEvent = Type.Union([
   event('run-start', Type.Object({ taskId: Type.String(), repo: Type.String(), base: Type.String(), branch: Type.String(), models: Type.Record(Type.String(), Type.String()), blueprint: Type.String() })),
   event('node-start', Type.Object({ node, kind: nodeKind, round: Type.Integer() })),
-  event('node-end', Type.Object({ node, kind: nodeKind, round: Type.Integer(), status: Type.String(), durationMs: Type.Number(), note: Type.Optional(Type.String()) })),
   event(
-    'command-network',
+    'node-end',
+    Type.Object({
+      node,
+      kind: nodeKind,
+      round: Type.Integer(),
+      status: Type.String(),
+      outcome: Type.Optional(Type.String({ description: 'the outcome label the blueprint routed on (logs written before routing labels lack it)' })),
+      durationMs: Type.Number(),
+      note: Type.Optional(Type.String()),
+    }),
+  ),
+  event(
+    'network-check',
     Type.Object(
       { isolated: Type.Boolean(), method: Type.Union([Type.String(), Type.Null()]), loopback: Type.Boolean(), allowed: Type.Boolean(), note: Type.String() },
       { description: "how the run's commands reach the network: isolated in a namespace, or not (and whether that was allowed)" },
@@ -32,7 +43,7 @@ export const AgentEvent = Type.Union([
   event('worktree-create', Type.Object({ path: Type.String(), branch: Type.String(), base: Type.String(), commit: Type.String() })),
   event('worktree-remove', Type.Object({ path: Type.String(), branchKept: Type.String() })),
   event(
-    'context-ready',
+    'context-gather',
     Type.Object({
       rules: Type.Array(Type.String()),
       files: Type.Array(Type.String()),
@@ -87,7 +98,7 @@ export const AgentEvent = Type.Union([
     }),
   ),
   event('check-end', Type.Composite([CheckResult, Type.Object({ kind: CheckKind })])),
-  event('guardrail-verdict', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),
+  event('guardrail-check', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),
   event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String() })),
   event(
     'run-end',
@@ -145,4 +156,7 @@ export const renamedTaskEvents: ReadonlyMap<string, TaskEvent['type']> = new Map
   ['task-started', 'task-start'],
   ['task-cancel-requested', 'task-cancel'],
   ['command', 'command-end'],
+  ['command-network', 'network-check'],
+  ['context-ready', 'context-gather'],
+  ['guardrail-verdict', 'guardrail-check'],
 ]);

@@ -33,7 +33,7 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
   sections.push(`# Repository\n${state.tracked.length} tracked files. Top level: ${topLevel(state.tracked).join(', ')}`);
   state.contextText = sections.join('\n\n');
   const tokens = estimateTokens(state.contextText);
-  services.emit('context-ready', {
+  services.emit('context-gather', {
     rules: state.rules.map((rule) => rule.path),
     files: retrieved.files,
     snippets: retrieved.snippets,

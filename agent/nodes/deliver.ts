@@ -31,7 +31,7 @@ export async function deliverChange({ state, services, signal }: NodeContext): P
     maxLinesChanged: services.limits.maxLinesChanged,
   });
   state.guardrails = verdict;
-  services.emit('guardrail-verdict', { passed: verdict.passed, violations: verdict.violations, files: verdict.files, lines: verdict.lines });
+  services.emit('guardrail-check', { passed: verdict.passed, violations: verdict.violations, files: verdict.files, lines: verdict.lines });
   const description = describeDelivery(state, files, verdict);
   state.prTitle = description.title;
   state.prBody = description.body;

@@ -26,11 +26,11 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
       const { node, status, durationMs, note } = event.data;
       return `[${node}] ${status} in ${seconds(durationMs)}${note ? `: ${oneLine(note, 160)}` : ''}`;
     }
-    case 'command-network':
+    case 'network-check':
       return `  network of commands: ${event.data.isolated ? 'none' : 'ON'} (${oneLine(event.data.note, 200)})`;
     case 'worktree-create':
       return `  worktree ${event.data.path} on ${event.data.branch}`;
-    case 'context-ready': {
+    case 'context-gather': {
       const { rules, files, snippets, tokens, search } = event.data;
       return `  context: ${rules.length} rule files, ${files.length} files, ${snippets} snippets, ~${formatCount(tokens)} tokens; search ${search}`;
     }
@@ -52,7 +52,7 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
       const { source, format, fix, lint, test } = event.data;
       return `  checks from ${source}: ${[...format, ...fix, ...lint, ...test].join('; ') || 'none'}`;
     }
-    case 'guardrail-verdict':
+    case 'guardrail-check':
       return `  guardrails: ${event.data.passed ? 'passed' : `FAILED: ${event.data.violations.join('; ')}`}`;
     case 'commit-create':
       return `  commit ${event.data.commit.slice(0, 12)} on ${event.data.branch}`;

@@ -50,7 +50,7 @@ describe('agent run: failures and fallbacks', () => {
     // The tool result goes back as a user message, and search was reported unavailable.
     assert.match(chats[1]?.messages?.at(-1)?.content ?? '', /^Result of edit_file:\nEdited src\/math\.js/);
     assert.match(chats[0]?.messages?.[1]?.content ?? '', /Code search is unavailable for this repository \(the repository has no index yet\)/);
-    assert.equal(eventsOf(events, 'context-ready')[0]?.search, 'unavailable');
+    assert.equal(eventsOf(events, 'context-gather')[0]?.search, 'unavailable');
     await repo.dispose();
   });
 
@@ -100,7 +100,7 @@ describe('agent run: failures and fallbacks', () => {
     assert.match(result?.reason ?? '', /possible secret \(AWS access key\) added in src\/config\.js:1/);
     assert.ok(!(result?.diff ?? '').includes(key));
     assert.match(result?.diff ?? '', /\[REDACTED\]/);
-    assert.equal(eventsOf(events, 'guardrail-verdict')[0]?.passed, false);
+    assert.equal(eventsOf(events, 'guardrail-check')[0]?.passed, false);
     await repo.dispose();
   });
 

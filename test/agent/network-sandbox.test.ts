@@ -57,15 +57,15 @@ describe('commands without network', () => {
     assert.ok(error instanceof MinionsError, String(error));
     assert.equal(error.code, 'agent-unavailable');
     assert.match(error.message, /Privacy mode runs agent commands without network.*--allow-network-commands/);
-    assert.deepEqual(eventsOf(events, 'command-network'), [{ isolated: false, method: null, loopback: true, allowed: false, note: 'no network namespace is available (test double); commands would have network, so the run is refused' }]);
-    assert.deepEqual(events.map((event) => event.type), ['command-network']);
+    assert.deepEqual(eventsOf(events, 'network-check'), [{ isolated: false, method: null, loopback: true, allowed: false, note: 'no network namespace is available (test double); commands would have network, so the run is refused' }]);
+    assert.deepEqual(events.map((event) => event.type), ['network-check']);
     assert.equal(git(repo.root, 'branch', '--list'), before, 'no branch, no worktree');
     assert.equal(ollama.requests.length, requests, 'the model was not even asked');
   });
 
   it('allowed explicitly, the run goes on with network and its trace says so', async () => {
     const { events } = await runTask(repo, ollama, { prompt: 'Fix add' }, { commandNetwork: 'isolated-if-available', networkSandbox: unavailable });
-    const [network] = eventsOf(events, 'command-network');
+    const [network] = eventsOf(events, 'network-check');
     assert.deepEqual(network, { isolated: false, method: null, loopback: true, allowed: true, note: 'no network namespace is available (test double); commands run WITH network (allowed explicitly)' });
     assert.ok(events.some((event) => event.type === 'worktree-create'));
   });

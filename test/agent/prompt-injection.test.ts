@@ -51,7 +51,7 @@ describe('prompt injection', () => {
       const npmTest = eventsOf(events, 'command-end').find((command) => command.command === 'npm test' && String(command.output).includes('token='));
       assert.ok(npmTest, 'the planted script ran as part of the tests');
       assert.match(String(npmTest.output), /token=undefined/, 'no token in the command environment');
-      const [network] = eventsOf(events, 'command-network');
+      const [network] = eventsOf(events, 'network-check');
       if (network?.isolated) assert.match(String(npmTest.output), /net=(ENETUNREACH|EHOSTUNREACH)/, 'no network for commands');
       assert.deepEqual(await readdir(join(home, '.ssh')), [], 'nothing planted in ~/.ssh');
       assert.doesNotMatch(await readFile(join(repo.root, '.git', 'config'), 'utf8'), /hooksPath = hooks/);

@@ -112,7 +112,7 @@ describe('worktree reads: a run on a repository with hostile tracked links', () 
       const firstPrompt = JSON.stringify((ollama.requestsTo('/api/chat')[0]?.body as ChatRequestBody).messages);
       assert.match(firstPrompt, /src\/app\.js \(whole file\)/, 'the regular file named in the task is there');
       assert.doesNotMatch(firstPrompt, new RegExp(secret), 'no content from outside the repository');
-      const [context] = eventsOf(events, 'context-ready');
+      const [context] = eventsOf(events, 'context-gather');
       assert.deepEqual(context?.rules, []);
       const note = String(context?.note);
       for (const refused of [/"notes\.txt" resolves through a symbolic link to outside/, /"pipe\.txt" resolves/, /"zero\.bin" resolves/, /"AGENTS\.md" resolves/, /"package\.json" resolves/]) assert.match(note, refused);

@@ -76,6 +76,14 @@ describe('task logs', () => {
     assert.deepEqual(log.events.map((event) => event.type), ['task-queue', 'task-start', 'node-start', 'command-end', 'task-cancel', 'task-end']);
     assert.equal(log.torn, false);
     assert.deepEqual(log.events[3]?.data, command);
+    const network = { isolated: true, method: 'unshare', loopback: true, allowed: true, note: 'n' };
+    const context = { rules: [], files: [], snippets: 0, tokens: 0, search: 'used' };
+    const verdict = { passed: true, violations: [], files: 1, lines: 2 };
+    const renamed = [old(1, 'task-queued', { request: { repo: '/r', prompt: 'p' }, root: '/r' }), old(2, 'command-network', network), old(3, 'context-ready', context), old(4, 'guardrail-verdict', verdict)].join('');
+    await writeFile(join(folder, 'renamed.ndjson'), renamed);
+    const renamedLog = await readTaskLog(join(folder, 'renamed.ndjson'));
+    assert.deepEqual(renamedLog.events.map((event) => event.type), ['task-queue', 'network-check', 'context-gather', 'guardrail-check']);
+    assert.deepEqual(renamedLog.events[3]?.data, verdict);
 
     const store = await TaskStore.open(tasks, { log: pino({ level: 'silent' }) });
     assert.deepEqual(store.get('finished'), {
