@@ -11,6 +11,7 @@ export {
   type Embedder,
   type EmbedOptions,
 } from './embedding/index.js';
+export { DEFAULT_K, RepositoryIndex, lazyEmbedder, openIndex, type CodeIndex, type EmbedderProvider, type IndexLog, type IndexOptions, type OpenIndexOptions, type QueryAnswer, type QueryOptions, type RepositoryQuery, type WatchOptions } from './code-index/index.js';
 export { discoverFiles, readAndClassify } from './files/index.js';
 export { indexSize } from './index-size.js';
 export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
