@@ -5,7 +5,7 @@ import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository
 import type { LanceStore, RepositoryTables } from '../store/lance-store.js';
 import { watchRepository, type WatchRepositoryOptions } from '../watch/watch-repository.js';
 import type { EmbedderProvider } from './embedder-provider.js';
-import { answerQuery, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
+import { answerQuery, missingIndex, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
 
 /** The logger a code index writes to (pino's `Logger` is one); it says when tables are opened. */
 export interface IndexLog {
@@ -99,7 +99,7 @@ export class RepositoryIndex {
   /** The files and chunks the index holds now, live updates included. */
   async size(): Promise<{ files: number; chunks: number }> {
     const meta = await this.meta();
-    if (meta === undefined) throw new Error(`${this.root} has no index`);
+    if (meta === undefined) throw missingIndex(this.root);
     const tables = await this.tables(meta);
     return { files: await tables.files.countRows("skipped = ''"), chunks: await tables.chunks.countRows() };
   }
