@@ -71,7 +71,7 @@ export class RepositoryIndex {
       return await answerQuery(this.source, request, options);
     } catch (error) {
       // Tables replaced or damaged behind this handle's back are opened afresh next time.
-      if (error instanceof MinionsError && error.code === 'index-corrupt') this.close();
+      if (error instanceof MinionsError && error.code === 'index-corrupt') this.forgetTables();
       throw error;
     }
   }
@@ -107,7 +107,7 @@ export class RepositoryIndex {
   /** Releases the open tables; a later call opens them again. */
   close(): void {
     const opened = this.opened;
-    this.opened = undefined;
+    this.forgetTables();
     void opened?.then(
       (tables) => {
         tables.chunks.close();
@@ -130,7 +130,7 @@ export class RepositoryIndex {
           done = true;
           return next.value;
         }
-        if (next.value.type === 'index-rebuild') this.close();
+        if (next.value.type === 'index-rebuild') this.forgetTables();
         if (next.value.type === 'index-end') this.record = undefined;
         yield next.value;
       }
@@ -138,6 +138,11 @@ export class RepositoryIndex {
       // A consumer that stops early stops the run too (a watcher closes its file watcher).
       if (!done) await run.return(undefined as never);
     }
+  }
+
+  /** The next query opens the tables again; the old objects are left to queries still using them. */
+  private forgetTables(): void {
+    this.opened = undefined;
   }
 
   private tables(meta: RepositoryMeta): Promise<RepositoryTables> {

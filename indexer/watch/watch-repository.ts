@@ -67,7 +67,7 @@ class WatchSession {
     private readonly changes: ChangeCollector,
     private readonly options: WatchRepositoryOptions,
   ) {
-    this.context = { root: repository.root, store: options.store, embedder: options.embedder, metaFolder: options.metaFolder, signal: options.signal };
+    this.context = { root: repository.root, repository, store: options.store, embedder: options.embedder, metaFolder: options.metaFolder, signal: options.signal };
   }
 
   async *run(): AsyncGenerator<WatchEvent, void> {
