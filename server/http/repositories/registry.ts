@@ -18,6 +18,9 @@ interface Entry {
   handle?: Promise<RepositoryIndex> | undefined;
 }
 
+/** Where an entry keeps its handle (also before the entry exists). */
+type HandleSlot = Pick<Entry, 'registered' | 'handle'>;
+
 const idPattern = /^[0-9a-f]{16}$/;
 
 function inside(path: string, root: string): boolean {
@@ -35,6 +38,7 @@ export class RepositoryRegistry {
   private persisting: Promise<void> = Promise.resolve();
   private readonly watchers = new Set<Promise<void>>();
   private readonly listeners = new Set<RepositoryListener>();
+
   private constructor(
     private readonly file: string,
     private readonly index: CodeIndex,
@@ -145,7 +149,8 @@ export class RepositoryRegistry {
   }
 
   private async add(registered: RegisteredRepository, handle?: RepositoryIndex): Promise<Entry> {
-    const meta = await (handle ? Promise.resolve(handle) : this.index.repository(registered.root))
+    const resolving: HandleSlot = { registered, handle: handle && Promise.resolve(handle) };
+    const meta = await this.handleOf(resolving)
       .then((opened) => opened.meta())
       .catch(() => undefined);
     const state: Repository = {
@@ -159,7 +164,7 @@ export class RepositoryRegistry {
       registeredAt: registered.registeredAt,
       ...(meta ? { indexedAt: meta.updatedAt } : {}),
     };
-    const entry: Entry = { registered, state, controller: new AbortController(), handle: handle && Promise.resolve(handle) };
+    const entry: Entry = { ...resolving, state, controller: new AbortController() };
     this.entries.set(registered.id, entry);
     const run = this.indexing.then(() => this.run(entry));
     this.indexing = run;
@@ -226,12 +231,19 @@ export class RepositoryRegistry {
     return followUp;
   }
 
-  /** The entry's handle, resolved once; a failure (the root gone) is retried on the next need. */
-  private handleOf(entry: Entry): Promise<RepositoryIndex> {
-    entry.handle ??= this.index.repository(entry.registered.root).catch((error: unknown) => {
-      entry.handle = undefined;
-      throw error;
-    });
+  /** The entry's handle, resolved once; a failure (the root gone or replaced) is retried on the next need. */
+  private handleOf(entry: HandleSlot): Promise<RepositoryIndex> {
+    const { root, id } = entry.registered;
+    entry.handle ??= this.index
+      .repository(root)
+      .then((handle) => {
+        if (handle.id !== id) throw new MinionsError('not-found', `${root} is no longer the folder that was registered (it now resolves to ${handle.root}).`);
+        return handle;
+      })
+      .catch((error: unknown) => {
+        entry.handle = undefined;
+        throw error;
+      });
     return entry.handle;
   }
 
