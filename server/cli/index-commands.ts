@@ -60,11 +60,11 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   const mode = values.mode as QueryMode | undefined;
   if (mode !== undefined && !modes.has(mode)) throw new MinionsError('invalid-argument', '--mode must be hybrid, vector or text.');
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
-  const index = await openCodeIndex(config);
+  const codeIndex = await openCodeIndex(config);
   try {
     const filters = { ...(values.language ? { languages: values.language as never } : {}), ...(values.path ? { pathPrefix: values.path } : {}) };
     const request = { query: words.join(' '), k, ...(mode ? { mode } : {}), ...(Object.keys(filters).length > 0 ? { filters } : {}) };
-    const repository = await index.repository(resolve(io.cwd, repo), io.signal);
+    const repository = await codeIndex.repository(resolve(io.cwd, repo), io.signal);
     const { results, mode: answered } = await repository.query(request, { signal: io.signal });
     if (mode === undefined && answered === 'text') await write(io.stderr, modeNote(repository.root));
     if (values.json) await write(io.stdout, `${JSON.stringify({ results, mode: answered }, null, 2)}\n`);
@@ -77,7 +77,7 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
     }
     return 0;
   } finally {
-    await index.close();
+    await codeIndex.close();
   }
 }
 
