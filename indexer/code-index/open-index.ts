@@ -16,7 +16,6 @@ export interface OpenIndexOptions {
 
 /** Every repository index under one data directory, opened once per process. */
 export interface CodeIndex {
-  readonly dataDir: string;
   /** The configured embedder; `signal` bounds this caller's wait only. */
   embedder(signal?: AbortSignal): Promise<Embedder>;
   /**
@@ -42,7 +41,6 @@ export async function openIndex(options: OpenIndexOptions): Promise<CodeIndex> {
   const handles = new Map<string, RepositoryIndex>();
   const context = { store, metaFolder, embedder: options.embedder, log: options.log };
   return {
-    dataDir: options.dataDir,
     embedder: (signal) => options.embedder.get(signal),
     async repository(path, signal) {
       const repository = await abortable(resolveRepository(path), signal);
