@@ -10,13 +10,13 @@ export {
   type Embedder,
   type EmbedOptions,
 } from './embedding/index.js';
+export { RepositoryIndex, lazyEmbedder, openIndex, type CodeIndex, type EmbedderProvider, type IndexLog, type IndexOptions, type OpenIndexOptions, type QueryAnswer, type QueryOptions, type RepositoryQuery, type WatchOptions } from './code-index/index.js';
 export { discoverFiles, readAndClassify } from './files/index.js';
-export { indexSize } from './index-size.js';
 export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
 export { updateFiles, type UpdateFilesOptions, type UpdateSummary } from './indexing/update-files.js';
 export { optimizeIndex } from './indexing/optimize.js';
 export { queryRepository, type QueryRepositoryOptions } from './query-repository.js';
-export { CHUNKER_VERSION, readMeta, resolveRepository, type RepositoryMeta } from './repository-meta.js';
+export { CHUNKER_VERSION, resolveRepository, type RepositoryMeta, type RepositoryRef } from './repository-meta.js';
 export { defaultRanking, type RankingOptions } from './search/search.js';
 export { searchText } from './search/search-text.js';
 export { LanceStore } from './store/lance-store.js';

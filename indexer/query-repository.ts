@@ -1,9 +1,9 @@
-import { MinionsError, type QueryRequest, type QueryResult } from '../schemas/index.js';
-import { isAbortError } from '../platform/index.js';
+import type { QueryRequest, QueryResult } from '../schemas/index.js';
+import { answerQuery } from './code-index/query-policy.js';
 import type { Embedder } from './embedding/index.js';
 import { readMeta, resolveRepository } from './repository-meta.js';
-import { searchChunks, type RankingOptions } from './search/search.js';
-import { corrupt, type LanceStore } from './store/lance-store.js';
+import type { RankingOptions } from './search/search.js';
+import type { LanceStore } from './store/lance-store.js';
 
 /** What a query needs besides the request: the store, the meta folder and, for vector and hybrid modes, the embedder. */
 export interface QueryRepositoryOptions {
@@ -16,28 +16,23 @@ export interface QueryRepositoryOptions {
 }
 
 /**
- * Answers a query over a repository's index. A repository never indexed is
- * `index-missing` (naming the command that builds it); an index whose tables are
- * gone or unreadable is `index-corrupt` (naming the command that rebuilds it), never
- * an empty answer.
+ * Answers one query over a repository's index from a path, opening its tables for
+ * this query only (scripts and tests; long-lived callers use `openIndex` handles).
+ * The policy is the handles' (`answerQuery`): missing and corrupt indexes are errors
+ * naming the command that fixes them, and a mode needing vectors needs the index's model.
  */
 export async function queryRepository(request: QueryRequest, options: QueryRepositoryOptions): Promise<QueryResult[]> {
   const repository = await resolveRepository(request.repo);
-  const rebuild = `minions index ${repository.root} --rebuild`;
-  const meta = await readMeta(options.metaFolder, repository.repositoryId);
-  if (!meta) throw new MinionsError('index-missing', `${repository.root} has no index yet. Build it with \`minions index ${repository.root}\`.`);
-  const mode = request.mode ?? 'hybrid';
-  if (mode !== 'text' && options.embedder && options.embedder.modelId !== meta.model) {
-    throw new MinionsError('invalid-argument', `The index of ${repository.root} was built with ${meta.model}, not ${options.embedder.modelId}; query with that model or rebuild with \`${rebuild}\`.`);
-  }
-  try {
-    if (!(await options.store.hasRepository(repository.repositoryId))) throw new Error('its tables are missing');
-    const tables = await options.store.repository(repository.repositoryId, meta.dimension, false);
-    const rows = await tables.chunks.countRows();
-    if (rows === 0 && meta.chunks > 0) throw new Error(`it holds no chunks but was built with ${meta.chunks}`);
-    return await searchChunks(tables, options.embedder, { query: request.query, k: request.k ?? 10, mode, filters: request.filters, ...(options.ranking ? { ranking: options.ranking } : {}), signal: options.signal });
-  } catch (error) {
-    if (error instanceof MinionsError || isAbortError(error)) throw error;
-    throw corrupt(`of ${repository.root}`, error, rebuild);
-  }
+  const source = {
+    root: repository.root,
+    meta: () => readMeta(options.metaFolder, repository.repositoryId),
+    tables: async (meta: { dimension: number }) => {
+      if (!(await options.store.hasRepository(repository.repositoryId))) throw new Error('its tables are missing');
+      return options.store.repository(repository.repositoryId, meta.dimension, false);
+    },
+    embedder: async () => options.embedder,
+  };
+  // An explicit default keeps this entry's contract: a request without a mode is hybrid.
+  const answer = await answerQuery(source, { ...request, mode: request.mode ?? 'hybrid' }, { signal: options.signal, ranking: options.ranking });
+  return answer.results;
 }

@@ -21,6 +21,7 @@ export const QueryRequest = Type.Object(
     repo: Type.String({ minLength: 1, maxLength: 4096 }),
     query: Type.String({ minLength: 1, maxLength: 4096 }),
     k: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 10 })),
+    /** Obeyed or refused; without it the best available mode answers (hybrid with the index's own embedder, else text). */
     mode: Type.Optional(QueryMode),
     filters: Type.Optional(QueryFilters),
   },
@@ -41,6 +42,6 @@ export const QueryResult = Type.Object({
 });
 export type QueryResult = Static<typeof QueryResult>;
 
-/** The answer to a query, best first. */
-export const QueryResponse = Type.Object({ results: Type.Array(QueryResult) });
+/** The answer to a query, best first, and the mode that answered it (the best available one when the request named none). */
+export const QueryResponse = Type.Object({ results: Type.Array(QueryResult), mode: Type.Optional(QueryMode) });
 export type QueryResponse = Static<typeof QueryResponse>;

@@ -6,16 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  LanceStore,
-  chunkPath,
-  createTransformersEmbedder,
-  createWorkerEmbedder,
-  embeddingText,
-  ensureMiniLmModel,
-  indexRepository,
-  type Embedder,
-} from '../indexer/index.js';
+import { chunkPath, createTransformersEmbedder, createWorkerEmbedder, embeddingText, ensureMiniLmModel, lazyEmbedder, openIndex, type RepositoryIndex } from '../indexer/index.js';
 import type { IndexSummary } from '../schemas/index.js';
 import { benchPackages, ensurePackage } from './corpora.js';
 
@@ -23,8 +14,8 @@ const { values } = parseArgs({ options: { corpus: { type: 'string', multiple: tr
 const corpora = values.corpus ?? benchPackages;
 const threads = Number(values.threads);
 
-async function index(root: string, store: LanceStore, embedder: Embedder, metaFolder: string): Promise<IndexSummary> {
-  for await (const event of indexRepository(root, { store, embedder, metaFolder })) if (event.type === 'index-end') return event.summary;
+async function index(repository: RepositoryIndex): Promise<IndexSummary> {
+  for await (const event of repository.index()) if (event.type === 'index-end') return event.summary;
   throw new Error('no summary');
 }
 
@@ -43,12 +34,12 @@ for (const spec of corpora) {
   const folder = await mkdtemp(join(tmpdir(), 'minions-bench-index-'));
   try {
     const modelDir = await ensureMiniLmModel(folder);
-    const store = await LanceStore.open(join(folder, 'lancedb'));
-    const embedder = await createWorkerEmbedder({ modelDir, allowRemote: false, threads });
-    const metaFolder = join(folder, 'repositories');
-    const cold = await index(root, store, embedder, metaFolder);
-    const warm = await index(root, store, embedder, metaFolder);
-    await embedder.close();
+    // The product's path: the code index a command opens, with the worker embedder.
+    const code = await openIndex({ dataDir: folder, embedder: lazyEmbedder(() => createWorkerEmbedder({ modelDir, allowRemote: false, threads })) });
+    const repository = await code.repository(root);
+    const cold = await index(repository);
+    const warm = await index(repository);
+    await code.close();
     const texts = await embeddingTexts(root);
     const raw = await createTransformersEmbedder({ modelDir, allowRemote: false, threads });
     await raw.embed(texts.slice(0, 8));
@@ -56,7 +47,6 @@ for (const spec of corpora) {
     for (let start = 0; start < texts.length; start += 128) await raw.embed(texts.slice(start, start + 128));
     const rawRate = texts.length / ((performance.now() - started) / 1000);
     await raw.close();
-    store.close();
     const rss = process.resourceUsage().maxRSS / 1024;
     const embeddedRate = cold.embedded / cold.seconds;
     const row = [spec, cold.files, cold.chunks, cold.seconds.toFixed(1), (cold.files / cold.seconds).toFixed(1), (cold.chunks / cold.seconds).toFixed(1), embeddedRate.toFixed(1), rawRate.toFixed(1), (embeddedRate / rawRate).toFixed(2), warm.seconds.toFixed(2), rss.toFixed(0)];

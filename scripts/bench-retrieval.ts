@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { defaultRanking, queryRepository, readMeta, resolveRepository, type Embedder, type RankingOptions } from '../indexer/index.js';
+import { defaultRanking, type CodeIndex, type Embedder, type RankingOptions } from '../indexer/index.js';
 import { fuseCandidates, type FusionCandidate } from '../indexer/search/search.js';
 import { isSecondaryPath } from '../indexer/store/rows.js';
 import type { QueryMode, QueryResult } from '../schemas/index.js';
 import { loadConfig } from '../server/config.js';
-import { openRuntime, type IndexRuntime } from '../server/runtime.js';
+import { openCodeIndex } from '../server/runtime.js';
 import { corpusFolder, ensurePackage } from './corpora.js';
 
 const { values } = parseArgs({
@@ -79,12 +79,11 @@ const better = (left: Figures, right: Figures): number => right.mrr - left.mrr |
 const percentile = (sorted: readonly number[], share: number): number => sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] ?? 0;
 
 /** Checks that every corpus is unpacked and indexed; prints the command that builds a missing index. */
-async function checkIndexes(runtime: IndexRuntime, specs: readonly string[]): Promise<string[] | undefined> {
+async function checkIndexes(runtime: CodeIndex, specs: readonly string[]): Promise<string[] | undefined> {
   const missing: string[] = [];
   const described: string[] = [];
   for (const spec of specs) {
-    const repository = await resolveRepository(ensurePackage(spec));
-    const meta = await readMeta(runtime.metaFolder, repository.repositoryId);
+    const meta = await (await runtime.repository(ensurePackage(spec))).meta();
     if (meta) described.push(`${spec}: ${meta.files} files, ${meta.chunks} chunks, ${meta.model}`);
     else missing.push(`./bin/minions.js index bench-corpora/${spec} --data-dir ${dataDir}`);
   }
@@ -96,15 +95,15 @@ async function checkIndexes(runtime: IndexRuntime, specs: readonly string[]): Pr
 }
 
 /** Runs one query the way `minions query` does. */
-function search(runtime: IndexRuntime, embedder: Embedder, query: DevQuery, text: string, mode: QueryMode, size: number, ranking?: Partial<RankingOptions>): Promise<QueryResult[]> {
-  const request = { repo: corpusFolder(specOf(query)), query: text, k: size, mode };
-  return queryRepository(request, { store: runtime.store, metaFolder: runtime.metaFolder, embedder, ...(ranking ? { ranking } : {}) });
+async function search(runtime: CodeIndex, _embedder: Embedder, query: DevQuery, text: string, mode: QueryMode, size: number, ranking?: Partial<RankingOptions>): Promise<QueryResult[]> {
+  const repository = await runtime.repository(corpusFolder(specOf(query)));
+  return (await repository.query({ query: text, k: size, mode }, { ranking })).results;
 }
 
 const withBody = (query: DevQuery): string => (query.body.trim() === '' ? query.query : `${query.query}\n${query.body}`);
 
 /** Main figures: every mode with the product's defaults, `query` alone and `query` + `body`. */
-async function evaluate(runtime: IndexRuntime, embedder: Embedder, queries: readonly DevQuery[]): Promise<Map<string, { scores: Scores[]; results: QueryResult[][] }>> {
+async function evaluate(runtime: CodeIndex, embedder: Embedder, queries: readonly DevQuery[]): Promise<Map<string, { scores: Scores[]; results: QueryResult[][] }>> {
   const runs = new Map<string, { scores: Scores[]; results: QueryResult[][] }>();
   for (const mode of modes) {
     for (const [input, textOf] of [['query', (query: DevQuery) => query.query], ['query+body', withBody]] as const) {
@@ -151,7 +150,7 @@ function printQuality(queries: readonly DevQuery[], runs: Map<string, { scores: 
 }
 
 /** Warm latency: every query ran once already; each is timed on a second pass. */
-async function printLatency(runtime: IndexRuntime, embedder: Embedder, queries: readonly DevQuery[]): Promise<void> {
+async function printLatency(runtime: CodeIndex, embedder: Embedder, queries: readonly DevQuery[]): Promise<void> {
   console.log(`\n### Query latency (warm, k = ${k}, ${queries.length} queries a mode, one at a time)\n`);
   console.log('| mode | p50 ms | p95 ms | max ms |');
   console.log('| --- | ---: | ---: | ---: |');
@@ -176,7 +175,7 @@ interface Cached { query: DevQuery; text: (FusionCandidate & Ranked)[]; vector: 
  * Fetches each candidate list exactly as a hybrid query of k chunks does (k × candidateFactor
  * chunks, no demotion), through text and vector queries with secondaryFactor 1.
  */
-async function fetchCandidates(runtime: IndexRuntime, embedder: Embedder, queries: readonly DevQuery[]): Promise<Cached[]> {
+async function fetchCandidates(runtime: CodeIndex, embedder: Embedder, queries: readonly DevQuery[]): Promise<Cached[]> {
   const size = Math.max(50, k * defaultRanking.candidateFactor);
   const raw = { secondaryFactor: 1, candidateFactor: 1 };
   const asCandidates = (results: QueryResult[], mode: QueryMode): (FusionCandidate & Ranked)[] => results.map((result) => ({
@@ -255,7 +254,7 @@ function printTuning(cached: readonly Cached[]): void {
 }
 
 /** The whole benchmark, once every corpus is indexed. */
-async function run(runtime: IndexRuntime, queries: readonly DevQuery[], corpora: readonly string[]): Promise<void> {
+async function run(runtime: CodeIndex, queries: readonly DevQuery[], corpora: readonly string[]): Promise<void> {
   const embedder = await runtime.embedder();
   console.log(`## Retrieval dev set: ${queries.length} queries\n\nnode ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}; defaults ${JSON.stringify(defaultRanking)}`);
   for (const line of corpora) console.log(`- ${line}`);
@@ -271,7 +270,7 @@ async function run(runtime: IndexRuntime, queries: readonly DevQuery[], corpora:
 
 const queries = readFileSync(values['dev-set'], 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as DevQuery)
   .filter((query) => values.package === undefined || values.package.includes(query.package));
-const runtime = await openRuntime(loadConfig(process.env, { dataDir }));
+const runtime = await openCodeIndex(loadConfig(process.env, { dataDir }));
 try {
   const corpora = await checkIndexes(runtime, [...new Set(queries.map(specOf))]);
   if (!corpora) process.exitCode = 1;

@@ -1,12 +1,11 @@
-// The agent's composition: code search wired to the indexer (hybrid where the index's
-// embedder is at hand, BM25 otherwise), and the runner's settings from the edge.
+// The agent's composition: code search wired to the indexer (under the index's one
+// query policy), and the runner's settings from the edge.
 import { join } from 'node:path';
 import { createAgentRunner, type CodeSearch, type CommandNetworkPolicy } from '../agent/index.js';
-import { queryRepository, readMeta, resolveRepository } from '../indexer/index.js';
+import type { CodeIndex } from '../indexer/index.js';
 import { ollamaHostUrl } from '../platform/index.js';
 import { MinionsError, type TaskRunner } from '../schemas/index.js';
 import { checkModelHost, type Config } from './config.js';
-import type { IndexRuntime } from './runtime.js';
 
 /** Ollama's default address, as the `ollama` CLI uses it. */
 export const defaultOllamaHost = 'http://127.0.0.1:11434';
@@ -37,26 +36,24 @@ export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, option
 }
 
 /**
- * Code search over the index of the repository a task runs on. Without an index it
- * throws `index-missing` (the agent tells the model to use grep instead); when the
- * index was built with another embedder than the configured one, it searches BM25 only.
+ * Code search over the index of the repository a task runs on, under the index's one
+ * query policy (the same answers and errors as `POST /v1/query` and `minions query`):
+ * no mode is asked for, so it is hybrid when the index was built with the configured
+ * embedder and BM25 otherwise. Without an index it throws `index-missing` (the agent
+ * tells the model to use grep instead).
  */
-export function createIndexSearch(runtime: IndexRuntime): CodeSearch {
+export function createIndexSearch(index: CodeIndex): CodeSearch {
   return {
     async search(query, k, scope) {
       if (scope === undefined) throw new MinionsError('invalid-argument', 'code search needs the repository to search');
-      const repository = await resolveRepository(scope.repo);
-      const meta = await readMeta(runtime.metaFolder, repository.repositoryId);
-      if (meta === undefined) throw new MinionsError('index-missing', `${repository.root} has no index; build it with \`minions index ${repository.root}\``);
-      const embedder = await runtime.embedder(scope.signal);
-      const hybrid = embedder.modelId === meta.model;
-      const request = { repo: repository.root, query: query.slice(0, 4096), k, mode: hybrid ? ('hybrid' as const) : ('text' as const) };
-      return queryRepository(request, { store: runtime.store, metaFolder: runtime.metaFolder, ...(hybrid ? { embedder } : {}), ...(scope.signal ? { signal: scope.signal } : {}) });
+      const repository = await index.repository(scope.repo, scope.signal);
+      const answer = await repository.query({ query: query.slice(0, 4096), k }, { signal: scope.signal });
+      return answer.results;
     },
   };
 }
 
 /** The agent as the server and the CLI run it. */
-export function createRunner(settings: AgentSettings, runtime: IndexRuntime, environment: NodeJS.ProcessEnv): TaskRunner {
-  return createAgentRunner({ ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(runtime), worktreesDir: settings.worktreesDir, environment, commandNetwork: settings.commandNetwork });
+export function createRunner(settings: AgentSettings, index: CodeIndex, environment: NodeJS.ProcessEnv): TaskRunner {
+  return createAgentRunner({ ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(index), worktreesDir: settings.worktreesDir, environment, commandNetwork: settings.commandNetwork });
 }

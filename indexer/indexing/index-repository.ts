@@ -29,11 +29,13 @@ export interface IndexRepositoryOptions {
  * files are re-chunked and only chunk texts never embedded before under this model
  * are sent to the embedder (the vector cache is shared by all repositories); files
  * gone from disk leave the index. A chunker or model change rebuilds, and says so.
+ * `path` is a folder, or a repository already resolved (`RepositoryIndex` passes its own).
  */
-export async function* indexRepository(path: string, options: IndexRepositoryOptions): AsyncGenerator<IndexEvent, IndexSummary> {
+export async function* indexRepository(path: string | RepositoryRef, options: IndexRepositoryOptions): AsyncGenerator<IndexEvent, IndexSummary> {
   const started = performance.now();
   const { store, embedder, signal } = options;
-  const repository = await resolveRepository(path);
+  // A handle passes its resolved repository; a path is resolved here.
+  const repository = typeof path === 'string' ? await resolveRepository(path) : path;
   yield { type: 'index-start', repositoryId: repository.repositoryId, root: repository.root };
   const rebuilt = await prepareTables(repository, options);
   if (rebuilt) yield { type: 'index-rebuild', reason: rebuilt };

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MinionsError, type IndexEvent } from '../../schemas/index.js';
-import { readMeta, rebuildReason, resolveRepository } from '../repository-meta.js';
+import { readMeta, rebuildReason, resolveRepository, type RepositoryRef } from '../repository-meta.js';
 import { removeFiles, type LanceStore } from '../store/lance-store.js';
 import { sqlIn } from '../store/sql.js';
 import type { FileRow } from '../store/rows.js';
@@ -33,11 +33,12 @@ export interface UpdateSummary {
  * (`text-ready`), then their vectors are embedded and filled in (`vectors-ready`). A
  * path that is gone, or is no longer a regular file, leaves the index. The caller
  * decides which paths to pass (the watcher applies the ignore rules); the repository
- * must have an index built with the current chunker and this embedder.
+ * must have an index built with the current chunker and this embedder. `path` is the
+ * repository's folder, or the repository already resolved (the watcher passes its own).
  */
-export async function* updateFiles(path: string, paths: readonly string[], options: UpdateFilesOptions): AsyncGenerator<IndexEvent, UpdateSummary> {
+export async function* updateFiles(path: string | RepositoryRef, paths: readonly string[], options: UpdateFilesOptions): AsyncGenerator<IndexEvent, UpdateSummary> {
   const { store, embedder, signal } = options;
-  const repository = await resolveRepository(path);
+  const repository = typeof path === 'string' ? await resolveRepository(path) : path;
   const meta = await readMeta(options.metaFolder, repository.repositoryId);
   const stale = meta ? rebuildReason(meta, embedder.modelId, embedder.dimension) : 'it was never indexed';
   if (stale) throw new MinionsError('index-missing', `The index of ${repository.root} cannot be updated in place (${stale}); run \`minions index ${repository.root}\`.`);

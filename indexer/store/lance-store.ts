@@ -35,9 +35,14 @@ export class LanceStore {
     private readonly folder: string,
   ) {}
 
-  /** Opens (creating if needed) the database in a folder. */
-  static async open(folder: string): Promise<LanceStore> {
-    return new LanceStore(await lancedb.connect(folder), folder);
+  /**
+   * Opens (creating if needed) the database in a folder. With `readConsistencySeconds`
+   * 0, a table kept open sees every later write to it, by any table object or process
+   * (each read checks for a newer version); without it, a table sees its own writes only.
+   */
+  static async open(folder: string, options: { readConsistencySeconds?: number } = {}): Promise<LanceStore> {
+    const consistency = options.readConsistencySeconds === undefined ? {} : { readConsistencyInterval: options.readConsistencySeconds };
+    return new LanceStore(await lancedb.connect(folder, consistency), folder);
   }
 
   /** Whether a repository has tables. */

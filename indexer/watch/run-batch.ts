@@ -3,6 +3,7 @@ import { isAbortError } from '../../platform/index.js';
 import type { Embedder } from '../embedding/index.js';
 import { listIndexedPaths } from '../indexing/indexed-paths.js';
 import { updateFiles, type UpdateSummary } from '../indexing/update-files.js';
+import type { RepositoryRef } from '../repository-meta.js';
 import type { LanceStore } from '../store/lance-store.js';
 import type { ChangeBatch } from './change-collector.js';
 
@@ -12,6 +13,8 @@ const LISTED_PATHS = 100;
 /** What a batch needs from the watcher. */
 export interface BatchContext {
   root: string;
+  /** The repository, resolved once by the watcher: a batch does not resolve it again. */
+  repository: RepositoryRef;
   store: LanceStore;
   embedder: Embedder;
   metaFolder: string;
@@ -35,7 +38,7 @@ export async function* runBatch(context: BatchContext, batch: ChangeBatch, seque
     if (paths.length === 0) return 'empty';
     const started = performance.now();
     yield { type: 'watch-batch-start', batch: sequence, files: paths.length, paths: paths.slice(0, LISTED_PATHS), waitedMs: started - batch.firstAt, at: Date.now() };
-    const run = updateFiles(context.root, paths, { store: context.store, embedder: context.embedder, metaFolder: context.metaFolder, signal: context.signal });
+    const run = updateFiles(context.repository, paths, { store: context.store, embedder: context.embedder, metaFolder: context.metaFolder, signal: context.signal });
     let textAt = started;
     let summary: UpdateSummary;
     for (;;) {

@@ -38,9 +38,9 @@ export interface WatchRepositoryOptions {
  * error) or when the repository root is deleted or moved (`repository-missing`);
  * a failed batch is a `watch-error` event and watching goes on.
  */
-export async function* watchRepository(path: string, options: WatchRepositoryOptions): AsyncGenerator<WatchEvent, void> {
+export async function* watchRepository(path: string | RepositoryRef, options: WatchRepositoryOptions): AsyncGenerator<WatchEvent, void> {
   if (options.signal.aborted) return;
-  const repository = await resolveRepository(path);
+  const repository = typeof path === 'string' ? await resolveRepository(path) : path;
   const identity = await stat(repository.root);
   const changes = new ChangeCollector({ debounceMs: options.debounceMs ?? 75, maxWaitMs: options.maxWaitMs ?? 1000 });
   const session = new WatchSession(repository, identity, await createPathFilter(repository.root), changes, options);
@@ -68,7 +68,7 @@ class WatchSession {
     private readonly changes: ChangeCollector,
     private readonly options: WatchRepositoryOptions,
   ) {
-    this.context = { root: repository.root, store: options.store, embedder: options.embedder, metaFolder: options.metaFolder, signal: options.signal };
+    this.context = { root: repository.root, repository, store: options.store, embedder: options.embedder, metaFolder: options.metaFolder, signal: options.signal };
   }
 
   async *run(): AsyncGenerator<WatchEvent, void> {
@@ -120,7 +120,7 @@ class WatchSession {
     yield { type: 'watch-reconcile', reason, at: Date.now() };
     try {
       let files: number | undefined;
-      for await (const event of indexRepository(this.repository.root, { store, embedder, metaFolder, signal })) {
+      for await (const event of indexRepository(this.repository, { store, embedder, metaFolder, signal })) {
         if (event.type === 'index-end') files = event.summary.files;
         yield event;
       }

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { indexRepository, queryRepository } from '../../indexer/index.js';
 import { MinionsError, type IndexSummary, type QueryMode } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
-import { openRuntime } from '../runtime.js';
+import { openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
@@ -18,11 +17,11 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...common, rebuild: { type: 'boolean', default: false } } });
   if (positionals.length !== 1 || positionals[0] === undefined) throw new MinionsError('invalid-argument', `Usage: ${indexUsage}`);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
-  const runtime = await openRuntime(config);
+  const index = await openCodeIndex(config);
   const progress = new IndexProgress(io.stderr);
   try {
-    const embedder = await runtime.embedder(io.signal);
-    const run = indexRepository(resolve(io.cwd, positionals[0]), { store: runtime.store, embedder, metaFolder: runtime.metaFolder, signal: io.signal, rebuild: values.rebuild });
+    const repository = await index.repository(resolve(io.cwd, positionals[0]), io.signal);
+    const run = repository.index({ signal: io.signal, rebuild: values.rebuild });
     let summary: IndexSummary | undefined;
     for await (const event of run) {
       progress.update(event);
@@ -32,7 +31,7 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
     if (summary) await write(io.stdout, describeSummary(summary));
     return 0;
   } finally {
-    await runtime.close();
+    await index.close();
   }
 }
 
@@ -52,22 +51,23 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { ...common, k: { type: 'string', default: '10' }, mode: { type: 'string', default: 'hybrid' }, json: { type: 'boolean', default: false }, language: { type: 'string', multiple: true }, path: { type: 'string' } },
+    options: { ...common, k: { type: 'string', default: '10' }, mode: { type: 'string' }, json: { type: 'boolean', default: false }, language: { type: 'string', multiple: true }, path: { type: 'string' } },
   });
   const [repo, ...words] = positionals;
   if (repo === undefined || words.length === 0) throw new MinionsError('invalid-argument', `Usage: ${queryUsage}`);
   const k = Number(values.k);
   if (!Number.isInteger(k) || k < 1 || k > 200) throw new MinionsError('invalid-argument', '--k must be an integer from 1 to 200.');
-  const mode = values.mode as QueryMode;
-  if (!modes.has(mode)) throw new MinionsError('invalid-argument', '--mode must be hybrid, vector or text.');
+  const mode = values.mode as QueryMode | undefined;
+  if (mode !== undefined && !modes.has(mode)) throw new MinionsError('invalid-argument', '--mode must be hybrid, vector or text.');
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
-  const runtime = await openRuntime(config);
+  const codeIndex = await openCodeIndex(config);
   try {
     const filters = { ...(values.language ? { languages: values.language as never } : {}), ...(values.path ? { pathPrefix: values.path } : {}) };
-    const embedder = mode === 'text' ? undefined : await runtime.embedder(io.signal);
-    const request = { repo: resolve(io.cwd, repo), query: words.join(' '), k, mode, ...(Object.keys(filters).length > 0 ? { filters } : {}) };
-    const results = await queryRepository(request, { store: runtime.store, metaFolder: runtime.metaFolder, signal: io.signal, ...(embedder ? { embedder } : {}) });
-    if (values.json) await write(io.stdout, `${JSON.stringify({ results }, null, 2)}\n`);
+    const request = { query: words.join(' '), k, ...(mode ? { mode } : {}), ...(Object.keys(filters).length > 0 ? { filters } : {}) };
+    const repository = await codeIndex.repository(resolve(io.cwd, repo), io.signal);
+    const { results, mode: answered } = await repository.query(request, { signal: io.signal });
+    if (mode === undefined && answered === 'text') await write(io.stderr, modeNote(repository.root));
+    if (values.json) await write(io.stdout, `${JSON.stringify({ results, mode: answered }, null, 2)}\n`);
     else {
       for (const [index, result] of results.entries()) {
         const snippet = result.snippet.split('\n').slice(0, 3).map((line) => `      ${line}`).join('\n');
@@ -77,6 +77,11 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
     }
     return 0;
   } finally {
-    await runtime.close();
+    await codeIndex.close();
   }
+}
+
+/** Why a query without `--mode` was answered by text search only. */
+function modeNote(root: string): string {
+  return `minions: note: the index of ${root} was built with another embedding model than the configured one, so text search (BM25) answered; rebuild it with \`minions index ${root} --rebuild\` for hybrid search.\n`;
 }

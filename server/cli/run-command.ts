@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { MinionsError, type TaskRequest, type TaskResult } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type ConfigOptions } from '../config.js';
-import { openRuntime } from '../runtime.js';
+import { openCodeIndex } from '../runtime.js';
 import { printAgentEvent } from './agent-progress.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
@@ -50,15 +50,15 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const { request, json, config: options } = taskRequest(argv, io.cwd);
   const config = loadConfig(io.env, options, io.cwd);
   const settings = loadAgentSettings(io.env, config);
-  const runtime = await openRuntime(config);
+  const index = await openCodeIndex(config);
   try {
-    const runner = createRunner(settings, runtime, io.env);
+    const runner = createRunner(settings, index, io.env);
     const id = randomUUID().slice(0, 8);
     const result = await runner.run({ id, request, root: request.repo }, { signal: io.signal, emit: (event) => printAgentEvent(io.stderr, event) });
     await write(io.stdout, json ? `${JSON.stringify(result, null, 2)}\n` : describeResult(result, request.repo));
     return result.outcome === 'succeeded' ? 0 : 1;
   } finally {
-    await runtime.close();
+    await index.close();
   }
 }
 

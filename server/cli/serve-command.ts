@@ -1,14 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { watchRepository } from '../../indexer/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
 import { defaultConcurrency } from '../http/context.js';
-import { openRuntime } from '../runtime.js';
+import { openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
@@ -81,11 +80,11 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   checkBindAddress(settings.host, settings.token);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'] }, io.cwd);
   const log = pino({ level: io.env.MINIONS_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] }, io.stderr);
-  const runtime = await openRuntime(config);
+  const index = await openCodeIndex(config, log.child({ component: 'index' }));
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
-    const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model }), runtime, io.env);
-    const app = await buildApp({ index: runtime, runner, watch: watchRepository, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
+    const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model }), index, io.env);
+    const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port });
@@ -97,6 +96,6 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
     }
     return 0;
   } finally {
-    await runtime.close();
+    await index.close();
   }
 }

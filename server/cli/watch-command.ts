@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { resolveRepository, watchRepository } from '../../indexer/index.js';
 import { MinionsError, type WatchEvent } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
-import { openRuntime } from '../runtime.js';
+import { openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
@@ -25,14 +24,13 @@ export async function watchCommand(argv: readonly string[], io: CommandIo): Prom
   const repo = positionals[0];
   if (positionals.length !== 1 || repo === undefined) throw new MinionsError('invalid-argument', `Usage: ${watchUsage}`);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
-  // A wrong path fails before the embedder loads.
-  const { root } = await resolveRepository(resolve(io.cwd, repo));
-  const runtime = await openRuntime(config);
+  const index = await openCodeIndex(config);
   try {
-    const embedder = await runtime.embedder(io.signal);
+    // A wrong path fails before the embedder loads.
+    const repository = await index.repository(resolve(io.cwd, repo), io.signal);
     let progress = new IndexProgress(io.stderr);
     let missing = false;
-    for await (const event of watchRepository(root, { store: runtime.store, embedder, metaFolder: runtime.metaFolder, signal: io.signal })) {
+    for await (const event of repository.watch({ signal: io.signal })) {
       if (event.type === 'watch-reconcile') progress = new IndexProgress(io.stderr);
       if (event.type === 'index-rebuild' || event.type === 'scan-end' || event.type === 'batch-end') progress.update(event);
       if (event.type === 'index-end') progress.finish();
@@ -42,7 +40,7 @@ export async function watchCommand(argv: readonly string[], io: CommandIo): Prom
     }
     return missing ? 1 : 0;
   } finally {
-    await runtime.close();
+    await index.close();
   }
 }
 

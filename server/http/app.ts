@@ -4,13 +4,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import type { CodeIndex } from '../../indexer/index.js';
 import type { TaskRunner } from '../../schemas/index.js';
 import { bearerAuth, checkBindAddress } from './auth.js';
 import { resolveLimits, type App, type ServerContext, type ServerLimits } from './context.js';
 import { handleError, handleNotFound } from './errors.js';
 import { Metrics } from './metrics.js';
 import { rateLimiter } from './rate-limit.js';
-import { RepositoryRegistry, type IndexAccess, type WatchRepository } from './repositories/registry.js';
+import { RepositoryRegistry } from './repositories/registry.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -19,8 +20,8 @@ import { TaskStore } from './tasks/task-store.js';
 
 /** What the server is built from; tests pass doubles for the index and the runner. */
 export interface AppOptions {
-  /** The LanceDB store, meta folder and embedder. The caller owns them and closes them after the app. */
-  index: IndexAccess;
+  /** The code index (`openIndex`). The caller owns it and closes it after the app. */
+  index: CodeIndex;
   /** The agent; without one, `POST /v1/tasks` answers 503 `agent-unavailable`. */
   runner: TaskRunner | undefined;
   /** Holds `server/repositories.json` and `tasks/<id>.ndjson`. */
@@ -31,8 +32,8 @@ export interface AppOptions {
   /** Bearer token required on every route but `/healthz`. */
   token?: string | undefined;
   limits?: Partial<ServerLimits> | undefined;
-  /** Live updates of registered repositories (see `WatchRepository`). */
-  watch?: WatchRepository | undefined;
+  /** Keep the indexes of registered repositories fresh as their files change (the handles' `watch`). */
+  watch?: boolean | undefined;
 }
 
 /**

@@ -3,7 +3,8 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, RawReplyDefaultE
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorEnvelope } from '../../schemas/index.js';
 import type { Metrics } from './metrics.js';
-import type { IndexAccess, RepositoryRegistry } from './repositories/registry.js';
+import type { CodeIndex } from '../../indexer/index.js';
+import type { RepositoryRegistry } from './repositories/registry.js';
 import type { OpenStreams } from './sse.js';
 import type { TaskQueue } from './tasks/task-queue.js';
 import type { TaskStore } from './tasks/task-store.js';
@@ -47,7 +48,7 @@ declare module 'fastify' {
 
 /** What the route plugins share. */
 export interface ServerContext {
-  index: IndexAccess;
+  index: CodeIndex;
   registry: RepositoryRegistry;
   tasks: TaskStore;
   queue: TaskQueue;

@@ -42,7 +42,8 @@ describe('minions run', () => {
     assert.match(result.stderr, /^succeeded in [\d.]+ m?s: 0 fix round\(s\)/m);
     assert.match(result.stdout, /^Succeeded\nBranch: minions\/\S+ \(commit [0-9a-f]{12}\)\nPR title: Fix add in src\/math\.js\nChecks:\n {2}passed {2}node --test test\/math\.test\.js\n {2}passed {2}npm test\n/);
     const searched = (ollama.requestsTo('/api/chat')[earlier + 1]?.body as ChatRequestBody).messages?.at(-1)?.content ?? '';
-    assert.match(searched, /^search_code is unavailable for this repository \(.* has no index; build it with `minions index .*`\)\. Use grep/);
+    // One query policy: the agent's search gives the same `index-missing` message as `minions query` and the HTTP route.
+    assert.match(searched, /^search_code is unavailable for this repository \(.* has no index yet\. Build it with `minions index .*`\.\)\. Use grep/);
     assert.equal(git(repo.root, 'worktree', 'list').split('\n').length, 1);
     assert.ok(!existsSync(join(String(env.MINIONS_DATA_DIR), 'worktrees', 'task1')));
   });

@@ -77,7 +77,12 @@ describe('minions index and minions query', () => {
 describe('minions index with the Ollama embedder', () => {
   it('embeds through /api/embed, and reports an unreachable Ollama clearly', async () => {
     const { startScriptedOllama, closedPort } = await import('../support/scripted-ollama.js');
-    const ollama = await startScriptedOllama({ models: [{ name: 'nomic-embed-text', embeddingLength: 48, contextLength: 2048, capabilities: ['embedding'] }] });
+    const ollama = await startScriptedOllama({
+      models: [
+        { name: 'nomic-embed-text', embeddingLength: 48, contextLength: 2048, capabilities: ['embedding'] },
+        { name: 'other-embed', embeddingLength: 48, contextLength: 2048, capabilities: ['embedding'] },
+      ],
+    });
     const folder = await mkdtemp(join(tmpdir(), 'minions-cli-ollama-'));
     try {
       const repo = join(folder, 'repo');
@@ -89,6 +94,16 @@ describe('minions index with the Ollama embedder', () => {
       assert.ok(ollama.requestsTo('/api/embed').length >= 1, 'vectors came from /api/embed');
       const query = await runCli(['query', repo, 'pay invoice', '--embedder', 'ollama:nomic-embed-text', '--mode', 'vector', '--json'], folder, env);
       assert.equal((JSON.parse(query.stdout) as QueryResponse).results[0]?.symbol, 'payInvoice');
+      // The query policy: another configured model answers a query without --mode by text (and says so), and refuses --mode vector.
+      const fallback = await runCli(['query', repo, 'pay invoice', '--embedder', 'ollama:other-embed', '--json'], folder, env);
+      assert.equal(fallback.code, 0, fallback.stderr);
+      assert.match(fallback.stderr, /note: the index of .*repo was built with another embedding model .* text search \(BM25\) answered/);
+      const answer = JSON.parse(fallback.stdout) as QueryResponse;
+      assert.equal(answer.mode, 'text');
+      assert.equal(answer.results[0]?.symbol, 'payInvoice');
+      const refused = await runCli(['query', repo, 'pay invoice', '--embedder', 'ollama:other-embed', '--mode', 'vector'], folder, env);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /built with ollama:nomic-embed-text, not ollama:other-embed/);
       const dead = await runCli(['index', repo, '--embedder', 'ollama:nomic-embed-text'], folder, { ...env, OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}` });
       assert.equal(dead.code, 1);
       assert.match(dead.stderr, /Ollama is not reachable at http:\/\/127\.0\.0\.1:\d+/);

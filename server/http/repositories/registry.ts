@@ -2,25 +2,11 @@ import { homedir } from 'node:os';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
-import { indexRepository, indexSize, readMeta, resolveRepository, type Embedder, type LanceStore } from '../../../indexer/index.js';
+import type { CodeIndex, RepositoryIndex } from '../../../indexer/index.js';
 import { MinionsError, type Repository, type WatchEvent } from '../../../schemas/index.js';
 import { isAbortError } from '../../../platform/index.js';
 import { readRegistry, writeRegistry, type RegisteredRepository } from './registry-file.js';
 import { applyRepositoryEvent, type EventFollowUp } from './repository-state.js';
-
-/** The index as the server uses it: the store, the meta folder and the (lazily started) embedder. */
-export interface IndexAccess {
-  store: LanceStore;
-  metaFolder: string;
-  embedder(signal?: AbortSignal): Promise<Embedder>;
-}
-
-/**
- * Live updates (the indexer's `watchRepository`): a first incremental pass, then the
- * index kept in step with the files until `signal` aborts, as a stream of events.
- * Without one, repositories are indexed on registration and on restart only.
- */
-export type WatchRepository = (root: string, options: { store: LanceStore; embedder: Embedder; metaFolder: string; signal: AbortSignal }) => AsyncIterable<WatchEvent>;
 
 /** Told of every indexing and watcher event of every repository. */
 export type RepositoryListener = (id: string, event: WatchEvent) => void;
@@ -29,7 +15,12 @@ interface Entry {
   registered: RegisteredRepository;
   state: Repository;
   controller: AbortController;
+  /** The repository's index handle, resolved on first need (its root may be gone after a restart). */
+  handle?: Promise<RepositoryIndex> | undefined;
 }
+
+/** Where an entry keeps its handle (also before the entry exists). */
+type HandleSlot = Pick<Entry, 'registered' | 'handle'>;
 
 const idPattern = /^[0-9a-f]{16}$/;
 
@@ -48,19 +39,21 @@ export class RepositoryRegistry {
   private persisting: Promise<void> = Promise.resolve();
   private readonly watchers = new Set<Promise<void>>();
   private readonly listeners = new Set<RepositoryListener>();
-  /** Aborted on close; the shared embedder starts under it, not under one repository's signal. */
-  private readonly closing = new AbortController();
 
   private constructor(
     private readonly file: string,
-    private readonly index: IndexAccess,
+    private readonly index: CodeIndex,
     private readonly log: Logger,
-    private readonly watch: WatchRepository | undefined,
+    private readonly watch: boolean,
   ) {}
 
-  /** Loads the registered repositories and starts refreshing their indexes. */
-  static async open(options: { file: string; index: IndexAccess; log: Logger; watch?: WatchRepository | undefined }): Promise<RepositoryRegistry> {
-    const registry = new RepositoryRegistry(options.file, options.index, options.log, options.watch);
+  /**
+   * Loads the registered repositories and starts refreshing their indexes. With
+   * `watch`, each index is kept fresh after its first pass (the handle's `watch`);
+   * without, repositories are indexed on registration and on restart only.
+   */
+  static async open(options: { file: string; index: CodeIndex; log: Logger; watch?: boolean | undefined }): Promise<RepositoryRegistry> {
+    const registry = new RepositoryRegistry(options.file, options.index, options.log, options.watch ?? false);
     for (const registered of await readRegistry(options.file)) await registry.add(registered);
     return registry;
   }
@@ -68,12 +61,12 @@ export class RepositoryRegistry {
   /** Registers a repository folder (an absolute path) and starts indexing it; registering it again returns it as is. */
   async register(path: string): Promise<{ repository: Repository; created: boolean }> {
     if (!isAbsolute(path)) throw new MinionsError('invalid-argument', `The path must be absolute, not "${path}".`);
-    const { root, repositoryId } = await resolveRepository(resolve(path));
-    const refusal = refusedRoot(root);
+    const handle = await this.index.repository(resolve(path));
+    const refusal = refusedRoot(handle.root);
     if (refusal !== undefined) throw new MinionsError('invalid-argument', refusal);
-    const known = this.entries.get(repositoryId);
+    const known = this.entries.get(handle.id);
     if (known) return { repository: structuredClone(known.state), created: false };
-    const entry = await this.add({ id: repositoryId, root, path: resolve(path), registeredAt: new Date().toISOString() });
+    const entry = await this.add({ id: handle.id, root: handle.root, path: resolve(path), registeredAt: new Date().toISOString() }, handle);
     await this.persist();
     return { repository: structuredClone(entry.state), created: true };
   }
@@ -126,6 +119,13 @@ export class RepositoryRegistry {
     throw new MinionsError('not-found', `${lexical} is not a registered repository; register it with POST /v1/repositories.`);
   }
 
+  /** The index handle of a registered repository (by id), for queries. */
+  async handle(id: string): Promise<RepositoryIndex> {
+    const entry = this.entries.get(id);
+    if (!entry) throw new MinionsError('not-found', `No registered repository has the id ${id}.`);
+    return this.handleOf(entry);
+  }
+
   /** Calls `listener` with every indexing and watcher event; returns the unsubscribe function. */
   subscribe(listener: RepositoryListener): () => void {
     this.listeners.add(listener);
@@ -143,15 +143,17 @@ export class RepositoryRegistry {
 
   /** Stops indexing and watching, and waits for both to wind down. */
   async close(): Promise<void> {
-    this.closing.abort();
     for (const entry of this.entries.values()) entry.controller.abort();
     await this.indexing;
     await Promise.all([...this.watchers]);
     await this.persisting;
   }
 
-  private async add(registered: RegisteredRepository): Promise<Entry> {
-    const meta = await readMeta(this.index.metaFolder, registered.id).catch(() => undefined);
+  private async add(registered: RegisteredRepository, handle?: RepositoryIndex): Promise<Entry> {
+    const resolving: HandleSlot = { registered, handle: handle && Promise.resolve(handle) };
+    const meta = await this.handleOf(resolving)
+      .then((opened) => opened.meta())
+      .catch(() => undefined);
     const state: Repository = {
       id: registered.id,
       root: registered.root,
@@ -163,7 +165,7 @@ export class RepositoryRegistry {
       registeredAt: registered.registeredAt,
       ...(meta ? { indexedAt: meta.updatedAt } : {}),
     };
-    const entry: Entry = { registered, state, controller: new AbortController() };
+    const entry: Entry = { ...resolving, state, controller: new AbortController() };
     this.entries.set(registered.id, entry);
     const run = this.indexing.then(() => this.run(entry));
     this.indexing = run;
@@ -187,10 +189,9 @@ export class RepositoryRegistry {
     const { state } = entry;
     if (signal.aborted) return;
     try {
-      const embedder = await this.index.embedder(this.closing.signal);
-      const options = { store: this.index.store, embedder, metaFolder: this.index.metaFolder, signal };
-      state.watching = this.watch !== undefined;
-      const events = (this.watch ? this.watch(state.root, options) : indexRepository(state.root, options))[Symbol.asyncIterator]();
+      const handle = await this.handleOf(entry);
+      state.watching = this.watch;
+      const events = (this.watch ? handle.watch({ signal }) : handle.index({ signal }))[Symbol.asyncIterator]();
       for (let next = await events.next(); !next.done; next = await events.next()) {
         if (this.apply(entry, next.value) === 'ready') {
           this.follow(entry, events);
@@ -222,14 +223,29 @@ export class RepositoryRegistry {
     const followUp = applyRepositoryEvent(entry.state, event);
     if (event.type === 'watch-error') this.log.warn({ repository: entry.state.root, code: event.code }, event.message);
     if (followUp === 'refresh-counts') {
-      void this.index
-        .embedder()
-        .then((embedder) => indexSize(entry.state.id, { store: this.index.store, dimension: embedder.dimension }))
+      void this.handleOf(entry)
+        .then((handle) => handle.size())
         .then((size) => Object.assign(entry.state, size, { indexedAt: new Date().toISOString() }))
         .catch((error: unknown) => this.log.warn({ err: error, repository: entry.state.root }, 'could not count the index'))
         .finally(() => this.notify(entry, event));
     } else this.notify(entry, event);
     return followUp;
+  }
+
+  /** The entry's handle, resolved once; a failure (the root gone or replaced) is retried on the next need. */
+  private handleOf(entry: HandleSlot): Promise<RepositoryIndex> {
+    const { root, id } = entry.registered;
+    entry.handle ??= this.index
+      .repository(root)
+      .then((handle) => {
+        if (handle.id !== id) throw new MinionsError('not-found', `${root} is no longer the folder that was registered (it now resolves to ${handle.root}).`);
+        return handle;
+      })
+      .catch((error: unknown) => {
+        entry.handle = undefined;
+        throw error;
+      });
+    return entry.handle;
   }
 
   private notify(entry: Entry, event: WatchEvent): void {

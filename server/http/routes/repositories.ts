@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { queryRepository } from '../../../indexer/index.js';
 import { IdParams, MinionsError, QueryRequest, QueryResponse, Repository, RepositoryList, RepositoryRegistration } from '../../../schemas/index.js';
 import { clientSignal, errorResponses, type ServerContext } from '../context.js';
 
 /** Repository routes (`/v1/repositories`) and the query endpoint (`/v1/query`). */
 export const repositoryRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext }> = async (app, { context }) => {
-  const { registry, index } = context;
+  const { registry } = context;
 
   app.post(
     '/repositories',
@@ -71,10 +70,9 @@ export const repositoryRoutes: FastifyPluginAsyncTypebox<{ context: ServerContex
         throw new MinionsError('conflict', `${repository.root} cannot be queried yet: ${why}.`, { details: { status: repository.status } });
       }
       const signal = clientSignal(reply);
-      const mode = request.body.mode ?? 'hybrid';
-      const embedder = mode === 'text' ? undefined : await index.embedder();
-      const results = await queryRepository({ ...request.body, repo: repository.root }, { store: index.store, metaFolder: index.metaFolder, signal, ...(embedder ? { embedder } : {}) });
-      return { results };
+      // The handle is the repository: the request's `repo` is not read again.
+      const handle = await registry.handle(repository.id);
+      return handle.query(request.body, { signal });
     },
   );
 };

@@ -21,7 +21,7 @@ describe('a task through the API with the real agent', () => {
     try {
       const env = { OLLAMA_HOST: ollama.host, MINIONS_MODEL: toolModel, PATH: process.env.PATH };
       const config = loadConfig({ MINIONS_DATA_DIR: fixture.dataDir, MINIONS_ALLOW_NETWORK_COMMANDS: '1' });
-      const runner = createRunner(loadAgentSettings(env, config), { ...fixture.index, close: async () => undefined }, env);
+      const runner = createRunner(loadAgentSettings(env, config), fixture.index, env);
       const app = await fixture.build({ runner });
       await fixture.register(app, repo.root);
       const created = await app.inject({ method: 'POST', url: '/v1/tasks', payload: { repo: repo.root, prompt: 'Fix add in src/math.js' } });

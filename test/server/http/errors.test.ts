@@ -14,16 +14,12 @@ describe('the error envelope', () => {
   let aborting = false;
   before(async () => {
     fixture = await ServerFixture.create();
-    const index = fixture.index;
     app = await fixture.build({
-      index: {
-        ...index,
-        embedder: async (signal) => {
-          if (broken) throw new Error('embedder crashed at /secret/internal/path.js:12');
-          if (aborting) throw new DOMException('This operation was aborted', 'AbortError');
-          return index.embedder(signal);
-        },
-      },
+      index: await fixture.openIndex(async () => {
+        if (broken) throw new Error('embedder crashed at /secret/internal/path.js:12');
+        if (aborting) throw new DOMException('This operation was aborted', 'AbortError');
+        return fixture.embedder;
+      }),
       limits: { bodyLimit: 4096 },
     });
     root = await fixture.repo('repo', sampleFiles);

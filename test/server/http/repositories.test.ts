@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { watchRepository } from '../../../indexer/index.js';
 import type { QueryResponse, Repository, RepositoryList } from '../../../schemas/index.js';
 import type { App } from '../../../server/http/context.js';
 import { GatedEmbedder, ServerFixture, sampleFiles } from './server-fixture.js';
@@ -102,7 +101,7 @@ describe('a repository being indexed', () => {
     const fixture = await ServerFixture.create();
     try {
       const gated = new GatedEmbedder(fixture.embedder);
-      const app = await fixture.build({ index: { ...fixture.index, embedder: async () => gated } });
+      const app = await fixture.build({ index: await fixture.openIndex(async () => gated) });
       const root = await fixture.repo('repo', sampleFiles);
       const created = await app.inject({ method: 'POST', url: '/v1/repositories', payload: { path: root } });
       assert.equal(created.statusCode, 201);
@@ -127,7 +126,7 @@ describe('a watched repository', () => {
   it('is watched after its first pass, and serves changes to its files without a new registration', async () => {
     const fixture = await ServerFixture.create();
     try {
-      const app = await fixture.build({ watch: watchRepository });
+      const app = await fixture.build({ watch: true });
       const root = await fixture.repo('repo', sampleFiles);
       const id = await fixture.register(app, root);
       const ready = (await app.inject({ url: `/v1/repositories/${id}` })).json<Repository>();

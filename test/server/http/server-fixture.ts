@@ -2,38 +2,45 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { LanceStore, type Embedder, type EmbedOptions } from '../../../indexer/index.js';
+import { openIndex, type CodeIndex, type Embedder, type EmbedderProvider, type EmbedOptions } from '../../../indexer/index.js';
 import type { TaskEvent, TaskRunner } from '../../../schemas/index.js';
 import { buildApp, type AppOptions } from '../../../server/http/app.js';
 import type { App } from '../../../server/http/context.js';
-import type { IndexAccess } from '../../../server/http/repositories/registry.js';
 import { RecordingEmbedder } from '../../support/recording-embedder.js';
 import { writeTree } from '../../support/file-tree.js';
 
 /**
- * A temporary data directory, a LanceDB store and a recording embedder, from which
+ * A temporary data directory, a code index on it with a recording embedder, from which
  * tests build servers (several times, to test restarts). `dispose` closes them all.
  */
 export class ServerFixture {
-  readonly embedder = new RecordingEmbedder();
   private readonly apps: App[] = [];
+  private readonly indexes: CodeIndex[] = [];
 
   private constructor(
     readonly folder: string,
-    readonly store: LanceStore,
-  ) {}
+    readonly embedder: RecordingEmbedder,
+    /** The code index the servers use unless a test opens another one. */
+    readonly index: CodeIndex,
+  ) {
+    this.indexes.push(index);
+  }
 
   static async create(): Promise<ServerFixture> {
     const folder = await mkdtemp(join(tmpdir(), 'minions-http-'));
-    return new ServerFixture(folder, await LanceStore.open(join(folder, 'data', 'lancedb')));
+    const embedder = new RecordingEmbedder();
+    return new ServerFixture(folder, embedder, await openIndex({ dataDir: join(folder, 'data'), embedder: fixedEmbedder(async () => embedder) }));
   }
 
   get dataDir(): string {
     return join(this.folder, 'data');
   }
 
-  get index(): IndexAccess {
-    return { store: this.store, metaFolder: join(this.dataDir, 'repositories'), embedder: async () => this.embedder };
+  /** Opens another code index on the data directory, whose embedder comes from `embedder` (the recording one by default). */
+  async openIndex(embedder: (signal?: AbortSignal) => Promise<Embedder> = async () => this.embedder): Promise<CodeIndex> {
+    const index = await openIndex({ dataDir: this.dataDir, embedder: fixedEmbedder(embedder) });
+    this.indexes.push(index);
+    return index;
   }
 
   /** Builds a server on the fixture's data directory. */
@@ -58,9 +65,14 @@ export class ServerFixture {
 
   async dispose(): Promise<void> {
     for (const app of this.apps) await app.close();
-    this.store.close();
+    for (const index of this.indexes) await index.close();
     await rm(this.folder, { recursive: true, force: true });
   }
+}
+
+/** An embedder provider over a function; the test owns the embedder, so closing the index leaves it open. */
+function fixedEmbedder(get: (signal?: AbortSignal) => Promise<Embedder>): EmbedderProvider {
+  return { get, close: async () => undefined };
 }
 
 /** A small repository the tests index and query. */

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { abortable } from '../../platform/index.js';
+import type { Embedder } from '../embedding/index.js';
+import { resolveRepository } from '../repository-meta.js';
+import { LanceStore } from '../store/lance-store.js';
+import type { EmbedderProvider } from './embedder-provider.js';
+import { RepositoryIndex, type IndexLog } from './repository-index.js';
+
+/** What a code index is opened with. */
+export interface OpenIndexOptions {
+  /** The data directory: the LanceDB tables, the meta files and the models live under it. */
+  dataDir: string;
+  /** The configured embedder (see `lazyEmbedder` for one started on first use). */
+  embedder: EmbedderProvider;
+  log?: IndexLog | undefined;
+}
+
+/** Every repository index under one data directory, opened once per process. */
+export interface CodeIndex {
+  /** The configured embedder; `signal` bounds this caller's wait only. */
+  embedder(signal?: AbortSignal): Promise<Embedder>;
+  /**
+   * The handle of a repository folder: its real path is resolved and its id derived
+   * once per call, and the handle (tables, record) is shared by every caller of that id.
+   * A missing path is `not-found`, a file `invalid-argument`.
+   */
+  repository(path: string, signal?: AbortSignal): Promise<RepositoryIndex>;
+  /** Closes the handles, the database and the embedder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the index of a data directory: the one entry of the indexer for long-lived
+ * callers (the server, the CLI commands, the agent's code search). The storage layout
+ * (`lancedb/`, `repositories/`) is known here and nowhere outside the indexer.
+ */
+export async function openIndex(options: OpenIndexOptions): Promise<CodeIndex> {
+  // Handles keep their tables open: each read checks for a newer version, so they see
+  // what indexing, the watcher or another process wrote since.
+  const store = await LanceStore.open(join(options.dataDir, 'lancedb'), { readConsistencySeconds: 0 });
+  const metaFolder = join(options.dataDir, 'repositories');
+  const handles = new Map<string, RepositoryIndex>();
+  const context = { store, metaFolder, embedder: options.embedder, log: options.log };
+  return {
+    embedder: (signal) => options.embedder.get(signal),
+    async repository(path, signal) {
+      const repository = await abortable(resolveRepository(path), signal);
+      let handle = handles.get(repository.repositoryId);
+      if (handle === undefined) {
+        handle = new RepositoryIndex(repository, context);
+        handles.set(repository.repositoryId, handle);
+      }
+      return handle;
+    },
+    async close() {
+      for (const handle of handles.values()) handle.close();
+      handles.clear();
+      await options.embedder.close();
+      store.close();
+    },
+  };
+}

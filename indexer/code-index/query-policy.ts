@@ -1,0 +1,81 @@
+import { isAbortError } from '../../platform/index.js';
+import { MinionsError, type QueryMode, type QueryRequest, type QueryResult } from '../../schemas/index.js';
+import type { Embedder } from '../embedding/index.js';
+import type { RepositoryMeta } from '../repository-meta.js';
+import { searchChunks, type RankingOptions } from '../search/search.js';
+import { corrupt, type RepositoryTables } from '../store/lance-store.js';
+
+/** Results returned when a request names no `k`. */
+export const DEFAULT_K = 10;
+
+/** A query over one repository: the HTTP request without `repo`, which the handle already is. */
+export type RepositoryQuery = Omit<QueryRequest, 'repo'>;
+
+/** How one query runs: the caller's signal, and ranking parameters (the retrieval benchmark tunes them). */
+export interface QueryOptions {
+  signal?: AbortSignal | undefined;
+  ranking?: Partial<RankingOptions> | undefined;
+}
+
+/** The ranked results and the mode that produced them (the best available one when the request named none). */
+export interface QueryAnswer {
+  results: QueryResult[];
+  mode: QueryMode;
+}
+
+/** What the policy reads from a repository's index: its record, its tables and the configured embedder. */
+export interface QuerySource {
+  root: string;
+  meta(): Promise<RepositoryMeta | undefined>;
+  tables(meta: RepositoryMeta): Promise<RepositoryTables>;
+  /** The configured embedder, or undefined where only text search is possible. */
+  embedder(signal: AbortSignal | undefined): Promise<Embedder | undefined>;
+}
+
+/** The command that builds a repository's index, for error messages. */
+export const indexCommand = (root: string): string => `minions index ${root}`;
+
+/** `index-missing`, naming the command that builds the index. */
+export function missingIndex(root: string): MinionsError {
+  return new MinionsError('index-missing', `${root} has no index yet. Build it with \`${indexCommand(root)}\`.`);
+}
+
+/**
+ * The one query policy, for HTTP, the CLI and the agent alike. A repository never
+ * indexed is `index-missing`; an index whose tables are gone, unreadable or emptied is
+ * `index-corrupt` (naming `--rebuild`), never an empty answer. An explicit mode is
+ * obeyed or refused: `vector` and `hybrid` need the model the index was built with. A
+ * request without a mode gets the best available one: hybrid with that model, text
+ * otherwise; the answer says which.
+ */
+export async function answerQuery(source: QuerySource, request: RepositoryQuery, options: QueryOptions = {}): Promise<QueryAnswer> {
+  const meta = await source.meta();
+  if (!meta) throw missingIndex(source.root);
+  const { mode, embedder } = await chooseMode(source, meta, request.mode, options.signal);
+  try {
+    const tables = await source.tables(meta);
+    const rows = await tables.chunks.countRows();
+    if (rows === 0 && meta.chunks > 0) throw new Error(`it holds no chunks but was built with ${meta.chunks}`);
+    const search = { query: request.query, k: request.k ?? DEFAULT_K, mode, filters: request.filters, signal: options.signal };
+    const results = await searchChunks(tables, embedder, { ...search, ...(options.ranking ? { ranking: options.ranking } : {}) });
+    return { results, mode };
+  } catch (error) {
+    if (error instanceof MinionsError || isAbortError(error)) throw error;
+    throw corrupt(`of ${source.root}`, error, `${indexCommand(source.root)} --rebuild`);
+  }
+}
+
+async function chooseMode(source: QuerySource, meta: RepositoryMeta, requested: QueryMode | undefined, signal: AbortSignal | undefined): Promise<{ mode: QueryMode; embedder?: Embedder }> {
+  if (requested === 'text') return { mode: 'text' };
+  const embedder = await source.embedder(signal);
+  const matches = embedder !== undefined && embedder.modelId === meta.model;
+  if (requested === undefined) return matches ? { mode: 'hybrid', embedder } : { mode: 'text' };
+  if (embedder === undefined) throw new MinionsError('invalid-argument', `${requested} search needs the embedder the index of ${source.root} was built with (${meta.model}).`);
+  if (!matches) {
+    throw new MinionsError(
+      'invalid-argument',
+      `The index of ${source.root} was built with ${meta.model}, not ${embedder.modelId}; query with that model or rebuild with \`${indexCommand(source.root)} --rebuild\`.`,
+    );
+  }
+  return { mode: requested, embedder };
+}

@@ -1,0 +1,163 @@
+import { MinionsError, type IndexEvent, type IndexSummary, type WatchEvent } from '../../schemas/index.js';
+import type { Embedder } from '../embedding/index.js';
+import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
+import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository-meta.js';
+import type { LanceStore, RepositoryTables } from '../store/lance-store.js';
+import { watchRepository, type WatchRepositoryOptions } from '../watch/watch-repository.js';
+import type { EmbedderProvider } from './embedder-provider.js';
+import { answerQuery, missingIndex, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
+
+/** The logger a code index writes to (pino's `Logger` is one); it says when tables are opened. */
+export interface IndexLog {
+  debug(object: object, message: string): void;
+}
+
+/** What the handles of one code index share. */
+export interface IndexContext {
+  store: LanceStore;
+  metaFolder: string;
+  embedder: EmbedderProvider;
+  log?: IndexLog | undefined;
+}
+
+/** Options of one indexing run through a handle (the store, embedder and meta folder are the handle's). */
+export type IndexOptions = Omit<IndexRepositoryOptions, 'store' | 'embedder' | 'metaFolder'>;
+
+/** Options of a watcher started through a handle. */
+export type WatchOptions = Omit<WatchRepositoryOptions, 'store' | 'embedder' | 'metaFolder'>;
+
+/**
+ * One repository's index. Its record (meta file) is read once and again after each
+ * indexing pass; its tables are opened once, on the first query, kept open across
+ * queries (they see later writes) and opened again after a rebuild, which replaces them.
+ */
+export class RepositoryIndex {
+  /** The repository id: the first 16 hex digits of the sha256 of its real path. */
+  readonly id: string;
+  /** The repository's real path. */
+  readonly root: string;
+  private record: Promise<RepositoryMeta | undefined> | undefined;
+  private opened: Promise<RepositoryTables> | undefined;
+  private readonly source: QuerySource;
+
+  constructor(
+    private readonly repository: RepositoryRef,
+    private readonly context: IndexContext,
+  ) {
+    this.id = repository.repositoryId;
+    this.root = repository.root;
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), embedder: (signal) => this.context.embedder.get(signal) };
+  }
+
+  /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */
+  meta(): Promise<RepositoryMeta | undefined> {
+    this.record ??= readMeta(this.context.metaFolder, this.id).then(
+      (meta) => {
+        // Not remembered: another process may build the index meanwhile.
+        if (meta === undefined) this.record = undefined;
+        return meta;
+      },
+      (error: unknown) => {
+        this.record = undefined;
+        throw error;
+      },
+    );
+    return this.record;
+  }
+
+  /** Answers a query under the one query policy (`answerQuery`). */
+  async query(request: RepositoryQuery, options: QueryOptions = {}): Promise<QueryAnswer> {
+    try {
+      return await answerQuery(this.source, request, options);
+    } catch (error) {
+      // Tables replaced or damaged behind this handle's back are opened afresh next time.
+      if (error instanceof MinionsError && error.code === 'index-corrupt') this.forgetTables();
+      throw error;
+    }
+  }
+
+  /** Builds or refreshes the index (as `indexRepository`), yielding its progress events. */
+  async *index(options: IndexOptions = {}): AsyncGenerator<IndexEvent, IndexSummary> {
+    const embedder = await this.context.embedder.get(options.signal);
+    try {
+      return yield* this.follow(indexRepository(this.repository, this.writeOptions(embedder, options)));
+    } finally {
+      this.record = undefined;
+    }
+  }
+
+  /** Keeps the index fresh as files change (as `watchRepository`), until `options.signal` aborts. */
+  async *watch(options: WatchOptions): AsyncGenerator<WatchEvent, void> {
+    const embedder = await this.context.embedder.get(options.signal);
+    try {
+      yield* this.follow(watchRepository(this.repository, this.writeOptions(embedder, options)));
+    } finally {
+      this.record = undefined;
+    }
+  }
+
+  /** The files and chunks the index holds now, live updates included. */
+  async size(): Promise<{ files: number; chunks: number }> {
+    const meta = await this.meta();
+    if (meta === undefined) throw missingIndex(this.root);
+    const tables = await this.tables(meta);
+    return { files: await tables.files.countRows("skipped = ''"), chunks: await tables.chunks.countRows() };
+  }
+
+  /** Releases the open tables; a later call opens them again. */
+  close(): void {
+    const opened = this.opened;
+    this.forgetTables();
+    void opened?.then(
+      (tables) => {
+        tables.chunks.close();
+        tables.files.close();
+      },
+      () => undefined,
+    );
+  }
+
+  private writeOptions<T extends object>(embedder: Embedder, options: T): T & { store: LanceStore; embedder: Embedder; metaFolder: string } {
+    return { ...options, store: this.context.store, embedder, metaFolder: this.context.metaFolder };
+  }
+
+  /** Forwards a run's events; a rebuild replaces the tables and an ended pass rewrites the record. */
+  private async *follow<E extends { type: string }, R>(run: AsyncGenerator<E, R>): AsyncGenerator<E, R> {
+    let done = false;
+    try {
+      for (let next = await run.next(); ; next = await run.next()) {
+        if (next.done) {
+          done = true;
+          return next.value;
+        }
+        if (next.value.type === 'index-rebuild') this.forgetTables();
+        if (next.value.type === 'index-end') this.record = undefined;
+        yield next.value;
+      }
+    } finally {
+      // A consumer that stops early stops the run too (a watcher closes its file watcher).
+      if (!done) await run.return(undefined as never);
+    }
+  }
+
+  /** The next query opens the tables again; the old objects are left to queries still using them. */
+  private forgetTables(): void {
+    this.opened = undefined;
+  }
+
+  private tables(meta: RepositoryMeta): Promise<RepositoryTables> {
+    this.opened ??= this.open(meta).catch((error: unknown) => {
+      this.opened = undefined;
+      throw error;
+    });
+    return this.opened;
+  }
+
+  private async open(meta: RepositoryMeta): Promise<RepositoryTables> {
+    const { store } = this.context;
+    if (!(await store.hasRepository(this.id))) throw new Error('its tables are missing');
+    const tables = await store.repository(this.id, meta.dimension, false);
+    this.context.log?.debug({ repositoryId: this.id, root: this.root }, 'opened the index tables');
+    return tables;
+  }
+}
