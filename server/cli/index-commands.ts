@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { indexRepository, queryRepository } from '../../indexer/index.js';
-import { MinionsError, type IndexSummary, type QueryMode } from '../../schemas/index.js';
+import { MinionsError, type IndexSummary } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { openRuntime } from '../runtime.js';
 import type { CommandIo } from './io.js';
+import { buildQueryRequest } from './query-request.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
 
@@ -45,8 +46,6 @@ function describeSummary(summary: IndexSummary): string {
   );
 }
 
-const modes = new Set<QueryMode>(['hybrid', 'vector', 'text']);
-
 /** `minions query <repo> <text>`: ranked chunks, readable or (`--json`) as `{ results: [...] }`. */
 export async function queryCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -56,16 +55,11 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   });
   const [repo, ...words] = positionals;
   if (repo === undefined || words.length === 0) throw new MinionsError('invalid-argument', `Usage: ${queryUsage}`);
-  const k = Number(values.k);
-  if (!Number.isInteger(k) || k < 1 || k > 200) throw new MinionsError('invalid-argument', '--k must be an integer from 1 to 200.');
-  const mode = values.mode as QueryMode;
-  if (!modes.has(mode)) throw new MinionsError('invalid-argument', '--mode must be hybrid, vector or text.');
+  const request = buildQueryRequest(repo, words, values, io.cwd);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
   const runtime = await openRuntime(config);
   try {
-    const filters = { ...(values.language ? { languages: values.language as never } : {}), ...(values.path ? { pathPrefix: values.path } : {}) };
-    const embedder = mode === 'text' ? undefined : await runtime.embedder(io.signal);
-    const request = { repo: resolve(io.cwd, repo), query: words.join(' '), k, mode, ...(Object.keys(filters).length > 0 ? { filters } : {}) };
+    const embedder = request.mode === 'text' ? undefined : await runtime.embedder(io.signal);
     const results = await queryRepository(request, { store: runtime.store, metaFolder: runtime.metaFolder, signal: io.signal, ...(embedder ? { embedder } : {}) });
     if (values.json) await write(io.stdout, `${JSON.stringify({ results }, null, 2)}\n`);
     else {
