@@ -1,4 +1,5 @@
 export { Chunk, ChunkKind, LanguageId, SkipReason, SkippedFile } from './chunk.js';
+export { LogLevel, Settings, type SettingName, type SettingSource } from './config.js';
 export { MinionsError, type ErrorCode } from './errors.js';
 export {
   ErrorEnvelope,

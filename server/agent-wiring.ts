@@ -3,14 +3,9 @@
 import { join } from 'node:path';
 import { createAgentRunner, type CodeSearch, type CommandNetworkPolicy } from '../agent/index.js';
 import type { CodeIndex } from '../indexer/index.js';
-import { ollamaHostUrl } from '../platform/index.js';
 import { MinionsError, type TaskRunner } from '../schemas/index.js';
-import { checkModelHost, type Config } from './config.js';
-
-/** Ollama's default address, as the `ollama` CLI uses it. */
-export const defaultOllamaHost = 'http://127.0.0.1:11434';
-/** A tool-capable coding model that runs on a workstation. */
-export const defaultAgentModel = 'qwen2.5-coder:7b';
+import { checkModelHost, loadOllamaHost, type Config } from './config.js';
+import { readSetting } from './settings.js';
 
 /** The agent's settings: explicit option, then environment variable, then default. */
 export interface AgentSettings {
@@ -21,15 +16,17 @@ export interface AgentSettings {
   commandNetwork: CommandNetworkPolicy;
 }
 
-/** Resolves the agent's settings (`OLLAMA_HOST`, `MINIONS_MODEL`; worktrees under the data directory). */
+/**
+ * Resolves the agent's slice of the configuration (`OLLAMA_HOST`, normalised once by
+ * `loadOllamaHost`; `--model` or `MINIONS_MODEL`, default qwen2.5-coder:7b; worktrees under
+ * the data directory).
+ */
 export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined } = {}): AgentSettings {
-  const host = options.ollamaHost ?? env.OLLAMA_HOST ?? defaultOllamaHost;
-  // OLLAMA_HOST is often written without a scheme (`127.0.0.1:11434`, `gpu.lan`), as the ollama CLI accepts.
-  const ollamaHost = ollamaHostUrl(host, 'the agent model, OLLAMA_HOST').href.replace(/\/$/, '');
+  const ollamaHost = loadOllamaHost(env, options.ollamaHost);
   checkModelHost(config, ollamaHost, 'the agent model, OLLAMA_HOST');
   return {
     ollamaHost,
-    model: options.model ?? env.MINIONS_MODEL ?? defaultAgentModel,
+    model: readSetting('model', env, { model: options.model }),
     worktreesDir: join(config.dataDir, 'worktrees'),
     commandNetwork: !config.privacy ? 'allowed' : config.allowNetworkCommands ? 'isolated-if-available' : 'isolated',
   };

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { checkOllamaHost } from '../platform/index.js';
-import { MinionsError } from '../schemas/index.js';
+import { checkOllamaHost, ollamaHostUrl } from '../platform/index.js';
+import { MinionsError, type SettingName, type Settings } from '../schemas/index.js';
+import { readSetting } from './settings.js';
 
 /** Which embedder indexes and queries use. */
 export type EmbedderChoice =
@@ -49,13 +50,6 @@ export function privacyFlag(values: { privacy?: boolean | undefined; 'no-privacy
   return values.privacy ? true : values['no-privacy'] ? false : undefined;
 }
 
-function flag(text: string | undefined, name: string): boolean | undefined {
-  if (text === undefined || text === '') return undefined;
-  if (/^(1|true|yes|on)$/i.test(text)) return true;
-  if (/^(0|false|no|off)$/i.test(text)) return false;
-  throw new MinionsError('invalid-argument', `${name} must be 1 or 0, not "${text}".`);
-}
-
 /** Whether an address only this machine can reach (it lives in platform/, beside the Ollama connection). */
 export { isLoopbackHost } from '../platform/index.js';
 
@@ -73,38 +67,44 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
 }
 
 /**
+ * The Ollama host for the agent and for `ollama:` embeddings: option, then `OLLAMA_HOST`,
+ * then Ollama's default; read as the ollama CLI reads it (`127.0.0.1:11434` and `gpu.lan`
+ * mean http, the latter on port 11434; see `ollamaHostUrl`). The one place the host is defaulted and normalised.
+ */
+export function loadOllamaHost(env: NodeJS.ProcessEnv, option?: string): string {
+  const host = readSetting('ollamaHost', env, { ollamaHost: option });
+  return ollamaHostUrl(host, 'OLLAMA_HOST').href.replace(/\/$/, '');
+}
+
+/**
  * `default` (all-MiniLM-L6-v2, offline), `ollama:<model>` (Ollama's /api/embed at
  * OLLAMA_HOST) or `hf:<model id>` (any transformers.js model; needs MINIONS_ALLOW_REMOTE_MODELS=1
  * unless the model is already in the cache).
  */
 function parseEmbedder(value: string, env: NodeJS.ProcessEnv): EmbedderChoice {
   if (value === 'default' || value === '') return { kind: 'default' };
-  if (value.startsWith('ollama:') && value.length > 7) return { kind: 'ollama', model: value.slice(7), host: env.OLLAMA_HOST ?? 'http://127.0.0.1:11434' };
+  if (value.startsWith('ollama:') && value.length > 7) return { kind: 'ollama', model: value.slice(7), host: loadOllamaHost(env) };
   if (value.startsWith('hf:') && value.length > 3) return { kind: 'transformers', modelId: value.slice(3) };
   throw new MinionsError('invalid-argument', `Unknown embedder "${value}": use default, ollama:<model> or hf:<model id> (--embedder or MINIONS_EMBEDDER).`);
 }
 
-/** Resolves the configuration from command-line options and the environment. */
+/** Resolves the configuration (the index's and privacy mode's slice) from command-line options and the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, cwd = process.cwd()): Config {
-  const dataDir = options.dataDir ?? env.MINIONS_DATA_DIR;
-  const threadsText = options.threads ?? env.MINIONS_THREADS;
-  const threads = threadsText === undefined ? undefined : Number(threadsText);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
-    throw new MinionsError('invalid-argument', `Threads must be an integer from 1 to 64, not "${threadsText}" (--threads or MINIONS_THREADS).`);
-  }
-  const privacy = options.privacy ?? flag(env.MINIONS_PRIVACY, 'MINIONS_PRIVACY') ?? true;
-  const allowRemoteModels = flag(env.MINIONS_ALLOW_REMOTE_MODELS, 'MINIONS_ALLOW_REMOTE_MODELS') ?? false;
+  const read = <N extends SettingName>(name: N): Settings[N] => readSetting(name, env, options);
+  const privacy = read('privacy');
+  const allowRemoteModels = read('allowRemoteModels');
   if (privacy && allowRemoteModels) {
     throw new MinionsError('invalid-argument', 'MINIONS_ALLOW_REMOTE_MODELS=1 downloads models, which privacy mode forbids: unset it, or turn privacy mode off with --no-privacy (or MINIONS_PRIVACY=0).');
   }
+  const dataDir = read('dataDir');
   const config: Config = {
-    dataDir: dataDir ? resolve(cwd, dataDir) : defaultDataDir(env),
-    embedder: parseEmbedder(options.embedder ?? env.MINIONS_EMBEDDER ?? 'default', env),
-    threads,
+    dataDir: dataDir === undefined ? defaultDataDir(env) : resolve(cwd, dataDir),
+    embedder: parseEmbedder(read('embedder'), env),
+    threads: read('threads'),
     allowRemoteModels,
     privacy,
-    allowedHosts: (env.MINIONS_ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter((host) => host !== ''),
-    allowNetworkCommands: options.allowNetworkCommands ?? flag(env.MINIONS_ALLOW_NETWORK_COMMANDS, 'MINIONS_ALLOW_NETWORK_COMMANDS') ?? false,
+    allowedHosts: read('allowedHosts').split(',').map((host) => host.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter((host) => host !== ''),
+    allowNetworkCommands: read('allowNetworkCommands'),
   };
   if (config.embedder.kind === 'ollama') checkModelHost(config, config.embedder.host, 'the embedder, OLLAMA_HOST');
   return config;

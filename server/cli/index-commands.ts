@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { MinionsError, type IndexSummary, type QueryMode } from '../../schemas/index.js';
+import { MinionsError, type IndexSummary } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
+import { buildQueryRequest } from './query-request.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
 
@@ -44,8 +45,6 @@ function describeSummary(summary: IndexSummary): string {
   );
 }
 
-const modes = new Set<QueryMode>(['hybrid', 'vector', 'text']);
-
 /** `minions query <repo> <text>`: ranked chunks, readable or (`--json`) as `{ results: [...] }`. */
 export async function queryCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -55,18 +54,14 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   });
   const [repo, ...words] = positionals;
   if (repo === undefined || words.length === 0) throw new MinionsError('invalid-argument', `Usage: ${queryUsage}`);
-  const k = Number(values.k);
-  if (!Number.isInteger(k) || k < 1 || k > 200) throw new MinionsError('invalid-argument', '--k must be an integer from 1 to 200.');
-  const mode = values.mode as QueryMode | undefined;
-  if (mode !== undefined && !modes.has(mode)) throw new MinionsError('invalid-argument', '--mode must be hybrid, vector or text.');
+  const request = buildQueryRequest(repo, words, values, io.cwd);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
   const codeIndex = await openCodeIndex(config);
   try {
-    const filters = { ...(values.language ? { languages: values.language as never } : {}), ...(values.path ? { pathPrefix: values.path } : {}) };
-    const request = { query: words.join(' '), k, ...(mode ? { mode } : {}), ...(Object.keys(filters).length > 0 ? { filters } : {}) };
-    const repository = await codeIndex.repository(resolve(io.cwd, repo), io.signal);
-    const { results, mode: answered } = await repository.query(request, { signal: io.signal });
-    if (mode === undefined && answered === 'text') await write(io.stderr, modeNote(repository.root));
+    const { repo: root, ...query } = request; // the handle is the repository
+    const repository = await codeIndex.repository(root, io.signal);
+    const { results, mode: answered } = await repository.query(query, { signal: io.signal });
+    if (request.mode === undefined && answered === 'text') await write(io.stderr, modeNote(repository.root));
     if (values.json) await write(io.stdout, `${JSON.stringify({ results, mode: answered }, null, 2)}\n`);
     else {
       for (const [index, result] of results.entries()) {

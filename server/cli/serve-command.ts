@@ -1,20 +1,21 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { MinionsError } from '../../schemas/index.js';
+import { MinionsError, type LogLevel } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
 import { defaultConcurrency } from '../http/context.js';
 import { openCodeIndex } from '../runtime.js';
+import { readSetting } from '../settings.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
 export const serveUsage =
   'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands]';
 
-/** The server's settings: option, then environment variable, then default. */
+/** The server's slice of the configuration: option, then environment variable, then default. */
 export interface ServeSettings {
   host: string;
   port: number;
@@ -24,28 +25,23 @@ export interface ServeSettings {
   /** Requests per second per client (0: no limit); bursts of twice as many. */
   ratePerSecond: number;
   rateBurst: number;
+  logLevel: LogLevel;
 }
 
-function integer(text: string, name: string, min: number, max: number, where: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new MinionsError('invalid-argument', `${name} must be an integer from ${min} to ${max}, not "${text}" (${where}).`);
-  return value;
-}
-
-/** Resolves the server's settings from the command line and the environment. */
+/** Resolves the server's settings from the command line (as `parseArgs` returns them) and the environment. */
 export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined; 'rate-limit'?: string | undefined }): ServeSettings {
-  const rate = integer(options['rate-limit'] ?? env.MINIONS_RATE_LIMIT ?? '100', 'The rate limit', 0, 1_000_000, '--rate-limit or MINIONS_RATE_LIMIT');
-  const concurrency = options.concurrency ?? env.MINIONS_CONCURRENCY;
-  const maxQueue = options['max-queue'] ?? env.MINIONS_MAX_QUEUE;
-  const token = options.token ?? env.MINIONS_TOKEN;
+  const explicit = { host: options.host, port: options.port, token: options.token, concurrency: options.concurrency, maxQueue: options['max-queue'], rateLimit: options['rate-limit'] };
+  const rate = readSetting('rateLimit', env, explicit);
+  const token = readSetting('token', env, explicit);
   return {
-    host: options.host ?? env.MINIONS_HOST ?? '127.0.0.1',
-    port: integer(options.port ?? env.MINIONS_PORT ?? '7337', 'The port', 0, 65535, '--port or MINIONS_PORT'),
+    host: readSetting('host', env, explicit),
+    port: readSetting('port', env, explicit),
     token: token === '' ? undefined : token,
-    concurrency: concurrency === undefined ? defaultConcurrency() : integer(concurrency, 'Concurrency', 1, 64, '--concurrency or MINIONS_CONCURRENCY'),
-    maxQueue: maxQueue === undefined ? 100 : integer(maxQueue, 'The queue length', 1, 100_000, '--max-queue or MINIONS_MAX_QUEUE'),
+    concurrency: readSetting('concurrency', env, explicit) ?? defaultConcurrency(),
+    maxQueue: readSetting('maxQueue', env, explicit),
     ratePerSecond: rate,
     rateBurst: rate * 2,
+    logLevel: readSetting('logLevel', env, explicit),
   };
 }
 
@@ -79,7 +75,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   const settings = loadServeSettings(io.env, values);
   checkBindAddress(settings.host, settings.token);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'] }, io.cwd);
-  const log = pino({ level: io.env.MINIONS_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] }, io.stderr);
+  const log = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] }, io.stderr);
   const index = await openCodeIndex(config, log.child({ component: 'index' }));
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MinionsError, type ErrorCode, type ErrorEnvelope } from '../../schemas/index.js';
 import { isAbortError } from '../../platform/index.js';
+import { describeValidation, issuesOfAjv } from '../validation.js';
 
 /** The HTTP status of each error code: the one place codes meet statuses. */
 export const statusOfCode: Record<ErrorCode, number> = {
@@ -31,21 +32,6 @@ export function envelope(code: string, message: string, details?: Record<string,
   return { error: { code, message, ...(details ? { details } : {}) } };
 }
 
-/** A validation failure as one readable sentence, and the failures as details. */
-function describeValidation(error: FastifyError): { message: string; details: Record<string, unknown> } {
-  const where = error.validationContext ?? 'request';
-  const errors = (error.validation ?? []).map((issue) => ({
-    path: issue.instancePath,
-    message: issue.message ?? 'is invalid',
-    ...('additionalProperty' in issue.params ? { field: issue.params.additionalProperty } : {}),
-  }));
-  const first = errors[0];
-  const message = first
-    ? `Invalid ${where}: ${where}${first.path} ${first.message}${'field' in first ? ` ("${String(first.field)}" is not a known field)` : ''}.`
-    : `Invalid ${where}.`;
-  return { message, details: { in: where, errors } };
-}
-
 /**
  * The error handler: a cancelled request is 499 `cancelled` (logged as information, not
  * as an error); a `MinionsError` gets its code's status and its message; a
@@ -68,7 +54,7 @@ export function handleError(error: FastifyError | MinionsError | Error, request:
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const { message, details } = describeValidation(fastifyError);
+    const { message, details } = describeValidation(fastifyError.validationContext ?? 'request', issuesOfAjv(fastifyError.validation));
     return reply.status(400).send(envelope('invalid-argument', message, details));
   }
   const status = fastifyError.statusCode;

@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Where a setting comes from, as schema metadata read by the loader: its command-line
+ * option (if any), its environment variable, and the noun its messages start with.
+ */
+export interface SettingSource {
+  /** `--threads`; absent for settings only the environment sets. */
+  option?: string;
+  /** `MINIONS_THREADS` */
+  env: string;
+  /** `Threads`, as in "Threads must be an integer from 1 to 64, ...". */
+  label: string;
+}
+
+/** The log levels pino knows, lowest output last. */
+export const LogLevel = Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]);
+export type LogLevel = Static<typeof LogLevel>;
+
+/**
+ * Every setting of minions, once: type, default, range and where it is set (option,
+ * environment variable). The loader (`server/config.ts`) resolves each as explicit option,
+ * then environment variable, then this default, and checks it against this schema.
+ * Settings without a `default` here have one computed at the edge (data directory,
+ * concurrency) or none (threads, token).
+ */
+export const Settings = Type.Object({
+  dataDir: Type.Optional(Type.String({ minLength: 1, option: '--data-dir', env: 'MINIONS_DATA_DIR', label: 'The data directory', description: 'index, converted models and meta files; default $XDG_DATA_HOME/minions or ~/.local/share/minions' })),
+  embedder: Type.String({ default: 'default', option: '--embedder', env: 'MINIONS_EMBEDDER', label: 'The embedder', description: 'default, ollama:<model> or hf:<model id>' }),
+  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, option: '--threads', env: 'MINIONS_THREADS', label: 'Threads', description: 'embedding threads; default min(4, cores - 1)' })),
+  allowRemoteModels: Type.Boolean({ default: false, env: 'MINIONS_ALLOW_REMOTE_MODELS', label: 'Remote models', description: 'let transformers.js download models (not in privacy mode)' }),
+  privacy: Type.Boolean({ default: true, option: '--privacy', env: 'MINIONS_PRIVACY', label: 'Privacy mode', description: 'nothing leaves the machine; --no-privacy turns it off' }),
+  allowedHosts: Type.String({ default: '', env: 'MINIONS_ALLOWED_HOSTS', label: 'The allowed hosts', description: 'comma-separated model hosts allowed besides loopback in privacy mode' }),
+  allowNetworkCommands: Type.Boolean({ default: false, option: '--allow-network-commands', env: 'MINIONS_ALLOW_NETWORK_COMMANDS', label: 'Network commands', description: 'in privacy mode, agent commands with network where no namespace exists' }),
+  ollamaHost: Type.String({ minLength: 1, default: 'http://127.0.0.1:11434', env: 'OLLAMA_HOST', label: 'The Ollama host', description: 'Ollama for the agent and ollama: embeddings; a scheme-less host:port is read as http://' }),
+  model: Type.String({ minLength: 1, default: 'qwen2.5-coder:7b', option: '--model', env: 'MINIONS_MODEL', label: 'The agent model', description: 'the Ollama model the agent runs' }),
+  host: Type.String({ minLength: 1, default: '127.0.0.1', option: '--host', env: 'MINIONS_HOST', label: 'The host', description: 'address the server listens on' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 7337, option: '--port', env: 'MINIONS_PORT', label: 'The port', description: 'port the server listens on (0: any free port)' }),
+  token: Type.Optional(Type.String({ option: '--token', env: 'MINIONS_TOKEN', label: 'The token', description: 'bearer token; required off loopback' })),
+  concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, option: '--concurrency', env: 'MINIONS_CONCURRENCY', label: 'Concurrency', description: 'tasks at once; default one per two cores, at least 1' })),
+  maxQueue: Type.Integer({ minimum: 1, maximum: 100_000, default: 100, option: '--max-queue', env: 'MINIONS_MAX_QUEUE', label: 'The queue length', description: 'tasks waiting (429 beyond)' }),
+  rateLimit: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 100, option: '--rate-limit', env: 'MINIONS_RATE_LIMIT', label: 'The rate limit', description: 'requests per second per client, bursts of twice as many; 0: no limit' }),
+  logLevel: Type.Union(LogLevel.anyOf, { default: 'info', env: 'MINIONS_LOG_LEVEL', label: 'The log level', description: 'pino level of the server log' }),
+});
+export type Settings = Static<typeof Settings>;
+
+/** The name of one setting. */
+export type SettingName = keyof Settings;
