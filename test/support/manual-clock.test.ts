@@ -41,4 +41,14 @@ describe('ManualClock', () => {
     assert.equal(clock.pending, 0);
     assert.throws(() => clock.advanceTo(5), RangeError);
   });
+
+  it('tells when timers are waiting', async () => {
+    const clock = new ManualClock();
+    const two = clock.whenPending(2);
+    clock.schedule(() => undefined, 1);
+    await clock.whenPending(1);
+    clock.schedule(() => undefined, 1);
+    await two;
+    assert.equal(clock.pending, 2);
+  });
 });

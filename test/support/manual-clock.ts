@@ -17,6 +17,7 @@ export class ManualClock implements Clock {
   private time: number;
   private scheduled = 0;
   private readonly timers = new Set<ManualTimer>();
+  private readonly waiters = new Set<{ count: number; resolve: () => void }>();
 
   constructor(start = 0) {
     this.time = start;
@@ -29,7 +30,21 @@ export class ManualClock implements Clock {
   schedule(callback: () => void, delayMs: number): CancelTimer {
     const timer: ManualTimer = { at: this.time + Math.max(0, delayMs), order: this.scheduled++, callback };
     this.timers.add(timer);
+    for (const waiter of this.waiters) {
+      if (this.timers.size < waiter.count) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
     return () => this.timers.delete(timer);
+  }
+
+  /**
+   * Resolves once at least `count` timers are waiting (at once if they already are):
+   * how a test learns that code driven by real events (a file watcher) set its timer.
+   */
+  whenPending(count = 1): Promise<void> {
+    if (this.timers.size >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add({ count, resolve }));
   }
 
   /** Moves time forward by `ms`, firing the timers due on the way. */
