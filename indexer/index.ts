@@ -22,4 +22,5 @@ export { searchText } from './search/search-text.js';
 export { LanceStore } from './store/lance-store.js';
 export { listIndexedPaths } from './indexing/indexed-paths.js';
 export { watchRepository, type WatchRepositoryOptions } from './watch/watch-repository.js';
+export { systemClock, type CancelTimer, type Clock } from './watch/clock.js';
 export { createPathFilter, type PathFilter } from './files/index.js';

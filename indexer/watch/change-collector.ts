@@ -1,7 +1,14 @@
+import { systemClock, type CancelTimer, type Clock } from './clock.js';
+
 /** When a batch is flushed: after `debounceMs` without a change, or `maxWaitMs` after its first change. */
 export interface BatchTiming {
   debounceMs: number;
   maxWaitMs: number;
+}
+
+/** How a collector batches, and the clock it reads (`systemClock` unless given). */
+export interface ChangeCollectorOptions extends BatchTiming {
+  clock?: Clock | undefined;
 }
 
 /** Changes gathered since the last batch was taken. */
@@ -16,7 +23,7 @@ export interface ChangeBatch {
   rootChanged: boolean;
   /** Errors the file watcher reported. */
   errors: Error[];
-  /** `performance.now()` of the first change. */
+  /** The clock's `now()` at the first change. */
   firstAt: number;
 }
 
@@ -28,9 +35,6 @@ export interface ChangeBatch {
  * this long never need it.
  */
 export const SETTLE_MS = 75;
-
-/** How early Node's timers may fire against `performance.now()` (observed: ~0.5 ms). */
-const TIMER_SLACK_MS = 2;
 
 type Waiter = (result: ChangeBatch | 'idle' | undefined) => void;
 
@@ -44,14 +48,19 @@ export class ChangeCollector {
   private lastAt = 0;
   private readonly lastChange = new Map<string, number>();
   private waiter: Waiter | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly rechecks = new Set<NodeJS.Timeout>();
+  private cancelTimer: CancelTimer | undefined;
+  private readonly rechecks = new Set<CancelTimer>();
+  private readonly timing: BatchTiming;
+  private readonly clock: Clock;
 
-  constructor(private readonly timing: BatchTiming) {}
+  constructor(options: ChangeCollectorOptions) {
+    this.timing = { debounceMs: options.debounceMs, maxWaitMs: options.maxWaitMs };
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** A file was created, changed or deleted. */
   addPath(path: string): void {
-    this.lastChange.set(path, performance.now());
+    this.lastChange.set(path, this.clock.now());
     this.touch().paths.add(path);
   }
 
@@ -89,19 +98,19 @@ export class ChangeCollector {
         resolve(result);
       };
       if (this.pending) this.schedule();
-      else if (idleMs !== undefined) this.timer = setTimeout(() => this.settle('idle'), idleMs);
+      else if (idleMs !== undefined) this.cancelTimer = this.clock.schedule(() => this.settle('idle'), idleMs);
     });
   }
 
   /** Stops every timer; a pending `next` resolves undefined. */
   close(): void {
-    for (const timer of this.rechecks) clearTimeout(timer);
+    for (const cancel of this.rechecks) cancel();
     this.rechecks.clear();
     this.settle(undefined);
   }
 
   private touch(): ChangeBatch {
-    this.lastAt = performance.now();
+    this.lastAt = this.clock.now();
     this.pending ??= { paths: new Set(), folders: new Set(), rulesChanged: false, rootChanged: false, errors: [], firstAt: this.lastAt };
     if (this.waiter) this.schedule();
     return this.pending;
@@ -110,20 +119,29 @@ export class ChangeCollector {
   private schedule(): void {
     const batch = this.pending;
     if (!batch) return;
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
     const due = Math.min(this.lastAt + this.timing.debounceMs, batch.firstAt + this.timing.maxWaitMs);
-    this.timer = setTimeout(() => this.settle(this.take()), Math.max(0, due - performance.now()));
+    this.cancelTimer = this.clock.schedule(() => this.settle(this.take(due)), Math.max(0, due - this.clock.now()));
   }
 
-  private take(): ChangeBatch | undefined {
+  /**
+   * Takes the pending batch when its timer fires. Any change since the timer was set
+   * would have set it again, so the firing itself means `due` was reached: freshness
+   * is measured from `due`, or from `now()` when the timer fired late. Re-reading the
+   * clock alone would not do: Node's timers fire up to ~0.5 ms early against
+   * `performance.now()`, which made every debounced one-file edit look fresh and
+   * become two batches.
+   */
+  private take(due: number): ChangeBatch | undefined {
     const batch = this.pending;
     this.pending = undefined;
     if (!batch) return undefined;
-    const now = performance.now();
+    const now = Math.max(due, this.clock.now());
     const fresh: string[] = [];
     for (const path of batch.paths) {
-      // Timers may fire a little early, so a flush after a full quiet period must not count as fresh.
-      if (now - (this.lastChange.get(path) ?? 0) < SETTLE_MS - TIMER_SLACK_MS) fresh.push(path);
+      // Paths added back by a recheck have no last change: they are never fresh again.
+      const changedAt = this.lastChange.get(path);
+      if (changedAt !== undefined && now - changedAt < SETTLE_MS) fresh.push(path);
       this.lastChange.delete(path);
     }
     if (fresh.length > 0) this.recheckLater(fresh);
@@ -132,17 +150,17 @@ export class ChangeCollector {
 
   /** Adds paths again after `SETTLE_MS`, as changes that need no further recheck. */
   private recheckLater(paths: readonly string[]): void {
-    const timer = setTimeout(() => {
-      this.rechecks.delete(timer);
+    const cancel = this.clock.schedule(() => {
+      this.rechecks.delete(cancel);
       const batch = this.touch();
       for (const path of paths) batch.paths.add(path);
     }, SETTLE_MS);
-    this.rechecks.add(timer);
+    this.rechecks.add(cancel);
   }
 
   private settle(result: ChangeBatch | 'idle' | undefined): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.(result);

@@ -6,6 +6,7 @@ import { updateFiles, type UpdateSummary } from '../indexing/update-files.js';
 import type { RepositoryRef } from '../repository-meta.js';
 import type { LanceStore } from '../store/lance-store.js';
 import type { ChangeBatch } from './change-collector.js';
+import type { Clock } from './clock.js';
 
 /** Paths listed in an event at most; `files` gives the full count. */
 const LISTED_PATHS = 100;
@@ -19,6 +20,8 @@ export interface BatchContext {
   embedder: Embedder;
   metaFolder: string;
   signal: AbortSignal;
+  /** The change collector's clock: `waitedMs` is measured on it, from the batch's `firstAt`. */
+  clock: Clock;
 }
 
 /** How a batch went: whether it wrote anything, and whether the index must be reconciled first. */
@@ -37,7 +40,7 @@ export async function* runBatch(context: BatchContext, batch: ChangeBatch, seque
     paths = await batchPaths(context, batch);
     if (paths.length === 0) return 'empty';
     const started = performance.now();
-    yield { type: 'watch-batch-start', batch: sequence, files: paths.length, paths: paths.slice(0, LISTED_PATHS), waitedMs: started - batch.firstAt, at: Date.now() };
+    yield { type: 'watch-batch-start', batch: sequence, files: paths.length, paths: paths.slice(0, LISTED_PATHS), waitedMs: context.clock.now() - batch.firstAt, at: Date.now() };
     const run = updateFiles(context.repository, paths, { store: context.store, embedder: context.embedder, metaFolder: context.metaFolder, signal: context.signal });
     let textAt = started;
     let summary: UpdateSummary;

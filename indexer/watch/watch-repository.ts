@@ -9,6 +9,7 @@ import { optimizeIndex } from '../indexing/optimize.js';
 import { resolveRepository, type RepositoryRef } from '../repository-meta.js';
 import type { LanceStore } from '../store/lance-store.js';
 import { ChangeCollector, type ChangeBatch } from './change-collector.js';
+import { systemClock, type Clock } from './clock.js';
 import { startFileWatcher, type FileWatcher } from './file-watcher.js';
 import { errorEvent, runBatch, type BatchContext } from './run-batch.js';
 
@@ -27,6 +28,8 @@ export interface WatchRepositoryOptions {
   optimizeEvery?: number | undefined;
   /** ... or once this long has passed with no change after a batch (default 5 s). */
   optimizeAfterMs?: number | undefined;
+  /** Times the debounce, max wait, settle rechecks and the quiet before optimising (default `systemClock`). */
+  clock?: Clock | undefined;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function* watchRepository(path: string | RepositoryRef, options: Wa
   if (options.signal.aborted) return;
   const repository = typeof path === 'string' ? await resolveRepository(path) : path;
   const identity = await stat(repository.root);
-  const changes = new ChangeCollector({ debounceMs: options.debounceMs ?? 75, maxWaitMs: options.maxWaitMs ?? 1000 });
+  const changes = new ChangeCollector({ debounceMs: options.debounceMs ?? 75, maxWaitMs: options.maxWaitMs ?? 1000, clock: options.clock });
   const session = new WatchSession(repository, identity, await createPathFilter(repository.root), changes, options);
   try {
     yield* session.run();
@@ -68,7 +71,7 @@ class WatchSession {
     private readonly changes: ChangeCollector,
     private readonly options: WatchRepositoryOptions,
   ) {
-    this.context = { root: repository.root, repository, store: options.store, embedder: options.embedder, metaFolder: options.metaFolder, signal: options.signal };
+    this.context = { root: repository.root, repository, store: options.store, embedder: options.embedder, metaFolder: options.metaFolder, signal: options.signal, clock: options.clock ?? systemClock };
   }
 
   async *run(): AsyncGenerator<WatchEvent, void> {

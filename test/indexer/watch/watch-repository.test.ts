@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { listIndexedPaths, type EmbedOptions } from '../../../indexer/index.js';
 import type { WatchEvent } from '../../../schemas/index.js';
+import { ManualClock } from '../../support/manual-clock.js';
 import { RecordingEmbedder } from '../../support/recording-embedder.js';
 import { IndexFixture } from '../index-helpers.js';
 import { queryProblems } from './index-state.js';
@@ -74,6 +75,26 @@ describe('watchRepository', () => {
     assert.equal((await fixture.query({ repo: root, query: 'beta', mode: 'text', k: 5 }))[0]?.path, 'src/bRenamed.js');
     assert.deepEqual(await fixture.query({ repo: root, query: 'gamma', mode: 'text', k: 5 }), [], 'the deleted file is gone');
     await watcher.waitFor((event) => event.type === 'watch-optimized', 'watch-optimized');
+  });
+
+  it('times the debounce and the quiet before optimising on the injected clock', { timeout: 30_000 }, async () => {
+    const root = await fixture.repo('repo', { 'src/a.js': source('alpha') });
+    const clock = new ManualClock();
+    watcher = await WatchHarness.start(fixture, root, { clock, debounceMs: 75, optimizeAfterMs: 500 });
+    await writeFile(join(root, 'src/a.js'), source('alphaEdited', 'edited version'));
+    await clock.whenPending(1);
+    clock.advance(74);
+    assert.deepEqual(watcher.ofType('watch-batch-start'), [], 'no batch before the debounce is over');
+    clock.advance(1);
+    await watcher.waitFor((event) => event.type === 'watch-batch-end', 'watch-batch-end');
+    assert.deepEqual(watcher.ofType('watch-batch-start').map(({ paths, waitedMs }) => ({ paths, waitedMs })), [{ paths: ['src/a.js'], waitedMs: 75 }]);
+    await clock.whenPending(1);
+    clock.advance(499);
+    assert.deepEqual(watcher.ofType('watch-optimized'), [], 'no optimisation before the quiet period is over');
+    clock.advance(1);
+    const optimized = await watcher.waitFor((event) => event.type === 'watch-optimized', 'watch-optimized');
+    assert.equal(optimized.type === 'watch-optimized' && optimized.batches, 1);
+    await assertConverged(watcher);
   });
 
   it('moves a file into a new folder and removes a deleted folder, nested files included', async () => {
