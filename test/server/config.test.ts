@@ -73,7 +73,9 @@ describe('configuration', () => {
   it('defaults and normalises OLLAMA_HOST once, for the embedder and the agent alike', () => {
     assert.equal(loadOllamaHost({}), 'http://127.0.0.1:11434');
     assert.equal(loadOllamaHost({ OLLAMA_HOST: '' }), 'http://127.0.0.1:11434');
-    assert.equal(loadOllamaHost({ OLLAMA_HOST: 'https://gpu.lan:443' }), 'https://gpu.lan:443');
+    assert.equal(loadOllamaHost({ OLLAMA_HOST: 'https://gpu.lan:443' }), 'https://gpu.lan');
+    // As the ollama CLI reads it: no scheme means http, no port means 11434.
+    assert.equal(loadOllamaHost({ OLLAMA_HOST: 'gpu.lan' }), 'http://gpu.lan:11434');
     assert.equal(loadOllamaHost({ OLLAMA_HOST: '127.0.0.1:11434' }, 'localhost:9999'), 'http://localhost:9999');
     const env = { ...base, OLLAMA_HOST: '127.0.0.1:11500', MINIONS_EMBEDDER: 'ollama:nomic-embed-text' };
     const config = loadConfig(env);
