@@ -45,7 +45,7 @@ async function seed(dataDir: string, repositoryId: string): Promise<boolean> {
 /** Starts `minions serve` on an ephemeral port and resolves with its address. */
 function serve(dataDir: string, repo: string): Promise<{ child: ChildProcess; address: string }> {
   const script = "const { main } = await import('./server/index.ts'); process.exitCode = await main(process.argv.slice(1));";
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'serve', '--port', '0', '--data-dir', dataDir, '--repo', repo], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'serve', '--port', '0', '--data-dir', dataDir, '--repo', repo, '--rate-limit', '0'], {
     env: { ...process.env, MINIONS_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
