@@ -4,7 +4,8 @@
 // the worktree) are refused; the open itself does not follow symbolic links.
 import { constants } from 'node:fs';
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
-import { isWithin, resolveInside } from './sandbox.js';
+import { relative } from 'node:path';
+import { isGitMetadata, isWithin, resolveInside } from './sandbox.js';
 
 /** Largest file the tools read or rewrite. */
 export const maxToolFileBytes = 8 * 1024 * 1024;
@@ -33,6 +34,8 @@ export async function openRegularFile(root: string, absolute: string, shown: str
     return { ok: false, error: `Cannot open ${shown}: ${code ?? String(error)}.`, ...(code ? { code } : {}) };
   }
   if (!isWithin(root, real)) return { ok: false, error: `"${shown}" resolves through a symbolic link to outside the repository.` };
+  // Checked again on the final real path: a symlink may have been swapped in since the sandbox looked.
+  if (isGitMetadata(relative(root, real))) return { ok: false, error: `"${shown}" resolves through a symbolic link to .git, which tools may not touch.` };
   const before = await lstat(real);
   if (before.isDirectory()) return { ok: false, error: `${shown} is a folder.`, code: 'EISDIR' };
   if (!before.isFile()) return { ok: false, error: `${shown} is ${kindOf(before)}; the file tools only open regular files.` };

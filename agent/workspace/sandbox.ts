@@ -1,5 +1,6 @@
 // The path sandbox of the agent's tools: every path a model names is relative to the
-// worktree and must stay inside it, symlinks included; `.git` is off limits.
+// worktree and must stay inside it, symlinks included; `.git` is off limits wherever the
+// path really lands (typed, or reached through a symlink, a symlinked folder or `..`).
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 
@@ -23,9 +24,20 @@ export function isWithin(parent: string, child: string): boolean {
 }
 
 /**
+ * True when `path` (relative to the worktree) is a `.git` file or folder or lies inside
+ * one, at any depth (the worktree's own pointer file, a submodule's or a nested
+ * repository's). Case-insensitive: on a case-insensitive file system `.GIT` is `.git`.
+ */
+export function isGitMetadata(path: string): boolean {
+  return path.split(/[\\/]+/).some((part) => part.toLowerCase() === '.git');
+}
+
+/**
  * Resolves a model-supplied path against the worktree root (`root` must itself be a
- * real path). Refuses absolute paths, `..` escapes, anything under `.git`, and paths
- * whose nearest existing ancestor resolves (through symlinks) outside the root.
+ * real path). Refuses absolute paths, `..` escapes, paths whose nearest existing
+ * ancestor resolves (through symlinks) outside the root, and anything whose resolved
+ * location is `.git` or inside it: minions' own git reads that metadata, so a model able
+ * to rewrite it could make git run code outside every sandbox.
  */
 export async function resolveInside(root: string, requested: string): Promise<SandboxedPath | RefusedPath> {
   const trimmed = requested.trim();
@@ -38,10 +50,11 @@ export async function resolveInside(root: string, requested: string): Promise<Sa
     return { ok: false, error: `"${requested}" points outside the repository; paths must stay inside it.` };
   }
   const parts = normalized.split(sep);
-  if (parts.includes('.git')) return { ok: false, error: `"${requested}" is inside .git, which tools may not touch.` };
+  if (isGitMetadata(normalized)) return { ok: false, error: `"${requested}" is inside .git, which tools may not touch.` };
   const absolute = join(root, normalized);
   const real = await nearestRealPath(absolute);
   if (!isWithin(root, real)) return { ok: false, error: `"${requested}" resolves through a symbolic link to outside the repository.` };
+  if (isGitMetadata(relative(root, real))) return { ok: false, error: `"${requested}" resolves through a symbolic link to .git, which tools may not touch.` };
   return { ok: true, absolute, relative: parts.join('/') };
 }
 

@@ -93,6 +93,40 @@ describe('sandbox attacks', () => {
     for (const name of ['out-dir', 'out-file', 'chain', 'relative-out']) await rm(join(root, name));
   });
 
+  it('file tools: .git is refused wherever the path really lands (symlinks, symlinked folders, .., nested repositories)', async () => {
+    const config = await readFile(join(root, '.git', 'config'), 'utf8');
+    await mkdir(join(root, 'vendor', 'lib'), { recursive: true });
+    // A nested repository's (or a submodule's) metadata, and a worktree-style pointer file.
+    await writeFile(join(root, 'vendor', 'lib', '.git'), 'gitdir: ../../.git\n');
+    await symlink('.git', join(root, 'gitfile'));
+    await symlink('.git/config', join(root, 'cfg'));
+    await symlink('../.git', join(root, 'src', 'meta'));
+    await symlink('vendor/lib/.git', join(root, 'pointer'));
+    await symlink('gitfile', join(root, 'chain-to-git'));
+    const refusedGit = async (name: string, input: Record<string, unknown>): Promise<void> => {
+      const result = await call(name, input);
+      assert.equal(result.ok, false, `${name} ${JSON.stringify(input)} should be refused: ${result.output}`);
+      assert.match(result.output, /\.git, which tools may not touch/, `${name} ${JSON.stringify(input)}`);
+    };
+    for (const path of ['gitfile/config', 'cfg', 'src/meta/config', 'chain-to-git/config', 'src/../gitfile/config', 'pointer', 'vendor/lib/.git', '.GIT/config']) {
+      await refusedGit('read_file', { path });
+      await refusedGit('edit_file', { path, search: '[core]', replace: '[core]\n\tfsmonitor = touch marker' });
+      await refusedGit('create_file', { path, content: 'gitdir: /elsewhere\n', overwrite: true });
+    }
+    for (const path of ['gitfile/hooks/pre-commit', 'src/meta/info/attributes', 'chain-to-git/new/config', 'vendor/lib/.git/config']) await refusedGit('create_file', { path, content: '#!/bin/sh\ntouch marker\n' });
+    for (const path of ['gitfile', 'src/meta', 'chain-to-git']) {
+      await refusedGit('list_dir', { path });
+      await refusedGit('grep', { pattern: 'core', path });
+    }
+    assert.equal(await readFile(join(root, '.git', 'config'), 'utf8'), config, '.git/config is unchanged');
+    assert.equal(await readFile(join(root, 'vendor', 'lib', '.git'), 'utf8'), 'gitdir: ../../.git\n');
+    await assert.rejects(stat(join(root, '.git', 'hooks', 'pre-commit')));
+    await assert.rejects(stat(join(root, '.git', 'new')));
+    const listed = await call('list_dir', { path: 'vendor/lib' });
+    assert.equal(listed.output, '(empty folder)', 'list_dir does not show a nested .git');
+    for (const name of ['gitfile', 'cfg', 'src/meta', 'pointer', 'chain-to-git', 'vendor']) await rm(join(root, name), { recursive: true });
+  });
+
   it('file tools: a hard link to a file outside is neither read nor written', async () => {
     await link(join(outside, 'secret.txt'), join(root, 'hard.txt'));
     await refused('read_file', { path: 'hard.txt' }, /hard link/);
