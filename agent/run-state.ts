@@ -3,6 +3,7 @@ import type { CheckResult, TaskRequest } from '../schemas/index.js';
 import type { CheckPlan } from './checks/discover.js';
 import type { RuleFile } from './context/rules.js';
 import type { GuardrailVerdict } from './guardrails.js';
+import type { ConfigEntry, GitLocation } from './workspace/git-guard.js';
 
 /** Everything the nodes of one run share. Nodes write their part; later nodes read it. */
 export interface RunState {
@@ -15,6 +16,10 @@ export interface RunState {
   branch: string;
   /** The worktree (a real path) once prepare has made it. */
   worktree: string | undefined;
+  /** The worktree's git metadata as prepare verified it; every later git call on the worktree uses it. */
+  git: GitLocation | undefined;
+  /** The configuration git read right after prepare, to tell whether anything changed it during the run. */
+  gitConfig: ConfigEntry[];
   /** Top-level entries linked from the user's checkout (dependencies), never staged. */
   linked: string[];
   /** Tracked paths at the base. */
@@ -51,6 +56,8 @@ export function initialState(taskId: string, request: TaskRequest, repoRoot: str
     baseCommit,
     branch,
     worktree: undefined,
+    git: undefined,
+    gitConfig: [],
     linked: [],
     tracked: [],
     rules: [],

@@ -7,7 +7,7 @@ import { runAgentLoop, type LoopOutcome } from '../model/agent-loop.js';
 import { agentTools } from '../tools/toolbox.js';
 import { defaultAllowedCommands, parseAllowList } from '../workspace/allow-list.js';
 import { changedPaths } from '../workspace/git.js';
-import { requireWorktree } from './context.js';
+import { requireGit, requireWorktree } from './context.js';
 
 /**
  * The outcome labels of implement and fix: `finished` (the model called finish),
@@ -55,7 +55,7 @@ async function afterModelFailure(context: NodeContext, node: string, error: unkn
   if (isAbortError(error) || context.signal.aborted) throw error;
   const message = error instanceof Error ? error.message : String(error);
   context.state.failure ??= `${node}: ${message}`;
-  const changed = await changedPaths(requireWorktree(context.state.worktree), context.state.linked, context.signal);
+  const changed = await changedPaths(requireGit(context.state.git), context.state.linked, context.signal);
   return changed.length > 0 ? { status: 'failed', label: 'model-failed', note: `${message}; delivering the ${changed.length} changed files as they are` } : { status: 'failed', label: 'failed', note: message };
 }
 
@@ -68,7 +68,7 @@ export async function implementTask(context: NodeContext): Promise<NodeOutcome<A
   } catch (error) {
     return afterModelFailure(context, 'implement', error);
   }
-  const changed = await changedPaths(requireWorktree(state.worktree), state.linked, signal);
+  const changed = await changedPaths(requireGit(state.git), state.linked, signal);
   const note = `${outcome.status} after ${outcome.steps} steps; ${changed.length} files changed`;
   if (changed.length === 0) return { status: 'failed', label: 'no-changes', note: `made no changes (${outcome.status}: ${outcome.summary})` };
   return outcome.status === 'finished' ? { status: 'ok', label: 'finished', note } : { status: 'failed', label: 'stopped', note };
@@ -78,7 +78,7 @@ export async function implementTask(context: NodeContext): Promise<NodeOutcome<A
 export async function fixFailures(context: NodeContext): Promise<NodeOutcome<AgenticLabel | 'failed'>> {
   const { state, services, signal } = context;
   state.rounds += 1;
-  const changed = await changedPaths(requireWorktree(state.worktree), state.linked, signal);
+  const changed = await changedPaths(requireGit(state.git), state.linked, signal);
   const prompt = [
     `# Task\n${state.request.prompt}`,
     `# Your change so far\nFiles changed: ${changed.join(', ') || 'none'}.${state.summaries.length > 0 ? `\nYour summary: ${state.summaries.at(-1)}` : ''}`,

@@ -5,7 +5,7 @@ import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { discoverChecks } from '../checks/discover.js';
 import { runChecks } from '../checks/run-checks.js';
 import { changedPaths } from '../workspace/git.js';
-import { requireWorktree } from './context.js';
+import { requireGit, requireWorktree } from './context.js';
 
 /** The outcome labels of checks. */
 export const checksOutcomes = ['passed', 'no-checks', 'checks-failed', 'rounds-exhausted'] as const;
@@ -22,7 +22,7 @@ export async function runRepositoryChecks({ state, services, signal, visit }: No
     state.checksPassed = undefined;
     return { status: 'skipped', label: 'no-checks', note: 'no formatter, linter or tests found' };
   }
-  const changed = await changedPaths(worktree, state.linked, signal);
+  const changed = await changedPaths(requireGit(state.git), state.linked, signal);
   const outcome = await runChecks(plan, {
     worktree,
     changed,

@@ -5,6 +5,7 @@ import { discoverChecks } from '../checks/discover.js';
 import { applicableRules, readRuleFiles } from '../context/rules.js';
 import { retrieveContext } from '../context/retrieval.js';
 import { estimateTokens, truncateMiddle } from '../limits.js';
+import type { GitLocation } from '../workspace/git-guard.js';
 
 /** Gathers rules, retrieved code and the repository's checks. */
 export async function gatherContext({ state, services, signal }: NodeContext): Promise<NodeOutcome> {
@@ -49,6 +50,12 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
 export function requireWorktree(worktree: string | undefined): string {
   if (worktree === undefined) throw new Error('the worktree is missing (prepare did not run)');
   return worktree;
+}
+
+/** The worktree's verified git metadata, which prepare records. */
+export function requireGit(location: GitLocation | undefined): GitLocation {
+  if (location === undefined) throw new Error('the worktree is missing (prepare did not run)');
+  return location;
 }
 
 function topLevel(tracked: readonly string[]): string[] {

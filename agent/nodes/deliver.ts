@@ -2,8 +2,10 @@
 // task's branch, with the unified diff and the PR title and body.
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { checkGuardrails, defaultProtectedPaths, redactSecrets } from '../guardrails.js';
-import { commit, stageAll, stagedDiff, stagedFiles, unstageAll } from '../workspace/git.js';
-import { requireWorktree } from './context.js';
+import { configChanges, gitMetadataChanges, type GitLocation } from '../workspace/git-guard.js';
+import { commit, readConfig, stageAll, stagedDiff, stagedFiles, unstageAll } from '../workspace/git.js';
+import type { RunState } from '../run-state.js';
+import { requireGit, requireWorktree } from './context.js';
 import { describeDelivery } from './describe.js';
 
 /**
@@ -16,13 +18,21 @@ export const deliverOutcomes = ['committed', 'committed-failed', 'refused'] as c
 /** Commits the change when the guardrails allow it; reports honestly either way. */
 export async function deliverChange({ state, services, signal }: NodeContext): Promise<NodeOutcome<(typeof deliverOutcomes)[number]>> {
   const worktree = requireWorktree(state.worktree);
-  await stageAll(worktree, state.linked, signal);
-  const files = await stagedFiles(worktree, state.baseCommit, signal);
+  const location = requireGit(state.git);
+  const tampering = await gitTampering(state, location, signal);
+  if (tampering.length > 0) {
+    state.guardrails = { passed: false, violations: tampering, files: 0, lines: 0 };
+    services.emit('guardrail-check', { passed: false, violations: tampering, files: 0, lines: 0 });
+    state.failure = `guardrails stopped delivery: ${tampering.join('; ')}`;
+    return { status: 'failed', label: 'refused', note: state.failure };
+  }
+  await stageAll(location, state.linked, signal);
+  const files = await stagedFiles(location, state.baseCommit, signal);
   if (files.length === 0) {
     state.failure ??= 'there is no change to deliver';
     return { status: 'failed', label: 'refused', note: state.failure };
   }
-  const diff = await stagedDiff(worktree, state.baseCommit, signal);
+  const diff = await stagedDiff(location, state.baseCommit, signal);
   const verdict = await checkGuardrails(files, diff, {
     worktree,
     protectedPaths: [...defaultProtectedPaths, ...services.protectedPaths, ...(state.checkPlan?.protected ?? [])],
@@ -36,14 +46,29 @@ export async function deliverChange({ state, services, signal }: NodeContext): P
   state.prTitle = description.title;
   state.prBody = description.body;
   if (!verdict.passed) {
-    await unstageAll(worktree, signal);
+    await unstageAll(location, signal);
     state.diff = redactSecrets(diff);
     state.failure = `guardrails stopped delivery: ${verdict.violations.join('; ')}`;
     return { status: 'failed', label: 'refused', note: state.failure };
   }
   state.diff = diff;
-  state.commit = await commit(worktree, description.message, signal);
+  state.commit = await commit(location, description.message, signal);
   services.emit('commit-create', { branch: state.branch, commit: state.commit, message: description.message });
   const note = `${files.length} files committed as ${state.commit.slice(0, 12)}`;
   return state.failure === undefined ? { status: 'ok', label: 'committed', note } : { status: 'failed', label: 'committed-failed', note: `${note}; ${state.failure}` };
+}
+
+/**
+ * Why the repository cannot be delivered safely, checked before any git call of deliver:
+ * the worktree's git metadata changed (a rewritten `.git` pointer, another HEAD), or git's
+ * configuration changed during the run (a test script planting `core.fsmonitor` or a
+ * filter driver in the user's `.git/config`). minions' git overrides those settings
+ * anyway; a change is still refused, because it shows repository code wrote the user's
+ * metadata, and the user must see it.
+ */
+async function gitTampering(state: RunState, location: GitLocation, signal: AbortSignal): Promise<string[]> {
+  const metadata = await gitMetadataChanges(location);
+  if (metadata.length > 0) return metadata.map((change) => `git metadata tampered with: ${change}`);
+  const config = configChanges(state.gitConfig, await readConfig(location.workTree, signal, location));
+  return config.map((change) => `git configuration changed during the run: ${change}`);
 }

@@ -3,7 +3,8 @@
 import { mkdir, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
-import { addWorktree, git, removeWorktree } from '../workspace/git.js';
+import { gitMetadataChanges, locateWorktreeGit } from '../workspace/git-guard.js';
+import { addWorktree, commonGitDir, git, pruneWorktrees, readConfig, removeWorktree } from '../workspace/git.js';
 
 /** Untracked folders of the user's checkout that checks need (installed dependencies), linked, never copied. */
 const dependencyFolders = ['node_modules', '.venv', 'venv'];
@@ -15,6 +16,10 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
   // Recorded before git runs, so clean-up removes even a half-made worktree.
   state.worktree = worktree;
   await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  // Located and verified now, before any repository code or model turn could touch it.
+  const location = await locateWorktreeGit(worktree, await commonGitDir(state.repoRoot, signal), state.branch);
+  state.git = location;
+  state.gitConfig = await readConfig(worktree, signal, location);
   for (const folder of dependencyFolders) {
     const source = join(state.repoRoot, folder);
     const isFolder = await stat(source).then((entry) => entry.isDirectory(), () => false);
@@ -23,7 +28,7 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
     await symlink(source, join(worktree, folder), 'dir');
     state.linked.push(folder);
   }
-  state.tracked = (await git(worktree, ['ls-files', '-z'], signal)).split('\0').filter((path) => path !== '');
+  state.tracked = (await git(worktree, ['ls-files', '-z'], signal, location)).split('\0').filter((path) => path !== '');
   services.emit('worktree-create', { path: worktree, branch: state.branch, base: state.base, commit: state.baseCommit });
   const linked = state.linked.length > 0 ? `, linked ${state.linked.join(', ')}` : '';
   return { status: 'ok', label: 'ok', note: `${state.tracked.length} tracked files${linked}` };
@@ -33,10 +38,13 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
 export async function cleanUpWorktree({ state, services }: NodeContext): Promise<NodeOutcome> {
   if (state.worktree === undefined) return { status: 'skipped', label: 'skipped', note: 'no worktree' };
   try {
+    // git does not go near tampered metadata, not even to remove it: the folder goes, and prune forgets it.
+    if (state.git !== undefined && (await gitMetadataChanges(state.git)).length > 0) throw new Error('tampered');
     await removeWorktree(state.repoRoot, state.worktree);
   } catch {
     // Not (or no longer) a registered worktree: remove whatever folder is left.
     await rm(state.worktree, { recursive: true, force: true });
+    await pruneWorktrees(state.repoRoot);
   }
   services.emit('worktree-remove', { path: state.worktree, branchKept: state.branch });
   return { status: 'ok', label: 'ok', note: `branch ${state.branch} kept` };

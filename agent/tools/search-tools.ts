@@ -4,8 +4,9 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { MinionsError } from '../../schemas/index.js';
-import { gitEnvironment, isAbortError, runProcess, scrubbedEnvironment, type ProcessResult } from '../../platform/index.js';
+import { isAbortError, runProcess, scrubbedEnvironment, type ProcessResult } from '../../platform/index.js';
 import { truncateMiddle } from '../limits.js';
+import { configOverrides, hardenedEnvironment } from '../workspace/git-guard.js';
 import { resolveInside } from '../workspace/sandbox.js';
 import { defineTool, type ToolResult } from './tool.js';
 
@@ -66,9 +67,10 @@ export const grepTool = defineTool({
     const useRipgrep = await hasRipgrep();
     const argv = useRipgrep
       ? ['rg', '--line-number', '--no-heading', '--color=never', '--max-columns=300', '--max-count=50', ...(input.ignore_case ? ['-i'] : []), ...(input.glob ? ['--glob', input.glob] : []), '--', input.pattern, scope]
-      : ['git', 'grep', '--untracked', '-n', '-I', '-E', '--no-color', ...(input.ignore_case ? ['-i'] : []), '-e', input.pattern, '--', input.glob ? (scope === '.' ? input.glob : `${scope}/${input.glob}`) : scope];
+      : ['git', 'grep', '--untracked', '-n', '-I', '-E', '--no-color', '--no-textconv', ...(input.ignore_case ? ['-i'] : []), '-e', input.pattern, '--', input.glob ? (scope === '.' ? input.glob : `${scope}/${input.glob}`) : scope];
     // The environment of the run's commands; git keeps only what it needs of it.
-    const env = useRipgrep ? context.env : gitEnvironment(context.env);
+    // No hooks or file-system monitor either: the repository's configuration is not minions' to run.
+    const env = useRipgrep ? context.env : hardenedEnvironment(context.env, configOverrides([]));
     const run = await runProcess({ argv }, { cwd: context.worktree, env, signal: context.signal, timeoutMs: 60_000, maxOutputCharacters: 4096, maxStreamCharacters: maxGrepOutput });
     const result = grepResult(run);
     if (!result.ok || result.output === 'No matches.') return result;

@@ -1,24 +1,43 @@
 // Git plumbing for the blueprint: worktrees, staging, diffs and commits, each an
 // abortable `git` process whose failure becomes a MinionsError naming the command.
-import { gitEnvironment, runProcess } from '../../platform/index.js';
+// Every call is hardened (see git-guard.ts): calls on a task's worktree take its
+// verified GitLocation, and run only while its metadata is what minions made.
+import { runProcess } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
+import { assertGitMetadata, configOverrides, hardenedEnvironment, parseConfigList, type ConfigEntry, type GitLocation } from './git-guard.js';
 
 /** The most stdout one git call may produce (a diff of a large change), in characters. */
 const maxGitOutput = 256 * 1024 * 1024;
 
-/**
- * Runs `git <args>` in `cwd` and returns its stdout; a non-zero exit throws with git's own message.
- * git gets a scrubbed environment: no inherited `GIT_DIR`, `GIT_WORK_TREE` or other `GIT_*`
- * (a run started from a git hook still works on its own repository), no tokens.
- */
-export async function git(cwd: string, args: readonly string[], signal: AbortSignal): Promise<string> {
-  // The user's hooks (post-checkout, pre-commit, ...) never run on the agent's behalf.
-  const argv = ['git', '-c', 'core.hooksPath=/dev/null', ...args];
-  const result = await runProcess({ argv }, { cwd, env: gitEnvironment(process.env), signal, maxOutputCharacters: 4096, maxStreamCharacters: maxGitOutput });
+/** Runs one git process with the given environment; a non-zero exit throws with git's own message. */
+async function runGit(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string> {
+  const result = await runProcess({ argv: ['git', '--no-pager', ...args] }, { cwd, env, signal, maxOutputCharacters: 4096, maxStreamCharacters: maxGitOutput });
   if (result.exitCode === 0 && !result.overflowed) return result.stdout;
   const why = result.overflowed ? `its output passed ${maxGitOutput} characters` : result.stderr.trim() || `exit code ${result.exitCode ?? result.signal ?? '?'}`;
   const message = why.split('\n').slice(0, 3).join(' ');
   throw new MinionsError('internal', `git ${args.slice(0, 2).join(' ')} failed: ${message}`, { details: { args: [...args], exitCode: result.exitCode } });
+}
+
+/**
+ * Every configuration entry the git call in `cwd` (or on `location`) would read, with
+ * its scope. `git config` itself runs nothing: no hook, monitor or driver.
+ */
+export async function readConfig(cwd: string, signal: AbortSignal, location?: GitLocation): Promise<ConfigEntry[]> {
+  if (location !== undefined) await assertGitMetadata(location);
+  return parseConfigList(await runGit(cwd, ['config', '--list', '--show-scope', '-z'], hardenedEnvironment(process.env, [], location), signal));
+}
+
+/**
+ * Runs `git <args>` in `cwd` and returns its stdout; a non-zero exit throws with git's own message.
+ * git gets a scrubbed environment: no inherited `GIT_DIR`, `GIT_WORK_TREE` or other `GIT_*`
+ * (a run started from a git hook still works on its own repository), no tokens; hooks,
+ * `core.fsmonitor`, external diffs and the repository's own filter and diff drivers are
+ * switched off. With `location` (a task's worktree), the call runs only if the worktree's
+ * git metadata is unchanged since prepare, on its verified `GIT_DIR` and `GIT_WORK_TREE`.
+ */
+export async function git(cwd: string, args: readonly string[], signal: AbortSignal, location?: GitLocation): Promise<string> {
+  const overrides = configOverrides(await readConfig(cwd, signal, location));
+  return runGit(cwd, args, hardenedEnvironment(process.env, overrides, location), signal);
 }
 
 /** The top folder of the repository holding `path`; a clear error when it is not in one. */
@@ -52,6 +71,11 @@ export async function branchExists(root: string, branch: string, signal: AbortSi
   }
 }
 
+/** The user's repository metadata (the `.git` its worktrees share), as an absolute path. */
+export async function commonGitDir(root: string, signal: AbortSignal): Promise<string> {
+  return (await git(root, ['rev-parse', '--path-format=absolute', '--git-common-dir'], signal)).trim();
+}
+
 /** Adds a worktree at `path` on a new branch starting at `commit`; the user's checkout is not touched. */
 export async function addWorktree(root: string, path: string, branch: string, commit: string, signal: AbortSignal): Promise<void> {
   await git(root, ['worktree', 'add', '--quiet', '-b', branch, path, commit], signal);
@@ -63,18 +87,23 @@ export async function removeWorktree(root: string, path: string): Promise<void> 
   try {
     await git(root, ['worktree', 'remove', '--force', '--force', path], signal);
   } finally {
-    await git(root, ['worktree', 'prune'], signal).catch(() => undefined);
+    await pruneWorktrees(root);
   }
 }
 
+/** Forgets the bookkeeping of worktrees whose folder is gone. Never aborted, never fails. */
+export async function pruneWorktrees(root: string): Promise<void> {
+  await git(root, ['worktree', 'prune'], new AbortController().signal).catch(() => undefined);
+}
+
 /** Stages every change in the worktree except the given top-level entries (links to the user's dependencies). */
-export async function stageAll(worktree: string, excluded: readonly string[], signal: AbortSignal): Promise<void> {
-  await git(worktree, ['add', '--all', '--', '.', ...excluded.map((entry) => `:(exclude,top)${entry}`)], signal);
+export async function stageAll(location: GitLocation, excluded: readonly string[], signal: AbortSignal): Promise<void> {
+  await git(location.workTree, ['add', '--all', '--', '.', ...excluded.map((entry) => `:(exclude,top)${entry}`)], signal, location);
 }
 
 /** Unstages everything (after a guardrail stopped delivery). */
-export async function unstageAll(worktree: string, signal: AbortSignal): Promise<void> {
-  await git(worktree, ['reset', '--quiet'], signal);
+export async function unstageAll(location: GitLocation, signal: AbortSignal): Promise<void> {
+  await git(location.workTree, ['reset', '--quiet'], signal, location);
 }
 
 /** One staged file: status letter, path, lines added and removed (null for binary), and git's file mode. */
@@ -87,12 +116,9 @@ export interface StagedFile {
 }
 
 /** The staged changes against `base`, file by file. */
-export async function stagedFiles(worktree: string, base: string, signal: AbortSignal): Promise<StagedFile[]> {
-  const [statusText, numstatText, rawText] = await Promise.all([
-    git(worktree, ['diff', '--cached', '--name-status', '--no-renames', '-z', base], signal),
-    git(worktree, ['diff', '--cached', '--numstat', '--no-renames', '-z', base], signal),
-    git(worktree, ['diff', '--cached', '--raw', '--no-renames', '-z', base], signal),
-  ]);
+export async function stagedFiles(location: GitLocation, base: string, signal: AbortSignal): Promise<StagedFile[]> {
+  const diff = (format: string): Promise<string> => git(location.workTree, ['diff', '--cached', format, '--no-renames', '--no-textconv', '--no-ext-diff', '-z', base], signal, location);
+  const [statusText, numstatText, rawText] = await Promise.all([diff('--name-status'), diff('--numstat'), diff('--raw')]);
   const counts = new Map<string, [number | null, number | null]>();
   for (const record of numstatText.split('\0')) {
     const match = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(record.replace(/^\n/, ''));
@@ -115,13 +141,14 @@ export async function stagedFiles(worktree: string, base: string, signal: AbortS
 }
 
 /** The unified diff of the staged changes against `base`. */
-export function stagedDiff(worktree: string, base: string, signal: AbortSignal): Promise<string> {
-  return git(worktree, ['diff', '--cached', '--no-color', '--no-ext-diff', base], signal);
+export function stagedDiff(location: GitLocation, base: string, signal: AbortSignal): Promise<string> {
+  return git(location.workTree, ['diff', '--cached', '--no-color', '--no-ext-diff', '--no-textconv', base], signal, location);
 }
 
 /** Paths changed in the worktree (modified, added, deleted, untracked), relative to its root. */
-export async function changedPaths(worktree: string, excluded: readonly string[], signal: AbortSignal): Promise<string[]> {
-  const text = await git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], signal);
+export async function changedPaths(location: GitLocation, excluded: readonly string[], signal: AbortSignal): Promise<string[]> {
+  // Dirty submodules are not looked into: that would run git in their metadata, which minions has not verified.
+  const text = await git(location.workTree, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=dirty'], signal, location);
   const skip = new Set(excluded);
   return text
     .split('\0')
@@ -130,10 +157,16 @@ export async function changedPaths(worktree: string, excluded: readonly string[]
     .filter((path) => !skip.has(path.split('/')[0] ?? '') && !skip.has(path.replace(/\/$/, '')));
 }
 
-/** Commits the staged changes; uses a minions identity only when the repository has none configured. */
-export async function commit(worktree: string, message: string, signal: AbortSignal): Promise<string> {
-  const configured = (await git(worktree, ['config', '--get', 'user.email'], signal).catch(() => '')).trim() !== '';
+/**
+ * Commits the staged changes on the task's branch; uses a minions identity only when the
+ * repository has none configured. The commit must be the branch's tip and HEAD must
+ * still name the branch, so nothing is ever committed onto another branch.
+ */
+export async function commit(location: GitLocation, message: string, signal: AbortSignal): Promise<string> {
+  const configured = (await git(location.workTree, ['config', '--get', 'user.email'], signal, location).catch(() => '')).trim() !== '';
   const identity = configured ? [] : ['-c', 'user.name=minions', '-c', 'user.email=minions@localhost'];
-  await git(worktree, [...identity, 'commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=verbatim', '-m', message], signal);
-  return (await git(worktree, ['rev-parse', 'HEAD'], signal)).trim();
+  await git(location.workTree, [...identity, 'commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=verbatim', '-m', message], signal, location);
+  const [head, tip] = (await git(location.workTree, ['rev-parse', 'HEAD', `refs/heads/${location.branch}`], signal, location)).trim().split('\n');
+  if (head === undefined || head !== tip) throw new MinionsError('conflict', `guardrail: the commit ${head ?? '?'} is not the tip of ${location.branch}`);
+  return head;
 }
