@@ -30,12 +30,28 @@ export interface ConfigEntry {
   value: string;
 }
 
-/** The settings every git call of minions overrides: no hooks, no file-system monitor, no external diff. */
+/**
+ * The settings every git call of minions overrides: no hooks, no file-system monitor.
+ * (`diff.external` and textconv cannot be emptied, git would try to run ""; the diff
+ * calls get `--no-ext-diff --no-textconv` instead, see `diffSafeArguments`.)
+ */
 const fixedOverrides: readonly (readonly [string, string])[] = [
   ['core.hooksPath', '/dev/null'],
   ['core.fsmonitor', 'false'],
-  ['diff.external', ''],
 ];
+
+/** The git commands that may print a diff, and so run an external diff or a textconv driver. */
+const diffCommands = new Set(['diff', 'show', 'log']);
+
+/** `args` with `--no-ext-diff --no-textconv` right after the subcommand when it may print a diff. */
+export function diffSafeArguments(args: readonly string[]): string[] {
+  let index = 0;
+  // Global options come first; `-c name=value` takes the next word.
+  while (index < args.length && (args[index] ?? '').startsWith('-')) index += args[index] === '-c' ? 2 : 1;
+  const command = args[index];
+  if (command === undefined || !diffCommands.has(command)) return [...args];
+  return [...args.slice(0, index + 1), '--no-ext-diff', '--no-textconv', ...args.slice(index + 1)];
+}
 
 /** Per driver section, the variables that name a program. */
 const driverCommands: Readonly<Record<string, readonly string[]>> = {

@@ -4,7 +4,7 @@
 // verified GitLocation, and run only while its metadata is what minions made.
 import { runProcess } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
-import { assertGitMetadata, configOverrides, hardenedEnvironment, parseConfigList, type ConfigEntry, type GitLocation } from './git-guard.js';
+import { assertGitMetadata, configOverrides, diffSafeArguments, hardenedEnvironment, parseConfigList, type ConfigEntry, type GitLocation } from './git-guard.js';
 
 /** The most stdout one git call may produce (a diff of a large change), in characters. */
 const maxGitOutput = 256 * 1024 * 1024;
@@ -37,7 +37,7 @@ export async function readConfig(cwd: string, signal: AbortSignal, location?: Gi
  */
 export async function git(cwd: string, args: readonly string[], signal: AbortSignal, location?: GitLocation): Promise<string> {
   const overrides = configOverrides(await readConfig(cwd, signal, location));
-  return runGit(cwd, args, hardenedEnvironment(process.env, overrides, location), signal);
+  return runGit(cwd, diffSafeArguments(args), hardenedEnvironment(process.env, overrides, location), signal);
 }
 
 /** The top folder of the repository holding `path`; a clear error when it is not in one. */

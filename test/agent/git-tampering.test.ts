@@ -9,6 +9,7 @@ import { chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
+import { addWorktree, git as minionsGit } from '../../agent/workspace/git.js';
 import { calculatorFiles, eventsOf, git, makeRepo, runTask, startAgentOllama, type FixtureRepo } from './agent-fixtures.js';
 
 const fixAdd = { name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } };
@@ -52,6 +53,34 @@ describe('git tampering', () => {
   });
   after(async () => {
     await ollama.close();
+  });
+
+  it("minions' git runs none of the programs a repository's config names (hooks, fsmonitor, filters, textconv, external diff), even for a driver name holding '='", async () => {
+    const { repo, marker, hook } = await attackedRepo({ '.gitattributes': '*.js filter=x diff=x\n*.md filter=a=b\n', 'README.md': '# readme\n' });
+    const signal = new AbortController().signal;
+    try {
+      await writeFile(join(repo.root, 'post-commit'), `#!/bin/sh\n${hook} hook\n`);
+      await chmod(join(repo.root, 'post-commit'), 0o755);
+      appendFileSync(join(repo.root, '.git', 'config'), [
+        `[core]\n\tfsmonitor = ${hook}\n\thooksPath = ${repo.root}\n`,
+        `[filter "x"]\n\tclean = ${hook} clean\n\tsmudge = ${hook} smudge\n\trequired = true\n`,
+        `[filter "a=b"]\n\tclean = ${hook} clean\n\tsmudge = ${hook} smudge\n\tprocess = ${hook} process\n`,
+        `[diff "x"]\n\ttextconv = ${hook} textconv\n\tcommand = ${hook} command\n[diff]\n\texternal = ${hook} external\n`,
+      ].join(''));
+      // Checkout (smudge, post-checkout), status (fsmonitor, clean), add (clean), diff (textconv, external) and commit (hooks).
+      await addWorktree(repo.root, join(repo.worktrees, 'w'), 'minions/w', 'HEAD', signal);
+      await writeFile(join(repo.root, 'src', 'math.js'), 'export const changed = 1;\n');
+      await writeFile(join(repo.root, 'README.md'), '# changed\n');
+      await minionsGit(repo.root, ['status', '--porcelain'], signal);
+      await minionsGit(repo.root, ['add', '--all'], signal);
+      await minionsGit(repo.root, ['diff', '--cached'], signal);
+      await minionsGit(repo.root, ['diff', 'HEAD'], signal);
+      await minionsGit(repo.root, ['commit', '--quiet', '-m', 'change'], signal);
+      await assert.rejects(stat(marker), 'no program named in the repository configuration ran');
+      assert.equal(git(repo.root, 'show', 'HEAD:src/math.js'), 'export const changed = 1;', 'the content was committed unfiltered');
+    } finally {
+      await repo.dispose();
+    }
   });
 
   it('a model with file tools cannot reach .git through a committed symlink, so no planted driver runs and main is untouched', async () => {
