@@ -9,6 +9,7 @@ import { chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
+import { configChanges, configOverrides, diffSafeArguments, parseConfigList } from '../../agent/workspace/git-guard.js';
 import { addWorktree, git as minionsGit } from '../../agent/workspace/git.js';
 import { calculatorFiles, eventsOf, git, makeRepo, runTask, startAgentOllama, type FixtureRepo } from './agent-fixtures.js';
 
@@ -53,6 +54,19 @@ describe('git tampering', () => {
   });
   after(async () => {
     await ollama.close();
+  });
+
+  it('drivers of the repository configuration are emptied by name, diffs never run external programs, and config changes are named', () => {
+    const entries = parseConfigList('global\0filter.lfs.clean\ngit-lfs clean -- %f\0local\0filter.a.b=c.clean\nevil\0worktree\0diff.x.textconv\nevil\0local\0core.bare\nfalse\0');
+    assert.deepEqual(entries[1], { scope: 'local', key: 'filter.a.b=c.clean', value: 'evil' });
+    const overrides = configOverrides(entries);
+    assert.deepEqual(overrides.slice(0, 2), [['core.hooksPath', '/dev/null'], ['core.fsmonitor', 'false']]);
+    assert.ok(overrides.some(([key, value]) => key === 'filter.a.b=c.process' && value === ''));
+    assert.ok(overrides.some(([key, value]) => key === 'diff.x.textconv' && value === ''));
+    assert.ok(!overrides.some(([key]) => key.startsWith('filter.lfs.')), "the user's global git-lfs stays");
+    assert.deepEqual(diffSafeArguments(['-c', 'user.name=x', 'diff', '--cached']), ['-c', 'user.name=x', 'diff', '--no-ext-diff', '--no-textconv', '--cached']);
+    assert.deepEqual(diffSafeArguments(['-c', 'user.name=diff', 'commit', '-m', 'diff']), ['-c', 'user.name=diff', 'commit', '-m', 'diff']);
+    assert.deepEqual(configChanges(entries, [...entries.slice(1), { scope: 'local', key: 'core.fsmonitor', value: '/x' }]), ['local core.fsmonitor set', 'global filter.lfs.clean removed']);
   });
 
   it("minions' git runs none of the programs a repository's config names (hooks, fsmonitor, filters, textconv, external diff), even for a driver name holding '='", async () => {
