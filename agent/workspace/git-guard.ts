@@ -144,7 +144,8 @@ export async function locateWorktreeGit(workTree: string, commonDir: string, bra
   for (const name of ['commondir', 'gitdir', 'HEAD']) files.set(join(gitDir, name), (await readPlain(join(gitDir, name))) ?? '');
   const common = files.get(join(gitDir, 'commondir'))?.trim() ?? '';
   if (common === '' || (await realpath(resolve(gitDir, common)).catch(() => '')) !== realCommon) throw tampered(`${gitDir}/commondir does not name ${realCommon}`);
-  if (files.get(join(gitDir, 'gitdir'))?.trim() !== pointerPath) throw tampered(`${gitDir}/gitdir does not name ${pointerPath}`);
+  // Relative when git writes relative worktree paths (`worktree.useRelativePaths`).
+  if (resolve(gitDir, files.get(join(gitDir, 'gitdir'))?.trim() ?? '') !== pointerPath) throw tampered(`${gitDir}/gitdir does not name ${pointerPath}`);
   if (files.get(join(gitDir, 'HEAD')) !== `ref: refs/heads/${branch}\n`) throw tampered(`HEAD of ${gitDir} is not the branch ${branch}`);
   return { workTree, gitDir, commonDir: realCommon, branch, files };
 }
