@@ -60,9 +60,10 @@ describe('runProcess', () => {
   });
 
   it('kills the whole group at the timeout, grandchildren included', async () => {
-    const result = await runProcess(spawnsGrandchild, base({ timeoutMs: 300, maxStreamCharacters: 1000 }));
+    // Long enough for the shell to print the grandchild's pid on a loaded machine.
+    const result = await runProcess(spawnsGrandchild, base({ timeoutMs: 2000, maxStreamCharacters: 1000 }));
     assert.equal(result.timedOut, true);
-    assert.match(result.output, /\[killed after 0 s timeout\]$/);
+    assert.match(result.output, /\[killed after 2 s timeout\]$/);
     const grandchild = Number(/grandchild (\d+)/.exec(result.stdout)?.[1]);
     assert.ok(grandchild > 0, result.stdout);
     assert.equal(alive(grandchild), false);
