@@ -4,7 +4,7 @@ import { moduleChunks, symbolChunks, type FileContext } from './assemble.js';
 import type { LanguageSpec } from './language-spec.js';
 import { languageForPath } from './languages/index.js';
 import { lineWindowChunks } from './line-windows.js';
-import { collectSymbols } from './symbols.js';
+import { collectSymbols, MAX_NESTING_DEPTH, type WalkState } from './symbols.js';
 import { DEFAULT_MAX_TOKENS } from './tokens.js';
 
 /** Options of the chunker. */
@@ -21,7 +21,7 @@ export interface ChunkedFile {
   language: LanguageId;
   /** `symbols`: from the syntax tree; `lines`: line windows (no grammar, or the parse failed). */
   method: 'symbols' | 'lines';
-  /** Why line windows were used, when they were. */
+  /** Why line windows were used, for the whole file or (nesting too deep) for a part of it. */
   note?: string;
   chunks: Chunk[];
 }
@@ -77,9 +77,24 @@ export async function chunkText(path: string, text: string, options: ChunkOption
   const share = errorShare(tree, lines);
   if (share > 0.5) return fallback(`parse failed: ${Math.round(share * 100)}% of lines are syntax errors`);
   const file: FileContext = { path, language: spec.id, lines, maxTokens };
-  const symbols = collectSymbols(spec, tree.rootNode, source, { prefix: '', inType: false });
+  const walk: WalkState = { capped: false };
+  let chunks: Chunk[];
+  try {
+    chunks = symbolStage(spec, file, tree, source, walk);
+  } catch (error) {
+    // A safety net: a defect in the walk must cost this file its symbols, never a repository its index.
+    return fallback(`chunking failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result: ChunkedFile = { path, language: spec.id, method: 'symbols', chunks };
+  if (walk.capped) result.note = `nesting deeper than ${MAX_NESTING_DEPTH} levels kept as line windows of the enclosing symbol`;
+  return result;
+}
+
+/** The chunks of a parsed file: its symbols and its module-level code, in line order. */
+function symbolStage(spec: LanguageSpec, file: FileContext, tree: Parser.Tree, source: string, walk: WalkState): Chunk[] {
+  const symbols = collectSymbols(spec, tree.rootNode, source, { prefix: '', inType: false, depth: 0, walk });
   const chunks = moduleChunks(file, symbols);
   for (const symbol of symbols) chunks.push(...symbolChunks(spec, file, source, symbol, []));
   chunks.sort((left, right) => left.startLine - right.startLine || right.endLine - left.endLine);
-  return { path, language: spec.id, method: 'symbols', chunks };
+  return chunks;
 }
