@@ -13,7 +13,16 @@ export interface ChunkOptions {
   maxTokens?: number;
   /** Give up parsing after this long and fall back to line windows (default 5 s). */
   parseTimeoutMs?: number;
+  /** Keep at most this many chunks of one file, the first in line order (default {@link DEFAULT_MAX_CHUNKS}). */
+  maxChunks?: number;
 }
+
+/**
+ * Chunks kept per file at most. A 1 MiB file of ordinary code makes well under 2,000
+ * chunks; a file of tens of thousands of one-line functions would make one embedding
+ * each, so a repository could make indexing take hours with one file.
+ */
+export const DEFAULT_MAX_CHUNKS = 2000;
 
 /** The chunks of one file and how they were made. */
 export interface ChunkedFile {
@@ -21,8 +30,10 @@ export interface ChunkedFile {
   language: LanguageId;
   /** `symbols`: from the syntax tree; `lines`: line windows (no grammar, or the parse failed). */
   method: 'symbols' | 'lines';
-  /** Why line windows were used, for the whole file or (nesting too deep) for a part of it. */
+  /** Why line windows were used, for the whole file or (nesting too deep) for a part of it; or that chunks were capped. */
   note?: string;
+  /** Set when the file made more chunks than the cap: how many it made, and how many (the first) were kept. */
+  capped?: { total: number; kept: number };
   chunks: Chunk[];
 }
 
@@ -57,8 +68,23 @@ function errorShare(tree: Parser.Tree, lines: readonly string[]): number {
  * Chunks the text of one file: symbols when a grammar knows its extension, line
  * windows otherwise or when the parse fails. Expects decoded text (see the files
  * module for binary, encoding and size checks); never throws on malformed code.
+ * Keeps at most `maxChunks` chunks, the first in line order (`capped` says so).
  */
 export async function chunkText(path: string, text: string, options: ChunkOptions = {}): Promise<ChunkedFile> {
+  return capChunks(await chunkWhole(path, text, options), options.maxChunks ?? DEFAULT_MAX_CHUNKS);
+}
+
+/** Keeps the first `maxChunks` chunks in line order, saying so in the note. */
+function capChunks(file: ChunkedFile, maxChunks: number): ChunkedFile {
+  const total = file.chunks.length;
+  if (total <= maxChunks) return file;
+  const chunks = file.chunks.slice(0, maxChunks);
+  const lastLine = chunks.reduce((last, chunk) => Math.max(last, chunk.endLine), 0);
+  const note = `${total} chunks, over the cap of ${maxChunks}: only the first ${maxChunks} (to line ${lastLine}) are kept`;
+  return { ...file, chunks, capped: { total, kept: maxChunks }, note: file.note === undefined ? note : `${file.note}; ${note}` };
+}
+
+async function chunkWhole(path: string, text: string, options: ChunkOptions): Promise<ChunkedFile> {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const source = text.replace(/\r\n?/g, '\n');
   const lines = source.split('\n');
