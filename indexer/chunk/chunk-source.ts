@@ -18,9 +18,9 @@ export interface ChunkOptions {
 }
 
 /**
- * Chunks kept per file at most. A 1 MiB file of ordinary code makes well under 2,000
- * chunks; a file of tens of thousands of one-line functions would make one embedding
- * each, so a repository could make indexing take hours with one file.
+ * Chunks kept per file at most. Ordinary files stay below it (the most in the Python
+ * standard library: 982); a file of tens of thousands of one-line functions would cost
+ * one embedding each, so one file could make indexing take hours.
  */
 export const DEFAULT_MAX_CHUNKS = 2000;
 
