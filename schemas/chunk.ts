@@ -66,7 +66,12 @@ export const Chunk = Type.Object({
 });
 export type Chunk = Static<typeof Chunk>;
 
-/** Why a file yields no chunks. */
+/**
+ * Why a file yields no chunks: `invalid-name`, a file or folder name that is not valid
+ * UTF-8 (it could not be opened, stored or searched under its name); `too-many-chunks`,
+ * a file that would make more chunks than the per-file cap, of which only the first
+ * ones are kept (the one reason that still leaves chunks).
+ */
 export const SkipReason = Type.Union([
   Type.Literal('binary'),
   Type.Literal('minified'),
@@ -76,6 +81,8 @@ export const SkipReason = Type.Union([
   Type.Literal('unreadable'),
   Type.Literal('empty'),
   Type.Literal('symlink'),
+  Type.Literal('invalid-name'),
+  Type.Literal('too-many-chunks'),
 ]);
 export type SkipReason = Static<typeof SkipReason>;
 

@@ -4,7 +4,7 @@ import { moduleChunks, symbolChunks, type FileContext } from './assemble.js';
 import type { LanguageSpec } from './language-spec.js';
 import { languageForPath } from './languages/index.js';
 import { lineWindowChunks } from './line-windows.js';
-import { collectSymbols } from './symbols.js';
+import { collectSymbols, MAX_NESTING_DEPTH, type WalkState } from './symbols.js';
 import { DEFAULT_MAX_TOKENS } from './tokens.js';
 
 /** Options of the chunker. */
@@ -13,7 +13,16 @@ export interface ChunkOptions {
   maxTokens?: number;
   /** Give up parsing after this long and fall back to line windows (default 5 s). */
   parseTimeoutMs?: number;
+  /** Keep at most this many chunks of one file, the first in line order (default {@link DEFAULT_MAX_CHUNKS}). */
+  maxChunks?: number;
 }
+
+/**
+ * Chunks kept per file at most. Ordinary files stay below it (the most in the Python
+ * standard library: 982); a file of tens of thousands of one-line functions would cost
+ * one embedding each, so one file could make indexing take hours.
+ */
+export const DEFAULT_MAX_CHUNKS = 2000;
 
 /** The chunks of one file and how they were made. */
 export interface ChunkedFile {
@@ -21,8 +30,10 @@ export interface ChunkedFile {
   language: LanguageId;
   /** `symbols`: from the syntax tree; `lines`: line windows (no grammar, or the parse failed). */
   method: 'symbols' | 'lines';
-  /** Why line windows were used, when they were. */
+  /** Why line windows were used, for the whole file or (nesting too deep) for a part of it; or that chunks were capped. */
   note?: string;
+  /** Set when the file made more chunks than the cap: how many it made, and how many (the first) were kept. */
+  capped?: { total: number; kept: number };
   chunks: Chunk[];
 }
 
@@ -57,8 +68,23 @@ function errorShare(tree: Parser.Tree, lines: readonly string[]): number {
  * Chunks the text of one file: symbols when a grammar knows its extension, line
  * windows otherwise or when the parse fails. Expects decoded text (see the files
  * module for binary, encoding and size checks); never throws on malformed code.
+ * Keeps at most `maxChunks` chunks, the first in line order (`capped` says so).
  */
 export async function chunkText(path: string, text: string, options: ChunkOptions = {}): Promise<ChunkedFile> {
+  return capChunks(await chunkWhole(path, text, options), options.maxChunks ?? DEFAULT_MAX_CHUNKS);
+}
+
+/** Keeps the first `maxChunks` chunks in line order, saying so in the note. */
+function capChunks(file: ChunkedFile, maxChunks: number): ChunkedFile {
+  const total = file.chunks.length;
+  if (total <= maxChunks) return file;
+  const chunks = file.chunks.slice(0, maxChunks);
+  const lastLine = chunks.reduce((last, chunk) => Math.max(last, chunk.endLine), 0);
+  const note = `${total} chunks, over the cap of ${maxChunks}: only the first ${maxChunks} (to line ${lastLine}) are kept`;
+  return { ...file, chunks, capped: { total, kept: maxChunks }, note: file.note === undefined ? note : `${file.note}; ${note}` };
+}
+
+async function chunkWhole(path: string, text: string, options: ChunkOptions): Promise<ChunkedFile> {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const source = text.replace(/\r\n?/g, '\n');
   const lines = source.split('\n');
@@ -77,9 +103,24 @@ export async function chunkText(path: string, text: string, options: ChunkOption
   const share = errorShare(tree, lines);
   if (share > 0.5) return fallback(`parse failed: ${Math.round(share * 100)}% of lines are syntax errors`);
   const file: FileContext = { path, language: spec.id, lines, maxTokens };
-  const symbols = collectSymbols(spec, tree.rootNode, source, { prefix: '', inType: false });
+  const walk: WalkState = { capped: false };
+  let chunks: Chunk[];
+  try {
+    chunks = symbolStage(spec, file, tree, source, walk);
+  } catch (error) {
+    // A safety net: a defect in the walk must cost this file its symbols, never a repository its index.
+    return fallback(`chunking failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result: ChunkedFile = { path, language: spec.id, method: 'symbols', chunks };
+  if (walk.capped) result.note = `nesting deeper than ${MAX_NESTING_DEPTH} levels kept as line windows of the enclosing symbol`;
+  return result;
+}
+
+/** The chunks of a parsed file: its symbols and its module-level code, in line order. */
+function symbolStage(spec: LanguageSpec, file: FileContext, tree: Parser.Tree, source: string, walk: WalkState): Chunk[] {
+  const symbols = collectSymbols(spec, tree.rootNode, source, { prefix: '', inType: false, depth: 0, walk });
   const chunks = moduleChunks(file, symbols);
   for (const symbol of symbols) chunks.push(...symbolChunks(spec, file, source, symbol, []));
   chunks.sort((left, right) => left.startLine - right.startLine || right.endLine - left.endLine);
-  return { path, language: spec.id, method: 'symbols', chunks };
+  return chunks;
 }

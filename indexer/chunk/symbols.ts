@@ -17,6 +17,16 @@ export interface SymbolNode {
   children: SymbolNode[];
   /** Whether nested symbols have been looked for (containers at once, others only when oversized). */
   expanded: boolean;
+  /** Levels of nesting above this symbol (symbols and transparent nodes), counted by the walk. */
+  depth: number;
+  /** The state of the walk that found it, shared by every symbol of the file. */
+  walk: WalkState;
+}
+
+/** What one walk over a file learnt as a whole. */
+export interface WalkState {
+  /** Whether some nodes lay deeper than {@link MAX_NESTING_DEPTH} and were left to their enclosing symbol's lines. */
+  capped: boolean;
 }
 
 /** Where a walk is: the qualified name of the enclosing symbol and whether that symbol is a type. */
@@ -25,7 +35,18 @@ export interface Scope {
   inType: boolean;
   /** Separator after `prefix`, when the enclosing symbol's rule sets one. */
   separator?: string;
+  /** Levels of nesting (symbols and transparent nodes) between the file's root and this scope. */
+  depth: number;
+  walk: WalkState;
 }
+
+/**
+ * Deepest nesting the walk descends to. The walk and the chunk assembly recurse once
+ * per level, so 2,000 nested namespaces used to exhaust the call stack; no real code
+ * nests declarations this deep, and what lies deeper stays in the lines of the symbol
+ * at this depth, cut into budget-sized parts like any long symbol (line windows).
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 const typeKinds = new Set<ChunkKind>(['class', 'struct', 'interface', 'enum', 'trait', 'impl']);
 const MAX_SIGNATURE = 160;
@@ -67,6 +88,10 @@ function cleanDoc(text: string): string | undefined {
  * class body, which starts after the comments above its first method).
  */
 export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: string, scope: Scope, inheritedStart?: number, inheritedDoc = ''): SymbolNode[] {
+  if (scope.depth > MAX_NESTING_DEPTH) {
+    scope.walk.capped = true;
+    return [];
+  }
   const found: SymbolNode[] = [];
   let current = scope;
   const children = parent.namedChildren;
@@ -103,7 +128,7 @@ export function collectSymbols(spec: LanguageSpec, parent: SyntaxNode, source: s
         continue;
       }
     }
-    if (spec.transparent.has(child.type)) found.push(...collectSymbols(spec, child, source, current, startRow, docParts.join('\n')));
+    if (spec.transparent.has(child.type)) found.push(...collectSymbols(spec, child, source, { ...current, depth: current.depth + 1 }, startRow, docParts.join('\n')));
   }
   return found;
 }
@@ -130,6 +155,8 @@ function makeSymbol(spec: LanguageSpec, node: SyntaxNode, rule: SymbolRule, sour
     rule,
     children: [],
     expanded: false,
+    depth: scope.depth,
+    walk: scope.walk,
   };
   if (rule.container) expandSymbol(spec, symbol, source);
   return symbol;
@@ -137,7 +164,7 @@ function makeSymbol(spec: LanguageSpec, node: SyntaxNode, rule: SymbolRule, sour
 
 /** The scope of a symbol's members. */
 function memberScope(symbol: SymbolNode): Scope {
-  const scope: Scope = { prefix: symbol.qualifiedName, inType: typeKinds.has(symbol.kind) };
+  const scope: Scope = { prefix: symbol.qualifiedName, inType: typeKinds.has(symbol.kind), depth: symbol.depth + 1, walk: symbol.walk };
   if (symbol.rule.separator !== undefined) scope.separator = symbol.rule.separator;
   return scope;
 }

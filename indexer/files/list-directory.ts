@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { MinionsError } from '../../schemas/index.js';
 import { describeFileSystemError, errorCode } from './file-system-errors.js';
 import { createRuleLevel, IGNORE_FILE_NAMES, isExcludedEntry, type RuleLevel, type RuleScope } from './ignore-rules.js';
+import { describeInvalidName, findInvalidNames } from './invalid-names.js';
 import type { Limiter } from './limiter.js';
 import { describeTooLarge } from './limits.js';
 import { describeSymlink, type RepositoryRoots } from './symlinks.js';
@@ -51,12 +52,19 @@ export async function listDirectory(node: DirectoryNode, context: WalkContext): 
   if (!Array.isArray(dirents)) return dirents.items;
   const items: ListingItem[] = [];
   const { scope, failed } = await loadScope(node, dirents, context, items);
+  const invalidNames = await context.limit(() => findInvalidNames(node.absolutePath, dirents.map((dirent) => dirent.name))).catch(() => new Map<string, string>());
   const pending: Array<Promise<ListingItem | undefined>> = [];
   for (const dirent of dirents) {
     const name = dirent.name;
     const path = node.path === '' ? name : `${node.path}/${name}`;
     const absolutePath = join(node.absolutePath, name);
-    if (dirent.isDirectory()) {
+    const invalid = invalidNames.get(name);
+    if (invalid !== undefined) {
+      const kind = dirent.isDirectory() ? 'directory' : dirent.isSymbolicLink() ? 'symlink' : dirent.isFile() ? 'file' : undefined;
+      if (kind === undefined || isExcludedEntry(kind, name, path, context.override, scope)) continue;
+      const suffix = kind === 'directory' ? '/' : '';
+      items.push({ key: `${name}${suffix}`, entry: { type: 'skipped', path: `${path}${suffix}`, reason: 'invalid-name', detail: describeInvalidName(invalid) } });
+    } else if (dirent.isDirectory()) {
       if (isExcludedEntry('directory', name, path, context.override, scope)) continue;
       items.push({ key: `${name}/`, directory: { path, absolutePath, scope } });
     } else if (dirent.isSymbolicLink()) {

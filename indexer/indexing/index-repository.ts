@@ -75,8 +75,10 @@ export async function* indexRepository(path: string | RepositoryRef, options: In
     const prepared = await prepareFile(candidate, options);
     if (prepared === 'touch') touchOnly.push(touched(candidate));
     else {
-      if (prepared.file.skipped !== '') skipped++;
-      else counts.changed++;
+      if (prepared.skip) {
+        skipped++;
+        yield { type: 'file-skipped', path: candidate.path, ...prepared.skip };
+      } else counts.changed++;
       batch.push(prepared);
     }
     counts.filesDone++;

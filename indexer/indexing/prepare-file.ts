@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { chunkText, embeddingText, type ChunkOptions } from '../chunk/index.js';
 import { classifyContent } from '../files/index.js';
 import { searchText } from '../search/search-text.js';
+import type { SkipReason } from '../../schemas/index.js';
 import { toChunkRow, type ChunkRow, type FileRow } from '../store/rows.js';
 
 /** A file to (re)index: where it is, what discovery saw, and what the manifest held. */
@@ -19,6 +20,8 @@ export interface PreparedFile {
   file: FileRow;
   rows: ChunkRow[];
   texts: { index: number; text: string; hash: string }[];
+  /** Why the file was skipped or capped (its manifest row's `skipped`), in words. */
+  skip?: { reason: SkipReason; detail: string };
 }
 
 /** Options of reading and chunking. */
@@ -34,17 +37,19 @@ export async function prepareFile(candidate: Candidate, options: PrepareOptions)
   try {
     bytes = await readFile(candidate.absolutePath);
   } catch {
-    return { file: { ...base, hash: '', skipped: 'unreadable' }, rows: [], texts: [] };
+    return { file: { ...base, hash: '', skipped: 'unreadable' }, rows: [], texts: [], skip: { reason: 'unreadable', detail: 'file could not be read' } };
   }
   const hash = createHash('sha256').update(bytes).digest('hex');
   if (candidate.previous?.hash === hash) return 'touch';
   const file: FileRow = { ...base, hash, skipped: '' };
   const content = classifyContent(candidate.path, bytes, options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {});
-  if (!content.ok) return { file: { ...file, skipped: content.reason }, rows: [], texts: [] };
-  const { chunks } = await chunkText(candidate.path, content.text, options.chunk);
+  if (!content.ok) return { file: { ...file, skipped: content.reason }, rows: [], texts: [], skip: { reason: content.reason, detail: content.detail } };
+  const { chunks, capped, note } = await chunkText(candidate.path, content.text, options.chunk);
   file.chunks = chunks.length;
   const texts = chunks.map((chunk, index) => ({ index, text: embeddingText(chunk), hash: chunk.contentHash }));
   const rows = chunks.map((chunk, index) => toChunkRow(chunk, index, searchText(texts[index]?.text ?? '')));
+  // A capped file keeps its first chunks; the manifest names the reason, as for a skip.
+  if (capped) return { file: { ...file, skipped: 'too-many-chunks' }, rows, texts, skip: { reason: 'too-many-chunks', detail: note ?? '' } };
   return { file, rows, texts };
 }
 
