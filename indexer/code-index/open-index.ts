@@ -13,6 +13,8 @@ export interface OpenIndexOptions {
   /** The configured embedder (see `lazyEmbedder` for one started on first use). */
   embedder: EmbedderProvider;
   log?: IndexLog | undefined;
+  /** Names this process in the write locks it takes (`minions serve`); a second writer prints it. */
+  owner?: string | undefined;
 }
 
 /** Every repository index under one data directory, opened once per process. */
@@ -40,7 +42,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<CodeIndex> {
   const store = await LanceStore.open(join(options.dataDir, 'lancedb'), { readConsistencySeconds: 0 });
   const metaFolder = join(options.dataDir, 'repositories');
   const handles = new Map<string, RepositoryIndex>();
-  const context = { store, metaFolder, embedder: options.embedder, log: options.log };
+  const context = { store, metaFolder, embedder: options.embedder, log: options.log, lockFolder: join(options.dataDir, 'locks'), owner: options.owner ?? 'minions' };
   return {
     embedder: (signal) => options.embedder.get(signal),
     async repository(path, signal) {

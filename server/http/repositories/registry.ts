@@ -4,7 +4,8 @@ import { isAbsolute, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { CodeIndex, RepositoryIndex } from '../../../indexer/index.js';
 import { MinionsError, type Repository, type WatchEvent } from '../../../schemas/index.js';
-import { isAbortError } from '../../../platform/index.js';
+import { describeHolder, isAbortError, type LockHolder } from '../../../platform/index.js';
+import { LOCK_WAIT_MS } from '../../runtime.js';
 import { readRegistry, writeRegistry, type RegisteredRepository } from './registry-file.js';
 import { applyRepositoryEvent, type EventFollowUp } from './repository-state.js';
 
@@ -191,7 +192,9 @@ export class RepositoryRegistry {
     try {
       const handle = await this.handleOf(entry);
       state.watching = this.watch;
-      const events = (this.watch ? handle.watch({ signal }) : handle.index({ signal }))[Symbol.asyncIterator]();
+      // Another process writing this index (`minions index`) is waited for, as the CLI does.
+      const lock = { waitMs: LOCK_WAIT_MS, onWait: (holder: LockHolder) => this.log.warn({ repository: state.root }, `waiting for ${describeHolder(holder)} to release the index`) };
+      const events = (this.watch ? handle.watch({ signal, lock }) : handle.index({ signal, lock }))[Symbol.asyncIterator]();
       for (let next = await events.next(); !next.done; next = await events.next()) {
         if (this.apply(entry, next.value) === 'ready') {
           this.follow(entry, events);
