@@ -60,7 +60,7 @@ export class RepositoryIndex {
   ) {
     this.id = repository.repositoryId;
     this.root = repository.root;
-    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), embedder: (signal) => this.context.embedder.get(signal) };
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.embedder.get(signal) };
   }
 
   /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */
