@@ -32,6 +32,8 @@ export interface WriteLockOptions {
   waitMs?: number | undefined;
   /** Told once when a wait starts. */
   onWait?: ((holder: LockHolder) => void) | undefined;
+  /** How often a wait looks again (250 ms by default). */
+  pollMs?: number | undefined;
 }
 
 /** Options of one indexing run through a handle (the store, embedder and meta folder are the handle's). */
@@ -151,6 +153,7 @@ export class RepositoryIndex {
       waitMs: options.lock?.waitMs,
       signal: options.signal,
       onWait: options.lock?.onWait,
+      pollMs: options.lock?.pollMs,
     });
   }
 
