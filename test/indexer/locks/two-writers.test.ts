@@ -66,8 +66,8 @@ describe('two processes indexing one repository', () => {
       const held = await acquireLock(join(dataDir, 'locks', `${handle.id}.lock`), { command: 'the test holder' });
       const first = startChild(root, dataDir);
       const second = startChild(root, dataDir);
-      const ended = Promise.all([first.exit, second.exit]).then((codes) => assert.fail(`the children ended (${codes.join(', ')}) without waiting for the lock`));
-      await Promise.race([Promise.all([first.waiting, second.waiting]), ended]);
+      const ended = Promise.all([first.exit, second.exit]).then(() => 'ended before waiting for the lock');
+      assert.equal(await Promise.race([Promise.all([first.waiting, second.waiting]).then(() => 'both waiting'), ended]), 'both waiting');
       for (const child of [first, second]) assert.match(JSON.stringify(child.lines[0]), /the test holder/);
       await held.release();
       assert.deepEqual(await Promise.all([first.exit, second.exit]), [0, 0]);
