@@ -137,8 +137,11 @@ async function prepareTables(repository: RepositoryRef, options: IndexRepository
     if (meta === undefined) await writeMeta(options.metaFolder, stamp);
     return undefined;
   }
+  // What the rebuild needs is checked before anything is dropped: a damaged shared cache
+  // would otherwise fail the run after the drop and leave an empty index.
+  const damaged = await options.store.repairVectorCache(options.embedder.modelId, options.embedder.dimension);
   await options.store.dropRepository(repository.repositoryId);
   await writeMeta(options.metaFolder, stamp);
-  return reason;
+  return damaged === undefined ? reason : `${reason}; the damaged vector cache was moved to ${damaged} and started afresh`;
 }
 
