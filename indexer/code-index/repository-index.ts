@@ -20,8 +20,8 @@ export interface IndexContext {
   metaFolder: string;
   embedder: EmbedderProvider;
   log?: IndexLog | undefined;
-  /** Folder of the write locks, one file per repository. */
-  lockFolder: string;
+  /** The data directory (real path): write locks live in its `locks/`, and it is never indexed. */
+  dataDir: string;
   /** Names this process in its locks (`minions serve`). */
   owner: string;
 }
@@ -140,15 +140,15 @@ export class RepositoryIndex {
     );
   }
 
-  private writeOptions<T extends { lock?: WriteLockOptions | undefined }>(embedder: Embedder, options: T): Omit<T, 'lock'> & { store: LanceStore; embedder: Embedder; metaFolder: string } {
+  private writeOptions<T extends { lock?: WriteLockOptions | undefined }>(embedder: Embedder, options: T): Omit<T, 'lock'> & { store: LanceStore; embedder: Embedder; metaFolder: string; exclude: string[] } {
     const rest = { ...options };
     delete rest.lock;
-    return { ...rest, store: this.context.store, embedder, metaFolder: this.context.metaFolder };
+    return { ...rest, store: this.context.store, embedder, metaFolder: this.context.metaFolder, exclude: [this.context.dataDir] };
   }
 
   /** The repository's write lock (`locks/<id>.lock` under the data directory); queries never take it. */
   private lock(doing: string, options: { signal?: AbortSignal | undefined; lock?: WriteLockOptions | undefined }): Promise<HeldLock> {
-    return acquireLock(join(this.context.lockFolder, `${this.id}.lock`), {
+    return acquireLock(join(this.context.dataDir, 'locks', `${this.id}.lock`), {
       command: `${this.context.owner} (${doing} ${this.root})`,
       waitMs: options.lock?.waitMs,
       signal: options.signal,

@@ -5,6 +5,7 @@ import { discoverFiles } from '../files/index.js';
 import { CHUNKER_VERSION, readMeta, rebuildReason, resolveRepository, writeMeta, type RepositoryRef } from '../repository-meta.js';
 import { optimizeRepository, readManifest, removeFiles, sweepOrphans, type LanceStore } from '../store/lance-store.js';
 import type { FileRow } from '../store/rows.js';
+import { excludedFolderPatterns } from './excluded-folders.js';
 import { prepareFile, touched, type Candidate, type PreparedFile } from './prepare-file.js';
 import { readPendingRows, writeBatch, writeTouched, writeVectorPhase, type BatchCounts } from './write-batch.js';
 
@@ -21,6 +22,8 @@ export interface IndexRepositoryOptions {
   batchChunks?: number;
   maxFileBytes?: number;
   chunk?: ChunkOptions;
+  /** Folders (real, absolute) never indexed even when inside the repository: the data directory. */
+  exclude?: readonly string[] | undefined;
 }
 
 /**
@@ -50,7 +53,8 @@ export async function* indexRepository(path: string | RepositoryRef, options: In
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
   let skipped = 0;
-  for await (const entry of discoverFiles(repository.root, { ...(signal ? { signal } : {}), ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}) })) {
+  const extraIgnore = excludedFolderPatterns(repository.root, options.exclude ?? []);
+  for await (const entry of discoverFiles(repository.root, { ...(signal ? { signal } : {}), ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}), ...(extraIgnore.length > 0 ? { extraIgnore } : {}) })) {
     if (entry.type === 'skipped') {
       skipped++;
       yield { type: 'file-skipped', path: entry.path, reason: entry.reason, detail: entry.detail };

@@ -63,7 +63,7 @@ export class RepositoryRegistry {
   async register(path: string): Promise<{ repository: Repository; created: boolean }> {
     if (!isAbsolute(path)) throw new MinionsError('invalid-argument', `The path must be absolute, not "${path}".`);
     const handle = await this.index.repository(resolve(path));
-    const refusal = refusedRoot(handle.root);
+    const refusal = refusedRoot(handle.root) ?? containsDataDirectory(handle.root, this.index.dataDir);
     if (refusal !== undefined) throw new MinionsError('invalid-argument', refusal);
     const known = this.entries.get(handle.id);
     if (known) return { repository: structuredClone(known.state), created: false };
@@ -263,6 +263,12 @@ export class RepositoryRegistry {
     state.error = error instanceof MinionsError ? error.message : 'Indexing failed; the server log has the details.';
     this.log.error({ err: error, repository: state.root }, 'indexing failed');
   }
+}
+
+/** Why a repository that contains the data directory may not be registered (its watcher would index the index's writes), or undefined. */
+export function containsDataDirectory(root: string, dataDir: string): string | undefined {
+  if (!inside(dataDir, root)) return undefined;
+  return `${root} contains minions' data directory (${dataDir}): register a folder that does not, or move the data directory out (--data-dir, MINIONS_DATA_DIR).`;
 }
 
 /** System folders that are never a repository: registering one would index (and serve) the machine's files. */
