@@ -64,7 +64,6 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
       await breakStale(path, current);
       continue;
     }
-    if (current.pid === process.pid && current.hostname === hostname()) throw held(path, current, 'this process already holds it');
     if (Date.now() >= deadline) throw held(path, current, options.waitMs ? 'waited too long' : undefined);
     if (!told) options.onWait?.(current);
     told = true;
