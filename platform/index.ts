@@ -14,3 +14,4 @@ export {
 } from './ollama/connection.js';
 export { checkOllamaHost, isLoopbackHost, ollamaHostUrl, type HostPolicy } from './ollama/host.js';
 export { modelFacts, type ModelFacts, type ShowAnswer } from './ollama/model-facts.js';
+export { acquireLock, describeHolder, readLockHolder, type HeldLock, type LockHolder, type LockOptions } from './lock-file.js';

@@ -17,6 +17,12 @@ function startEmbedder(config: Config): Promise<Embedder> {
  * Opens the code index of the configured data directory with the configured embedder,
  * shared by every caller and started lazily (the composition root's job).
  */
-export function openCodeIndex(config: Config, log?: IndexLog): Promise<CodeIndex> {
-  return openIndex({ dataDir: config.dataDir, embedder: lazyEmbedder(() => startEmbedder(config)), log });
+export function openCodeIndex(config: Config, log?: IndexLog, owner?: string): Promise<CodeIndex> {
+  return openIndex({ dataDir: config.dataDir, embedder: lazyEmbedder(() => startEmbedder(config)), log, owner });
 }
+
+/**
+ * How long `minions index` and `minions watch` wait for another process's write lock on
+ * the same repository index (a server watching it, another run) before giving up.
+ */
+export const LOCK_WAIT_MS = 10 * 60 * 1000;

@@ -1,5 +1,8 @@
+import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { abortable } from '../../platform/index.js';
+import { MinionsError } from '../../schemas/index.js';
+import { isWithin } from '../indexing/excluded-folders.js';
 import type { Embedder } from '../embedding/index.js';
 import { resolveRepository } from '../repository-meta.js';
 import { LanceStore } from '../store/lance-store.js';
@@ -13,16 +16,21 @@ export interface OpenIndexOptions {
   /** The configured embedder (see `lazyEmbedder` for one started on first use). */
   embedder: EmbedderProvider;
   log?: IndexLog | undefined;
+  /** Names this process in the write locks it takes (`minions serve`); a second writer prints it. */
+  owner?: string | undefined;
 }
 
 /** Every repository index under one data directory, opened once per process. */
 export interface CodeIndex {
+  /** The data directory's real path: never indexed, never a repository. */
+  readonly dataDir: string;
   /** The configured embedder; `signal` bounds this caller's wait only. */
   embedder(signal?: AbortSignal): Promise<Embedder>;
   /**
    * The handle of a repository folder: its real path is resolved and its id derived
    * once per call, and the handle (tables, record) is shared by every caller of that id.
-   * A missing path is `not-found`, a file `invalid-argument`.
+   * A missing path is `not-found`, a file `invalid-argument`, and so is the data
+   * directory or a folder inside it (indexing it would index the index's own writes).
    */
   repository(path: string, signal?: AbortSignal): Promise<RepositoryIndex>;
   /** Closes the handles, the database and the embedder. */
@@ -37,14 +45,20 @@ export interface CodeIndex {
 export async function openIndex(options: OpenIndexOptions): Promise<CodeIndex> {
   // Handles keep their tables open: each read checks for a newer version, so they see
   // what indexing, the watcher or another process wrote since.
-  const store = await LanceStore.open(join(options.dataDir, 'lancedb'), { readConsistencySeconds: 0 });
-  const metaFolder = join(options.dataDir, 'repositories');
+  await mkdir(options.dataDir, { recursive: true });
+  const dataDir = await realpath(options.dataDir);
+  const store = await LanceStore.open(join(dataDir, 'lancedb'), { readConsistencySeconds: 0 });
+  const metaFolder = join(dataDir, 'repositories');
   const handles = new Map<string, RepositoryIndex>();
-  const context = { store, metaFolder, embedder: options.embedder, log: options.log };
+  const context = { store, metaFolder, embedder: options.embedder, log: options.log, dataDir, owner: options.owner ?? 'minions' };
   return {
+    dataDir,
     embedder: (signal) => options.embedder.get(signal),
     async repository(path, signal) {
       const repository = await abortable(resolveRepository(path), signal);
+      if (isWithin(repository.root, dataDir)) {
+        throw new MinionsError('invalid-argument', `${repository.root} is minions' data directory (or inside it), not a repository.`);
+      }
       let handle = handles.get(repository.repositoryId);
       if (handle === undefined) {
         handle = new RepositoryIndex(repository, context);

@@ -28,6 +28,8 @@ export interface QuerySource {
   root: string;
   meta(): Promise<RepositoryMeta | undefined>;
   tables(meta: RepositoryMeta): Promise<RepositoryTables>;
+  /** Drops tables held open, so the next `tables` call opens them at their latest version. */
+  reopen?(): void;
   /** The configured embedder, or undefined where only text search is possible. */
   embedder(signal: AbortSignal | undefined): Promise<Embedder | undefined>;
 }
@@ -52,17 +54,33 @@ export async function answerQuery(source: QuerySource, request: RepositoryQuery,
   const meta = await source.meta();
   if (!meta) throw missingIndex(source.root);
   const { mode, embedder } = await chooseMode(source, meta, request.mode, options.signal);
-  try {
-    const tables = await source.tables(meta);
-    const rows = await tables.chunks.countRows();
-    if (rows === 0 && meta.chunks > 0) throw new Error(`it holds no chunks but was built with ${meta.chunks}`);
-    const search = { query: request.query, k: request.k ?? DEFAULT_K, mode, filters: request.filters, signal: options.signal };
-    const results = await searchChunks(tables, embedder, { ...search, ...(options.ranking ? { ranking: options.ranking } : {}) });
-    return { results, mode };
-  } catch (error) {
-    if (error instanceof MinionsError || isAbortError(error)) throw error;
-    throw corrupt(`of ${source.root}`, error, `${indexCommand(source.root)} --rebuild`);
+  const search = { query: request.query, k: request.k ?? DEFAULT_K, mode, filters: request.filters, signal: options.signal, ...(options.ranking ? { ranking: options.ranking } : {}) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const tables = await source.tables(meta);
+      const rows = await tables.chunks.countRows();
+      if (rows === 0 && meta.chunks > 0) throw new Error(`it holds no chunks but was built with ${meta.chunks}`);
+      return { results: await searchChunks(tables, embedder, search), mode };
+    } catch (error) {
+      if (error instanceof MinionsError || isAbortError(error)) throw error;
+      // A writer's cleanup removed the files of the version this read started from: the
+      // index is fine at its latest version, so read again there before calling it damaged.
+      if (attempt < VANISHED_RETRIES && vanishedFile(error)) {
+        source.reopen?.();
+        continue;
+      }
+      throw corrupt(`of ${source.root}`, error, `${indexCommand(source.root)} --rebuild`);
+    }
   }
+}
+
+/** Reads tried when data files vanish under a query (each writer pass can clean up the version a read is at). */
+const VANISHED_RETRIES = 3;
+
+/** Whether LanceDB failed because a data or index file of the version it read is gone. */
+function vanishedFile(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Not found: \S+\.lance\b|Not found: \S+_indices\b/.test(message);
 }
 
 async function chooseMode(source: QuerySource, meta: RepositoryMeta, requested: QueryMode | undefined, signal: AbortSignal | undefined): Promise<{ mode: QueryMode; embedder?: Embedder }> {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { acquireLock, type HeldLock, type LockHolder } from '../../platform/index.js';
 import { MinionsError, type IndexEvent, type IndexSummary, type WatchEvent } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
 import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
@@ -18,13 +20,27 @@ export interface IndexContext {
   metaFolder: string;
   embedder: EmbedderProvider;
   log?: IndexLog | undefined;
+  /** The data directory (real path): write locks live in its `locks/`, and it is never indexed. */
+  dataDir: string;
+  /** Names this process in its locks (`minions serve`). */
+  owner: string;
+}
+
+/** How a run that writes (index, watch) takes the repository's write lock when another process holds it. */
+export interface WriteLockOptions {
+  /** How long to wait for the holder (0, the default: fail at once with `conflict` naming it). */
+  waitMs?: number | undefined;
+  /** Told once when a wait starts. */
+  onWait?: ((holder: LockHolder) => void) | undefined;
+  /** How often a wait looks again (250 ms by default). */
+  pollMs?: number | undefined;
 }
 
 /** Options of one indexing run through a handle (the store, embedder and meta folder are the handle's). */
-export type IndexOptions = Omit<IndexRepositoryOptions, 'store' | 'embedder' | 'metaFolder'>;
+export type IndexOptions = Omit<IndexRepositoryOptions, 'store' | 'embedder' | 'metaFolder'> & { lock?: WriteLockOptions | undefined };
 
 /** Options of a watcher started through a handle. */
-export type WatchOptions = Omit<WatchRepositoryOptions, 'store' | 'embedder' | 'metaFolder'>;
+export type WatchOptions = Omit<WatchRepositoryOptions, 'store' | 'embedder' | 'metaFolder'> & { lock?: WriteLockOptions | undefined };
 
 /**
  * One repository's index. Its record (meta file) is read once and again after each
@@ -46,7 +62,7 @@ export class RepositoryIndex {
   ) {
     this.id = repository.repositoryId;
     this.root = repository.root;
-    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), embedder: (signal) => this.context.embedder.get(signal) };
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.embedder.get(signal) };
   }
 
   /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */
@@ -76,23 +92,30 @@ export class RepositoryIndex {
     }
   }
 
-  /** Builds or refreshes the index (as `indexRepository`), yielding its progress events. */
+  /**
+   * Builds or refreshes the index (as `indexRepository`), yielding its progress events,
+   * under the repository's write lock: one writer per repository index across processes.
+   */
   async *index(options: IndexOptions = {}): AsyncGenerator<IndexEvent, IndexSummary> {
-    const embedder = await this.context.embedder.get(options.signal);
+    const lock = await this.lock('indexing', options);
     try {
+      const embedder = await this.context.embedder.get(options.signal);
       return yield* this.follow(indexRepository(this.repository, this.writeOptions(embedder, options)));
     } finally {
       this.record = undefined;
+      await lock.release();
     }
   }
 
-  /** Keeps the index fresh as files change (as `watchRepository`), until `options.signal` aborts. */
+  /** Keeps the index fresh as files change (as `watchRepository`), until `options.signal` aborts; holds the write lock throughout. */
   async *watch(options: WatchOptions): AsyncGenerator<WatchEvent, void> {
-    const embedder = await this.context.embedder.get(options.signal);
+    const lock = await this.lock('watching', options);
     try {
+      const embedder = await this.context.embedder.get(options.signal);
       yield* this.follow(watchRepository(this.repository, this.writeOptions(embedder, options)));
     } finally {
       this.record = undefined;
+      await lock.release();
     }
   }
 
@@ -117,8 +140,21 @@ export class RepositoryIndex {
     );
   }
 
-  private writeOptions<T extends object>(embedder: Embedder, options: T): T & { store: LanceStore; embedder: Embedder; metaFolder: string } {
-    return { ...options, store: this.context.store, embedder, metaFolder: this.context.metaFolder };
+  private writeOptions<T extends { lock?: WriteLockOptions | undefined }>(embedder: Embedder, options: T): Omit<T, 'lock'> & { store: LanceStore; embedder: Embedder; metaFolder: string; exclude: string[] } {
+    const rest = { ...options };
+    delete rest.lock;
+    return { ...rest, store: this.context.store, embedder, metaFolder: this.context.metaFolder, exclude: [this.context.dataDir] };
+  }
+
+  /** The repository's write lock (`locks/<id>.lock` under the data directory); queries never take it. */
+  private lock(doing: string, options: { signal?: AbortSignal | undefined; lock?: WriteLockOptions | undefined }): Promise<HeldLock> {
+    return acquireLock(join(this.context.dataDir, 'locks', `${this.id}.lock`), {
+      command: `${this.context.owner} (${doing} ${this.root})`,
+      waitMs: options.lock?.waitMs,
+      signal: options.signal,
+      onWait: options.lock?.onWait,
+      pollMs: options.lock?.pollMs,
+    });
   }
 
   /** Forwards a run's events; a rebuild replaces the tables and an ended pass rewrites the record. */

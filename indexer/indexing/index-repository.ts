@@ -5,6 +5,7 @@ import { discoverFiles } from '../files/index.js';
 import { CHUNKER_VERSION, readMeta, rebuildReason, resolveRepository, writeMeta, type RepositoryRef } from '../repository-meta.js';
 import { optimizeRepository, readManifest, removeFiles, sweepOrphans, type LanceStore } from '../store/lance-store.js';
 import type { FileRow } from '../store/rows.js';
+import { excludedFolderPatterns } from './excluded-folders.js';
 import { prepareFile, touched, type Candidate, type PreparedFile } from './prepare-file.js';
 import { readPendingRows, writeBatch, writeTouched, writeVectorPhase, type BatchCounts } from './write-batch.js';
 
@@ -21,6 +22,8 @@ export interface IndexRepositoryOptions {
   batchChunks?: number;
   maxFileBytes?: number;
   chunk?: ChunkOptions;
+  /** Folders (real, absolute) never indexed even when inside the repository: the data directory. */
+  exclude?: readonly string[] | undefined;
 }
 
 /**
@@ -50,7 +53,8 @@ export async function* indexRepository(path: string | RepositoryRef, options: In
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
   let skipped = 0;
-  for await (const entry of discoverFiles(repository.root, { ...(signal ? { signal } : {}), ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}) })) {
+  const extraIgnore = excludedFolderPatterns(repository.root, options.exclude ?? []);
+  for await (const entry of discoverFiles(repository.root, { ...(signal ? { signal } : {}), ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}), ...(extraIgnore.length > 0 ? { extraIgnore } : {}) })) {
     if (entry.type === 'skipped') {
       skipped++;
       yield { type: 'file-skipped', path: entry.path, reason: entry.reason, detail: entry.detail };
@@ -139,8 +143,11 @@ async function prepareTables(repository: RepositoryRef, options: IndexRepository
     if (meta === undefined) await writeMeta(options.metaFolder, stamp);
     return undefined;
   }
+  // What the rebuild needs is checked before anything is dropped: a damaged shared cache
+  // would otherwise fail the run after the drop and leave an empty index.
+  const damaged = await options.store.repairVectorCache(options.embedder.modelId, options.embedder.dimension);
   await options.store.dropRepository(repository.repositoryId);
   await writeMeta(options.metaFolder, stamp);
-  return reason;
+  return damaged === undefined ? reason : `${reason}; the damaged vector cache was moved to ${damaged} and started afresh`;
 }
 

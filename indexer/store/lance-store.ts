@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
@@ -78,6 +78,30 @@ export class LanceStore {
     const name = tableNames.vectors(modelId);
     if ((await this.connection.tableNames()).includes(name)) return this.openOrRecreate(name, vectorSchema(dimension));
     return this.connection.createEmptyTable(name, vectorSchema(dimension), { existOk: true });
+  }
+
+  /**
+   * Makes sure the vector cache of a model can be read in full, before a rebuild drops
+   * anything. The cache is only a cache (every vector can be computed again), so a
+   * damaged one is moved aside (`vectors_<model>.lance.damaged-<time>`, for a look or
+   * removal) and an empty one created; returns where it went, or undefined when it was sound.
+   */
+  async repairVectorCache(modelId: string, dimension: number): Promise<string | undefined> {
+    const name = tableNames.vectors(modelId);
+    try {
+      const cache = await this.vectorCache(modelId, dimension);
+      try {
+        for await (const _batch of cache.query().select(['hash', 'vector'])) void _batch;
+      } finally {
+        cache.close();
+      }
+      return undefined;
+    } catch {
+      const aside = join(this.folder, `${name}.lance.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      await rename(join(this.folder, `${name}.lance`), aside);
+      await this.connection.createEmptyTable(name, vectorSchema(dimension), { existOk: true });
+      return aside;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import type { ReconcileReason, WatchEvent } from '../../schemas/index.js';
 import { isAbortError } from '../../platform/index.js';
 import type { Embedder } from '../embedding/index.js';
 import { createPathFilter, type PathFilter } from '../files/index.js';
+import { excludedFolderPatterns } from '../indexing/excluded-folders.js';
 import { indexRepository } from '../indexing/index-repository.js';
 import { optimizeIndex } from '../indexing/optimize.js';
 import { resolveRepository, type RepositoryRef } from '../repository-meta.js';
@@ -30,6 +31,8 @@ export interface WatchRepositoryOptions {
   optimizeAfterMs?: number | undefined;
   /** Times the debounce, max wait, settle rechecks and the quiet before optimising (default `systemClock`). */
   clock?: Clock | undefined;
+  /** Folders (real, absolute) never indexed even when inside the repository: the data directory. */
+  exclude?: readonly string[] | undefined;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function* watchRepository(path: string | RepositoryRef, options: Wa
   const repository = typeof path === 'string' ? await resolveRepository(path) : path;
   const identity = await stat(repository.root);
   const changes = new ChangeCollector({ debounceMs: options.debounceMs ?? 75, maxWaitMs: options.maxWaitMs ?? 1000, clock: options.clock });
-  const session = new WatchSession(repository, identity, await createPathFilter(repository.root), changes, options);
+  const session = new WatchSession(repository, identity, await createPathFilter(repository.root, { extraIgnore: excludedFolderPatterns(repository.root, options.exclude ?? []) }), changes, options);
   try {
     yield* session.run();
   } catch (error) {
@@ -123,7 +126,7 @@ class WatchSession {
     yield { type: 'watch-reconcile', reason, at: Date.now() };
     try {
       let files: number | undefined;
-      for await (const event of indexRepository(this.repository, { store, embedder, metaFolder, signal })) {
+      for await (const event of indexRepository(this.repository, { store, embedder, metaFolder, signal, exclude: this.options.exclude })) {
         if (event.type === 'index-end') files = event.summary.files;
         yield event;
       }

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { MinionsError, type IndexSummary } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
-import { openCodeIndex } from '../runtime.js';
+import { describeHolder, type LockHolder } from '../../platform/index.js';
+import { LOCK_WAIT_MS, openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { buildQueryRequest } from './query-request.js';
 import { formatCount, write } from './output.js';
@@ -18,11 +19,12 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...common, rebuild: { type: 'boolean', default: false } } });
   if (positionals.length !== 1 || positionals[0] === undefined) throw new MinionsError('invalid-argument', `Usage: ${indexUsage}`);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
-  const index = await openCodeIndex(config);
+  const index = await openCodeIndex(config, undefined, 'minions index');
   const progress = new IndexProgress(io.stderr);
   try {
     const repository = await index.repository(resolve(io.cwd, positionals[0]), io.signal);
-    const run = repository.index({ signal: io.signal, rebuild: values.rebuild });
+    const lock = { waitMs: LOCK_WAIT_MS, onWait: waitingFor(io) };
+    const run = repository.index({ signal: io.signal, rebuild: values.rebuild, lock });
     let summary: IndexSummary | undefined;
     for await (const event of run) {
       progress.update(event);
@@ -34,6 +36,11 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
   } finally {
     await index.close();
   }
+}
+
+/** Prints, once, who holds the repository's write lock while this command waits for it. */
+export function waitingFor(io: CommandIo): (holder: LockHolder) => void {
+  return (holder) => void write(io.stderr, `minions: waiting for ${describeHolder(holder)} to release the index (up to ${LOCK_WAIT_MS / 60_000} min; Ctrl-C stops)...\n`);
 }
 
 function describeSummary(summary: IndexSummary): string {

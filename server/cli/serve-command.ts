@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { acquireLock, describeHolder, type LockHolder } from '../../platform/index.js';
 import { MinionsError, type LogLevel } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
@@ -75,8 +76,32 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   const settings = loadServeSettings(io.env, values);
   checkBindAddress(settings.host, settings.token);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'] }, io.cwd);
+  const dataLock = await lockDataDirectory(config.dataDir);
+  try {
+    return await serve(values, settings, config, io);
+  } finally {
+    await dataLock.release();
+  }
+}
+
+/**
+ * One server per data directory: two would run the same queued tasks, mark each
+ * other's running tasks interrupted and interleave task logs. The second is refused
+ * at start, naming the first.
+ */
+export async function lockDataDirectory(dataDir: string): Promise<{ release(): Promise<void> }> {
+  try {
+    return await acquireLock(join(dataDir, 'locks', 'server.lock'), { command: 'minions serve' });
+  } catch (error) {
+    if (!(error instanceof MinionsError) || error.code !== 'conflict') throw error;
+    const holder = error.details?.['holder'] as LockHolder;
+    throw new MinionsError('conflict', `Another server already uses the data directory ${dataDir}: ${describeHolder(holder)}. Stop it first, or start this one with another --data-dir.`, { cause: error });
+  }
+}
+
+async function serve(values: { repo?: string[] | undefined; model?: string | undefined }, settings: ServeSettings, config: ReturnType<typeof loadConfig>, io: CommandIo): Promise<number> {
   const log = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] }, io.stderr);
-  const index = await openCodeIndex(config, log.child({ component: 'index' }));
+  const index = await openCodeIndex(config, log.child({ component: 'index' }), 'minions serve');
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
     const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model }), index, io.env);

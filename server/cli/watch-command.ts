@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { MinionsError, type WatchEvent } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
-import { openCodeIndex } from '../runtime.js';
+import { LOCK_WAIT_MS, openCodeIndex } from '../runtime.js';
+import { waitingFor } from './index-commands.js';
 import type { CommandIo } from './io.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
@@ -24,13 +25,13 @@ export async function watchCommand(argv: readonly string[], io: CommandIo): Prom
   const repo = positionals[0];
   if (positionals.length !== 1 || repo === undefined) throw new MinionsError('invalid-argument', `Usage: ${watchUsage}`);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
-  const index = await openCodeIndex(config);
+  const index = await openCodeIndex(config, undefined, 'minions watch');
   try {
     // A wrong path fails before the embedder loads.
     const repository = await index.repository(resolve(io.cwd, repo), io.signal);
     let progress = new IndexProgress(io.stderr);
     let missing = false;
-    for await (const event of repository.watch({ signal: io.signal })) {
+    for await (const event of repository.watch({ signal: io.signal, lock: { waitMs: LOCK_WAIT_MS, onWait: waitingFor(io) } })) {
       if (event.type === 'watch-reconcile') progress = new IndexProgress(io.stderr);
       if (event.type === 'index-rebuild' || event.type === 'scan-end' || event.type === 'batch-end') progress.update(event);
       if (event.type === 'index-end') progress.finish();

@@ -4,7 +4,8 @@ import { isAbsolute, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { CodeIndex, RepositoryIndex } from '../../../indexer/index.js';
 import { MinionsError, type Repository, type WatchEvent } from '../../../schemas/index.js';
-import { isAbortError } from '../../../platform/index.js';
+import { describeHolder, isAbortError, type LockHolder } from '../../../platform/index.js';
+import { LOCK_WAIT_MS } from '../../runtime.js';
 import { readRegistry, writeRegistry, type RegisteredRepository } from './registry-file.js';
 import { applyRepositoryEvent, type EventFollowUp } from './repository-state.js';
 
@@ -62,7 +63,7 @@ export class RepositoryRegistry {
   async register(path: string): Promise<{ repository: Repository; created: boolean }> {
     if (!isAbsolute(path)) throw new MinionsError('invalid-argument', `The path must be absolute, not "${path}".`);
     const handle = await this.index.repository(resolve(path));
-    const refusal = refusedRoot(handle.root);
+    const refusal = refusedRoot(handle.root) ?? containsDataDirectory(handle.root, this.index.dataDir);
     if (refusal !== undefined) throw new MinionsError('invalid-argument', refusal);
     const known = this.entries.get(handle.id);
     if (known) return { repository: structuredClone(known.state), created: false };
@@ -191,7 +192,9 @@ export class RepositoryRegistry {
     try {
       const handle = await this.handleOf(entry);
       state.watching = this.watch;
-      const events = (this.watch ? handle.watch({ signal }) : handle.index({ signal }))[Symbol.asyncIterator]();
+      // Another process writing this index (`minions index`) is waited for, as the CLI does.
+      const lock = { waitMs: LOCK_WAIT_MS, onWait: (holder: LockHolder) => this.log.warn({ repository: state.root }, `waiting for ${describeHolder(holder)} to release the index`) };
+      const events = (this.watch ? handle.watch({ signal, lock }) : handle.index({ signal, lock }))[Symbol.asyncIterator]();
       for (let next = await events.next(); !next.done; next = await events.next()) {
         if (this.apply(entry, next.value) === 'ready') {
           this.follow(entry, events);
@@ -260,6 +263,12 @@ export class RepositoryRegistry {
     state.error = error instanceof MinionsError ? error.message : 'Indexing failed; the server log has the details.';
     this.log.error({ err: error, repository: state.root }, 'indexing failed');
   }
+}
+
+/** Why a repository that contains the data directory may not be registered (its watcher would index the index's writes), or undefined. */
+export function containsDataDirectory(root: string, dataDir: string): string | undefined {
+  if (!inside(dataDir, root)) return undefined;
+  return `${root} contains minions' data directory (${dataDir}): register a folder that does not, or move the data directory out (--data-dir, MINIONS_DATA_DIR).`;
 }
 
 /** System folders that are never a repository: registering one would index (and serve) the machine's files. */

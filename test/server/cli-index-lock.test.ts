@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { lazyEmbedder, openIndex } from '../../indexer/index.js';
+import { acquireLock } from '../../platform/index.js';
+import { main } from '../../server/index.js';
+import { writeTree } from '../support/file-tree.js';
+import { RecordingEmbedder } from '../support/recording-embedder.js';
+
+describe('minions index while another process writes the index', () => {
+  let folder = '';
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'minions-cli-lock-'));
+  });
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  it('says whom it waits for, and stops at Ctrl-C (exit 130) without writing', async () => {
+    const repo = await writeTree(join(folder, 'repo'), { 'src/math.js': 'function addNumbers(a, b) {\n  return a + b;\n}\n' });
+    const dataDir = join(folder, 'data');
+    const index = await openIndex({ dataDir, embedder: lazyEmbedder(async () => new RecordingEmbedder()) });
+    const { id } = await index.repository(repo);
+    await index.close();
+    const held = await acquireLock(join(dataDir, 'locks', `${id}.lock`), { command: 'minions serve (watching the repository)' });
+    try {
+      const stderr = new PassThrough();
+      let printed = '';
+      const controller = new AbortController();
+      stderr.on('data', (chunk: Buffer) => {
+        printed += chunk.toString();
+        if (printed.includes('Ctrl-C stops')) controller.abort();
+      });
+      const code = await main(['index', repo, '--data-dir', dataDir], { stdout: new PassThrough(), stderr, cwd: folder, env: {}, signal: controller.signal });
+      assert.equal(code, 130);
+      assert.match(printed, new RegExp(`minions: waiting for minions serve \\(watching the repository\\) \\(pid ${process.pid} on .*, since .*\\) to release the index \\(up to 10 min; Ctrl-C stops\\)`));
+      const reopened = await openIndex({ dataDir, embedder: lazyEmbedder(async () => new RecordingEmbedder()) });
+      assert.equal(await (await reopened.repository(repo)).meta(), undefined, 'nothing was written');
+      await reopened.close();
+    } finally {
+      await held.release();
+    }
+  });
+});
