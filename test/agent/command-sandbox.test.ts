@@ -4,6 +4,7 @@
 // HOME), a shared /tmp, processes that outlive the command, and an allocation bomb. Tests
 // run as root here; the user-namespace variant runs the same as `nobody` through setpriv.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,28 @@ import { git, makeRepo, type FixtureRepo } from './agent-fixtures.js';
 
 const secret = 'minions-token-in-the-server-environment-5d1c';
 const memoryCapBytes = 512 * 1024 * 1024;
+
+/** The live processes whose command line contains `marker` (zombies, dead and awaiting their reaper, left out). */
+async function processesNamed(marker: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const command = await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '');
+    const status = await readFile(join('/proc', entry, 'status'), 'utf8').catch(() => '');
+    if (command.includes(marker) && !/^State:\s+Z/m.test(status)) found.push(`${entry}: ${command}`);
+  }
+  return found;
+}
+
+/** The processes named `marker` still alive after a kill, given up to a second (SIGKILL lands asynchronously). */
+async function survivorsAfterKill(marker: string): Promise<string[]> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const found = await processesNamed(marker);
+    if (found.length === 0) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return processesNamed(marker);
+}
 
 describe('command sandbox (bubblewrap)', () => {
   let repo: FixtureRepo;
@@ -98,13 +121,25 @@ describe('command sandbox (bubblewrap)', () => {
     const marker = `${3000 + (process.pid % 1000)}.123`;
     const result = await run(`setsid sleep ${marker} >/dev/null 2>&1 & (sleep ${marker} >/dev/null 2>&1 &); echo started`);
     assert.match(result.stdout, /started/);
-    const survivors: string[] = [];
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const command = await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '');
-      if (command.includes(marker)) survivors.push(`${entry}: ${command}`);
-    }
-    assert.deepEqual(survivors, []);
+    assert.deepEqual(await processesNamed(marker), []);
+  });
+
+  it('cancelled mid-command, the sandbox dies with every process in it', async () => {
+    const marker = `${4000 + (process.pid % 1000)}.7`;
+    const controller = new AbortController();
+    const launch = await launcher(worktree, ['deps']);
+    const started = join(worktree, 'started');
+    const running = runProcess(
+      { shell: `setsid sleep ${marker} >/dev/null 2>&1 & touch started; sleep ${marker}` },
+      { cwd: worktree, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, prefix: launch.prefix, signal: controller.signal, maxOutputCharacters: 1000 },
+    );
+    const poll = setInterval(() => {
+      if (!existsSync(started)) return;
+      clearInterval(poll);
+      controller.abort();
+    }, 20);
+    await assert.rejects(running, { name: 'AbortError' });
+    assert.deepEqual(await survivorsAfterKill(marker), []);
   });
 
   it('an allocation bomb stops at the memory cap', async () => {
