@@ -119,7 +119,8 @@ describe('command sandbox (bubblewrap)', () => {
 
   it('nothing outlives the command: a setsid child and a background sleep die with it', async () => {
     const marker = `${3000 + (process.pid % 1000)}.123`;
-    const result = await run(`setsid sleep ${marker} >/dev/null 2>&1 & (sleep ${marker} >/dev/null 2>&1 &); echo started`);
+    // The command waits until its setsid child is in its own session, so the kill cannot win a race against setsid().
+    const result = await run(`rm -f escaped; setsid sh -c 'touch escaped; exec sleep ${marker}' >/dev/null 2>&1 & (sleep ${marker} >/dev/null 2>&1 &); while [ ! -e escaped ]; do sleep 0.01; done; echo started`);
     assert.match(result.stdout, /started/);
     assert.deepEqual(await processesNamed(marker), []);
   });
