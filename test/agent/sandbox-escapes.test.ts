@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { MinionsError } from '../../schemas/index.js';
 import { calculatorFiles, eventsOf, git, makeRepo, runTask, startAgentOllama, type FixtureRepo } from './agent-fixtures.js';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
 
@@ -34,6 +35,27 @@ describe('sandbox escapes through a repository test script', () => {
   after(async () => {
     delete process.env.MINIONS_TOKEN;
     await ollama.close();
+    await repo.dispose();
+  });
+
+  it('where bubblewrap cannot run, a run is refused before it touches anything, unless allowed; the events say how commands ran', async () => {
+    const missing = { probe: async () => ({ available: false as const, reason: 'bwrap: not found (test double)' }) };
+    repo = await makeRepo(calculatorFiles);
+    const branches = git(repo.root, 'branch', '--list');
+    const requests = ollama.requests.length;
+    const refused = await runTask(repo, ollama, { prompt: 'Fix add: it subtracts.' }, { commandSandbox: missing });
+    assert.ok(refused.error instanceof MinionsError, String(refused.error));
+    assert.equal(refused.error.code, 'agent-unavailable');
+    assert.match(refused.error.message, /bwrap: not found \(test double\).*apt-get install bubblewrap.*--allow-unsandboxed-commands or MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1/);
+    assert.deepEqual(refused.events, []);
+    assert.equal(git(repo.root, 'branch', '--list'), branches, 'no branch, no worktree');
+    assert.equal(ollama.requests.length, requests, 'the model was not even asked');
+    ollama.setChat([{ toolCalls: [fixAdd] }, { toolCalls: [{ name: 'finish', arguments: { summary: 'add() adds.' } }] }]);
+    const allowed = await runTask(repo, ollama, { prompt: 'Fix add: it subtracts.' }, { commandSandbox: missing, allowUnsandboxedCommands: true });
+    assert.equal(allowed.result?.outcome, 'succeeded', String(allowed.error ?? allowed.result?.reason));
+    const sandboxes = eventsOf(allowed.events, 'command-sandbox');
+    assert.ok(sandboxes.length > 0);
+    for (const sandbox of sandboxes) assert.deepEqual({ method: sandbox.method, pidNamespace: sandbox.pidNamespace, capabilitiesDropped: sandbox.capabilitiesDropped }, { method: 'none', pidNamespace: false, capabilitiesDropped: false });
     await repo.dispose();
   });
 
