@@ -61,7 +61,8 @@ export async function linkedTargets(worktree: string, linked: readonly string[])
 
 /** Runs the probe command; its stdout, or the first line of what went wrong. */
 async function tryFlags(flags: readonly string[], signal: AbortSignal): Promise<string> {
-  const argv = [...bubblewrapArgv(flags, { worktree: '/', readOnly: [], isolateNetwork: true, memoryBytes: 0 }), '/bin/sh', '-c', 'grep ^CapEff: /proc/self/status'];
+  // Any existing folder does as the worktree: the probe command only reads its own status.
+  const argv = [...bubblewrapArgv(flags, { worktree: '/tmp', readOnly: [], isolateNetwork: true, memoryBytes: 0 }), '/bin/sh', '-c', 'grep ^CapEff: /proc/self/status'];
   const result = await runProcess({ argv }, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, signal, timeoutMs: 10_000, maxOutputCharacters: 4096, maxStreamCharacters: 64 * 1024 });
   if (result.exitCode !== 0) {
     const why = result.stderr.trim() || (result.timedOut ? 'timed out after 10 s' : `exit code ${result.exitCode ?? result.signal ?? '?'}`);

@@ -92,6 +92,7 @@ describe('command sandbox (bubblewrap)', () => {
         `touch /etc/minions-sandbox && echo ETC`,
         'cat deps/lib.js',
         'echo changed > README.md && cat README.md',
+        'git status --porcelain --untracked-files=no',
         'echo "$HOME" && touch "$HOME/file" && ls -A "$HOME"',
       ].join('; '),
     );
@@ -101,6 +102,7 @@ describe('command sandbox (bubblewrap)', () => {
     await assert.rejects(stat(join(homedir(), 'minions-sandbox-was-here')), /ENOENT/);
     assert.match(result.stdout, /^dependency$/m, 'linked dependencies stay readable');
     assert.equal(await readFile(join(worktree, 'README.md'), 'utf8'), 'changed\n');
+    assert.match(result.stdout, /^ M README\.md$/m, 'read-only git still works in the worktree');
     // HOME is a fresh writable folder: what it holds is the file just made and the real HOME's toolchain caches (read-only), nothing else.
     const home = result.stdout.slice(result.stdout.indexOf('/tmp/home\n') + '/tmp/home\n'.length).trim().split('\n');
     assert.ok(home.includes('file'), result.output);
