@@ -46,7 +46,7 @@ export async function createLauncher(options: LauncherOptions): Promise<CommandL
   // The common git dir (where the worktree's metadata lives) is in the user's checkout or, with --separate-git-dir, elsewhere.
   const commonDir = (await git(options.repoRoot, ['rev-parse', '--path-format=absolute', '--git-common-dir'], options.signal)).trim();
   return async (worktree, linked) => {
-    const readOnly = [options.repoRoot, commonDir, ...(await linkedTargets(worktree, linked))];
+    const readOnly = [options.repoRoot, commonDir, ...(await linkedTargets(options.repoRoot, linked))];
     const layout = { worktree, readOnly, isolateNetwork: options.isolateNetwork, memoryBytes: options.memoryCapBytes };
     return {
       prefix: bubblewrapArgv(probe.flags, layout),

@@ -53,9 +53,13 @@ export function bubblewrapArgv(flags: readonly string[], layout: SandboxLayout, 
   return argv;
 }
 
-/** The real paths of the linked entries of a worktree (dependency folders of the user's checkout), which must stay visible. */
-export async function linkedTargets(worktree: string, linked: readonly string[]): Promise<string[]> {
-  const targets = await Promise.all(linked.map((name) => realpath(join(worktree, name)).catch(() => undefined)));
+/**
+ * The real paths of the dependency folders linked into a worktree, which must stay visible.
+ * Resolved from the user's checkout, where prepare linked them from, not through the
+ * worktree's links, which the model or a command may have pointed elsewhere.
+ */
+export async function linkedTargets(repoRoot: string, linked: readonly string[]): Promise<string[]> {
+  const targets = await Promise.all(linked.map((name) => realpath(join(repoRoot, name)).catch(() => undefined)));
   return targets.filter((target): target is string => target !== undefined);
 }
 
