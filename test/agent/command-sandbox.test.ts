@@ -5,7 +5,7 @@
 // run as root here; the user-namespace variant runs the same as `nobody` through setpriv.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -112,7 +112,7 @@ describe('command sandbox (bubblewrap)', () => {
   it('/tmp is private to each command', async () => {
     const host = join(tmpdir(), `minions-host-secret-${process.pid}`);
     await writeFile(host, 'host\n');
-    const first = await run(`cat '${host}' 2>&1 || echo HIDDEN; echo planted > /tmp/planted`);
+    const first = await run(`cat '${host}' 2>&1 || echo HIDDEN; echo planted > /tmp/planted`).finally(() => rm(host, { force: true }));
     assert.match(first.stdout, /HIDDEN/);
     await assert.rejects(stat('/tmp/planted'), /ENOENT/);
     const second = await run('cat /tmp/planted 2>/dev/null || echo GONE');
