@@ -7,6 +7,7 @@ import type { Emit } from './events.js';
 import type { AgentLimits, LoopLimits } from './limits.js';
 import type { ChatModel } from './model/ollama-model.js';
 import type { RunState } from './run-state.js';
+import type { CommandLauncher } from './workspace/command-launch.js';
 
 /**
  * What a node reports: how it went (for events and records), the outcome label the
@@ -32,8 +33,8 @@ export interface NodeServices {
   protectedPaths: readonly string[];
   allowedCommands: readonly string[];
   env: NodeJS.ProcessEnv;
-  /** Words every command starts with: the network sandbox (`unshare --net ...`), or none. */
-  commandPrefix?: readonly string[];
+  /** How the run's commands start: the bubblewrap sandbox, or (allowed explicitly) none. */
+  commandLauncher?: CommandLauncher;
   worktreesDir: string;
 }
 

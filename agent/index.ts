@@ -9,4 +9,6 @@ export { defaultLimits, resolveLimits, type AgentLimits, type LimitOverrides, ty
 export type { AgentEventMap, AgentEventType, CheckKind } from './events.js';
 export { defaultProtectedPaths } from './guardrails.js';
 export { defaultAllowedCommands } from './workspace/allow-list.js';
+export { createLauncher, type CommandLauncher } from './workspace/command-launch.js';
+export { bubblewrapArgv, createBubblewrapSandbox, sandboxHome, type CommandSandbox, type SandboxLayout, type SandboxProbe } from './workspace/command-sandbox.js';
 export { createUnshareSandbox, type CommandIsolation, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';

@@ -13,6 +13,8 @@ import { connectModel, type ChatModel } from './model/ollama-model.js';
 import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
+import { createLauncher } from './workspace/command-launch.js';
+import { createBubblewrapSandbox, type CommandSandbox, type SandboxProbe } from './workspace/command-sandbox.js';
 import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
 import { scrubbedEnvironment } from '../platform/index.js';
 
@@ -47,8 +49,14 @@ export interface AgentRunnerOptions {
    * runs them with network there (the trace says so); `allowed` never isolates.
    */
   commandNetwork?: CommandNetworkPolicy;
-  /** How commands are isolated; defaults to `unshare` from util-linux. */
+  /** How commands are isolated from the network where bubblewrap is unavailable; defaults to `unshare` from util-linux. */
   networkSandbox?: NetworkSandbox;
+  /** The filesystem sandbox of every command; defaults to bubblewrap. */
+  commandSandbox?: CommandSandbox;
+  /** Run commands without the sandbox where bubblewrap cannot run, instead of refusing the run. */
+  allowUnsandboxedCommands?: boolean;
+  /** RLIMIT_DATA of each command in bytes; 0 for none. Defaults to 4 GiB. */
+  commandMemoryBytes?: number;
 }
 
 /** `minions/<task-id>-<slug>` where the slug is the first words of the task. */
@@ -62,6 +70,7 @@ export function branchName(taskId: string, prompt: string): string {
 export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
   const limits = resolveLimits(options.limits);
   const sandbox = options.networkSandbox ?? createUnshareSandbox();
+  const commandSandbox = options.commandSandbox ?? createBubblewrapSandbox();
   return {
     async run(task, { signal, emit: rawEmit }) {
       const started = performance.now();
@@ -72,7 +81,10 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       const repoRoot = await repositoryRoot(task.root, signal);
       const base = task.request.base ?? 'HEAD';
       const baseCommit = await resolveCommit(repoRoot, base, signal);
-      const network = await commandIsolation(options.commandNetwork ?? 'isolated', sandbox, signal);
+      const probe = await commandSandbox.probe(signal);
+      if (!probe.available && options.allowUnsandboxedCommands !== true) throw unsandboxedRefusal(probe.reason);
+      const policy = options.commandNetwork ?? 'isolated';
+      const network = probe.available ? bubblewrapNetwork(policy, probe) : await commandIsolation(policy, sandbox, signal);
       if (network.refused) {
         emit('network-check', network.event);
         throw network.refused;
@@ -81,7 +93,8 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       let branch = branchName(task.id, task.request.prompt);
       for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
-      const services = { ...nodeServices(options, limits, emit, models), commandPrefix: network.prefix };
+      const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });
+      const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher };
       emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
       emit('network-check', network.event);
       let records;
@@ -105,6 +118,23 @@ interface NetworkDecision {
   prefix: readonly string[];
   event: AgentEventMap['network-check'];
   refused?: MinionsError;
+}
+
+/** The memory cap of each command unless configured: enough for a large test suite, not for a runaway one. */
+export const defaultCommandMemoryBytes = 4 * 1024 ** 3;
+
+/** The refusal of a run whose commands could not be sandboxed: the reason and the fixes. */
+function unsandboxedRefusal(reason: string): MinionsError {
+  return new MinionsError(
+    'agent-unavailable',
+    `Agent commands run in a bubblewrap sandbox, but ${reason}. Install bubblewrap (apt-get install bubblewrap) and, when not running as root, allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu); or run commands unsandboxed explicitly (--allow-unsandboxed-commands or MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1).`,
+  );
+}
+
+/** The network of commands under bubblewrap: its own namespace (loopback only) unless the network is allowed. */
+function bubblewrapNetwork(policy: CommandNetworkPolicy, probe: Extract<SandboxProbe, { available: true }>): NetworkDecision {
+  if (policy === 'allowed') return { prefix: [], event: { isolated: false, method: null, loopback: true, allowed: true, note: 'commands may use the network (privacy mode is off)' } };
+  return { prefix: [], event: { isolated: true, method: `${probe.method} --unshare-net`, loopback: true, allowed: true, note: 'commands run in a network namespace with only loopback' } };
 }
 
 /** Decides how the run's commands reach the network (probing the sandbox unless the network is allowed). */

@@ -32,6 +32,8 @@ export const Settings = Type.Object({
   privacy: Type.Boolean({ default: true, option: '--privacy', env: 'MINIONS_PRIVACY', label: 'Privacy mode', description: 'nothing leaves the machine; --no-privacy turns it off' }),
   allowedHosts: Type.String({ default: '', env: 'MINIONS_ALLOWED_HOSTS', label: 'The allowed hosts', description: 'comma-separated model hosts allowed besides loopback in privacy mode' }),
   allowNetworkCommands: Type.Boolean({ default: false, option: '--allow-network-commands', env: 'MINIONS_ALLOW_NETWORK_COMMANDS', label: 'Network commands', description: 'in privacy mode, agent commands with network where no namespace exists' }),
+  allowUnsandboxedCommands: Type.Boolean({ default: false, option: '--allow-unsandboxed-commands', env: 'MINIONS_ALLOW_UNSANDBOXED_COMMANDS', label: 'Unsandboxed commands', description: 'run agent commands without the bubblewrap sandbox where it cannot run' }),
+  commandMemoryMb: Type.Integer({ minimum: 0, maximum: 1_048_576, default: 4096, env: 'MINIONS_COMMAND_MEMORY_MB', label: 'The command memory cap', description: 'memory (RLIMIT_DATA) of each agent command in MiB; 0: no cap' }),
   ollamaHost: Type.String({ minLength: 1, default: 'http://127.0.0.1:11434', env: 'OLLAMA_HOST', label: 'The Ollama host', description: 'Ollama for the agent and ollama: embeddings; a scheme-less host:port is read as http://' }),
   model: Type.String({ minLength: 1, default: 'qwen2.5-coder:7b', option: '--model', env: 'MINIONS_MODEL', label: 'The agent model', description: 'the Ollama model the agent runs' }),
   host: Type.String({ minLength: 1, default: '127.0.0.1', option: '--host', env: 'MINIONS_HOST', label: 'The host', description: 'address the server listens on' }),

@@ -71,6 +71,22 @@ export const AgentEvent = Type.Union([
     }),
   ),
   event('tool-call', Type.Object({ node, step: Type.Integer(), tool: Type.String(), arguments: Type.String(), ok: Type.Boolean(), durationMs: Type.Number(), result: Type.String() })),
+  event(
+    'command-sandbox',
+    Type.Object(
+      {
+        node,
+        command: Type.String(),
+        method: Type.Union([Type.Literal('bwrap'), Type.Literal('none')]),
+        networkIsolated: Type.Boolean(),
+        pidNamespace: Type.Boolean(),
+        capabilitiesDropped: Type.Boolean(),
+        memoryCapBytes: Type.Integer({ description: 'RLIMIT_DATA of the command; 0 for none' }),
+        writable: Type.Array(Type.String(), { description: 'the paths the command may write (besides its private /tmp)' }),
+      },
+      { description: 'how the next command runs: in the bubblewrap sandbox, or unsandboxed (allowed explicitly)' },
+    ),
+  ),
   event('command-start', Type.Object({ node, command: Type.String(), pid: Type.Union([Type.Integer(), Type.Null()]) })),
   event(
     'command-end',

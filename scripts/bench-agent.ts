@@ -4,19 +4,22 @@
 // name), on a dev corpus copied into a fresh git repository. Model time is excluded
 // (a scripted Ollama answers at once) and so are the repository's own tests (the
 // blueprint is the default one without checks and fix). Retrieval is a fixed answer
-// here: the index's own latency is in the retrieval benchmark.
+// here: the index's own latency is in the retrieval benchmark. Then the cost of the
+// commands' sandbox: one short command bare, under today's `unshare --net` and under
+// bubblewrap (the same process, so the ratios compare).
 //   npm run bench:agent [-- --corpus fastify@5.9.0] [-- --tasks 5]
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAgentRunner, defaultBlueprint, resolveLimits, type CodeSearch } from '../agent/index.js';
+import { createAgentRunner, createBubblewrapSandbox, createLauncher, createUnshareSandbox, defaultBlueprint, resolveLimits, type CodeSearch } from '../agent/index.js';
+import { runProcess } from '../platform/index.js';
 import type { QueryResult } from '../schemas/index.js';
 import { startScriptedOllama } from '../test/support/scripted-ollama.js';
 import { ensurePackage } from './corpora.js';
 
-const { values } = parseArgs({ options: { corpus: { type: 'string', default: 'fastify@5.9.0' }, tasks: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { corpus: { type: 'string', default: 'fastify@5.9.0' }, tasks: { type: 'string', default: '5' }, commands: { type: 'string', default: '20' } } });
 const tasks = Number(values.tasks);
 const model = 'bench-coder:7b';
 
@@ -46,12 +49,46 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/** Wall time of one command per launch (median of `count`), and the ratio to the bare command. */
+async function benchSandbox(root: string, worktree: string, count: number): Promise<void> {
+  const signal = new AbortController().signal;
+  git(root, 'worktree', 'add', '--quiet', '--detach', worktree);
+  const probe = await createBubblewrapSandbox().probe(signal);
+  const network = await createUnshareSandbox().probe(signal);
+  const bwrap = probe.available ? await (await createLauncher({ probe, networkPrefix: [], isolateNetwork: true, repoRoot: root, memoryCapBytes: 4 * 1024 ** 3, signal }))(worktree, []) : undefined;
+  const launches: [string, readonly string[] | undefined][] = [['bare', []], ['unshare --net', network.isolated ? network.prefix : undefined], ['bwrap', bwrap?.prefix]];
+  console.log(`\n| command (${count} runs each) | launch | median ms | x bare |`);
+  console.log('| --- | --- | ---: | ---: |');
+  for (const argv of [['true'], ['node', '-e', '0']]) {
+    let bare = 0;
+    for (const [name, prefix] of launches) {
+      if (prefix === undefined) {
+        console.log(`| ${argv.join(' ')} | ${name} | unavailable | |`);
+        continue;
+      }
+      const samples: number[] = [];
+      for (let run = 0; run < count; run += 1) {
+        const started = performance.now();
+        const result = await runProcess({ argv }, { cwd: worktree, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, prefix, signal, maxOutputCharacters: 4096 });
+        if (result.exitCode !== 0) throw new Error(`${name} ${argv.join(' ')} failed: ${result.output}`);
+        samples.push(performance.now() - started);
+      }
+      const time = median(samples);
+      bare ||= time;
+      console.log(`| ${argv.join(' ')} | ${name} | ${time.toFixed(1)} | ${(time / bare).toFixed(1)} |`);
+    }
+  }
+  git(root, 'worktree', 'remove', '--force', worktree);
+}
+
 const { base, root, files } = await makeRepository(values.corpus);
 const route = await readFile(join(root, 'lib/route.js'), 'utf8');
 const firstLine = route.split('\n')[0] ?? '';
 const ollama = await startScriptedOllama({ models: [{ name: model, architecture: 'qwen2', contextLength: 32768, capabilities: ['completion', 'tools'] }] });
 const limits = resolveLimits();
-const blueprint = { name: 'bench', nodes: defaultBlueprint(limits).nodes.filter((node) => node.name !== 'checks' && node.name !== 'fix') };
+// Without checks, what the default blueprint routes to them goes to deliver.
+const toDeliver = (routes: Readonly<Record<string, string>> | undefined): Record<string, string> => Object.fromEntries(Object.entries(routes ?? {}).map(([label, next]) => [label, next === 'checks' ? 'deliver' : next]));
+const blueprint = { name: 'bench', nodes: defaultBlueprint(limits).nodes.filter((node) => node.name !== 'checks' && node.name !== 'fix').map((node) => ({ ...node, routes: toDeliver(node.routes) })) };
 const runner = createAgentRunner({ ollamaHost: ollama.host, model, search: fixedSearch(), worktreesDir: join(base, 'worktrees'), blueprints: { bench: blueprint } });
 const measured: Record<string, number[]> = { prepare: [], context: [], deliver: [], cleanup: [], bookkeeping: [], total: [] };
 try {
@@ -80,6 +117,7 @@ try {
   for (const [name, samples] of Object.entries(measured)) console.log(`| ${name} | ${Math.round(median(samples))} | ${Math.round(Math.max(...samples))} |`);
   const total = median(measured.total ?? []);
   console.log(`\nDeterministic overhead per task (median): ${(total / 1000).toFixed(2)} s (target < 2 s): ${total < 2000 ? 'met' : 'NOT met'}`);
+  await benchSandbox(root, join(base, 'worktrees', 'sandbox'), Number(values.commands));
 } finally {
   await ollama.close();
   await rm(base, { recursive: true, force: true });

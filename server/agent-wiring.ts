@@ -14,6 +14,10 @@ export interface AgentSettings {
   worktreesDir: string;
   /** In privacy mode commands run without network (refused where impossible, unless allowed); otherwise with. */
   commandNetwork: CommandNetworkPolicy;
+  /** Where bubblewrap cannot run: run commands unsandboxed (true) or refuse the run (false). */
+  allowUnsandboxedCommands: boolean;
+  /** RLIMIT_DATA of each command in bytes (MINIONS_COMMAND_MEMORY_MB); 0 for none. */
+  commandMemoryBytes: number;
 }
 
 /**
@@ -29,6 +33,8 @@ export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, option
     model: readSetting('model', env, { model: options.model }),
     worktreesDir: join(config.dataDir, 'worktrees'),
     commandNetwork: !config.privacy ? 'allowed' : config.allowNetworkCommands ? 'isolated-if-available' : 'isolated',
+    allowUnsandboxedCommands: config.allowUnsandboxedCommands,
+    commandMemoryBytes: readSetting('commandMemoryMb', env) * 1024 * 1024,
   };
 }
 
@@ -52,5 +58,10 @@ export function createIndexSearch(index: CodeIndex): CodeSearch {
 
 /** The agent as the server and the CLI run it. */
 export function createRunner(settings: AgentSettings, index: CodeIndex, environment: NodeJS.ProcessEnv): TaskRunner {
-  return createAgentRunner({ ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(index), worktreesDir: settings.worktreesDir, environment, commandNetwork: settings.commandNetwork });
+  return createAgentRunner({
+    ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(index), worktreesDir: settings.worktreesDir, environment,
+    commandNetwork: settings.commandNetwork,
+    allowUnsandboxedCommands: settings.allowUnsandboxedCommands,
+    commandMemoryBytes: settings.commandMemoryBytes,
+  });
 }

@@ -25,6 +25,8 @@ export interface Config {
   allowedHosts: string[];
   /** In privacy mode, let agent commands run with network where no network namespace is available. */
   allowNetworkCommands: boolean;
+  /** Run agent commands without the bubblewrap sandbox where it cannot run (instead of refusing the run). */
+  allowUnsandboxedCommands: boolean;
 }
 
 /** Command-line options that override the environment. */
@@ -35,6 +37,7 @@ export interface ConfigOptions {
   /** `--privacy` (true) or `--no-privacy` (false); undefined leaves it to MINIONS_PRIVACY, then on. */
   privacy?: boolean | undefined;
   allowNetworkCommands?: boolean | undefined;
+  allowUnsandboxedCommands?: boolean | undefined;
 }
 
 /** The command-line options every command that reaches models or runs agents takes. */
@@ -42,6 +45,7 @@ export const privacyOptions = {
   privacy: { type: 'boolean' },
   'no-privacy': { type: 'boolean' },
   'allow-network-commands': { type: 'boolean' },
+  'allow-unsandboxed-commands': { type: 'boolean' },
 } as const;
 
 /** `--privacy` / `--no-privacy` as parsed by `parseArgs`: true, false, or undefined when neither was given. */
@@ -105,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, 
     privacy,
     allowedHosts: read('allowedHosts').split(',').map((host) => host.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter((host) => host !== ''),
     allowNetworkCommands: read('allowNetworkCommands'),
+    allowUnsandboxedCommands: read('allowUnsandboxedCommands'),
   };
   if (config.embedder.kind === 'ollama') checkModelHost(config, config.embedder.host, 'the embedder, OLLAMA_HOST');
   return config;

@@ -3,7 +3,7 @@
 // the related tests already fail, so a fix round starts sooner.
 import type { CheckResult } from '../../schemas/index.js';
 import type { CheckKind, Emit } from '../events.js';
-import { runProcess } from '../../platform/index.js';
+import { runLaunched, type CommandLauncher } from '../workspace/command-launch.js';
 import { relatedCommand, relatedTests, type CheckPlan } from './discover.js';
 
 /** The checks' verdict and what a fix round needs to see. */
@@ -21,8 +21,10 @@ export interface RunChecksOptions {
   changed: readonly string[];
   tracked: readonly string[];
   env: NodeJS.ProcessEnv;
-  /** Words every command starts with (the network sandbox). */
-  prefix?: readonly string[];
+  /** How each command starts (the run's sandbox); unsandboxed when absent. */
+  launcher?: CommandLauncher;
+  /** Dependency folders linked into the worktree from the user's checkout. */
+  linked?: readonly string[];
   node: string;
   timeoutMs: number;
   maxOutputCharacters: number;
@@ -35,14 +37,16 @@ export async function runChecks(plan: CheckPlan, options: RunChecksOptions): Pro
   const results: CheckResult[] = [];
   const failures: string[] = [];
   const run = async (kind: CheckKind, command: string): Promise<boolean> => {
-    const result = await runProcess({ shell: command }, {
-      cwd: options.worktree,
+    const result = await runLaunched({ shell: command }, {
+      launcher: options.launcher,
+      worktree: options.worktree,
+      linked: options.linked ?? [],
+      node: options.node,
+      emit: options.emit,
       env: options.env,
-      prefix: options.prefix ?? [],
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       maxOutputCharacters: options.maxOutputCharacters,
-      onStart: (pid) => options.emit('command-start', { node: options.node, command, pid }),
     });
     options.emit('command-end', { node: options.node, command, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output });
     const check: CheckResult = { name: kind, command, exitCode: result.exitCode, passed: result.exitCode === 0, durationMs: result.durationMs, output: result.output };

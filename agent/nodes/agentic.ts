@@ -36,7 +36,7 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
     system,
     prompt,
     limits,
-    toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env, commandPrefix: services.commandPrefix ?? [] },
+    toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env, linked: state.linked, ...(services.commandLauncher ? { commandLauncher: services.commandLauncher } : {}) },
     emit: services.emit,
     signal,
   });

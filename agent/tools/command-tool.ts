@@ -4,7 +4,8 @@ import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { isAllowed, refusedArgument, splitCommandLine } from '../workspace/allow-list.js';
-import { formatCommand, runProcess } from '../../platform/index.js';
+import { formatCommand } from '../../platform/index.js';
+import { runLaunched } from '../workspace/command-launch.js';
 import { isWithin } from '../workspace/sandbox.js';
 import { defineTool } from './tool.js';
 
@@ -35,14 +36,16 @@ export const runCommandTool = defineTool({
     if (refused !== undefined) return { ok: false, output: refused };
     const command = { argv: split.argv };
     const text = formatCommand(command);
-    const result = await runProcess(command, {
-      cwd: context.worktree,
+    const result = await runLaunched(command, {
+      launcher: context.commandLauncher,
+      worktree: context.worktree,
+      linked: context.linked ?? [],
+      node: context.node,
+      emit: context.emit,
       env: context.env,
-      prefix: context.commandPrefix ?? [],
       timeoutMs: context.limits.commandTimeoutMs,
       signal: context.signal,
       maxOutputCharacters: context.limits.maxOutputCharacters,
-      onStart: (pid) => context.emit('command-start', { node: context.node, command: text, pid }),
     });
     context.emit('command-end', { node: context.node, command: text, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output });
     const status = result.timedOut ? 'timed out' : `exit code ${result.exitCode ?? result.signal ?? '?'}`;

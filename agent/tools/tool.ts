@@ -7,6 +7,7 @@ import type { Tool } from 'ollama';
 import type { QueryResult } from '../../schemas/index.js';
 import type { Emit } from '../events.js';
 import type { AgentLimits } from '../limits.js';
+import type { CommandLauncher } from '../workspace/command-launch.js';
 
 /** Which repository a search is about (the user's checkout, whose index it is), and its cancellation. */
 export interface SearchScope {
@@ -39,8 +40,10 @@ export interface ToolContext {
   allowedCommands: readonly (readonly string[])[];
   /** The environment commands run with (already scrubbed). */
   env: NodeJS.ProcessEnv;
-  /** Words every command starts with: the network sandbox, or none. */
-  commandPrefix?: readonly string[];
+  /** How run_command starts a command (the run's sandbox); unsandboxed when absent. */
+  commandLauncher?: CommandLauncher;
+  /** Dependency folders linked into the worktree from the user's checkout (kept visible to commands). */
+  linked?: readonly string[];
 }
 
 /** A tool's answer. `finish` ends the loop with the model's summary. */

@@ -77,13 +77,44 @@ export function parseAllowList(entries: readonly string[]): string[][] {
   });
 }
 
-/** Why an argument may not be passed (a path outside the worktree, an output redirection), or undefined. */
+// Options that make an allowed program run code or read configuration given on the command
+// line (make's --eval ran a shell recipe), by program; matched on the words as the program
+// receives them, quotes removed, so quoting an option does not hide it.
+const codeOptions: Readonly<Record<string, RegExp>> = {
+  make: /^(--eval|-E)(=|$)|^-[^-]*E/,
+  npm: /^(--prefix|-C|--userconfig|--globalconfig|--script-shell|--node-options|--init-module|--call|-c)(=|$)/,
+  node: /^(--eval|-e|--print|-p|--require|-r|--import|--loader|--experimental-loader|--env-file)(=|$)/,
+  cargo: /^(--config|-Z)(=|$)/,
+  go: /^(-exec|-toolexec|--exec|--toolexec|-overlay|--overlay)(=|$)/,
+  pytest: /^(-p|-c|--config-file|--rootdir|--confcutdir)(=|$)|^-p\S/,
+};
+
+// Shell syntax inside an option word means the option hands it to a shell somewhere.
+const shellSyntax = /[;&|<>`$(){}\n]/;
+
+/** Why a word may not be passed to this program (it would run code given on the command line), or undefined. */
+function refusedOption(program: string, word: string): string | undefined {
+  // make (and shells behind tools) expand these even inside a variable assignment: `make 'CC=$(shell id)'`.
+  if (/\$[({]|`/.test(word)) return `"${word}": substitutions are not allowed, quoted or not.`;
+  if (!word.startsWith('-')) return undefined;
+  const pattern = codeOptions[program.replace(/^python3? -m /, '')];
+  if (pattern?.test(word)) return `"${word}": this option makes ${program} run code or configuration from the command line.`;
+  if (shellSyntax.test(word)) return `"${word}": options may not carry shell syntax (quoting does not make it safe).`;
+  return undefined;
+}
+
+/** Why an argument may not be passed (a path outside the worktree, an output redirection, a code option), or undefined. */
 export function refusedArgument(argv: readonly string[]): string | undefined {
+  const program = argv[0] === 'python' || argv[0] === 'python3' ? (argv[2] ?? '') : (argv[0] ?? '');
   for (const word of argv.slice(1)) {
     const value = word.includes('=') ? word.slice(word.indexOf('=') + 1) : word;
     if (value.startsWith('/') || value.startsWith('~')) return `"${word}": absolute paths are not allowed; use paths relative to the repository root.`;
     if (value.split(/[\\/]/).includes('..')) return `"${word}": paths may not leave the repository.`;
     if (/^--output(?:=|$)/.test(word)) return `"${word}": commands may not write output files.`;
+  }
+  for (const word of argv.slice(1)) {
+    const option = refusedOption(program, word);
+    if (option !== undefined) return option;
   }
   return undefined;
 }

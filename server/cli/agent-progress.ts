@@ -40,6 +40,9 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
       const { ok, tool, result } = event.data;
       return `  ${ok ? 'ok' : 'error'} ${tool} ${oneLine(event.data.arguments, 80)}${ok ? '' : `: ${oneLine(result, 120)}`}`;
     }
+    case 'command-sandbox':
+      // Sandboxed is the norm and not worth a line per command; running without one is.
+      return event.data.method === 'bwrap' ? undefined : `  ! unsandboxed (allowed explicitly): $ ${oneLine(event.data.command, 100)}`;
     case 'command-end': {
       const { command, timedOut, exitCode, signal, durationMs } = event.data;
       return `  $ ${oneLine(command, 100)} -> ${timedOut ? 'timed out' : `exit ${exitCode ?? signal ?? 'null'}`} in ${seconds(durationMs)}`;

@@ -29,7 +29,9 @@ Usage:
 Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
 MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); privacy mode (on unless
 --no-privacy or MINIONS_PRIVACY=0): MINIONS_ALLOWED_HOSTS (model hosts besides loopback),
-MINIONS_ALLOW_NETWORK_COMMANDS=1 (agent commands with network where no namespace exists); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
+MINIONS_ALLOW_NETWORK_COMMANDS=1 (agent commands with network where no namespace exists);
+agent commands: MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1 (without bubblewrap where it cannot run),
+MINIONS_COMMAND_MEMORY_MB (default 4096); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
 MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL. All settings: the README's configuration table.
 
 Run any command with --help for its options.

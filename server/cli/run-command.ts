@@ -11,7 +11,7 @@ import { printAgentEvent } from './agent-progress.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
-export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands]';
+export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** Parses the options into a task request. */
 function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions } {
@@ -42,7 +42,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(rounds === undefined ? {} : { maxFixRounds: rounds }),
     ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
   };
-  return { request, json: values.json, config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'] } };
+  return { request, json: values.json, config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
 }
 
 /** Runs the task; exit code 0 when it succeeded, 1 when it failed (the reason is printed). */

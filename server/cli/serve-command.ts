@@ -14,7 +14,7 @@ import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** The server's slice of the configuration: option, then environment variable, then default. */
 export interface ServeSettings {
@@ -75,7 +75,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   if (positionals.length > 0) throw new MinionsError('invalid-argument', `Usage: ${serveUsage}`);
   const settings = loadServeSettings(io.env, values);
   checkBindAddress(settings.host, settings.token);
-  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'] }, io.cwd);
+  const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] }, io.cwd);
   const dataLock = await lockDataDirectory(config.dataDir);
   try {
     return await serve(values, settings, config, io);

@@ -113,7 +113,11 @@ describe('agent run: failures and fallbacks', () => {
     git(repo.root, 'commit', '--quiet', '-m', 'slow test');
     ollama.setChat([{ toolCalls: [{ name: 'run_command', arguments: { command: 'node --test slow.test.js' } }] }]);
     const controller = new AbortController();
+    // Unsandboxed (allowed explicitly): the test file writes its host pids outside the worktree,
+    // which the sandbox would keep in its private /tmp and PID namespace (its own cancel test is in command-sandbox.test.ts).
     const run = runTask(repo, ollama, { prompt: 'Run the slow test.' }, {
+      commandSandbox: { probe: async () => ({ available: false, reason: 'not under test here' }) },
+      allowUnsandboxedCommands: true,
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type !== 'command-start') return;

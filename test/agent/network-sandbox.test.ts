@@ -6,12 +6,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MinionsError } from '../../schemas/index.js';
-import { createUnshareSandbox, type NetworkSandbox } from '../../agent/index.js';
+import { createUnshareSandbox, type CommandSandbox, type NetworkSandbox } from '../../agent/index.js';
 import { runProcess } from '../../platform/index.js';
 import { calculatorFiles, eventsOf, git, makeRepo, runTask, startAgentOllama, type FixtureRepo } from './agent-fixtures.js';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
 
 const unavailable: NetworkSandbox = { probe: async () => ({ isolated: false, reason: 'no network namespace is available (test double)' }) };
+// Without bubblewrap (allowed explicitly) the network namespace alone isolates commands, as before the filesystem sandbox.
+const noBubblewrap = { commandSandbox: { probe: async () => ({ available: false, reason: 'bubblewrap is missing (test double)' }) } satisfies CommandSandbox, allowUnsandboxedCommands: true };
 
 // Connects to a non-loopback address and to a server on loopback; prints what happened.
 const probeScript = `
@@ -53,7 +55,7 @@ describe('commands without network', () => {
   it('a privacy run is refused before it touches the repository when there is no namespace', async () => {
     const before = git(repo.root, 'branch', '--list');
     const requests = ollama.requests.length;
-    const { error, events } = await runTask(repo, ollama, { prompt: 'Fix add' }, { commandNetwork: 'isolated', networkSandbox: unavailable });
+    const { error, events } = await runTask(repo, ollama, { prompt: 'Fix add' }, { commandNetwork: 'isolated', networkSandbox: unavailable, ...noBubblewrap });
     assert.ok(error instanceof MinionsError, String(error));
     assert.equal(error.code, 'agent-unavailable');
     assert.match(error.message, /Privacy mode runs agent commands without network.*--allow-network-commands/);
@@ -64,7 +66,7 @@ describe('commands without network', () => {
   });
 
   it('allowed explicitly, the run goes on with network and its trace says so', async () => {
-    const { events } = await runTask(repo, ollama, { prompt: 'Fix add' }, { commandNetwork: 'isolated-if-available', networkSandbox: unavailable });
+    const { events } = await runTask(repo, ollama, { prompt: 'Fix add' }, { commandNetwork: 'isolated-if-available', networkSandbox: unavailable, ...noBubblewrap });
     const [network] = eventsOf(events, 'network-check');
     assert.deepEqual(network, { isolated: false, method: null, loopback: true, allowed: true, note: 'no network namespace is available (test double); commands run WITH network (allowed explicitly)' });
     assert.ok(events.some((event) => event.type === 'worktree-create'));

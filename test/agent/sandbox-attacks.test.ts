@@ -180,6 +180,29 @@ describe('sandbox attacks', () => {
     await refused('run_command', { command: 'npm run --prefix=../outside test' }, /may not leave/);
   });
 
+  it('run_command: quoting an option does not make it safe (make --eval ran a shell recipe)', async () => {
+    await writeFile(join(root, 'Makefile'), 'all:\n\t@echo ok\n');
+    const attempts = [
+      "make '--eval=x:;touch pwned' x",
+      'make "--eval=x: ; touch pwned" x',
+      "make -E 'x:;touch pwned' x",
+      "make '-sE' 'x:;touch pwned' x",
+      "make 'CC=$(shell touch pwned)' all",
+      'make "`touch pwned`"',
+      'npm run "--script-shell=./evil.sh" test',
+      "npm test '--node-options=--require=./evil.cjs'",
+      "node --test '--require=./evil.cjs'",
+      "go test '-exec=sh -c' .",
+      "cargo test '--config=target.x.runner=\"sh\"'",
+      "ruff check '--fix;touch pwned'",
+    ];
+    for (const command of attempts) await refused('run_command', { command }, /run code|substitutions|shell syntax|not allowed/);
+    await assert.rejects(stat(join(root, 'pwned')), /ENOENT/);
+    // Plain quoted arguments still work: the words are judged, not the quotes.
+    const plain = await call('run_command', { command: "make 'all'" });
+    assert.match(plain.output, /exit code 0[\s\S]*ok/);
+  });
+
   it('run_command: git options and hooks cannot run code', async () => {
     for (const command of ['git -c core.hooksPath=hooks status', 'git -c core.pager=sh log', "git -c alias.x='!touch pwned' x", 'git --exec-path=. status', 'git -C .. status', 'git --git-dir=../outside status', 'git config core.hooksPath hooks', 'git commit -m x', 'git checkout main', 'git x', 'git submodule update']) {
       await refused('run_command', { command }, /not on the allow-list/);

@@ -6,6 +6,8 @@ import { describeAgentEvent, printAgentEvent } from '../../server/cli/agent-prog
 
 const command = { node: 'checks', command: 'npm  test\n', exitCode: null, signal: 'SIGTERM', timedOut: false, durationMs: 1500, output: '' };
 
+const sandbox = { node: 'checks', command: 'npm test', method: 'none' as const, networkIsolated: true, pidNamespace: false, capabilitiesDropped: false, memoryCapBytes: 0, writable: ['/w'] };
+
 describe('minions run progress lines', () => {
   it('prints one line per event worth showing, from the typed event', () => {
     const lines: [AgentEvent, string | undefined][] = [
@@ -16,6 +18,8 @@ describe('minions run progress lines', () => {
       [{ type: 'command-end', data: command }, '  $ npm test -> exit SIGTERM in 1.5 s'],
       [{ type: 'command-end', data: { ...command, signal: null, timedOut: true } }, '  $ npm test -> timed out in 1.5 s'],
       [{ type: 'command-start', data: { node: 'checks', command: 'npm test', pid: 4 } }, undefined],
+      [{ type: 'command-sandbox', data: { ...sandbox, method: 'bwrap', pidNamespace: true, capabilitiesDropped: true, memoryCapBytes: 1024 } }, undefined],
+      [{ type: 'command-sandbox', data: sandbox }, '  ! unsandboxed (allowed explicitly): $ npm test'],
       [{ type: 'tool-call', data: { node: 'implement', step: 2, tool: 'read_file', arguments: '{"path":"x"}', ok: false, durationMs: 1, result: 'No such file' } }, '  error read_file {"path":"x"}: No such file'],
       [{ type: 'checks-discover', data: { source: 'package.json', format: [], fix: [], lint: ['npm run lint'], test: ['npm test'], related: [] } }, '  checks from package.json: npm run lint; npm test'],
       [{ type: 'guardrail-check', data: { passed: false, violations: ['a', 'b'], files: 1, lines: 2 } }, '  guardrails: FAILED: a; b'],

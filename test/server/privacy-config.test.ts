@@ -68,6 +68,16 @@ describe('privacy mode configuration', () => {
     assert.equal(loadAgentSettings(host, loadConfig(base, { privacy: false })).commandNetwork, 'allowed');
   });
 
+  it('sandboxes agent commands: unsandboxed only when allowed, memory capped (4 GiB unless set)', () => {
+    const host = { OLLAMA_HOST: '127.0.0.1:11434' };
+    assert.equal(loadAgentSettings(host, loadConfig(base)).allowUnsandboxedCommands, false);
+    assert.equal(loadAgentSettings(host, loadConfig({ ...base, MINIONS_ALLOW_UNSANDBOXED_COMMANDS: '1' })).allowUnsandboxedCommands, true);
+    assert.equal(loadAgentSettings(host, loadConfig(base, { allowUnsandboxedCommands: true })).allowUnsandboxedCommands, true);
+    assert.equal(loadAgentSettings(host, loadConfig(base)).commandMemoryBytes, 4 * 1024 ** 3);
+    assert.equal(loadAgentSettings({ ...host, MINIONS_COMMAND_MEMORY_MB: '0' }, loadConfig(base)).commandMemoryBytes, 0);
+    assert.throws(() => loadAgentSettings({ ...host, MINIONS_COMMAND_MEMORY_MB: '-1' }, loadConfig(base)), /command memory cap must be an integer from 0 to 1048576.*MINIONS_COMMAND_MEMORY_MB/);
+  });
+
   it('the CLI refuses a remote model host before doing anything (run, serve, index, query, watch)', async () => {
     const env = { ...base, OLLAMA_HOST: 'http://ollama.example.com:11434', MINIONS_EMBEDDER: 'ollama:nomic-embed-text', PATH: process.env.PATH };
     for (const argv of [['run', '--repo', '.', 'do it'], ['serve', '--port', '0'], ['index', '.'], ['query', '.', 'x'], ['watch', '.']]) {
