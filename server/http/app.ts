@@ -16,6 +16,7 @@ import { repositoryRoutes } from './routes/repositories.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { TaskQueue } from './tasks/task-queue.js';
+import type { OpenLogFile } from './tasks/task-log.js';
 import { TaskStore } from './tasks/task-store.js';
 
 /** What the server is built from; tests pass doubles for the index and the runner. */
@@ -34,6 +35,8 @@ export interface AppOptions {
   limits?: Partial<ServerLimits> | undefined;
   /** Keep the indexes of registered repositories fresh as their files change (the handles' `watch`). */
   watch?: boolean | undefined;
+  /** Opens the task logs' files; tests pass one that writes short or fails as a full disk does. */
+  taskFiles?: OpenLogFile | undefined;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // JSON is the only request body the API takes: anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
-  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }) });
+  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
   const queue = new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: log.child({ component: 'queue' }) });
   const registry = await RepositoryRegistry.open({ file: join(options.dataDir, 'server', 'repositories.json'), index: options.index, log: log.child({ component: 'repositories' }), watch: options.watch });
   const context: ServerContext = { index: options.index, registry, tasks, queue, metrics: new Metrics(), limits, streams: new Set() };

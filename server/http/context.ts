@@ -72,6 +72,7 @@ const errorDescriptions: Record<number, string> = {
   429: 'Task queue full, or too many requests from this client; see Retry-After',
   500: 'Internal error (details in the server log)',
   503: 'A dependency is unavailable: the agent, a model or a damaged index',
+  507: 'The disk of the data directory is full: nothing was recorded',
 };
 
 /** An AbortSignal that fires when the client goes away before its answer is sent. */
