@@ -26,17 +26,16 @@ class FlakyDisk {
 
   readonly open: OpenLogFile = async (path, flags) => {
     const file = await openLogFile(path, flags);
-    const disk = this;
     const flaky: LogFile = {
-      async write(buffer, offset, length) {
-        disk.writes++;
-        if (disk.full) {
-          const partial = Math.min(length, disk.partial);
-          disk.partial = 0;
+      write: async (buffer, offset, length) => {
+        this.writes++;
+        if (this.full) {
+          const partial = Math.min(length, this.partial);
+          this.partial = 0;
           if (partial > 0) return file.write(buffer, offset, partial);
           throw diskFull();
         }
-        return file.write(buffer, offset, Math.min(length, disk.chunk));
+        return file.write(buffer, offset, Math.min(length, this.chunk));
       },
       datasync: () => file.datasync(),
       close: () => file.close(),
