@@ -30,7 +30,7 @@ Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), M
 MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); privacy mode (on unless
 --no-privacy or MINIONS_PRIVACY=0): MINIONS_ALLOWED_HOSTS (model hosts besides loopback),
 MINIONS_ALLOW_NETWORK_COMMANDS=1 (agent commands with network where no namespace exists); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
-MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL. All settings: the README's configuration table.
+MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL, MINIONS_MAX_CONNECTIONS, MINIONS_HEADERS_TIMEOUT. All settings: the README's configuration table.
 
 Run any command with --help for its options.
 `;

@@ -55,11 +55,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app: App = Fastify({
     loggerInstance: httpLog,
     bodyLimit: limits.bodyLimit,
+    // A connection that sends no headers is closed after headersTimeoutMs, checked often enough to
+    // matter; the whole request (not the response: event streams stay open) must arrive in 30 s.
+    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: requestTimeoutMs(limits), connectionsCheckingInterval: Math.min(1000, Math.max(50, limits.headersTimeoutMs / 4)) },
+    requestTimeout: requestTimeoutMs(limits),
     // A typo in a request field is a 400, and "5" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
     // Errors the router raises before any route (a malformed URL) get the envelope too.
     frameworkErrors: handleError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.server.maxConnections = limits.maxConnections;
   // JSON is the only request body the API takes: anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
@@ -106,4 +111,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   queue.resume(tasks.queued());
   return app;
+}
+
+/** The time a request (headers and body) may take to arrive: 30 s, and never less than the headers' own timeout. */
+function requestTimeoutMs(limits: ServerLimits): number {
+  return Math.max(30_000, limits.headersTimeoutMs);
 }
