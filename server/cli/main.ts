@@ -3,6 +3,7 @@ import { isAbortError, telemetryOff } from '../../platform/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
 import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
 import type { CommandIo } from './io.js';
+import { terminalSafe } from './output.js';
 import { runCommand, runUsage } from './run-command.js';
 import { serveCommand, serveUsage } from './serve-command.js';
 import { watchCommand, watchUsage } from './watch-command.js';
@@ -60,7 +61,7 @@ export async function main(argv: readonly string[], io?: CommandIo): Promise<num
   } catch (error) {
     if (isAbortError(error)) return 130;
     if (error instanceof MinionsError) {
-      context.stderr.write(`minions: ${error.message}\n`);
+      context.stderr.write(`minions: ${terminalSafe(error.message)}\n`);
       return error.code === 'invalid-argument' ? 2 : 1;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
