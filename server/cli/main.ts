@@ -2,6 +2,7 @@ import { MinionsError } from '../../schemas/index.js';
 import { isAbortError, telemetryOff } from '../../platform/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
 import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
+import { explainFailure } from './failures.js';
 import type { CommandIo } from './io.js';
 import { terminalSafe } from './output.js';
 import { runCommand, runUsage } from './run-command.js';
@@ -60,9 +61,11 @@ export async function main(argv: readonly string[], io?: CommandIo): Promise<num
     return await command(rest, context);
   } catch (error) {
     if (isAbortError(error)) return 130;
-    if (error instanceof MinionsError) {
-      context.stderr.write(`minions: ${terminalSafe(error.message)}\n`);
-      return error.code === 'invalid-argument' ? 2 : 1;
+    // A full disk, a commit conflict or a damaged table is one line, not a stack trace.
+    const known = error instanceof MinionsError ? error : explainFailure(error);
+    if (known) {
+      context.stderr.write(`minions: ${terminalSafe(known.message)}\n`);
+      return known.code === 'invalid-argument' ? 2 : 1;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       context.stderr.write(`minions: ${error.message}\n`);
