@@ -9,4 +9,5 @@ export { defaultLimits, resolveLimits, type AgentLimits, type LimitOverrides, ty
 export type { AgentEventMap, AgentEventType, CheckKind } from './events.js';
 export { defaultProtectedPaths } from './guardrails.js';
 export { defaultAllowedCommands } from './workspace/allow-list.js';
+export { removeStaleWorktrees } from './workspace/stale-worktrees.js';
 export { createUnshareSandbox, type CommandIsolation, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';

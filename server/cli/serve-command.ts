@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { MinionsError, type LogLevel } from '../../schemas/index.js';
@@ -85,7 +85,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
     const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model }), index, io.env);
-    const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
+    const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port });

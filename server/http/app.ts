@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import { removeStaleWorktrees } from '../../agent/index.js';
 import type { CodeIndex } from '../../indexer/index.js';
 import type { TaskRunner } from '../../schemas/index.js';
 import { bearerAuth, checkBindAddress } from './auth.js';
@@ -35,6 +36,11 @@ export interface AppOptions {
   limits?: Partial<ServerLimits> | undefined;
   /** Keep the indexes of registered repositories fresh as their files change (the handles' `watch`). */
   watch?: boolean | undefined;
+  /**
+   * Minions' worktrees folder (`<data dir>/worktrees`): at start, worktrees under it that a
+   * killed server left registered in the repositories are removed (branches kept).
+   */
+  worktreesDir?: string | undefined;
   /** Opens the task logs' files; tests pass one that writes short or fails as a full disk does. */
   taskFiles?: OpenLogFile | undefined;
 }
@@ -109,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
 
+  if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());
   return app;
 }
@@ -116,4 +123,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
 /** The time a request (headers and body) may take to arrive: 30 s, and never less than the headers' own timeout. */
 function requestTimeoutMs(limits: ServerLimits): number {
   return Math.max(30_000, limits.headersTimeoutMs);
+}
+
+/**
+ * Removes the worktrees a server killed mid-task (kill -9, a crash) left registered in
+ * the repositories it worked on: registered ones and those of known tasks. No task runs
+ * yet, so every worktree under the folder is stale. A repository that is gone is skipped.
+ */
+async function removeLeftWorktrees(worktreesDir: string, registry: RepositoryRegistry, tasks: TaskStore, log: Logger): Promise<void> {
+  const roots = new Set([...registry.list().map((repository) => repository.root), ...tasks.list().flatMap((task) => tasks.root(task.id) ?? [])]);
+  const signal = new AbortController().signal;
+  for (const root of roots) {
+    try {
+      const removed = await removeStaleWorktrees(root, worktreesDir, signal);
+      if (removed.length > 0) log.warn({ repository: root, worktrees: removed }, 'removed worktrees a server that stopped without cleaning up left behind; their branches are kept');
+    } catch (error) {
+      log.warn({ err: error, repository: root }, 'could not check the repository for worktrees left behind');
+    }
+  }
 }
