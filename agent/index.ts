@@ -11,4 +11,5 @@ export { defaultProtectedPaths } from './guardrails.js';
 export { defaultAllowedCommands } from './workspace/allow-list.js';
 export { createLauncher, type CommandLauncher } from './workspace/command-launch.js';
 export { bubblewrapArgv, createBubblewrapSandbox, sandboxHome, type CommandSandbox, type SandboxLayout, type SandboxProbe } from './workspace/command-sandbox.js';
+export { removeStaleWorktrees } from './workspace/stale-worktrees.js';
 export { createUnshareSandbox, type CommandIsolation, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';

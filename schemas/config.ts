@@ -43,6 +43,8 @@ export const Settings = Type.Object({
   maxQueue: Type.Integer({ minimum: 1, maximum: 100_000, default: 100, option: '--max-queue', env: 'MINIONS_MAX_QUEUE', label: 'The queue length', description: 'tasks waiting (429 beyond)' }),
   rateLimit: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 100, option: '--rate-limit', env: 'MINIONS_RATE_LIMIT', label: 'The rate limit', description: 'requests per second per client, bursts of twice as many; 0: no limit' }),
   logLevel: Type.Union(LogLevel.anyOf, { default: 'info', env: 'MINIONS_LOG_LEVEL', label: 'The log level', description: 'pino level of the server log' }),
+  maxConnections: Type.Integer({ minimum: 1, maximum: 100_000, default: 256, option: '--max-connections', env: 'MINIONS_MAX_CONNECTIONS', label: 'The connection limit', description: 'open connections at once; more are closed at once' }),
+  headersTimeout: Type.Integer({ minimum: 1, maximum: 600, default: 10, env: 'MINIONS_HEADERS_TIMEOUT', label: 'The headers timeout', description: 'seconds a connection may take to send its request headers (408 and closed beyond)' }),
 });
 export type Settings = Static<typeof Settings>;
 

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'queue-full'
   | 'rate-limited'
   | 'agent-unavailable'
+  | 'insufficient-storage'
   | 'cancelled'
   | 'internal';
 

@@ -2,7 +2,7 @@
 // log as well as on a terminal.
 import type { Writable } from 'node:stream';
 import type { AgentEvent } from '../../schemas/index.js';
-import { formatCount } from './output.js';
+import { formatCount, terminalSafe } from './output.js';
 
 function seconds(milliseconds: number): string {
   return milliseconds < 1000 ? `${Math.round(milliseconds)} ms` : `${(milliseconds / 1000).toFixed(1)} s`;
@@ -79,5 +79,6 @@ function describeModelCall(data: Extract<AgentEvent, { type: 'model-call' }>['da
 /** Writes one line for each event worth showing. */
 export function printAgentEvent(stream: Writable, event: AgentEvent): void {
   const line = describeAgentEvent(event);
-  if (line !== undefined) stream.write(`${line}\n`);
+  // Tool arguments, commands and notes come from the model and the repository.
+  if (line !== undefined) stream.write(`${terminalSafe(line)}\n`);
 }

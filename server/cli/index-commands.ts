@@ -6,7 +6,7 @@ import { describeHolder, type LockHolder } from '../../platform/index.js';
 import { LOCK_WAIT_MS, openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { buildQueryRequest } from './query-request.js';
-import { formatCount, write } from './output.js';
+import { formatCount, terminalSafe, write } from './output.js';
 import { IndexProgress } from './progress.js';
 
 const common = { 'data-dir': { type: 'string' }, embedder: { type: 'string' }, threads: { type: 'string' }, privacy: privacyOptions.privacy, 'no-privacy': privacyOptions['no-privacy'] } as const;
@@ -31,7 +31,7 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
       if (event.type === 'index-end') summary = event.summary;
     }
     progress.finish();
-    if (summary) await write(io.stdout, describeSummary(summary));
+    if (summary) await write(io.stdout, terminalSafe(describeSummary(summary)));
     return 0;
   } finally {
     await index.close();
@@ -68,12 +68,13 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
     const { repo: root, ...query } = request; // the handle is the repository
     const repository = await codeIndex.repository(root, io.signal);
     const { results, mode: answered } = await repository.query(query, { signal: io.signal });
-    if (request.mode === undefined && answered === 'text') await write(io.stderr, modeNote(repository.root));
+    if (request.mode === undefined && answered === 'text') await write(io.stderr, terminalSafe(modeNote(repository.root)));
     if (values.json) await write(io.stdout, `${JSON.stringify({ results, mode: answered }, null, 2)}\n`);
     else {
       for (const [index, result] of results.entries()) {
         const snippet = result.snippet.split('\n').slice(0, 3).map((line) => `      ${line}`).join('\n');
-        await write(io.stdout, `${index + 1}. ${result.path}:${result.startLine}-${result.endLine}  ${result.kind} ${result.symbol}  (${result.score.toFixed(4)})\n${snippet}\n`);
+        // Paths, symbols and snippets are the repository's: shown, never obeyed by the terminal.
+        await write(io.stdout, terminalSafe(`${index + 1}. ${result.path}:${result.startLine}-${result.endLine}  ${result.kind} ${result.symbol}  (${result.score.toFixed(4)})\n${snippet}\n`));
       }
       if (results.length === 0) await write(io.stdout, 'No results.\n');
     }

@@ -2,7 +2,9 @@ import { MinionsError } from '../../schemas/index.js';
 import { isAbortError, telemetryOff } from '../../platform/index.js';
 import { chunksCommand, chunksUsage } from './chunks-command.js';
 import { indexCommand, indexUsage, queryCommand, queryUsage } from './index-commands.js';
+import { explainFailure } from './failures.js';
 import type { CommandIo } from './io.js';
+import { terminalSafe } from './output.js';
 import { runCommand, runUsage } from './run-command.js';
 import { serveCommand, serveUsage } from './serve-command.js';
 import { watchCommand, watchUsage } from './watch-command.js';
@@ -32,7 +34,7 @@ MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); pri
 MINIONS_ALLOW_NETWORK_COMMANDS=1 (agent commands with network where no namespace exists);
 agent commands: MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1 (without bubblewrap where it cannot run),
 MINIONS_COMMAND_MEMORY_MB (default 4096); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
-MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL. All settings: the README's configuration table.
+MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL, MINIONS_MAX_CONNECTIONS, MINIONS_HEADERS_TIMEOUT. All settings: the README's configuration table.
 
 Run any command with --help for its options.
 `;
@@ -61,9 +63,11 @@ export async function main(argv: readonly string[], io?: CommandIo): Promise<num
     return await command(rest, context);
   } catch (error) {
     if (isAbortError(error)) return 130;
-    if (error instanceof MinionsError) {
-      context.stderr.write(`minions: ${error.message}\n`);
-      return error.code === 'invalid-argument' ? 2 : 1;
+    // A full disk, a commit conflict or a damaged table is one line, not a stack trace.
+    const known = error instanceof MinionsError ? error : explainFailure(error);
+    if (known) {
+      context.stderr.write(`minions: ${terminalSafe(known.message)}\n`);
+      return known.code === 'invalid-argument' ? 2 : 1;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       context.stderr.write(`minions: ${error.message}\n`);

@@ -14,7 +14,7 @@ import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** The server's slice of the configuration: option, then environment variable, then default. */
 export interface ServeSettings {
@@ -27,11 +27,13 @@ export interface ServeSettings {
   ratePerSecond: number;
   rateBurst: number;
   logLevel: LogLevel;
+  maxConnections: number;
+  headersTimeoutMs: number;
 }
 
 /** Resolves the server's settings from the command line (as `parseArgs` returns them) and the environment. */
-export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined; 'rate-limit'?: string | undefined }): ServeSettings {
-  const explicit = { host: options.host, port: options.port, token: options.token, concurrency: options.concurrency, maxQueue: options['max-queue'], rateLimit: options['rate-limit'] };
+export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined; 'rate-limit'?: string | undefined; 'max-connections'?: string | undefined }): ServeSettings {
+  const explicit = { host: options.host, port: options.port, token: options.token, concurrency: options.concurrency, maxQueue: options['max-queue'], rateLimit: options['rate-limit'], maxConnections: options['max-connections'] };
   const rate = readSetting('rateLimit', env, explicit);
   const token = readSetting('token', env, explicit);
   return {
@@ -43,6 +45,8 @@ export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: stri
     ratePerSecond: rate,
     rateBurst: rate * 2,
     logLevel: readSetting('logLevel', env, explicit),
+    maxConnections: readSetting('maxConnections', env, explicit),
+    headersTimeoutMs: readSetting('headersTimeout', env, explicit) * 1000,
   };
 }
 
@@ -65,6 +69,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
       concurrency: { type: 'string' },
       'max-queue': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'max-connections': { type: 'string' },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
       threads: { type: 'string' },
@@ -105,7 +110,7 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
     const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model }), index, io.env);
-    const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, log, host: settings.host, token: settings.token, limits: settings });
+    const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port });

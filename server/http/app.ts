@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import { removeStaleWorktrees } from '../../agent/index.js';
 import type { CodeIndex } from '../../indexer/index.js';
 import type { TaskRunner } from '../../schemas/index.js';
 import { bearerAuth, checkBindAddress } from './auth.js';
@@ -16,6 +17,7 @@ import { repositoryRoutes } from './routes/repositories.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { TaskQueue } from './tasks/task-queue.js';
+import type { OpenLogFile } from './tasks/task-log.js';
 import { TaskStore } from './tasks/task-store.js';
 
 /** What the server is built from; tests pass doubles for the index and the runner. */
@@ -34,6 +36,13 @@ export interface AppOptions {
   limits?: Partial<ServerLimits> | undefined;
   /** Keep the indexes of registered repositories fresh as their files change (the handles' `watch`). */
   watch?: boolean | undefined;
+  /**
+   * Minions' worktrees folder (`<data dir>/worktrees`): at start, worktrees under it that a
+   * killed server left registered in the repositories are removed (branches kept).
+   */
+  worktreesDir?: string | undefined;
+  /** Opens the task logs' files; tests pass one that writes short or fails as a full disk does. */
+  taskFiles?: OpenLogFile | undefined;
 }
 
 /**
@@ -52,15 +61,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app: App = Fastify({
     loggerInstance: httpLog,
     bodyLimit: limits.bodyLimit,
+    // A connection that sends no headers is closed after headersTimeoutMs, checked often enough to
+    // matter; the whole request (not the response: event streams stay open) must arrive in 30 s.
+    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: requestTimeoutMs(limits), connectionsCheckingInterval: Math.min(1000, Math.max(50, limits.headersTimeoutMs / 4)) },
+    requestTimeout: requestTimeoutMs(limits),
     // A typo in a request field is a 400, and "5" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
     // Errors the router raises before any route (a malformed URL) get the envelope too.
     frameworkErrors: handleError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.server.maxConnections = limits.maxConnections;
   // JSON is the only request body the API takes: anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
-  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }) });
+  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
   const queue = new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: log.child({ component: 'queue' }) });
   const registry = await RepositoryRegistry.open({ file: join(options.dataDir, 'server', 'repositories.json'), index: options.index, log: log.child({ component: 'repositories' }), watch: options.watch });
   const context: ServerContext = { index: options.index, registry, tasks, queue, metrics: new Metrics(), limits, streams: new Set() };
@@ -101,6 +115,30 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
 
+  if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());
   return app;
+}
+
+/** The time a request (headers and body) may take to arrive: 30 s, and never less than the headers' own timeout. */
+function requestTimeoutMs(limits: ServerLimits): number {
+  return Math.max(30_000, limits.headersTimeoutMs);
+}
+
+/**
+ * Removes the worktrees a server killed mid-task (kill -9, a crash) left registered in
+ * the repositories it worked on: registered ones and those of known tasks. No task runs
+ * yet, so every worktree under the folder is stale. A repository that is gone is skipped.
+ */
+async function removeLeftWorktrees(worktreesDir: string, registry: RepositoryRegistry, tasks: TaskStore, log: Logger): Promise<void> {
+  const roots = new Set([...registry.list().map((repository) => repository.root), ...tasks.list().flatMap((task) => tasks.root(task.id) ?? [])]);
+  const signal = new AbortController().signal;
+  for (const root of roots) {
+    try {
+      const removed = await removeStaleWorktrees(root, worktreesDir, signal);
+      if (removed.length > 0) log.warn({ repository: root, worktrees: removed }, 'removed worktrees a server that stopped without cleaning up left behind; their branches are kept');
+    } catch (error) {
+      log.warn({ err: error, repository: root }, 'could not check the repository for worktrees left behind');
+    }
+  }
 }

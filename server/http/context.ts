@@ -27,6 +27,10 @@ export interface ServerLimits {
   /** Requests per second per client on every route but /healthz (0: no limit), and the burst allowed. */
   ratePerSecond: number;
   rateBurst: number;
+  /** Connections open at once; the server closes more as they arrive (idle ones must not exhaust file descriptors). */
+  maxConnections: number;
+  /** How long a connection may take to send its request headers before it is answered 408 and closed. */
+  headersTimeoutMs: number;
 }
 
 /** The default concurrency: one task per two cores, at least one (a task runs builds and tests of its own). */
@@ -36,7 +40,7 @@ export function defaultConcurrency(): number {
 
 /** Default limits, overridden by the given ones. */
 export function resolveLimits(limits: Partial<ServerLimits> = {}): ServerLimits {
-  return { bodyLimit: 1024 * 1024, concurrency: defaultConcurrency(), maxQueue: 100, heartbeatMs: 15_000, shutdownGraceMs: 10_000, ratePerSecond: 100, rateBurst: 200, ...limits };
+  return { bodyLimit: 1024 * 1024, concurrency: defaultConcurrency(), maxQueue: 100, heartbeatMs: 15_000, shutdownGraceMs: 10_000, ratePerSecond: 100, rateBurst: 200, maxConnections: 256, headersTimeoutMs: 10_000, ...limits };
 }
 
 declare module 'fastify' {
@@ -72,6 +76,7 @@ const errorDescriptions: Record<number, string> = {
   429: 'Task queue full, or too many requests from this client; see Retry-After',
   500: 'Internal error (details in the server log)',
   503: 'A dependency is unavailable: the agent, a model or a damaged index',
+  507: 'The disk of the data directory is full: nothing was recorded',
 };
 
 /** An AbortSignal that fires when the client goes away before its answer is sent. */

@@ -20,6 +20,8 @@ export const statusOfCode: Record<ErrorCode, number> = {
   'index-corrupt': 503,
   'model-unavailable': 503,
   'agent-unavailable': 503,
+  // The disk of the data directory is full: nothing was recorded, retry once there is space.
+  'insufficient-storage': 507,
   // nginx's "client closed request": the client left (or the server is stopping) before the answer.
   cancelled: 499,
 };

@@ -62,6 +62,11 @@ export class RepositoryRegistry {
   /** Registers a repository folder (an absolute path) and starts indexing it; registering it again returns it as is. */
   async register(path: string): Promise<{ repository: Repository; created: boolean }> {
     if (!isAbsolute(path)) throw new MinionsError('invalid-argument', `The path must be absolute, not "${path}".`);
+    // Refused by the path as given and by its real path, before anything is opened: `/proc/self/cwd`
+    // or a symlink to `/etc/ssh` must not reach the indexer.
+    const real = await realpath(resolve(path)).catch(() => resolve(path));
+    const early = refusedRoot(resolve(path)) ?? refusedRoot(real);
+    if (early !== undefined) throw new MinionsError('invalid-argument', early);
     const handle = await this.index.repository(resolve(path));
     const refusal = refusedRoot(handle.root) ?? containsDataDirectory(handle.root, this.index.dataDir);
     if (refusal !== undefined) throw new MinionsError('invalid-argument', refusal);
@@ -272,12 +277,23 @@ export function containsDataDirectory(root: string, dataDir: string): string | u
 }
 
 /** System folders that are never a repository: registering one would index (and serve) the machine's files. */
-const systemRoots = ['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var'];
+const systemRoots = ['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var'];
 
-/** Why a folder may not be registered (the file system root, a system folder or the home folder itself), or undefined. */
+/** System folders no repository lives in: nothing under them may be registered either (`/etc/ssh`, `/proc/self/cwd`). */
+const systemTrees = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/run', '/sbin', '/sys', '/usr', '/var/cache', '/var/lib', '/var/log', '/var/run', '/var/spool'];
+
+/** Secrets of the home folder, never a repository. */
+const homeSecrets = ['.ssh', '.gnupg', '.aws', '.kube', '.docker', '.config/gh'];
+
+/**
+ * Why a folder may not be registered (the file system root, a system folder or anything
+ * under one, the home folder itself or its secrets), or undefined. Callers check both the
+ * path as given and its real path.
+ */
 export function refusedRoot(root: string): string | undefined {
   const below = (folder: string): boolean => root === folder || root.startsWith(`${folder}/`);
-  if (systemRoots.includes(root) || root === homedir() || ['/proc', '/sys', '/dev'].some(below)) {
+  const home = homedir();
+  if (systemRoots.includes(root) || root === home || systemTrees.some(below) || homeSecrets.some((name) => below(`${home}/${name}`))) {
     return `${root} is a system or home folder, not a repository: register the repository's own folder.`;
   }
   return undefined;

@@ -21,7 +21,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext }> =
         tags: ['tasks'],
         summary: 'Queue a task for a minion on a registered repository',
         body: TaskRequest,
-        response: { 202: TaskAccepted, ...errorResponses(400, 404, 413, 415, 429, 503) },
+        response: { 202: TaskAccepted, ...errorResponses(400, 404, 413, 415, 429, 503, 507) },
       },
     },
     async (request, reply) => {

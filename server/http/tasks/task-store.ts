@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { AgentEvent, Task, TaskEvent, TaskLifecycleEvent, TaskRequest, TaskStatus } from '../../../schemas/index.js';
+import { MinionsError, type AgentEvent, type Task, type TaskEvent, type TaskLifecycleEvent, type TaskRequest, type TaskStatus } from '../../../schemas/index.js';
 import { applyEvent, foldTask, terminalStatuses, type TaskEnd, type TaskState } from './task-fold.js';
-import { TaskLog, readTaskLog } from './task-log.js';
+import { TaskLog, isDiskFull, openLogFile, readTaskLog, type OpenLogFile } from './task-log.js';
 
 /** Called with each new event of a task someone follows. */
 export type TaskListener = (event: TaskEvent) => void;
@@ -43,12 +43,13 @@ export class TaskStore {
     private readonly folder: string,
     private readonly log: Logger,
     private readonly clock: () => Date,
+    private readonly openFile: OpenLogFile,
   ) {}
 
-  /** Loads every task log of a folder (creating it), marking interrupted tasks. */
-  static async open(folder: string, options: { log: Logger; clock?: () => Date }): Promise<TaskStore> {
+  /** Loads every task log of a folder (creating it), marking interrupted tasks. `openFile` opens the logs' files (tests inject failing ones). */
+  static async open(folder: string, options: { log: Logger; clock?: () => Date; openFile?: OpenLogFile }): Promise<TaskStore> {
     await mkdir(folder, { recursive: true });
-    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()));
+    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()), options.openFile ?? openLogFile);
     for (const name of (await readdir(folder)).filter((file) => file.endsWith('.ndjson')).sort()) {
       await store.load(name.slice(0, -'.ndjson'.length));
     }
@@ -63,15 +64,28 @@ export class TaskStore {
       .map((entry) => entry.state.task.id);
   }
 
-  /** Records a new task (durably, before returning) in status `queued`. */
+  /**
+   * Records a new task in status `queued`, durably: it returns only once the task's first
+   * line is on disk. A full disk is `insufficient-storage` and leaves no task behind.
+   */
   async create(request: TaskRequest, root: string): Promise<Task> {
     const id = randomUUID();
     const event: TaskEvent = { seq: 1, time: this.clock().toISOString(), type: 'task-queue', data: { request, root } };
-    const log = await TaskLog.create(this.path(id), (error) => this.log.error({ err: error, task: id }, 'could not write the task log'));
+    const onError = (error: unknown): void => this.log.error({ err: error, task: id }, 'could not write the task log');
+    let log: TaskLog | undefined;
+    try {
+      log = await TaskLog.create(this.path(id), onError, this.openFile);
+      log.append(event);
+      await log.flush();
+    } catch (error) {
+      await log?.close().catch(() => undefined);
+      // A log that was never acknowledged is not a task: nothing may find it after a restart.
+      if (log) await rm(this.path(id), { force: true }).catch(() => undefined);
+      if (isDiskFull(error)) throw new MinionsError('insufficient-storage', 'The disk of the data directory is full: the task could not be recorded. Free some space and retry.', { cause: error });
+      throw error;
+    }
     const entry: Entry = { state: foldTask(id, [event]), log, events: [event], listeners: new Set() };
     this.entries.set(id, entry);
-    log.append(event);
-    await log.flush();
     return structuredClone(entry.state.task);
   }
 
@@ -150,16 +164,16 @@ export class TaskStore {
     return { past: events.filter((event) => event.seq > afterSeq), unsubscribe: () => undefined };
   }
 
-  /** Resolves once every event appended so far is on disk. */
+  /** Resolves once every event appended so far is written (a failed write was reported to the log already). */
   async flush(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((entry) => entry.log?.flush()));
+    await Promise.all([...this.entries.values()].map((entry) => entry.log?.flush().catch(() => undefined)));
     await Promise.all([...this.retiring]);
   }
 
   /** Waits until every appended event is on disk and every finished task's log is closed. */
   async close(): Promise<void> {
     await Promise.all([...this.retiring]);
-    await Promise.all([...this.entries.values()].map((entry) => entry.log?.close()));
+    await Promise.all([...this.entries.values()].map((entry) => entry.log?.close().catch(() => undefined)));
   }
 
   private path(id: string): string {
@@ -170,12 +184,13 @@ export class TaskStore {
     try {
       const loaded = await readTaskLog(this.path(id));
       if (loaded.torn) this.log.warn({ task: id }, 'ignored a torn last line in the task log');
+      if (loaded.damaged > 0) this.log.warn({ task: id, lines: loaded.damaged }, 'skipped torn lines in the middle of the task log; kept every valid event');
       const state = foldTask(id, loaded.events);
       const entry: Entry = { state, log: undefined, events: undefined, listeners: new Set() };
       this.entries.set(id, entry);
       if (terminalStatuses.has(state.task.status)) return;
       entry.events = loaded.events;
-      entry.log = await TaskLog.reopen(this.path(id), loaded.validBytes, (error) => this.log.error({ err: error, task: id }, 'could not write the task log'));
+      entry.log = await TaskLog.reopen(this.path(id), loaded.validBytes, (error) => this.log.error({ err: error, task: id }, 'could not write the task log'), this.openFile);
       if (state.task.status === 'running') {
         this.log.warn({ task: id }, 'task was running when the server stopped: marked interrupted');
         this.end(id, { status: 'interrupted', error: 'The server stopped while the task was running.' });

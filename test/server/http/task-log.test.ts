@@ -27,9 +27,11 @@ describe('task logs', () => {
     assert.equal(log.validBytes, Buffer.byteLength(queued + line(2, 'task-start')));
   });
 
-  it('refuses a damaged line before the last, and numbering gaps', async () => {
+  it('skips a torn line before the last, keeping every valid event; refuses numbering gaps without one', async () => {
+    // Issue 14: a torn middle line no longer makes the whole log unreadable.
     await writeFile(join(folder, 'middle.ndjson'), `${queued}not json\n${line(2, 'task-start')}`);
-    await assert.rejects(readTaskLog(join(folder, 'middle.ndjson')), /Line 2 .* is not a valid task event/);
+    const middle = await readTaskLog(join(folder, 'middle.ndjson'));
+    assert.deepEqual([middle.events.map((event) => event.type), middle.damaged, middle.torn], [['task-queue', 'task-start'], 1, false]);
     await writeFile(join(folder, 'gap.ndjson'), `${queued}${line(3, 'task-start')}${line(4, 'node-start')}`);
     await assert.rejects(readTaskLog(join(folder, 'gap.ndjson')), /Line 2/);
   });
