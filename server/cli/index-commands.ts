@@ -23,12 +23,27 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
   const progress = new IndexProgress(io.stderr);
   try {
     const repository = await index.repository(resolve(io.cwd, positionals[0]), io.signal);
-    const lock = { waitMs: LOCK_WAIT_MS, onWait: waitingFor(io) };
-    const run = repository.index({ signal: io.signal, rebuild: values.rebuild, lock });
+    // A watcher holds the lock for as long as it runs: waiting for it would only time out.
+    const watched = new AbortController();
+    let watcher: LockHolder | undefined;
+    const onWait = (holder: LockHolder): void => {
+      if (!/\(watching /.test(holder.command)) return waitingFor(io)(holder);
+      watcher = holder;
+      watched.abort();
+    };
+    const run = repository.index({ signal: AbortSignal.any([io.signal, watched.signal]), rebuild: values.rebuild, lock: { waitMs: LOCK_WAIT_MS, onWait } });
     let summary: IndexSummary | undefined;
-    for await (const event of run) {
-      progress.update(event);
-      if (event.type === 'index-end') summary = event.summary;
+    try {
+      for await (const event of run) {
+        progress.update(event);
+        if (event.type === 'index-end') summary = event.summary;
+      }
+    } catch (error) {
+      if (watcher === undefined || io.signal.aborted) throw error;
+      throw new MinionsError(
+        'conflict',
+        `${repository.root} is watched by ${describeHolder(watcher)}, which keeps its index up to date: queries already see your changes. To ${values.rebuild ? 'rebuild' : 'index'} it here, stop that process first.`,
+      );
     }
     progress.finish();
     if (summary) await write(io.stdout, terminalSafe(describeSummary(summary)));

@@ -23,7 +23,7 @@ describe('minions index while another process writes the index', () => {
     const index = await openIndex({ dataDir, embedder: lazyEmbedder(async () => new RecordingEmbedder()) });
     const { id } = await index.repository(repo);
     await index.close();
-    const held = await acquireLock(join(dataDir, 'locks', `${id}.lock`), { command: 'minions serve (watching the repository)' });
+    const held = await acquireLock(join(dataDir, 'locks', `${id}.lock`), { command: 'minions index (indexing the repository)' });
     try {
       const stderr = new PassThrough();
       let printed = '';
@@ -34,10 +34,29 @@ describe('minions index while another process writes the index', () => {
       });
       const code = await main(['index', repo, '--data-dir', dataDir], { stdout: new PassThrough(), stderr, cwd: folder, env: {}, signal: controller.signal });
       assert.equal(code, 130);
-      assert.match(printed, new RegExp(`minions: waiting for minions serve \\(watching the repository\\) \\(pid ${process.pid} on .*, since .*\\) to release the index \\(up to 10 min; Ctrl-C stops\\)`));
+      assert.match(printed, new RegExp(`minions: waiting for minions index \\(indexing the repository\\) \\(pid ${process.pid} on .*, since .*\\) to release the index \\(up to 10 min; Ctrl-C stops\\)`));
       const reopened = await openIndex({ dataDir, embedder: lazyEmbedder(async () => new RecordingEmbedder()) });
       assert.equal(await (await reopened.repository(repo)).meta(), undefined, 'nothing was written');
       await reopened.close();
+    } finally {
+      await held.release();
+    }
+  });
+  it('does not wait for a watcher, which never lets go: it names it and exits 1', async () => {
+    const repo = await writeTree(join(folder, 'watched'), { 'src/math.js': 'function addNumbers(a, b) {\n  return a + b;\n}\n' });
+    const dataDir = join(folder, 'data-watched');
+    const index = await openIndex({ dataDir, embedder: lazyEmbedder(async () => new RecordingEmbedder()) });
+    const { id, root } = await index.repository(repo);
+    await index.close();
+    const held = await acquireLock(join(dataDir, 'locks', `${id}.lock`), { command: `minions serve (watching ${root})` });
+    try {
+      const stderr = new PassThrough();
+      let printed = '';
+      stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+      const code = await main(['index', repo, '--data-dir', dataDir], { stdout: new PassThrough(), stderr, cwd: folder, env: {}, signal: new AbortController().signal });
+      assert.equal(code, 1);
+      assert.match(printed, new RegExp(`minions: .* is watched by minions serve \\(watching .*\\) \\(pid ${process.pid} on .*\\), which keeps its index up to date: .* stop that process first\\.`));
+      assert.doesNotMatch(printed, /waiting for/);
     } finally {
       await held.release();
     }
