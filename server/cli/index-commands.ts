@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { MinionsError, type IndexSummary } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
-import { describeHolder, type LockHolder } from '../../platform/index.js';
-import { LOCK_WAIT_MS, openCodeIndex } from '../runtime.js';
+import { openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
+import { lockWait, watchedError } from './lock-wait.js';
 import { buildQueryRequest } from './query-request.js';
 import { formatCount, terminalSafe, write } from './output.js';
 import { IndexProgress } from './progress.js';
@@ -23,15 +23,8 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
   const progress = new IndexProgress(io.stderr);
   try {
     const repository = await index.repository(resolve(io.cwd, positionals[0]), io.signal);
-    // A watcher holds the lock for as long as it runs: waiting for it would only time out.
-    const watched = new AbortController();
-    let watcher: LockHolder | undefined;
-    const onWait = (holder: LockHolder): void => {
-      if (!/\(watching /.test(holder.command)) return waitingFor(io)(holder);
-      watcher = holder;
-      watched.abort();
-    };
-    const run = repository.index({ signal: AbortSignal.any([io.signal, watched.signal]), rebuild: values.rebuild, lock: { waitMs: LOCK_WAIT_MS, onWait } });
+    const wait = lockWait(io);
+    const run = repository.index({ signal: wait.signal, rebuild: values.rebuild, lock: wait.lock });
     let summary: IndexSummary | undefined;
     try {
       for await (const event of run) {
@@ -39,11 +32,9 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
         if (event.type === 'index-end') summary = event.summary;
       }
     } catch (error) {
+      const watcher = wait.watcher();
       if (watcher === undefined || io.signal.aborted) throw error;
-      throw new MinionsError(
-        'conflict',
-        `${repository.root} is watched by ${describeHolder(watcher)}, which keeps its index up to date: queries already see your changes. To ${values.rebuild ? 'rebuild' : 'index'} it here, stop that process first.`,
-      );
+      throw watchedError(repository.root, watcher, values.rebuild ? 'rebuild' : 'index');
     }
     progress.finish();
     if (summary) await write(io.stdout, terminalSafe(describeSummary(summary)));
@@ -51,11 +42,6 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
   } finally {
     await index.close();
   }
-}
-
-/** Prints, once, who holds the repository's write lock while this command waits for it. */
-export function waitingFor(io: CommandIo): (holder: LockHolder) => void {
-  return (holder) => void write(io.stderr, `minions: waiting for ${describeHolder(holder)} to release the index (up to ${LOCK_WAIT_MS / 60_000} min; Ctrl-C stops)...\n`);
 }
 
 function describeSummary(summary: IndexSummary): string {

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { MinionsError, type WatchEvent } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
-import { LOCK_WAIT_MS, openCodeIndex } from '../runtime.js';
-import { waitingFor } from './index-commands.js';
+import { openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
+import { lockWait, watchedError } from './lock-wait.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
 
@@ -31,13 +31,20 @@ export async function watchCommand(argv: readonly string[], io: CommandIo): Prom
     const repository = await index.repository(resolve(io.cwd, repo), io.signal);
     let progress = new IndexProgress(io.stderr);
     let missing = false;
-    for await (const event of repository.watch({ signal: io.signal, lock: { waitMs: LOCK_WAIT_MS, onWait: waitingFor(io) } })) {
-      if (event.type === 'watch-reconcile') progress = new IndexProgress(io.stderr);
-      if (event.type === 'index-rebuild' || event.type === 'scan-end' || event.type === 'batch-end') progress.update(event);
-      if (event.type === 'index-end') progress.finish();
-      if (event.type === 'repository-missing') missing = true;
-      const line = describeWatchEvent(event);
-      if (line !== undefined) await write(io.stderr, `${line}\n`);
+    const wait = lockWait(io);
+    try {
+      for await (const event of repository.watch({ signal: wait.signal, lock: wait.lock })) {
+        if (event.type === 'watch-reconcile') progress = new IndexProgress(io.stderr);
+        if (event.type === 'index-rebuild' || event.type === 'scan-end' || event.type === 'batch-end') progress.update(event);
+        if (event.type === 'index-end') progress.finish();
+        if (event.type === 'repository-missing') missing = true;
+        const line = describeWatchEvent(event);
+        if (line !== undefined) await write(io.stderr, `${line}\n`);
+      }
+    } catch (error) {
+      const watcher = wait.watcher();
+      if (watcher === undefined || io.signal.aborted) throw error;
+      throw watchedError(repository.root, watcher, 'watch');
     }
     return missing ? 1 : 0;
   } finally {

@@ -42,7 +42,7 @@ describe('minions index while another process writes the index', () => {
       await held.release();
     }
   });
-  it('does not wait for a watcher, which never lets go: it names it and exits 1', async () => {
+  it('index and watch do not wait for a watcher, which never lets go: they name it and exit 1', async () => {
     const repo = await writeTree(join(folder, 'watched'), { 'src/math.js': 'function addNumbers(a, b) {\n  return a + b;\n}\n' });
     const dataDir = join(folder, 'data-watched');
     const index = await openIndex({ dataDir, embedder: lazyEmbedder(async () => new RecordingEmbedder()) });
@@ -53,10 +53,13 @@ describe('minions index while another process writes the index', () => {
       const stderr = new PassThrough();
       let printed = '';
       stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-      const code = await main(['index', repo, '--data-dir', dataDir], { stdout: new PassThrough(), stderr, cwd: folder, env: {}, signal: new AbortController().signal });
-      assert.equal(code, 1);
-      assert.match(printed, new RegExp(`minions: .* is watched by minions serve \\(watching .*\\) \\(pid ${process.pid} on .*\\), which keeps its index up to date: .* stop that process first\\.`));
-      assert.doesNotMatch(printed, /waiting for/);
+      for (const command of ['index', 'watch']) {
+        printed = '';
+        const code = await main([command, repo, '--data-dir', dataDir], { stdout: new PassThrough(), stderr, cwd: folder, env: {}, signal: new AbortController().signal });
+        assert.equal(code, 1, command);
+        assert.match(printed, new RegExp(`minions: .* is watched by minions serve \\(watching .*\\) \\(pid ${process.pid} on .*\\), which keeps its index up to date: .* To ${command} it here, stop that process first\\.`));
+        assert.doesNotMatch(printed, /waiting for/);
+      }
     } finally {
       await held.release();
     }
