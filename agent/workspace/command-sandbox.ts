@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runProcess } from '../../platform/index.js';
+import { cachedProbe, probeCommand } from './probe.js';
 
 /** What the probe found: bubblewrap and the flags that end with no capabilities, or why not. */
 export type SandboxProbe = { available: true; method: 'bwrap'; flags: readonly string[] } | { available: false; reason: string };
@@ -63,16 +63,11 @@ export async function linkedTargets(repoRoot: string, linked: readonly string[])
   return targets.filter((target): target is string => target !== undefined);
 }
 
-/** Runs the probe command; its stdout, or the first line of what went wrong. */
-async function tryFlags(flags: readonly string[], signal: AbortSignal): Promise<string> {
+/** Runs the probe command inside a sandbox with these flags; its stdout. */
+function tryFlags(flags: readonly string[], signal: AbortSignal): Promise<string> {
   // Any existing folder does as the worktree: the probe command only reads its own status.
   const argv = [...bubblewrapArgv(flags, { worktree: '/tmp', readOnly: [], isolateNetwork: true, memoryBytes: 0 }), '/bin/sh', '-c', 'grep ^CapEff: /proc/self/status'];
-  const result = await runProcess({ argv }, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, signal, timeoutMs: 10_000, maxOutputCharacters: 4096, maxStreamCharacters: 64 * 1024 });
-  if (result.exitCode !== 0) {
-    const why = result.stderr.trim() || (result.timedOut ? 'timed out after 10 s' : `exit code ${result.exitCode ?? result.signal ?? '?'}`);
-    throw new Error(why.split('\n')[0]);
-  }
-  return result.stdout;
+  return probeCommand(argv, signal);
 }
 
 /**
@@ -81,8 +76,7 @@ async function tryFlags(flags: readonly string[], signal: AbortSignal): Promise<
  * really has no capability and sees no other process. The answer is cached.
  */
 export function createBubblewrapSandbox(): CommandSandbox {
-  let cached: Promise<SandboxProbe> | undefined;
-  const probe = async (signal: AbortSignal): Promise<SandboxProbe> => {
+  return cachedProbe(async (signal: AbortSignal): Promise<SandboxProbe> => {
     if (process.platform !== 'linux') return { available: false, reason: `bubblewrap needs Linux (this is ${process.platform})` };
     const root = process.getuid?.() === 0;
     const candidates = root ? [['--unshare-user', '--cap-drop', 'ALL'], ['--cap-drop', 'ALL']] : [['--unshare-user'], []];
@@ -99,14 +93,5 @@ export function createBubblewrapSandbox(): CommandSandbox {
       }
     }
     return { available: false, reason: `bubblewrap cannot sandbox commands here (${reasons.join('; ')})` };
-  };
-  return {
-    probe(signal) {
-      cached ??= probe(signal).catch((error: unknown) => {
-        cached = undefined;
-        throw error;
-      });
-      return cached;
-    },
-  };
+  });
 }

@@ -1,7 +1,7 @@
 // Commands without network: every agent command (run_command, the checks) can be
 // prefixed with `unshare`, which starts it in a new Linux network namespace that has
 // only a loopback interface. Nothing it does can reach another machine.
-import { runProcess } from '../../platform/index.js';
+import { cachedProbe, probeCommand } from './probe.js';
 
 /** How a run's commands are started: the argv prefix that isolates them, and what it gives. */
 export type CommandIsolation =
@@ -19,22 +19,12 @@ export type CommandNetworkPolicy = 'isolated' | 'isolated-if-available' | 'allow
 // Brings loopback up inside the namespace (tests often listen on 127.0.0.1), then runs the command itself.
 const startScript = 'ip link set lo up >/dev/null 2>&1 || ip=down; [ "$1" = --probe ] && { echo "lo ${ip:-up}"; exit 0; }; exec "$@"';
 
-/** Runs the probe with only PATH; its stdout, or an Error with the first line of what went wrong. */
-async function run(argv: readonly string[], signal: AbortSignal): Promise<string> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  const result = await runProcess({ argv }, { env, signal, timeoutMs: 10_000, maxOutputCharacters: 4096, maxStreamCharacters: 64 * 1024 });
-  if (result.exitCode === 0) return result.stdout;
-  const why = result.stderr.trim() || (result.timedOut ? 'timed out after 10 s' : `exit code ${result.exitCode ?? result.signal ?? '?'}`);
-  throw new Error(why.split('\n')[0]);
-}
-
 /**
  * The default sandbox: `unshare --net` (as root) or `unshare --map-root-user --net` (an
  * unprivileged user namespace) from util-linux, whichever works here; the answer is cached.
  */
 export function createUnshareSandbox(): NetworkSandbox {
-  let cached: Promise<CommandIsolation> | undefined;
-  const probe = async (signal: AbortSignal): Promise<CommandIsolation> => {
+  return cachedProbe(async (signal: AbortSignal): Promise<CommandIsolation> => {
     if (process.platform !== 'linux') return { isolated: false, reason: `network namespaces need Linux (this is ${process.platform})` };
     const root = process.getuid?.() === 0;
     const candidates = root ? [['--net'], ['--map-root-user', '--net']] : [['--map-root-user', '--net'], ['--net']];
@@ -42,7 +32,7 @@ export function createUnshareSandbox(): NetworkSandbox {
     for (const flags of candidates) {
       const prefix = ['unshare', ...flags, '--', '/bin/sh', '-c', startScript, 'minions-sandbox'];
       try {
-        const answer = await run([...prefix, '--probe'], signal);
+        const answer = await probeCommand([...prefix, '--probe'], signal);
         return { isolated: true, prefix, method: `unshare ${flags.join(' ')}`, loopback: answer.trim() === 'lo up' };
       } catch (error) {
         if (signal.aborted) throw error;
@@ -50,14 +40,5 @@ export function createUnshareSandbox(): NetworkSandbox {
       }
     }
     return { isolated: false, reason: `no network namespace is available (${reasons.join('; ')})` };
-  };
-  return {
-    probe(signal) {
-      cached ??= probe(signal).catch((error: unknown) => {
-        cached = undefined;
-        throw error;
-      });
-      return cached;
-    },
-  };
+  });
 }
