@@ -1,17 +1,19 @@
-// The file tools: read_file (line ranges), list_dir, edit_file (exact search and
-// replace) and create_file, each confined to the worktree by the path sandbox.
+// The file tools: read_file (line ranges), list_dir, edit_file (search and replace,
+// matched by edit-matching.ts) and create_file, each confined to the worktree by the path sandbox.
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { truncateMiddle } from '../limits.js';
 import { createNewFile, readRegularFile, rewriteRegularFile } from '../workspace/regular-file.js';
 import { resolveInside } from '../workspace/sandbox.js';
+import { planEdit } from './edit-matching.js';
 import { defineTool, type ToolResult } from './tool.js';
 
 const pathParameter = Type.String({ description: 'path relative to the repository root' });
 const maxReadLines = 400;
 
 const failure = (output: string): ToolResult => ({ ok: false, output });
+const lineCount = (text: string): number => text.split('\n').length;
 
 /** read_file: numbered lines of a file, optionally a 1-based inclusive range. */
 export const readFileTool = defineTool({
@@ -60,27 +62,10 @@ export const listDirTool = defineTool({
   },
 });
 
-/** The lines on which each occurrence of `needle` starts. */
-function occurrenceLines(text: string, needle: string): number[] {
-  const lines: number[] = [];
-  for (let index = text.indexOf(needle); index !== -1; index = text.indexOf(needle, index + 1)) lines.push(text.slice(0, index).split('\n').length);
-  return lines;
-}
-
-/** A hint for a search text that is not in the file: does it match once whitespace is ignored? */
-function missingHint(text: string, search: string): string {
-  const squash = (value: string): string => value.replace(/\s+/g, ' ').trim();
-  if (squash(search) !== '' && squash(text).includes(squash(search))) return ' It does match if whitespace is ignored: copy the exact indentation and line breaks from read_file (without the line-number prefix).';
-  const firstLine = search.split('\n').find((line) => line.trim() !== '')?.trim();
-  const near = firstLine === undefined ? [] : occurrenceLines(text, firstLine);
-  if (near.length > 0) return ` Its first line occurs at line ${near.slice(0, 5).join(', ')}; the rest differs. Read the file again and copy the text exactly.`;
-  return ' Read the file again and copy the text exactly (without line-number prefixes).';
-}
-
-/** edit_file: replaces one exact occurrence of `search` with `replace`. */
+/** edit_file: replaces the one place `search` designates (see edit-matching.ts) with `replace`. */
 export const editFileTool = defineTool({
   name: 'edit_file',
-  description: 'Edit a file by exact search and replace: `search` must occur exactly once in the file (include enough surrounding lines to make it unique); it is replaced by `replace`.',
+  description: 'Edit a file by search and replace: `search` must occur exactly once in the file (include enough surrounding lines to make it unique); it is replaced by `replace`. Copy the text from read_file (line-number prefixes are ignored); if only indentation differs, the one matching place is edited and `replace` re-indented to it.',
   parameters: Type.Object({
     path: pathParameter,
     search: Type.String({ description: 'exact text to find, including whitespace' }),
@@ -91,18 +76,13 @@ export const editFileTool = defineTool({
     if (!target.ok) return failure(target.error);
     const read = await readRegularFile(context.worktree, target.absolute, input.path);
     if (!read.ok) return failure(read.code === 'ENOENT' ? `${input.path} does not exist; use create_file for a new file.` : read.error);
-    const text = read.text;
-    if (input.search === '') return failure('The search text is empty; give the exact text to replace.');
-    const found = occurrenceLines(text, input.search);
-    if (found.length === 0) return failure(`The search text was not found in ${input.path}.${missingHint(text, input.search)}`);
-    if (found.length > 1) return failure(`The search text occurs ${found.length} times in ${input.path} (at lines ${found.slice(0, 8).join(', ')}); include more surrounding lines so it matches exactly once.`);
-    const index = text.indexOf(input.search);
-    const updated = text.slice(0, index) + input.replace + text.slice(index + input.search.length);
-    if (updated === text) return failure('The replacement is identical to the search text; nothing changed.');
-    const written = await rewriteRegularFile(context.worktree, target.absolute, input.path, updated);
+    const planned = planEdit(read.text, input.search, input.replace, input.path);
+    if (!planned.ok) return failure(planned.error);
+    if (planned.text === read.text) return failure('The replacement is identical to the search text; nothing changed.');
+    const written = await rewriteRegularFile(context.worktree, target.absolute, input.path, planned.text);
     if (!written.ok) return failure(written.error);
-    const line = found[0] ?? 1;
-    return { ok: true, output: `Edited ${target.relative} at line ${line}: ${input.search.split('\n').length} line(s) replaced by ${input.replace.split('\n').length}.` };
+    const how = planned.how === 'whitespace' ? ' (matched ignoring indentation; the replacement was re-indented to the file)' : '';
+    return { ok: true, output: `Edited ${target.relative} at line ${planned.line}: ${lineCount(input.search)} line(s) replaced by ${lineCount(input.replace)}${how}.` };
   },
 });
 

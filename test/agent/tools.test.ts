@@ -54,8 +54,9 @@ describe('agent tools', () => {
     assert.match(missing.output, /^The search text was not found in src\/app\.js\. Read the file again/);
     const ambiguous = await call('edit_file', { path: 'src/app.js', search: ' = 1;', replace: ' = 9;' });
     assert.match(ambiguous.output, /occurs 2 times in src\/app\.js \(at lines 1, 3\); include more surrounding lines/);
-    const spacing = await call('edit_file', { path: 'src/app.js', search: 'function go() {\n    return a * b;', replace: 'x' });
+    const spacing = await call('edit_file', { path: 'src/app.js', search: 'function go() { return a * b;', replace: 'x' });
     assert.match(spacing.output, /It does match if whitespace is ignored/);
+    assert.match(spacing.output, /The closest lines in the file are:\n3\| const a2 = 1;\n4\| \n5\| function go\(\) \{\n6\| {3}return a \* b;/);
     const partial = await call('edit_file', { path: 'src/app.js', search: 'const b = 2;\nconst c = 2;', replace: 'x' });
     assert.match(partial.output, /Its first line occurs at line 2; the rest differs/);
     const absent = await call('edit_file', { path: 'src/none.js', search: 'a', replace: 'b' });
