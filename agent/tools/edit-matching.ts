@@ -62,13 +62,21 @@ function looseMatches(fileLines: string[], searchLines: string[]): number[] {
   return starts;
 }
 
-/** Re-indents `lines` from the search text's indentation to the file's (same first non-blank line). */
-function reindent(lines: string[], from: string, to: string): string[] {
+/**
+ * Re-indents replacement lines to the file: each indentation of the search text maps to
+ * the file's indentation on the matched line; a replacement line takes the mapping of the
+ * longest search indentation its own starts with (deeper lines keep their extra depth).
+ */
+function reindent(lines: string[], searchLines: string[], fileLines: string[]): string[] {
+  const mapping = new Map<string, string>();
+  searchLines.forEach((line, offset) => {
+    const from = indentOf(line);
+    if (line.trim() !== '' && !mapping.has(from)) mapping.set(from, indentOf(fileLines[offset] ?? ''));
+  });
+  const keys = [...mapping.keys()].sort((left, right) => right.length - left.length);
   return lines.map((line) => {
-    if (line.trim() === '') return line;
-    if (line.startsWith(from)) return to + line.slice(from.length);
-    // A line less indented than the search's first line: shift it by the same difference when possible.
-    return to.startsWith(from) ? to.slice(from.length) + line : line;
+    const key = line.trim() === '' ? undefined : keys.find((candidate) => line.startsWith(candidate));
+    return key === undefined ? line : (mapping.get(key) ?? '') + line.slice(key.length);
   });
 }
 
@@ -81,9 +89,8 @@ function looseEdit(text: string, search: string, replace: string, path: string):
   if (starts.length === 0) return undefined;
   if (starts.length > 1) return { ok: false, error: `Ignoring indentation, the search text matches ${starts.length} places in ${path} (at lines ${starts.slice(0, 8).map((start) => start + 1).join(', ')}); include more surrounding lines so it matches exactly once.` };
   const start = starts[0] ?? 0;
-  const from = indentOf(searchLines[0] ?? '');
-  const to = indentOf(fileLines[start] ?? '');
-  const replacement = replace === '' ? [] : reindent(contentLines(replace), from, to);
+  const matched = fileLines.slice(start, start + searchLines.length);
+  const replacement = replace === '' ? [] : reindent(contentLines(replace), searchLines, matched);
   const updated = [...fileLines.slice(0, start), ...replacement, ...fileLines.slice(start + searchLines.length)];
   return { ok: true, text: updated.join('\n'), line: start + 1, how: 'whitespace' };
 }

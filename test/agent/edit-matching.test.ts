@@ -38,7 +38,7 @@ describe('edit matching', () => {
 
   it('re-indents within a CRLF file too', () => {
     const planned = planEdit('{\r\n\tif (a) {\r\n\t\tb();\r\n\t}\r\n}\r\n', 'if (a) {\n    b();\n}', 'if (a) {\n    c();\n}', 'a.js');
-    assert.deepEqual(planned, { ok: true, text: '{\r\n\tif (a) {\r\n\t    c();\r\n\t}\r\n}\r\n', line: 2, how: 'whitespace' });
+    assert.deepEqual(planned, { ok: true, text: '{\r\n\tif (a) {\r\n\t\tc();\r\n\t}\r\n}\r\n', line: 2, how: 'whitespace' });
   });
 
   it('names how many places and where when the loose match is ambiguous', () => {
