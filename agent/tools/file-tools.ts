@@ -7,6 +7,7 @@ import { truncateMiddle } from '../limits.js';
 import { createNewFile, readRegularFile, rewriteRegularFile } from '../workspace/regular-file.js';
 import { resolveInside } from '../workspace/sandbox.js';
 import { planEdit } from './edit-matching.js';
+import { didYouMean } from './path-hints.js';
 import { defineTool, type ToolResult } from './tool.js';
 
 const pathParameter = Type.String({ description: 'path relative to the repository root' });
@@ -28,6 +29,7 @@ export const readFileTool = defineTool({
     const target = await resolveInside(context.worktree, input.path);
     if (!target.ok) return failure(target.error);
     const read = await readRegularFile(context.worktree, target.absolute, input.path);
+    if (!read.ok && read.code === 'ENOENT') return failure(`${input.path} does not exist.${await didYouMean(context.worktree, target.relative)}`);
     if (!read.ok) return failure(read.code === 'EISDIR' ? `${input.path} is a folder; use list_dir.` : read.error);
     const text = read.text;
     if (text.includes('\0')) return failure(`${input.path} is a binary file.`);
@@ -75,7 +77,7 @@ export const editFileTool = defineTool({
     const target = await resolveInside(context.worktree, input.path);
     if (!target.ok) return failure(target.error);
     const read = await readRegularFile(context.worktree, target.absolute, input.path);
-    if (!read.ok) return failure(read.code === 'ENOENT' ? `${input.path} does not exist; use create_file for a new file.` : read.error);
+    if (!read.ok) return failure(read.code === 'ENOENT' ? `${input.path} does not exist; use create_file for a new file.${await didYouMean(context.worktree, target.relative)}` : read.error);
     const planned = planEdit(read.text, input.search, input.replace, input.path);
     if (!planned.ok) return failure(planned.error);
     if (planned.text === read.text) return failure('The replacement is identical to the search text; nothing changed.');

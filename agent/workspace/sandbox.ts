@@ -34,7 +34,8 @@ export function isGitMetadata(path: string): boolean {
 
 /**
  * Resolves a model-supplied path against the worktree root (`root` must itself be a
- * real path). Refuses absolute paths, `..` escapes, paths whose nearest existing
+ * real path). An absolute path inside the root is taken relative to it; other absolute
+ * paths are refused, and so are `..` escapes, paths whose nearest existing
  * ancestor resolves (through symlinks) outside the root, and anything whose resolved
  * location is `.git` or inside it: minions' own git reads that metadata, so a model able
  * to rewrite it could make git run code outside every sandbox.
@@ -42,6 +43,9 @@ export function isGitMetadata(path: string): boolean {
 export async function resolveInside(root: string, requested: string): Promise<SandboxedPath | RefusedPath> {
   const trimmed = requested.trim();
   if (trimmed === '' || trimmed === '.' || trimmed === './') return { ok: true, absolute: root, relative: '.' };
+  // Models copy absolute paths from stack traces: one inside the worktree is taken as
+  // relative to it, and goes through every check below like any relative path.
+  if (isAbsolute(trimmed) && isWithin(root, normalize(trimmed))) return resolveInside(root, relative(root, normalize(trimmed)) || '.');
   if (isAbsolute(trimmed) || /^[a-zA-Z]:[\\/]/.test(trimmed)) {
     return { ok: false, error: `"${requested}" is an absolute path; use a path relative to the repository root.` };
   }

@@ -72,6 +72,10 @@ describe('sandbox attacks', () => {
     await refused('edit_file', { path: join(outside, 'secret.txt'), search: secretText, replace: 'x' }, /absolute path/);
     await refused('list_dir', { path: '/' }, /absolute path/);
     await refused('grep', { pattern: 'root', path: '/etc' }, /absolute path/);
+    // An absolute path is only accepted when it lands inside the worktree, and then passes every check.
+    await refused('read_file', { path: `${root}/../outside/secret.txt` }, /absolute path/);
+    await refused('create_file', { path: `${root}/../outside/new.txt`, content: 'x' }, /absolute path/);
+    await refused('edit_file', { path: `${root}/.git/config`, search: '[core]', replace: 'x' }, /inside \.git/);
   });
 
   it('file tools: symbolic links out of the worktree are refused, directly, through folders and in chains', async () => {

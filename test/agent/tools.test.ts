@@ -79,6 +79,16 @@ describe('agent tools', () => {
     assert.match((await call('read_file', {})).output, /^Invalid arguments for read_file: \/path: /);
   });
 
+  it('takes an absolute path inside the worktree as relative, and says "did you mean" for a missing path', async () => {
+    assert.equal((await call('read_file', { path: join(root, 'src', 'app.js'), end_line: 1 })).output, '1| const a = 1;\n[lines 1-1 of 7; read on with start_line 2]');
+    assert.deepEqual(await resolveInside(root, `${root}/src/../src/app.js`), { ok: true, absolute: join(root, 'src', 'app.js'), relative: 'src/app.js' });
+    assert.deepEqual(await resolveInside(root, root), { ok: true, absolute: root, relative: '.' });
+    assert.equal((await call('read_file', { path: 'app.js' })).output, 'app.js does not exist. Did you mean src/app.js?');
+    assert.equal((await call('read_file', { path: 'src/apps.js' })).output, 'src/apps.js does not exist. Did you mean src/app.js?');
+    assert.equal((await call('edit_file', { path: 'lib/app.js', search: 'a', replace: 'b' })).output, 'lib/app.js does not exist; use create_file for a new file. Did you mean src/app.js?');
+    assert.equal((await call('read_file', { path: 'nothing/like/this.txt' })).output, 'nothing/like/this.txt does not exist.');
+  });
+
   it('list_dir marks folders and hides .git', async () => {
     const listing = await call('list_dir', {});
     assert.deepEqual(listing.output.split('\n'), ['alias.js@', 'escape@', 'lib/', 'src/']);
