@@ -37,7 +37,7 @@ export interface AgentLoopOptions {
   signal: AbortSignal;
 }
 
-const mutatingTools = new Set(['edit_file', 'create_file']);
+const mutatingTools = new Set(['edit_file', 'create_file', 'delete_file', 'move_file']);
 
 /** The loop's running state, shared by its helpers. */
 interface LoopRun {

@@ -5,6 +5,7 @@ import { isAbortError } from '../../platform/index.js';
 import { truncateMiddle } from '../limits.js';
 import type { ToolCallRequest } from '../model/ollama-model.js';
 import { runCommandTool } from './command-tool.js';
+import { deleteFileTool, moveFileTool } from './file-moves.js';
 import { createFileTool, editFileTool, listDirTool, readFileTool } from './file-tools.js';
 import { grepTool, searchCodeTool } from './search-tools.js';
 import { checkArguments, defineTool, type AgentTool, type ToolContext, type ToolResult } from './tool.js';
@@ -20,7 +21,7 @@ export const finishTool = defineTool({
 });
 
 /** Every tool of the implement and fix nodes, in the order the model sees them. */
-export const agentTools: readonly AgentTool[] = [searchCodeTool, grepTool, readFileTool, listDirTool, editFileTool, createFileTool, runCommandTool, finishTool];
+export const agentTools: readonly AgentTool[] = [searchCodeTool, grepTool, readFileTool, listDirTool, editFileTool, createFileTool, deleteFileTool, moveFileTool, runCommandTool, finishTool];
 
 /** Calls one tool; never throws except on cancellation. */
 export async function callTool(tools: readonly AgentTool[], call: ToolCallRequest, context: ToolContext): Promise<ToolResult> {
