@@ -1,7 +1,9 @@
 // Scenario of edit_file's lenient matching end to end: the scripted Ollama sends a
 // multi-line LF edit, mis-indented and carrying read_file's line numbers, for a CRLF file
 // of a real git repository; the edit lands, the checks pass and the diff keeps CRLF.
+// And a deletion and a rename, made with delete_file and move_file, are what is delivered.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
 import { calculatorFiles, git, makeRepo, runTask, startAgentOllama } from './agent-fixtures.js';
@@ -34,6 +36,26 @@ describe('agent run: edits that land', () => {
       assert.ok(result.commit);
       const committed = git(repo.root, 'show', `${result.commit}:src/math.js`);
       assert.equal(committed, crlf('export function add(a, b) {\n  // Sum, not difference.\n  return a + b;\n}\n\nexport function multiply(a, b) {\n  return a * b;\n}').trimEnd());
+    } finally {
+      await repo.dispose();
+    }
+  });
+
+  it('delivers a deletion and a rename made with delete_file and move_file (from an absolute worktree path)', async () => {
+    const fixedMath = (calculatorFiles['src/math.js'] ?? '').replace('a - b', 'a + b');
+    const repo = await makeRepo({ ...calculatorFiles, 'src/math.js': fixedMath, 'docs/old-notes.md': '# Old notes\n', 'src/helpers.js': 'export const two = 2;\n' });
+    ollama.setChat([
+      { toolCalls: [{ name: 'delete_file', arguments: { path: 'docs/old-notes.md' } }, { name: 'move_file', arguments: { from: join(repo.worktrees, 'task1', 'src/helpers.js'), to: 'src/constants.js' } }] },
+      { toolCalls: [{ name: 'finish', arguments: { summary: 'Removed the old notes and renamed helpers.js.' } }] },
+    ]);
+    try {
+      const { result, error } = await runTask(repo, ollama, { prompt: 'Delete docs/old-notes.md and rename src/helpers.js to src/constants.js.' });
+      assert.equal(error, undefined);
+      assert.ok(result);
+      assert.equal(result.outcome, 'succeeded', result.reason);
+      assert.match(result.diff, /^deleted file mode 100644$/m);
+      assert.match(result.diff, /^rename from src\/helpers\.js\nrename to src\/constants\.js$/m);
+      assert.equal(git(repo.root, 'show', `${result.commit}:src/constants.js`), 'export const two = 2;');
     } finally {
       await repo.dispose();
     }
