@@ -28,7 +28,21 @@ function describeJsonError(text: string, error: Error): string {
     const open = unclosed(text);
     return `the JSON ended early at character ${text.length}${open ? ` (${open} never closed)` : ''}`;
   }
-  return position === undefined ? `the JSON is invalid: ${error.message}` : `the JSON is invalid at character ${position}: ${error.message.replace(/\s*\(line \d+ column \d+\)/, '')}`;
+  const at = position === undefined ? firstBadCharacter(text) : Number(position);
+  return `the JSON is invalid at character ${at}: unexpected ${JSON.stringify(text[at] ?? '')}`;
+}
+
+/** Where a text stops being a JSON prefix (V8 does not always say): the shortest prefix that fails other than by ending. */
+function firstBadCharacter(text: string): number {
+  let low = 1;
+  let high = text.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const prefix = tryParse(text.slice(0, middle));
+    if (!prefix.ok && !/end of (JSON )?input|Unterminated string/i.test(prefix.error.message)) high = middle;
+    else low = middle + 1;
+  }
+  return low - 1;
 }
 
 /** What is still open at the end of a text: a string, or brackets. */

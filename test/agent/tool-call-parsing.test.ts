@@ -58,7 +58,7 @@ describe('printed tool calls', () => {
     assert.equal(read('{"name": "read_file", "arguments": {"path": ').problem, 'the JSON ended early at character 43 ("{", "{" never closed)');
     assert.match(read('{"arguments": {"path": "a"}}').problem ?? '', /no tool name/);
     assert.match(read('{"name": "delete_everything", "arguments": {}}').problem ?? '', /^There is no tool "delete_everything"; the tools are: search_code, grep, read_file/);
-    assert.match(read('[TOOL_CALLS]read_file[ARGS]{"path": }').problem ?? '', /^the arguments of read_file are not JSON: the JSON is invalid at character 9/);
+    assert.match(read('[TOOL_CALLS]read_file[ARGS]{"path": }').problem ?? '', /^the arguments of read_file are not JSON: the JSON is invalid at character 9: unexpected "}"$/);
     assert.match(read('read_file(path="a.js")').problem ?? '', /^read_file\(\.\.\.\) is not a tool call the agent can read/);
     // Prose stays prose: no calls and no problem.
     assert.deepEqual(read('The function returns {a: 1}; call add(2, 3) to see.'), { calls: [] });
