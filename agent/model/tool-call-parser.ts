@@ -68,11 +68,14 @@ const functionXml: Strategy = (content, tools) => {
   return merge(parts);
 };
 
+/** An object or a list of objects; `[1] First...` is prose. */
+const startsLikeJson = /^\s*(?:\{|\[\s*\{)/;
+
 /** Fenced blocks; only a block that starts like JSON is reported when it does not parse. */
 const fencedJson: Strategy = (content, tools) =>
-  merge([...content.matchAll(/```[\w-]*\s*\n([\s\S]*?)```/g)].map((match) => fromJsonText(match[1] ?? '', tools, /^\s*[[{]/.test(match[1] ?? ''))));
+  merge([...content.matchAll(/```[\w-]*\s*\n([\s\S]*?)```/g)].map((match) => fromJsonText(match[1] ?? '', tools, startsLikeJson.test(match[1] ?? ''))));
 
-const wholeJson: Strategy = (content, tools) => fromJsonText(content, tools, /^\s*[[{]/.test(content));
+const wholeJson: Strategy = (content, tools) => fromJsonText(content, tools, startsLikeJson.test(content));
 
 const embeddedJson: Strategy = (content, tools) => {
   const calls = balancedObjects(content).flatMap((text) => fromJsonText(text, tools, false).calls);

@@ -62,6 +62,7 @@ describe('printed tool calls', () => {
     assert.match(read('read_file(path="a.js")').problem ?? '', /^read_file\(\.\.\.\) is not a tool call the agent can read/);
     // Prose stays prose: no calls and no problem.
     assert.deepEqual(read('The function returns {a: 1}; call add(2, 3) to see.'), { calls: [] });
+    assert.deepEqual(read('[1] First, read the file.'), { calls: [] });
   });
 });
 
