@@ -13,6 +13,9 @@ const toolAliases: Readonly<Record<string, readonly string[]>> = {
   list_dir: ['ls', 'list_files', 'list_directory', 'list'],
   grep: ['find', 'search_files', 'grep_search', 'ripgrep', 'rg'],
   search_code: ['search', 'codebase_search', 'semantic_search', 'search_codebase'],
+  // The edits part of issue 11 adds these two tools; the aliases apply once they are offered.
+  delete_file: ['rm', 'delete', 'remove_file', 'remove', 'unlink'],
+  move_file: ['mv', 'rename', 'rename_file', 'move'],
   finish: ['done', 'complete', 'attempt_completion', 'submit', 'task_complete'],
 };
 
