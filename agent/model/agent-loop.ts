@@ -7,9 +7,10 @@ import type { Message } from 'ollama';
 import type { Emit } from '../events.js';
 import { estimateTokens, truncateMiddle, type LoopLimits } from '../limits.js';
 import { toOllamaTool, toolPrompt, type AgentTool, type ToolContext } from '../tools/tool.js';
+import { resolveCall } from '../tools/tool-aliases.js';
 import { callTool } from '../tools/toolbox.js';
 import type { ChatModel, ToolCallRequest } from './ollama-model.js';
-import { parseTextToolCalls } from './tool-call-parser.js';
+import { readTextToolCalls } from './tool-call-parser.js';
 
 /** How a loop ended. */
 export type LoopStatus = 'finished' | 'step-limit' | 'token-limit' | 'loop' | 'no-tool-calls';
@@ -35,6 +36,11 @@ export interface AgentLoopOptions {
   toolContext: Omit<ToolContext, 'step' | 'node'>;
   emit: Emit;
   signal: AbortSignal;
+  /**
+   * Asked when the model calls finish; a returned message is sent back instead of
+   * finishing (once per loop), e.g. a task that asks for a change but has none.
+   */
+  beforeFinish?: () => Promise<string | undefined>;
 }
 
 const mutatingTools = new Set(['edit_file', 'create_file', 'delete_file', 'move_file']);
@@ -46,6 +52,8 @@ interface LoopRun {
   outcome: LoopOutcome;
   /** How often each call (name and arguments) came since the last successful edit. */
   seen: Map<string, number>;
+  /** Whether `beforeFinish` already pushed back once. */
+  pushedBack: boolean;
 }
 
 /** Runs the loop to one of its stop conditions; throws only on cancellation or a model failure. */
@@ -59,6 +67,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
     messages: [{ role: 'system', content: system }, { role: 'user', content: options.prompt }],
     outcome: { status: 'step-limit', summary: '', steps: 0, inputTokens: 0, outputTokens: 0 },
     seen: new Map(),
+    pushedBack: false,
   };
   const { outcome, messages } = run;
   let idleTurns = 0;
@@ -69,8 +78,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
     const turn = await model.chat(messages, ollamaTools, options.signal);
     outcome.inputTokens += turn.inputTokens;
     outcome.outputTokens += turn.outputTokens;
-    const textCalls = turn.toolCalls.length === 0 ? parseTextToolCalls(turn.content, names) : [];
-    const calls: ToolCallRequest[] = turn.toolCalls.length > 0 ? turn.toolCalls : textCalls;
+    const printed = turn.toolCalls.length === 0 ? readTextToolCalls(turn.content, names) : { calls: [] };
+    const textCalls = printed.calls;
+    const calls: ToolCallRequest[] = (turn.toolCalls.length > 0 ? turn.toolCalls : textCalls).map((call) => resolveCall(options.tools, call));
     options.emit('model-call', {
       node, step: outcome.steps, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens,
       latencyMs: turn.latencyMs, loadMs: turn.loadMs, toolCalls: calls.map((call) => call.name),
@@ -80,7 +90,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
     messages.push(viaText ? { role: 'assistant', content: turn.content } : { role: 'assistant', content: turn.content, tool_calls: turn.toolCalls.map((call) => ({ function: call })) });
     idleTurns = calls.length === 0 ? idleTurns + 1 : 0;
     if (idleTurns >= 2) return { ...outcome, status: 'no-tool-calls', summary: turn.content.trim() || 'The model stopped without calling finish.' };
-    if (calls.length === 0) messages.push({ role: 'user', content: 'Continue by calling a tool. When the task is done, call finish with a summary of your changes.' });
+    if (calls.length === 0) messages.push({ role: 'user', content: printed.problem === undefined ? 'Continue by calling a tool. When the task is done, call finish with a summary of your changes.' : unreadableCall(printed.problem) });
     const stop = await runCalls(run, calls, viaText);
     if (stop) return stop;
     if (outcome.inputTokens + outcome.outputTokens >= limits.maxTokens) {
@@ -96,7 +106,21 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
 async function runCalls(run: LoopRun, calls: readonly ToolCallRequest[], viaText: boolean): Promise<LoopOutcome | undefined> {
   const { options, outcome, seen } = run;
   const { node, limits } = options;
+  let failed: string | undefined;
   for (const call of calls) {
+    if (call.name === 'finish' && failed !== undefined) {
+      // The model has not seen the error yet: finishing now would deliver a change it believes was made.
+      run.messages.push(toolMessage(viaText, call.name, `finish was not accepted: ${failed} failed earlier in this reply. Read its result above, fix the problem, then call finish.`));
+      return undefined;
+    }
+    if (call.name === 'finish' && !run.pushedBack && options.beforeFinish) {
+      const objection = await options.beforeFinish();
+      if (objection !== undefined) {
+        run.pushedBack = true;
+        run.messages.push(toolMessage(viaText, call.name, objection));
+        return undefined;
+      }
+    }
     const key = `${call.name} ${stableJson(call.arguments)}`;
     const repeats = (seen.get(key) ?? 0) + 1;
     seen.set(key, repeats);
@@ -112,10 +136,21 @@ async function runCalls(run: LoopRun, calls: readonly ToolCallRequest[], viaText
       options.emit('loop-detect', { node, tool: call.name, arguments: shown, repeats, action: 'warn' });
       output += `\n\nWarning: you already made this exact ${call.name} call. Repeating it again will stop the task; do something different.`;
     }
-    run.messages.push(viaText ? { role: 'user', content: `Result of ${call.name}:\n${output}` } : { role: 'tool', content: output, tool_name: call.name });
+    run.messages.push(toolMessage(viaText, call.name, output));
+    if (!result.ok) failed ??= call.name;
     if (result.finish) return { ...outcome, status: 'finished', summary: result.finish.summary };
   }
   return undefined;
+}
+
+/** A tool's result as the model reads it: a tool message, or a user message for models without native tools. */
+function toolMessage(viaText: boolean, name: string, output: string): Message {
+  return viaText ? { role: 'user', content: `Result of ${name}:\n${output}` } : { role: 'tool', content: output, tool_name: name };
+}
+
+/** The answer to a reply that looks like a tool call but could not be read, saying why. */
+function unreadableCall(problem: string): string {
+  return `Your reply looks like a tool call, but it could not be read: ${problem}. Reply with one tool call as a JSON object, e.g. {"name": "read_file", "arguments": {"path": "src/index.ts"}}.`;
 }
 
 /** JSON with sorted keys, so the same arguments in another order count as the same call. */

@@ -25,6 +25,8 @@ Complete the task by reading and editing files with the tools; nobody will answe
 - Add or update tests when the task changes behaviour, and run them with run_command.
 - When the task is done, call finish with a short summary of what you changed and why.`;
 
+const noChangePushBack = 'finish was not accepted yet: the worktree has no changes, and the task asks for one. Make the change with the tools; if it truly cannot be done, call finish again and say why.';
+
 async function loop(context: NodeContext, node: string, prompt: string, limits: LoopLimits, system: string): Promise<LoopOutcome> {
   const { state, services, signal } = context;
   const worktree = requireWorktree(state.worktree);
@@ -39,6 +41,8 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
     toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env, linked: state.linked, ...(services.commandLauncher ? { commandLauncher: services.commandLauncher } : {}) },
     emit: services.emit,
     signal,
+    // implement must change something; one push-back when the model finishes with nothing done.
+    ...(node === 'implement' ? { beforeFinish: async () => ((await changedPaths(requireGit(state.git), state.linked, signal)).length === 0 ? noChangePushBack : undefined) } : {}),
   });
   state.tokens.input += outcome.inputTokens;
   state.tokens.output += outcome.outputTokens;

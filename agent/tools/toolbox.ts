@@ -9,6 +9,7 @@ import { deleteFileTool, moveFileTool } from './file-moves.js';
 import { createFileTool, editFileTool, listDirTool, readFileTool } from './file-tools.js';
 import { grepTool, searchCodeTool } from './search-tools.js';
 import { checkArguments, defineTool, type AgentTool, type ToolContext, type ToolResult } from './tool.js';
+import { describeArguments, resolveCall, unknownToolMessage } from './tool-aliases.js';
 
 /** finish: ends the loop with a summary of what was changed and why. */
 export const finishTool = defineTool({
@@ -23,16 +24,17 @@ export const finishTool = defineTool({
 /** Every tool of the implement and fix nodes, in the order the model sees them. */
 export const agentTools: readonly AgentTool[] = [searchCodeTool, grepTool, readFileTool, listDirTool, editFileTool, createFileTool, deleteFileTool, moveFileTool, runCommandTool, finishTool];
 
-/** Calls one tool; never throws except on cancellation. */
-export async function callTool(tools: readonly AgentTool[], call: ToolCallRequest, context: ToolContext): Promise<ToolResult> {
+/** Calls one tool (aliased names and arguments mapped first); never throws except on cancellation. */
+export async function callTool(tools: readonly AgentTool[], requested: ToolCallRequest, context: ToolContext): Promise<ToolResult> {
   const started = performance.now();
+  const call = resolveCall(tools, requested);
   const tool = tools.find((candidate) => candidate.name === call.name);
   let result: ToolResult;
   if (tool === undefined) {
-    result = { ok: false, output: `There is no tool "${call.name}". Tools: ${tools.map((candidate) => candidate.name).join(', ')}.` };
+    result = { ok: false, output: unknownToolMessage(call.name, tools.map((candidate) => candidate.name)) };
   } else {
     const checked = checkArguments(tool, call.arguments);
-    if (!checked.ok) result = { ok: false, output: checked.error };
+    if (!checked.ok) result = { ok: false, output: explainArguments(tool, call, checked.error) };
     else {
       try {
         result = await tool.run(checked.value, context);
@@ -52,4 +54,11 @@ export async function callTool(tools: readonly AgentTool[], call: ToolCallReques
     result: truncateMiddle(result.output, 600),
   });
   return result;
+}
+
+/** A validation error with what the tool expects and which given arguments it does not know. */
+function explainArguments(tool: AgentTool, call: ToolCallRequest, error: string): string {
+  const unknown = Object.keys(call.arguments).filter((key) => !(key in tool.parameters.properties));
+  const ignored = unknown.length > 0 ? ` Unknown arguments: ${unknown.join(', ')}.` : '';
+  return `${error}${ignored} ${tool.name} takes: ${describeArguments(tool)}.`;
 }
