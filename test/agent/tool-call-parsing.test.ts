@@ -111,7 +111,7 @@ describe('scripted runs with printed calls', () => {
     assert.match(lastMessage(1, earlier), /^finish was not accepted yet: the worktree has no changes/);
     assert.match(lastMessage(2, earlier), /^finish was not accepted: edit_file failed earlier in this reply/);
     assert.match(lastMessage(3, earlier), /^Invalid arguments for edit_file: .*replace.* edit_file takes: path \(string, required\), search \(string, required\), replace \(string, required\)\.$/);
-    assert.match(lastMessage(4, earlier), /^There is no tool "open_sesame"; the tools are: search_code, grep, read_file, list_dir, edit_file, create_file, run_command, finish\./);
+    assert.match(lastMessage(4, earlier), /^There is no tool "open_sesame"; the tools are: search_code, grep, read_file, list_dir, edit_file, create_file, delete_file, move_file, run_command, finish\./);
     await repo.dispose();
   });
 });
