@@ -5,6 +5,13 @@ import type { RuleFile } from './context/rules.js';
 import type { GuardrailVerdict } from './guardrails.js';
 import type { ConfigEntry, GitLocation } from './workspace/git-guard.js';
 
+/** One finish summary: which node wrote it, in which fix round (0 for implement), and its text. */
+export interface WorkSummary {
+  node: string;
+  round: number;
+  text: string;
+}
+
 /** Everything the nodes of one run share. Nodes write their part; later nodes read it. */
 export interface RunState {
   taskId: string;
@@ -34,14 +41,18 @@ export interface RunState {
   failures: string;
   /** Fix rounds started. */
   rounds: number;
-  /** The model's own account of its work (finish summaries). */
-  summaries: string[];
+  /** The model's own account of its work: the summary of each finish call, by node and fix round (never a stop reason). */
+  summaries: WorkSummary[];
   tokens: { input: number; output: number };
   commit: string | null;
   diff: string;
   prTitle: string;
   prBody: string;
   guardrails: GuardrailVerdict | undefined;
+  /** Uncommitted paths of the user's checkout at the start, and whether the base is a snapshot that includes them. */
+  checkout: { uncommitted: string[]; included: boolean };
+  /** Set by clean-up when the run committed nothing: the branch is gone. */
+  branchDeleted: boolean;
   /** Set when something went wrong; deliver still reports the branch honestly. */
   failure: string | undefined;
 }
@@ -75,6 +86,8 @@ export function initialState(taskId: string, request: TaskRequest, repoRoot: str
     prTitle: '',
     prBody: '',
     guardrails: undefined,
+    checkout: { uncommitted: [], included: false },
+    branchDeleted: false,
     failure: undefined,
   };
 }

@@ -13,6 +13,7 @@ import { connectModel, type ChatModel } from './model/ollama-model.js';
 import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
+import { snapshotWorkingTree, uncommittedChanges } from './workspace/checkout.js';
 import { createLauncher } from './workspace/command-launch.js';
 import { createBubblewrapSandbox, type CommandSandbox, type SandboxProbe } from './workspace/command-sandbox.js';
 import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
@@ -80,7 +81,8 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       validateBlueprint(blueprint);
       const repoRoot = await repositoryRoot(task.root, signal);
       const base = task.request.base ?? 'HEAD';
-      const baseCommit = await resolveCommit(repoRoot, base, signal);
+      const start = await startingPoint(repoRoot, base, task.request.fromWorkingTree === true, signal);
+      const { baseCommit } = start;
       const probe = await commandSandbox.probe(signal);
       if (!probe.available && options.allowUnsandboxedCommands !== true) throw unsandboxedRefusal(probe.reason);
       const policy = options.commandNetwork ?? 'isolated';
@@ -93,21 +95,23 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       let branch = branchName(task.id, task.request.prompt);
       for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
+      state.checkout = start.checkout;
       const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });
       const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher };
       emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
       emit('network-check', network.event);
+      emit('checkout-check', { ...start.checkout, commit: baseCommit });
       let records;
       try {
         records = await runBlueprint(blueprint, state, services, signal);
       } catch (error) {
         if (signal.aborted) {
-          emit('run-end', { outcome: 'cancelled', reason: 'cancelled', branch, commit: null, rounds: state.rounds, tokens: state.tokens, wallMs: Math.round(performance.now() - started), nodes: [] });
+          emit('run-end', { outcome: 'cancelled', reason: 'cancelled', branch: state.branchDeleted ? null : branch, commit: null, rounds: state.rounds, tokens: state.tokens, wallMs: Math.round(performance.now() - started), nodes: [] });
         }
         throw error;
       }
       const result = taskResult(state, Math.round(performance.now() - started));
-      emit('run-end', { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), branch, commit: result.commit, rounds: result.rounds, tokens: result.tokens, wallMs: result.wallMs, nodes: records });
+      emit('run-end', { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), branch: result.branch, commit: result.commit, rounds: result.rounds, tokens: result.tokens, wallMs: result.wallMs, nodes: records });
       return result;
     },
   };
@@ -179,7 +183,7 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
   return {
     outcome: state.failure === undefined && state.commit !== null ? 'succeeded' : 'failed',
     ...(state.failure === undefined ? {} : { reason: state.failure }),
-    branch: state.branch,
+    branch: state.branchDeleted ? null : state.branch,
     commit: state.commit,
     diff: state.diff,
     prTitle: state.prTitle,
@@ -189,7 +193,21 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
     rounds: state.rounds,
     tokens: state.tokens,
     wallMs,
+    ...(state.checkout.uncommitted.length > 0 ? { checkout: state.checkout } : {}),
   };
+}
+
+/**
+ * The commit a task starts from, and the user's uncommitted changes: named whenever the
+ * base is HEAD (the task would silently not see them), and taken in as a snapshot commit
+ * when the task asks to start from the working tree.
+ */
+async function startingPoint(root: string, base: string, fromWorkingTree: boolean, signal: AbortSignal): Promise<{ baseCommit: string; checkout: RunState['checkout'] }> {
+  const [baseCommit, head] = await Promise.all([resolveCommit(root, base, signal), resolveCommit(root, 'HEAD', signal)]);
+  if (fromWorkingTree && baseCommit !== head) throw new MinionsError('invalid-argument', `fromWorkingTree starts from HEAD and the uncommitted changes of the checkout; it cannot start from "${base}" (${baseCommit.slice(0, 12)}), which is not HEAD.`);
+  const uncommitted = baseCommit === head ? await uncommittedChanges(root, signal) : [];
+  if (!fromWorkingTree || uncommitted.length === 0) return { baseCommit, checkout: { uncommitted, included: false } };
+  return { baseCommit: await snapshotWorkingTree(root, head, signal), checkout: { uncommitted, included: true } };
 }
 
 /** Connects the model of every agentic node (each distinct model once), before anything is changed. */

@@ -41,7 +41,22 @@ export const AgentEvent = Type.Union([
     ),
   ),
   event('worktree-create', Type.Object({ path: Type.String(), branch: Type.String(), base: Type.String(), commit: Type.String() })),
-  event('worktree-remove', Type.Object({ path: Type.String(), branchKept: Type.String() })),
+  event(
+    'checkout-check',
+    Type.Object({
+      uncommitted: Type.Array(Type.String(), { description: "paths with uncommitted changes in the user's checkout (when the task starts from HEAD)" }),
+      included: Type.Boolean({ description: 'true when the task starts from a snapshot of the working tree (fromWorkingTree)' }),
+      commit: Type.String({ description: 'the commit the branch starts from' }),
+    }),
+  ),
+  event(
+    'worktree-remove',
+    Type.Object({
+      path: Type.String(),
+      branchKept: Type.Union([Type.String(), Type.Null()], { description: 'null when the run committed nothing and its branch was deleted' }),
+      branchDeleted: Type.Optional(Type.String()),
+    }),
+  ),
   event(
     'context-gather',
     Type.Object({
@@ -121,7 +136,7 @@ export const AgentEvent = Type.Union([
     Type.Object({
       outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]),
       reason: Type.Optional(Type.String()),
-      branch: Type.String(),
+      branch: Type.Union([Type.String(), Type.Null()], { description: 'null when the run committed nothing (its branch is deleted)' }),
       commit: Type.Union([Type.String(), Type.Null()]),
       rounds: Type.Integer(),
       tokens: Type.Object({ input: Type.Integer(), output: Type.Integer() }),

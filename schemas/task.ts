@@ -11,6 +11,9 @@ export const TaskRequest = Type.Object(
     base: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'git ref the branch starts from (default HEAD)' })),
     maxFixRounds: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
     allowProtectedPaths: Type.Optional(Type.Boolean()),
+    fromWorkingTree: Type.Optional(
+      Type.Boolean({ description: "start from HEAD plus the uncommitted changes of the user's checkout (committed first on the task's branch); not with another base" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -42,7 +45,7 @@ export type CheckResult = Static<typeof CheckResult>;
 export const TaskResult = Type.Object({
   outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
   reason: Type.Optional(Type.String()),
-  branch: Type.String(),
+  branch: Type.Union([Type.String(), Type.Null()], { description: 'the branch holding the change; null when the run committed nothing (no branch is left behind)' }),
   commit: Type.Union([Type.String(), Type.Null()]),
   diff: Type.String(),
   prTitle: Type.String(),
@@ -52,6 +55,12 @@ export const TaskResult = Type.Object({
   rounds: Type.Integer(),
   tokens: Type.Object({ input: Type.Integer(), output: Type.Integer() }),
   wallMs: Type.Number(),
+  checkout: Type.Optional(
+    Type.Object({
+      uncommitted: Type.Array(Type.String(), { description: "paths with uncommitted changes in the user's checkout when the task started" }),
+      included: Type.Boolean({ description: 'whether the task started from them (fromWorkingTree) or from the commit alone' }),
+    }),
+  ),
 });
 export type TaskResult = Static<typeof TaskResult>;
 

@@ -46,7 +46,9 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
   });
   state.tokens.input += outcome.inputTokens;
   state.tokens.output += outcome.outputTokens;
-  if (outcome.status === 'finished' || outcome.summary !== '') state.summaries.push(outcome.summary);
+  // Only the model's finish summary describes the work; a stop reason ("Stopped: the step limit...") never does.
+  const text = outcome.summary.trim();
+  if (outcome.status === 'finished' && text !== '') state.summaries.push({ node, round: state.rounds, text });
   return outcome;
 }
 
@@ -85,7 +87,7 @@ export async function fixFailures(context: NodeContext): Promise<NodeOutcome<Age
   const changed = await changedPaths(requireGit(state.git), state.linked, signal);
   const prompt = [
     `# Task\n${state.request.prompt}`,
-    `# Your change so far\nFiles changed: ${changed.join(', ') || 'none'}.${state.summaries.length > 0 ? `\nYour summary: ${state.summaries.at(-1)}` : ''}`,
+    `# Your change so far\nFiles changed: ${changed.join(', ') || 'none'}.${state.summaries.length > 0 ? `\nYour summary: ${state.summaries.at(-1)?.text}` : ''}`,
     `# Failing checks (fix round ${state.rounds})\n${truncateMiddle(state.failures, services.limits.maxOutputCharacters * 2)}`,
     'Find the cause and fix the code so these checks pass. Do not delete or weaken tests unless the task asks for it. Call finish when done.',
   ].join('\n\n');

@@ -42,7 +42,7 @@ export async function deliverChange({ state, services, signal }: NodeContext): P
   });
   state.guardrails = verdict;
   services.emit('guardrail-check', { passed: verdict.passed, violations: verdict.violations, files: verdict.files, lines: verdict.lines });
-  const description = describeDelivery(state, files, verdict);
+  const description = describeDelivery(state, files, diff, verdict);
   state.prTitle = description.title;
   state.prBody = description.body;
   if (!verdict.passed) {

@@ -4,12 +4,18 @@ import type { CheckResult } from '../../schemas/index.js';
 import type { GuardrailVerdict } from '../guardrails.js';
 import type { RunState } from '../run-state.js';
 import type { StagedFile } from '../workspace/git.js';
+import { summaryText, whatSection } from './what-changed.js';
 
-/** A title from the task text: its first sentence or line, capitalized, at most 72 characters. */
+/**
+ * A title from the task text: its first sentence or line, at most 72 characters. A plain
+ * first word is capitalized ("fix the parser" -> "Fix the parser"); an identifier keeps
+ * its case (`make_str(None)`, `parseURL`, `npm`-style paths), because code is case-sensitive.
+ */
 export function titleFromPrompt(prompt: string): string {
-  const first = prompt.trim().split(/\n|(?<=[.!?])\s/)[0]?.trim().replace(/[.!?:;,]+$/, '') ?? 'Change';
-  const capitalized = first.charAt(0).toUpperCase() + first.slice(1);
-  return capitalized.length <= 72 ? capitalized : `${capitalized.slice(0, 71).replace(/\s+\S*$/, '')}…`;
+  const first = prompt.trim().split(/\n|(?<=[.!?])\s/)[0]?.trim().replace(/[.!?:;,]+$/, '') || 'Change';
+  const word = /^\S+/.exec(first)?.[0] ?? '';
+  const title = /^[a-z]+$/.test(word) ? first.charAt(0).toUpperCase() + first.slice(1) : first;
+  return title.length <= 72 ? title : `${title.slice(0, 71).replace(/\s+\S*$/, '')}…`;
 }
 
 function checkLine(check: CheckResult): string {
@@ -29,24 +35,29 @@ function testing(state: RunState): string {
 }
 
 /** The commit message, PR title and PR body for the staged change. */
-export function describeDelivery(state: RunState, files: readonly StagedFile[], verdict: GuardrailVerdict): { title: string; body: string; message: string } {
+export function describeDelivery(state: RunState, files: readonly StagedFile[], diff: string, verdict: GuardrailVerdict): { title: string; body: string; message: string } {
   const failed = state.failure !== undefined || !verdict.passed;
   const title = `${failed ? 'WIP: ' : ''}${titleFromPrompt(state.request.prompt)}`;
-  const summary = state.summaries.at(-1)?.trim() || 'The model gave no summary.';
-  const fileList = files.map((file) => `- \`${file.path}\` (${file.status}${file.added === null ? ', binary' : `, +${file.added} -${file.removed ?? 0}`})`).join('\n');
+  const summary = summaryText(state.summaries) || 'The model did not summarize its work.';
   const outcome = failed ? `**Failed:** ${state.failure ?? `guardrails: ${verdict.violations.join('; ')}`}` : '**Succeeded.**';
   const guardrails = verdict.passed ? `Passed (${verdict.files} files, ${verdict.lines} lines changed).` : `Failed:\n${verdict.violations.map((violation) => `- ${violation}`).join('\n')}`;
   const body = [
-    `## What\n${summary}\n\n${fileList}`,
+    `## What\n${whatSection(state.summaries, files, diff)}`,
     `## Why\n${state.request.prompt.trim()}`,
     `## How it was tested\n${testing(state)}`,
     `## Outcome\n${outcome}`,
     `## Guardrails\n${guardrails}`,
-    `---\nMade by minions task \`${state.taskId}\` from \`${state.base}\` (${state.baseCommit.slice(0, 12)}) on branch \`${state.branch}\`.`,
+    `---\nMade by minions task \`${state.taskId}\` from \`${state.base}\` (${state.baseCommit.slice(0, 12)}) on branch \`${state.branch}\`.${snapshotNote(state)}`,
   ].join('\n\n');
   const checks = state.checks.length === 0 ? 'Checks: none found.' : `Checks: ${state.checksPassed ? 'passed' : 'FAILED'} (${state.checks.map((check) => `${check.command}: ${check.passed ? 'ok' : 'failed'}`).join(', ')}).`;
   const message = `${title}\n\n${wrap(summary)}\n\n${checks}\n\nMinions-Task: ${state.taskId}\n`;
   return { title, body, message };
+}
+
+/** The branch of a task started from the working tree begins with the user's uncommitted changes: reviewers must know. */
+function snapshotNote(state: RunState): string {
+  if (!state.checkout.included) return '';
+  return ` The branch starts with a commit of the ${state.checkout.uncommitted.length} uncommitted change(s) of the working tree (${state.baseCommit.slice(0, 12)}, on top of HEAD); this change is the diff after it.`;
 }
 
 function wrap(text: string): string {

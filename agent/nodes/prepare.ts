@@ -4,6 +4,7 @@ import { mkdir, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { gitMetadataChanges, locateWorktreeGit } from '../workspace/git-guard.js';
+import { deleteBranch } from '../workspace/checkout.js';
 import { addWorktree, commonGitDir, git, pruneWorktrees, readConfig, removeWorktree } from '../workspace/git.js';
 
 /** Untracked folders of the user's checkout that checks need (installed dependencies), linked, never copied. */
@@ -46,6 +47,10 @@ export async function cleanUpWorktree({ state, services }: NodeContext): Promise
     await rm(state.worktree, { recursive: true, force: true });
     await pruneWorktrees(state.repoRoot);
   }
-  services.emit('worktree-remove', { path: state.worktree, branchKept: state.branch });
-  return { status: 'ok', label: 'ok', note: `branch ${state.branch} kept` };
+  // A branch without a commit of the run is the base under another name: nothing to review, so it goes.
+  if (state.commit === null) {
+    state.branchDeleted = await deleteBranch(state.repoRoot, state.branch).then(() => true, () => false);
+  }
+  services.emit('worktree-remove', { path: state.worktree, branchKept: state.branchDeleted ? null : state.branch, ...(state.branchDeleted ? { branchDeleted: state.branch } : {}) });
+  return { status: 'ok', label: 'ok', note: state.branchDeleted ? `nothing committed: branch ${state.branch} deleted` : `branch ${state.branch} kept` };
 }

@@ -34,10 +34,14 @@ export async function readConfig(cwd: string, signal: AbortSignal, location?: Gi
  * `core.fsmonitor`, external diffs and the repository's own filter and diff drivers are
  * switched off. With `location` (a task's worktree), the call runs only if the worktree's
  * git metadata is unchanged since prepare, on its verified `GIT_DIR` and `GIT_WORK_TREE`.
+ * With `indexFile`, git reads and writes that index instead of the repository's.
  */
-export async function git(cwd: string, args: readonly string[], signal: AbortSignal, location?: GitLocation): Promise<string> {
+export async function git(cwd: string, args: readonly string[], signal: AbortSignal, location?: GitLocation, indexFile?: string): Promise<string> {
   const overrides = configOverrides(await readConfig(cwd, signal, location));
-  return runGit(cwd, diffSafeArguments(args), hardenedEnvironment(process.env, overrides, location), signal);
+  const env = hardenedEnvironment(process.env, overrides, location);
+  // A private index (a snapshot of the user's checkout) leaves the user's own index untouched.
+  if (indexFile !== undefined) env.GIT_INDEX_FILE = indexFile;
+  return runGit(cwd, diffSafeArguments(args), env, signal);
 }
 
 /** The top folder of the repository holding `path`; a clear error when it is not in one. */

@@ -28,6 +28,12 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
     }
     case 'network-check':
       return `  network of commands: ${event.data.isolated ? 'none' : 'ON'} (${oneLine(event.data.note, 200)})`;
+    case 'checkout-check': {
+      const { uncommitted, included } = event.data;
+      if (uncommitted.length === 0) return undefined;
+      const named = `${uncommitted.length} uncommitted change(s) in your checkout (${oneLine(uncommitted.slice(0, 5).join(', '), 160)}${uncommitted.length > 5 ? ', …' : ''})`;
+      return included ? `  starting from the working tree: ${named} committed first on the branch` : `  ! ${named} are NOT part of this task (it starts from the commit; use --from-working-tree to include them)`;
+    }
     case 'worktree-create':
       return `  worktree ${event.data.path} on ${event.data.branch}`;
     case 'context-gather': {
@@ -60,7 +66,7 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
     case 'commit-create':
       return `  commit ${event.data.commit.slice(0, 12)} on ${event.data.branch}`;
     case 'worktree-remove':
-      return `  worktree removed; branch ${event.data.branchKept} kept`;
+      return event.data.branchKept === null ? `  worktree removed; nothing committed, so branch ${event.data.branchDeleted ?? ''} was deleted` : `  worktree removed; branch ${event.data.branchKept} kept`;
     case 'run-end': {
       const { outcome, wallMs, rounds, tokens, reason } = event.data;
       return `${outcome} in ${seconds(wallMs)}: ${rounds} fix round(s), ${formatCount(tokens.input)} tokens in / ${formatCount(tokens.output)} out${reason ? `; ${oneLine(reason, 200)}` : ''}`;

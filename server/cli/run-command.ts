@@ -11,7 +11,7 @@ import { printAgentEvent } from './agent-progress.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
-export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--from-working-tree] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** Parses the options into a task request. */
 function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions } {
@@ -24,6 +24,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
       base: { type: 'string' },
       'max-fix-rounds': { type: 'string' },
       'allow-protected-paths': { type: 'boolean', default: false },
+      'from-working-tree': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
@@ -41,6 +42,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(values.base ? { base: values.base } : {}),
     ...(rounds === undefined ? {} : { maxFixRounds: rounds }),
     ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
+    ...(values['from-working-tree'] ? { fromWorkingTree: true } : {}),
   };
   return { request, json: values.json, config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
 }
@@ -66,13 +68,17 @@ function describeResult(result: TaskResult, repo: string): string {
   const checks = result.checks.map((check) => `  ${check.passed ? 'passed' : 'FAILED'}  ${check.command}`).join('\n');
   const lines = [
     `${result.outcome === 'succeeded' ? 'Succeeded' : 'Failed'}${result.reason ? `: ${result.reason}` : ''}`,
-    `Branch: ${result.branch}${result.commit ? ` (commit ${result.commit.slice(0, 12)})` : ' (nothing committed)'}`,
+    `Branch: ${result.branch === null ? 'none (nothing committed, so none was left behind)' : `${result.branch}${result.commit ? ` (commit ${result.commit.slice(0, 12)})` : ' (nothing committed)'}`}`,
     `PR title: ${result.prTitle || '-'}`,
     `Checks:${checks === '' ? ' none' : `\n${checks}`}`,
     `Guardrails: ${result.guardrails.passed ? 'passed' : result.guardrails.violations.join('; ') || 'not run'}`,
     `Fix rounds: ${result.rounds}; tokens: ${result.tokens.input} in / ${result.tokens.output} out; ${(result.wallMs / 1000).toFixed(1)} s`,
   ];
-  if (result.commit) lines.push(`See the change: git -C ${JSON.stringify(repo)} show ${result.branch}`);
+  if (result.checkout !== undefined) {
+    const { uncommitted, included } = result.checkout;
+    lines.push(included ? `Started from the working tree: ${uncommitted.length} uncommitted change(s) were committed first on the branch.` : `Not included: ${uncommitted.length} uncommitted change(s) in your checkout (${uncommitted.slice(0, 5).join(', ')}${uncommitted.length > 5 ? ', …' : ''}); --from-working-tree starts from them.`);
+  }
+  if (result.commit && result.branch !== null) lines.push(`See the change: git -C ${JSON.stringify(repo)} show ${result.branch}`);
   return `${lines.join('\n')}\n`;
 }
 

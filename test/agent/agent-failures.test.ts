@@ -80,7 +80,9 @@ describe('agent run: failures and fallbacks', () => {
     assert.match(refused.result?.reason ?? '', /guardrails stopped delivery: protected path modified: \.github\/workflows\/ci\.yml/);
     assert.equal(refused.result?.commit, null);
     assert.equal(refused.result?.guardrails.passed, false);
-    assert.equal(git(repo.root, 'rev-list', '--count', refused.result?.branch ?? ''), '1', 'nothing committed on the branch');
+    // Nothing was committed, so no branch is left behind.
+    assert.equal(refused.result?.branch, null);
+    assert.equal(git(repo.root, 'branch', '--list', 'minions/*'), '');
     ollama.setChat(script);
     const allowed = await runTask(repo, ollama, { prompt: 'Fix add and add CI.', allowProtectedPaths: true });
     assert.equal(allowed.result?.outcome, 'succeeded', allowed.result?.reason);

@@ -30,7 +30,7 @@ describe('agent run: end to end', () => {
     assert.equal(error, undefined);
     assert.ok(result);
     assert.equal(result.outcome, 'succeeded', result.reason);
-    assert.match(result.branch, /^minions\/task1-fix-the-add-function/);
+    assert.match(result.branch ?? '', /^minions\/task1-fix-the-add-function/);
     assert.ok(result.commit);
     assert.match(result.diff, /^\+ {2}return a \+ b;$/m);
     assert.deepEqual(result.checks.map((check) => [check.name, check.command, check.passed]), [
@@ -44,11 +44,11 @@ describe('agent run: end to end', () => {
     assert.match(result.prBody, /## How it was tested/);
     assert.ok(result.tokens.input > 0 && result.tokens.output > 0);
     // The branch holds the commit; the user's checkout and HEAD are untouched; the worktree is gone.
-    assert.equal(git(repo.root, 'rev-parse', result.branch), result.commit);
+    assert.equal(git(repo.root, 'rev-parse', result.branch ?? 'no-branch'), result.commit);
     assert.equal(git(repo.root, 'rev-parse', 'HEAD'), head);
     assert.equal(git(repo.root, 'status', '--porcelain'), '');
     assert.equal(git(repo.root, 'worktree', 'list').split('\n').length, 1);
-    assert.match(git(repo.root, 'log', '-1', '--format=%B', result.branch), /Minions-Task: task1/);
+    assert.match(git(repo.root, 'log', '-1', '--format=%B', result.branch ?? 'no-branch'), /Minions-Task: task1/);
     // Every chat request carried num_ctx (from /api/show) and keep_alive, and the tools.
     const chats = ollama.requestsTo('/api/chat').map((request) => request.body as ChatRequestBody);
     assert.equal(chats.length, 3);

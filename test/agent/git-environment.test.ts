@@ -69,8 +69,8 @@ describe('git environment of a run', () => {
     const { result, error } = await asIfInHookOf(other.root, () => runTask(repo, ollama, { prompt: 'Fix add in src/math.js' }));
     assert.equal(error, undefined, String(error));
     assert.equal(result?.outcome, 'succeeded', result?.reason);
-    assert.equal(git(repo.root, 'rev-parse', result.branch), result.commit);
-    assert.equal(git(repo.root, 'log', '-1', '--format=%ae', result.branch), 'fixture@example.test');
+    assert.equal(git(repo.root, 'rev-parse', result.branch ?? 'no-branch'), result.commit);
+    assert.equal(git(repo.root, 'log', '-1', '--format=%ae', result.branch ?? 'no-branch'), 'fixture@example.test');
     assert.deepEqual(await snapshot(other.root), before);
   });
 });

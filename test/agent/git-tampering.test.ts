@@ -128,7 +128,7 @@ describe('git tampering', () => {
         assert.equal(call?.ok, false, `${attack.name} ${JSON.stringify(attack.arguments)} is refused`);
       }
       assert.ok(result);
-      if (result.commit !== null) assert.equal(git(repo.root, 'rev-parse', result.branch), result.commit, 'a delivered commit is on the task branch');
+      if (result.commit !== null) assert.equal(git(repo.root, 'rev-parse', result.branch ?? 'no-branch'), result.commit, 'a delivered commit is on the task branch');
     } finally {
       await repo.dispose();
     }

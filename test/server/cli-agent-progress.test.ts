@@ -24,6 +24,10 @@ describe('minions run progress lines', () => {
       [{ type: 'checks-discover', data: { source: 'package.json', format: [], fix: [], lint: ['npm run lint'], test: ['npm test'], related: [] } }, '  checks from package.json: npm run lint; npm test'],
       [{ type: 'guardrail-check', data: { passed: false, violations: ['a', 'b'], files: 1, lines: 2 } }, '  guardrails: FAILED: a; b'],
       [{ type: 'limit-reach', data: { node: 'fix', limit: 'steps', value: 20 } }, '  limit: steps reached (20)'],
+      [{ type: 'checkout-check', data: { uncommitted: [], included: false, commit: 'c' } }, undefined],
+      [{ type: 'checkout-check', data: { uncommitted: ['a.js', 'b.md'], included: false, commit: 'c' } }, '  ! 2 uncommitted change(s) in your checkout (a.js, b.md) are NOT part of this task (it starts from the commit; use --from-working-tree to include them)'],
+      [{ type: 'checkout-check', data: { uncommitted: ['a.js'], included: true, commit: 'c' } }, '  starting from the working tree: 1 uncommitted change(s) in your checkout (a.js) committed first on the branch'],
+      [{ type: 'worktree-remove', data: { path: '/w', branchKept: null, branchDeleted: 'minions/t1' } }, '  worktree removed; nothing committed, so branch minions/t1 was deleted'],
       [{ type: 'run-end', data: { outcome: 'failed', reason: 'checks failed', branch: 'b', commit: null, rounds: 2, tokens: { input: 1234, output: 5 }, wallMs: 2500, nodes: [] } }, 'failed in 2.5 s: 2 fix round(s), 1,234 tokens in / 5 out; checks failed'],
     ];
     for (const [event, line] of lines) assert.equal(describeAgentEvent(event), line, event.type);

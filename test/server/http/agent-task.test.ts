@@ -32,7 +32,7 @@ describe('a task through the API with the real agent', () => {
       const task = (await app.inject({ url: `/v1/tasks/${id}` })).json<Task>();
       assert.equal(task.status, 'succeeded');
       const result = (await app.inject({ url: `/v1/tasks/${id}/result` })).json<TaskResult>();
-      assert.match(result.branch, /^minions\//);
+      assert.match(result.branch ?? '', /^minions\//);
       assert.match(result.commit ?? '', /^[0-9a-f]{7,40}$/);
       assert.match(result.diff, /\+ {2}return a \+ b;/);
       assert.ok(result.checks.length > 0 && result.checks.every((check) => check.passed));
