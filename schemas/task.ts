@@ -11,6 +11,7 @@ export const TaskRequest = Type.Object(
     base: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'git ref the branch starts from (default HEAD)' })),
     maxFixRounds: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
     allowProtectedPaths: Type.Optional(Type.Boolean()),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2, description: "sampling temperature of the agent's model (default: the Modelfile's, else 0.2)" })),
   },
   { additionalProperties: false },
 );
