@@ -117,13 +117,12 @@ describe('agent run: transient model faults are retried', () => {
 describe('agent run: Ollama going away mid-run', () => {
   it('words a stopped Ollama as stopped during the run, never "start it with ollama serve", and keeps the work', async () => {
     const repo = await makeRepo(calculatorFiles);
-    let server: ScriptedOllama | undefined;
-    server = await startScriptedOllama({
+    const server: ScriptedOllama = await startScriptedOllama({
       models: [{ name: toolModel, architecture: 'qwen2', contextLength: 32768, capabilities: ['completion', 'tools'] }],
       chat: async (_request, turn) => {
         if (turn === 0) return { toolCalls: [fixAdd] };
         // Ollama is stopped while the second turn waits: the connection is cut, later ones refused.
-        await server?.close();
+        await server.close();
         return { toolCalls: [finish] };
       },
     });
