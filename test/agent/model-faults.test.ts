@@ -98,6 +98,22 @@ describe('agent run: transient model faults are retried', () => {
     }
   });
 
+  it('counts the tokens of turns that failed mid-stream even when the run fails on them', async () => {
+    const repo = await makeRepo(calculatorFiles);
+    ollama.setChat(() => ({ content: thinkingAloud, fault: ollamaFaults.streamError(5) }));
+    try {
+      const { result, events } = await runTask(repo, ollama, { prompt: 'Fix add in src/math.js.' });
+      assert.equal(result?.outcome, 'failed');
+      assert.match(result?.reason ?? '', /^implement: Ollama at http:\/\/127\.0\.0\.1:\d+ reported an error in the middle of a reply from coder:7b: an error was encountered while running the model: unexpected EOF; gave up after 3 attempts\.$/);
+      assert.deepEqual(eventsOf(events, 'model-call'), [], 'no turn completed');
+      // Three prompts evaluated and three partial replies: all counted.
+      assert.ok((result?.tokens.input ?? 0) > 0 && (result?.tokens.output ?? 0) > 0, JSON.stringify(result?.tokens));
+      assert.deepEqual(eventsOf(events, 'run-end')[0]?.tokens, result?.tokens);
+    } finally {
+      await repo.dispose();
+    }
+  });
+
   it('does not retry what another attempt cannot fix: a bad request', async () => {
     const repo = await makeRepo(calculatorFiles);
     ollama.setChat(() => ({ fault: { kind: 'status', status: 400, error: 'invalid options: num_gpu' } }));
