@@ -86,3 +86,15 @@ export function loadRecord(model: string, chat: boolean): Record<string, unknown
   const head = { model, created_at: new Date().toISOString() };
   return chat ? { ...head, message: { role: 'assistant', content: '' }, done_reason: 'load', done: true } : { ...head, response: '', done_reason: 'load', done: true };
 }
+
+/**
+ * /api/generate, of which only the load request (no prompt) is scripted: minions never
+ * generates. `model` is the known model's name, undefined when the server has none.
+ */
+export async function serveGenerate(response: ServerResponse, loaded: LoadedModels, body: Record<string, unknown>, model: string | undefined): Promise<void> {
+  const send = (status: number, answer: unknown): void => void response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer));
+  if (model === undefined) return send(404, { error: `model "${String(body.model)}" not found, try pulling it first` });
+  if (typeof body.prompt === 'string' && body.prompt !== '') return send(400, { error: 'scripted Ollama: only the load request is scripted on /api/generate' });
+  await loaded.load(model);
+  send(200, loadRecord(String(body.model), false));
+}

@@ -6,7 +6,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chatRecords, nextReply, type ChatRequestBody, type ChatScript } from './scripted-ollama-chat.js';
-import { LoadedModels, loadRecord, serveChatFault } from './scripted-ollama-faults.js';
+import { LoadedModels, loadRecord, serveChatFault, serveGenerate } from './scripted-ollama-faults.js';
 import { canonicalModelName, hashedVector, resolveModel, scriptedTokens, showBody, tagsEntry, type ResolvedModel, type ScriptedModel } from './scripted-ollama-models.js';
 
 export type { ChatMessageBody, ChatReply, ChatRequestBody, ChatScript, ScriptedToolCall } from './scripted-ollama-chat.js';
@@ -94,15 +94,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     'GET /api/version': async (_request, response) => sendJson(response, 200, { version: options.version ?? '0.12.6' }),
     'GET /api/tags': async (_request, response) => sendJson(response, 200, { models: [...models.values()].map(tagsEntry) }),
     'GET /api/ps': async (_request, response) => sendJson(response, 200, loaded.psBody((name) => tagsEntry(models.get(name) as ResolvedModel))),
-    'POST /api/generate': async (request, response) => {
-      const body = asRecord(request.body);
-      const model = findModel(body.model);
-      if (model === undefined) return sendJson(response, 404, { error: `model "${String(body.model)}" not found, try pulling it first` });
-      // Only the load request (no prompt) is scripted; minions never generates.
-      if (typeof body.prompt === 'string' && body.prompt !== '') return sendJson(response, 400, { error: 'scripted Ollama: only the load request is scripted on /api/generate' });
-      await loaded.load(model.name);
-      sendJson(response, 200, loadRecord(String(body.model), false));
-    },
+    'POST /api/generate': async (request, response) => serveGenerate(response, loaded, asRecord(request.body), findModel(asRecord(request.body).model)?.name),
     'POST /api/show': async (request, response) => {
       const body = asRecord(request.body);
       const name = body.model ?? body.name;
