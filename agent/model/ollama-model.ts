@@ -3,7 +3,7 @@
 // num_ctx, temperature and keep_alive set, watchdog timeouts and the caller's
 // AbortSignal; transient faults are retried (model-retry.ts).
 import type { Message, Tool } from 'ollama';
-import { OllamaConnection, modelFacts, ollamaTimeoutError, type RequestPhase } from '../../platform/index.js';
+import { OllamaConnection, describeRunningOllamaError, modelFacts, ollamaTimeoutError, type RequestPhase } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { estimateTokens } from '../limits.js';
 import { AttemptError, defaultRetryPolicy, withRetries, type RetryObserver, type RetryPolicy } from './model-retry.js';
@@ -137,15 +137,20 @@ class OllamaChatModel implements ChatModel {
 
   async chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer: RetryObserver = {}): Promise<ChatTurn> {
     signal.throwIfAborted();
-    return withRetries(this.policy, this.connection, () => this.attempt(messages, tools, signal), (error) => this.connection.describe(error), observer, signal);
+    return withRetries(this.policy, this.connection, () => this.attempt(messages, tools, signal), (error) => this.describe(error), observer, signal);
   }
 
   async preload(signal: AbortSignal, observer: RetryObserver = {}): Promise<ModelLoad> {
     signal.throwIfAborted();
     const started = performance.now();
     const alreadyLoaded = await this.isLoaded(signal);
-    await withRetries(this.policy, this.connection, () => this.load(signal), (error) => this.connection.describe(error), observer, signal);
+    await withRetries(this.policy, this.connection, () => this.load(signal), (error) => this.describe(error), observer, signal);
     return { durationMs: Math.round(performance.now() - started), alreadyLoaded };
+  }
+
+  /** A failure that is not a passing fault, worded for an Ollama that was running (it answered /api/show). */
+  private describe(error: unknown): MinionsError {
+    return describeRunningOllamaError(error, this.options.host, this.info.name, (known) => this.connection.describe(known));
   }
 
   /** The `options` of every request; the load request sends the same, or Ollama would reload for the first chat. */
@@ -173,6 +178,8 @@ class OllamaChatModel implements ChatModel {
       phase = 'stream';
       for await (const part of stream) {
         watchdog.tick();
+        // Ollama 0.11 sent some errors under another key (`{"error parsing tool call": ...}`), which the client passes on.
+        if ((part.message as Message | undefined) === undefined) throw new Error(unexpectedRecord(part));
         turn.content += part.message.content ?? '';
         turn.thinking += part.message.thinking ?? '';
         for (const call of part.message.tool_calls ?? []) turn.toolCalls.push({ name: call.function.name, arguments: normalizeArguments(call.function.arguments) });
@@ -221,6 +228,12 @@ class OllamaChatModel implements ChatModel {
       return undefined;
     }
   }
+}
+
+/** What a streamed record without a message says: an error under another key, or the record itself. */
+function unexpectedRecord(record: object): string {
+  const error = Object.entries(record).find(([key]) => key.startsWith('error'));
+  return error === undefined ? `an unexpected record in the stream: ${JSON.stringify(record).slice(0, 200)}` : `${error[0]}: ${String(error[1])}`;
 }
 
 /** The estimated tokens of a turn that failed mid-stream: its whole prompt, and the reply so far. */

@@ -30,6 +30,8 @@ export type RequestPhase = 'request' | 'stream';
 
 /** How Ollama reports a runner that died: `llama runner process has terminated: exit status 2`, `model runner has unexpectedly stopped, ...`. */
 const runnerCrash = /runner process has terminated|runner has unexpectedly stopped|runner process no longer running|llama runner terminated/i;
+/** Older servers answered a full queue or runner with a 500: `unexpected server status: llm busy - no slots available`. */
+const busyWords = /server busy|no slots available/i;
 /** Ollama's tool-call parser failing on the model's output: `error parsing tool call: raw='...', err=...`. */
 const toolCallParse = /error parsing tool call/i;
 /** Socket codes and undici messages of a connection cut after it was made. */
@@ -46,7 +48,7 @@ export function classifyOllamaFault(error: unknown, phase: RequestPhase): Ollama
   const detail = oneLine(error.message);
   const status = (error as { status_code?: unknown }).status_code;
   if (error.name === 'ResponseError' && typeof status === 'number') {
-    if (status === 503) return { kind: 'busy', transient: true, detail: `HTTP 503: ${detail}` };
+    if (status === 503 || (status >= 500 && busyWords.test(detail))) return { kind: 'busy', transient: true, detail: `HTTP ${status}: ${detail}` };
     if (status >= 500 && runnerCrash.test(detail)) return { kind: 'runner-crashed', transient: true, detail };
     if (status >= 500 && toolCallParse.test(detail)) return { kind: 'tool-call-parse', transient: true, detail };
     return { kind: 'rejected', transient: false, detail: `HTTP ${status}: ${detail}` };
@@ -81,6 +83,17 @@ export function describeOllamaFault(fault: OllamaFault, host: string, model: str
     rejected: `Ollama at ${host} failed with model ${model} (${fault.detail})${tried}.`,
   };
   return new MinionsError('model-unavailable', what[fault.kind]);
+}
+
+/**
+ * The error of a request to an Ollama that was running when the run started and failed
+ * in a way `classifyOllamaFault` does not know: an HTTP answer or a server that does not
+ * speak Ollama are worded by `describe` (the connection's), anything else for what it is,
+ * never as "not reachable, start it" (it was reachable).
+ */
+export function describeRunningOllamaError(error: unknown, host: string, model: string, describe: (error: unknown) => MinionsError): MinionsError {
+  if (error instanceof MinionsError || (error instanceof Error && (error.name === 'ResponseError' || error instanceof SyntaxError))) return describe(error);
+  return new MinionsError('model-unavailable', `A request to model ${model} in Ollama at ${host} failed: ${oneLine(describeCause(error))}.`, { cause: error });
 }
 
 /** The error codes along an error's cause chain (`ECONNRESET`, `UND_ERR_SOCKET`, ...). */

@@ -32,6 +32,7 @@ describe('agent run: transient model faults are retried', () => {
     { name: 'a runner that stopped', fault: ollamaFaults.runnerStopped, kind: 'runner-crashed', midStream: false },
     { name: "Ollama's tool-call parser error", fault: ollamaFaults.toolCallParse, kind: 'tool-call-parse', midStream: false },
     { name: 'an error line after 5 chunks of a 200 stream', fault: ollamaFaults.streamError(5), kind: 'stream-error', midStream: true },
+    { name: "a tool-call parser error streamed under Ollama 0.11's wrong key", fault: ollamaFaults.toolCallParseLine(5), kind: 'tool-call-parse', midStream: true },
     { name: 'a connection reset after 5 chunks', fault: ollamaFaults.reset(5), kind: 'connection-lost', midStream: true },
   ];
 

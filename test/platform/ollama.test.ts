@@ -3,7 +3,7 @@
 // the caller's signal and fail with messages a user can act on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { OllamaConnection, checkOllamaHost, classifyOllamaFault, describeOllamaFault, isAbortError, modelFacts, ollamaHostUrl } from '../../platform/index.js';
+import { OllamaConnection, checkOllamaHost, classifyOllamaFault, describeOllamaFault, describeRunningOllamaError, isAbortError, modelFacts, ollamaHostUrl } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { closedPort, startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
 
@@ -104,6 +104,8 @@ describe('classifyOllamaFault', () => {
     assert.deepEqual(kinds(answered(500, 'llama runner process has terminated: exit status 2')), ['runner-crashed', true]);
     assert.deepEqual(kinds(answered(500, 'model runner has unexpectedly stopped, this may be due to resource limitations or an internal error, check ollama server logs for details')), ['runner-crashed', true]);
     assert.deepEqual(kinds(answered(500, "error parsing tool call: raw='{\"a\":1}]', err=invalid character ']' after top-level value")), ['tool-call-parse', true]);
+    assert.deepEqual(kinds(answered(500, 'unexpected server status: llm busy - no slots available')), ['busy', true]);
+    assert.deepEqual(kinds(new Error("error parsing tool call: invalid character 'c' looking for beginning of value"), 'stream'), ['tool-call-parse', true]);
     assert.deepEqual(kinds(new Error('an error was encountered while running the model: unexpected EOF'), 'stream'), ['stream-error', true]);
     assert.deepEqual(kinds(new Error('Did not receive done or success response in stream.'), 'stream'), ['connection-lost', true]);
     assert.deepEqual(kinds(socket('terminated', 'UND_ERR_SOCKET'), 'stream'), ['connection-lost', true]);
@@ -131,6 +133,14 @@ describe('classifyOllamaFault', () => {
       assert.equal(error.code, 'model-unavailable');
       assert.doesNotMatch(error.message, /ollama serve|gave up/);
     }
+  });
+
+  it('words an unknown failure of a running Ollama for what it is, never "not reachable"', () => {
+    const known = (error: unknown): MinionsError => new MinionsError('model-unavailable', `described: ${(error as Error).message}`);
+    assert.equal(describeRunningOllamaError(answered(404, 'model "m" not found'), 'http://h:1', 'm', known).message, 'described: model "m" not found');
+    const odd = describeRunningOllamaError(new TypeError("Cannot read properties of undefined (reading 'content')"), 'http://h:1', 'm', known);
+    assert.equal(odd.message, "A request to model m in Ollama at http://h:1 failed: Cannot read properties of undefined (reading 'content').");
+    assert.doesNotMatch(odd.message, /ollama serve|not reachable/);
   });
 
   it("reads the Modelfile's temperature from /api/show parameters", () => {

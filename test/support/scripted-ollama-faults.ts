@@ -10,8 +10,8 @@ import type { ServerResponse } from 'node:http';
 export type ChatFault =
   /** An error answer before any streaming: the status and Ollama's `{"error": ...}` body. */
   | { kind: 'status'; status: number; error: string }
-  /** A 200 stream that sends `afterChunks` records of the reply, then an `{"error": ...}` line, and ends. */
-  | { kind: 'error-line'; afterChunks: number; error: string }
+  /** A 200 stream that sends `afterChunks` records of the reply, then an `{"error": ...}` line (under `key`, default `error`), and ends. */
+  | { kind: 'error-line'; afterChunks: number; error: string; key?: string }
   /** A 200 stream that sends `afterChunks` records of the reply, then resets the connection (TCP RST). */
   | { kind: 'reset'; afterChunks: number };
 
@@ -35,6 +35,8 @@ export const ollamaFaults = {
   },
   /** The error line a stream ends with when the runner fails mid-reply. */
   streamError: (afterChunks: number): ChatFault => ({ kind: 'error-line', afterChunks, error: 'an error was encountered while running the model: unexpected EOF' }),
+  /** Ollama 0.11.3 streamed its tool-call parser's error under the wrong key (ollama/ollama#11781). */
+  toolCallParseLine: (afterChunks: number): ChatFault => ({ kind: 'error-line', afterChunks, key: 'error parsing tool call', error: "invalid character 'c' looking for beginning of value" }),
   reset: (afterChunks: number): ChatFault => ({ kind: 'reset', afterChunks }),
 } satisfies Record<string, ChatFault | ((afterChunks: number) => ChatFault)>;
 
@@ -50,7 +52,7 @@ export function serveChatFault(response: ServerResponse, fault: ChatFault, recor
   response.writeHead(200, { 'content-type': 'application/x-ndjson' });
   for (const record of records.slice(0, Math.min(fault.afterChunks, records.length - 1))) response.write(`${JSON.stringify(record)}\n`);
   if (fault.kind === 'error-line') {
-    response.end(`${JSON.stringify({ error: fault.error })}\n`);
+    response.end(`${JSON.stringify({ [fault.key ?? 'error']: fault.error })}\n`);
     return;
   }
   // Flush what was written, then cut the connection the way a crashed server's kernel does.
