@@ -36,6 +36,12 @@ export interface NodeServices {
   /** How the run's commands start: the bubblewrap sandbox, or (allowed explicitly) none. */
   commandLauncher?: CommandLauncher;
   worktreesDir: string;
+  /**
+   * Settles when the run's models are loaded (the runner starts loading them as the run
+   * starts, so loading overlaps prepare and context); rejects with the load's failure.
+   * Agentic nodes await it before their first turn.
+   */
+  modelsLoaded?: Promise<void>;
 }
 
 /** What every node receives. */

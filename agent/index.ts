@@ -2,6 +2,8 @@
 // in, blueprints as data, limits and the typed events.
 export { createAgentRunner, branchName, type AgentRunnerOptions } from './runner.js';
 export type { CodeSearch, SearchScope } from './tools/tool.js';
+export { defaultRetryPolicy, type RetryPolicy } from './model/model-retry.js';
+export { defaultTemperature } from './model/ollama-model.js';
 export { runBlueprint, type Blueprint, type BlueprintNode, type NodeContext, type NodeLimits, type NodeOutcome, type NodeServices } from './blueprint.js';
 export { validateBlueprint, endRoute, failRoute, failedLabel, type ResolvedRoutes } from './blueprint-routes.js';
 export { defaultBlueprint } from './default-blueprint.js';

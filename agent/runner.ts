@@ -3,12 +3,13 @@
 // blueprint and folds the state into a TaskResult; every step is an event.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MinionsError, type TaskResult, type TaskRunner } from '../schemas/index.js';
+import { MinionsError, type TaskRequest, type TaskResult, type TaskRunner } from '../schemas/index.js';
 import { validateBlueprint } from './blueprint-routes.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
 import { typedEmit, type AgentEventMap, type Emit } from './events.js';
 import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
+import type { RetryPolicy } from './model/model-retry.js';
 import { connectModel, type ChatModel } from './model/ollama-model.js';
 import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
@@ -41,6 +42,10 @@ export interface AgentRunnerOptions {
   keepAlive?: string | number;
   /** Longest wait for a model's first streamed chunk (loading); defaults to 10 minutes. */
   modelLoadTimeoutMs?: number;
+  /** Sampling temperature of the models (a task's `temperature` overrides it); unset: the Modelfile's, else 0.2. */
+  temperature?: number;
+  /** Retries of transient model faults (attempts, backoff, an injectable sleep); 3 attempts from about 1 s by default. */
+  modelRetry?: Partial<RetryPolicy>;
   /** Blueprints by name besides `default`. */
   blueprints?: Record<string, Blueprint>;
   fetch?: typeof fetch;
@@ -91,16 +96,19 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         emit('network-check', network.event);
         throw network.refused;
       }
-      const models = await connectModels(options, blueprint, task.request.model, limits.maxContextLength, signal);
+      const models = await connectModels(options, blueprint, task.request, limits.maxContextLength, signal);
       let branch = branchName(task.id, task.request.prompt);
       for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
       state.checkout = start.checkout;
       const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });
-      const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher };
       emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
       emit('network-check', network.event);
       emit('checkout-check', { ...start.checkout, commit: baseCommit });
+      // The models load while prepare and context work; the first model turn waits for them.
+      const loading = new AbortController();
+      const modelsLoaded = preloadModels(models, emit, AbortSignal.any([signal, loading.signal]));
+      const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher, modelsLoaded };
       let records;
       try {
         records = await runBlueprint(blueprint, state, services, signal);
@@ -109,6 +117,8 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
           emit('run-end', { outcome: 'cancelled', reason: 'cancelled', branch: state.branchDeleted ? null : branch, commit: null, rounds: state.rounds, tokens: state.tokens, wallMs: Math.round(performance.now() - started), nodes: [] });
         }
         throw error;
+      } finally {
+        loading.abort();
       }
       const result = taskResult(state, Math.round(performance.now() - started));
       emit('run-end', { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), branch: result.branch, commit: result.commit, rounds: result.rounds, tokens: result.tokens, wallMs: result.wallMs, nodes: records });
@@ -210,16 +220,45 @@ async function startingPoint(root: string, base: string, fromWorkingTree: boolea
   return { baseCommit: await snapshotWorkingTree(root, head, signal), checkout: { uncommitted, included: true } };
 }
 
+/**
+ * Loads each distinct model (one at a time: loading two at once only competes for the
+ * same memory), with a `model-load` event when it starts and when it ends. Resolves when
+ * all are loaded; rejects with the first failure (already worded and retried). It never
+ * rejects unhandled: the first model turn awaits it.
+ */
+function preloadModels(models: ReadonlyMap<string, ChatModel>, emit: Emit, signal: AbortSignal): Promise<void> {
+  const distinct = [...new Set(models.values())];
+  const loaded = (async () => {
+    for (const model of distinct) {
+      emit('model-load', { model: model.info.name, phase: 'start' });
+      const load = await model.preload(signal, {
+        onRetry: (retry) => emit('model-retry', { node: 'prepare', model: model.info.name, attempt: retry.attempt, attempts: retry.attempts, kind: retry.fault.kind, reason: retry.fault.detail, delayMs: retry.delayMs }),
+      });
+      emit('model-load', { model: model.info.name, phase: 'end', durationMs: load.durationMs, alreadyLoaded: load.alreadyLoaded ?? null });
+    }
+  })();
+  loaded.catch(() => undefined);
+  return loaded;
+}
+
 /** Connects the model of every agentic node (each distinct model once), before anything is changed. */
-async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, taskModel: string | undefined, maxContextLength: number, signal: AbortSignal): Promise<Map<string, ChatModel>> {
+async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, request: TaskRequest, maxContextLength: number, signal: AbortSignal): Promise<Map<string, ChatModel>> {
   const byName = new Map<string, Promise<ChatModel>>();
   const models = new Map<string, ChatModel>();
+  const temperature = request.temperature ?? options.temperature;
   for (const node of blueprint.nodes) {
     if (node.kind !== 'agentic') continue;
-    const name = options.nodeModels?.[node.name] ?? taskModel ?? options.model;
+    const name = options.nodeModels?.[node.name] ?? request.model ?? options.model;
     if (!byName.has(name)) {
       const connection = connectModel(
-        { host: options.ollamaHost, model: name, maxContextLength, ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }), ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }), ...(options.fetch ? { fetch: options.fetch } : {}) },
+        {
+          host: options.ollamaHost, model: name, maxContextLength,
+          ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
+          ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }),
+          ...(temperature === undefined ? {} : { temperature }),
+          ...(options.modelRetry === undefined ? {} : { retry: options.modelRetry }),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        },
         signal,
       );
       connection.catch(() => undefined);

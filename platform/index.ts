@@ -12,6 +12,7 @@ export {
   type OllamaConnectionOptions,
   type OllamaRequestOptions,
 } from './ollama/connection.js';
+export { classifyOllamaFault, describeOllamaFault, describeRunningOllamaError, type OllamaFault, type OllamaFaultKind, type RequestPhase } from './ollama/faults.js';
 export { checkOllamaHost, isLoopbackHost, ollamaHostUrl, type HostPolicy } from './ollama/host.js';
 export { modelFacts, type ModelFacts, type ShowAnswer } from './ollama/model-facts.js';
 export { acquireLock, describeHolder, readLockHolder, type HeldLock, type LockHolder, type LockOptions } from './lock-file.js';

@@ -85,6 +85,28 @@ export const AgentEvent = Type.Union([
       content: Type.String(),
     }),
   ),
+  event(
+    'model-retry',
+    Type.Object(
+      {
+        node,
+        model: Type.String(),
+        attempt: Type.Integer({ description: 'the attempt that failed (1-based)' }),
+        attempts: Type.Integer({ description: 'attempts allowed in all' }),
+        kind: Type.String({ description: 'busy, runner-crashed, tool-call-parse, stream-error, connection-lost or connection-refused' }),
+        reason: Type.String({ description: "Ollama's words for the failure" }),
+        delayMs: Type.Number({ description: 'the wait before the next attempt' }),
+      },
+      { description: 'a model request failed for a passing reason and is tried again' },
+    ),
+  ),
+  event(
+    'model-load',
+    Type.Union([
+      Type.Object({ model: Type.String(), phase: Type.Literal('start') }),
+      Type.Object({ model: Type.String(), phase: Type.Literal('end'), durationMs: Type.Number(), alreadyLoaded: Type.Union([Type.Boolean(), Type.Null()], { description: 'whether Ollama had the model loaded already; null when it did not say' }) }),
+    ], { description: 'the model being loaded into memory during prepare: when it starts, and how long it took' }),
+  ),
   event('tool-call', Type.Object({ node, step: Type.Integer(), tool: Type.String(), arguments: Type.String(), ok: Type.Boolean(), durationMs: Type.Number(), result: Type.String() })),
   event(
     'command-sandbox',

@@ -14,6 +14,7 @@ export const TaskRequest = Type.Object(
     fromWorkingTree: Type.Optional(
       Type.Boolean({ description: "start from HEAD plus the uncommitted changes of the user's checkout (committed first on the task's branch); not with another base" }),
     ),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2, description: "sampling temperature of the agent's model (default: the Modelfile's, else 0.2)" })),
   },
   { additionalProperties: false },
 );

@@ -47,6 +47,13 @@ function convert(name: SettingName, schema: SettingSchema, text: string): unknow
     }
     return value;
   }
+  if (schema.type === 'number') {
+    const value = Number(text);
+    if (text.trim() === '' || !Value.Check(schema, value)) {
+      throw new MinionsError('invalid-argument', `${schema.label} must be a number from ${schema.minimum} to ${schema.maximum}, not "${text}" (${where}).`);
+    }
+    return value;
+  }
   if (Value.Check(schema, text)) return text;
   if (schema.anyOf) {
     const allowed = schema.anyOf.map((member) => String(member.const)).join(', ');

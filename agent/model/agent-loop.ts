@@ -41,6 +41,12 @@ export interface AgentLoopOptions {
    * finishing (once per loop), e.g. a task that asks for a change but has none.
    */
   beforeFinish?: () => Promise<string | undefined>;
+  /**
+   * Told of every model cost as it happens: each turn's tokens, and those of attempts
+   * that failed mid-stream (retried or not), so a run that ends in a model failure still
+   * counts what it spent.
+   */
+  spend?: (tokens: { input: number; output: number }) => void;
 }
 
 const mutatingTools = new Set(['edit_file', 'create_file', 'delete_file', 'move_file']);
@@ -75,9 +81,11 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
     options.signal.throwIfAborted();
     outcome.steps += 1;
     compact(messages, model.info.numCtx);
-    const turn = await model.chat(messages, ollamaTools, options.signal);
-    outcome.inputTokens += turn.inputTokens;
-    outcome.outputTokens += turn.outputTokens;
+    const turn = await model.chat(messages, ollamaTools, options.signal, {
+      onRetry: (retry) => options.emit('model-retry', { node, model: model.info.name, attempt: retry.attempt, attempts: retry.attempts, kind: retry.fault.kind, reason: retry.fault.detail, delayMs: retry.delayMs }),
+      onSpent: (spent) => spend(run, spent.input, spent.output),
+    });
+    spend(run, turn.inputTokens, turn.outputTokens);
     const printed = turn.toolCalls.length === 0 ? readTextToolCalls(turn.content, names) : { calls: [] };
     const textCalls = printed.calls;
     const calls: ToolCallRequest[] = (turn.toolCalls.length > 0 ? turn.toolCalls : textCalls).map((call) => resolveCall(options.tools, call));
@@ -100,6 +108,13 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
   }
   options.emit('limit-reach', { node, limit: 'steps', value: outcome.steps });
   return { ...outcome, summary: `Stopped: the step limit of ${limits.maxSteps} was reached.` };
+}
+
+/** Adds model tokens to the loop's outcome and tells the node. */
+function spend(run: LoopRun, input: number, output: number): void {
+  run.outcome.inputTokens += input;
+  run.outcome.outputTokens += output;
+  run.options.spend?.({ input, output });
 }
 
 /** Runs a turn's calls in order and feeds their results back; returns an outcome when the loop must stop. */

@@ -1,9 +1,12 @@
 // The model client: one Ollama model reached with the `ollama` npm client. It reads
 // the model's facts once (/api/show, /api/tags), then streams chat turns with
-// num_ctx and keep_alive always set, watchdog timeouts and the caller's AbortSignal.
+// num_ctx, temperature and keep_alive set, watchdog timeouts and the caller's
+// AbortSignal; transient faults are retried (model-retry.ts).
 import type { Message, Tool } from 'ollama';
-import { OllamaConnection, modelFacts, ollamaTimeoutError } from '../../platform/index.js';
+import { OllamaConnection, describeRunningOllamaError, modelFacts, ollamaTimeoutError, type RequestPhase } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
+import { estimateTokens } from '../limits.js';
+import { AttemptError, defaultRetryPolicy, withRetries, type RetryObserver, type RetryPolicy } from './model-retry.js';
 
 /** What the client learned about a model when it connected. */
 export interface ModelInfo {
@@ -16,6 +19,10 @@ export interface ModelInfo {
   numCtx: number;
   /** True when the model takes `tools` natively; otherwise tools are described in the prompt. */
   nativeTools: boolean;
+  /** The `temperature` sent with every request; undefined when the Modelfile sets one (it is left to apply). */
+  temperature: number | undefined;
+  /** Who chose the temperature: the user (option or task), the Modelfile, or minions' default. */
+  temperatureSource: 'user' | 'modelfile' | 'default';
 }
 
 /** A tool call as the model made it. */
@@ -36,10 +43,19 @@ export interface ChatTurn {
   doneReason: string;
 }
 
+/** How loading a model went: the wall time and whether Ollama had it loaded already (undefined: unknown). */
+export interface ModelLoad {
+  durationMs: number;
+  alreadyLoaded: boolean | undefined;
+}
+
 /** A connected chat model; every node that talks to a model holds one. */
 export interface ChatModel {
   readonly info: ModelInfo;
-  chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn>;
+  /** One turn; transient faults are retried (the observer hears of each retry and of the tokens failed attempts cost). */
+  chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer?: RetryObserver): Promise<ChatTurn>;
+  /** Loads the model into memory with the options chats send (so the first chat does not reload it); retried like a chat. */
+  preload(signal: AbortSignal, observer?: RetryObserver): Promise<ModelLoad>;
 }
 
 /** Options of `connectModel`. */
@@ -56,11 +72,26 @@ export interface ModelClientOptions {
   chunkTimeoutMs?: number;
   /** Wait for /api/show and /api/tags; defaults to 30 s. */
   metadataTimeoutMs?: number;
+  /** The user's sampling temperature; without it, the Modelfile's, else `defaultTemperature`. */
+  temperature?: number;
+  /** Retries of transient faults; `defaultRetryPolicy` for what is not given. */
+  retry?: Partial<RetryPolicy>;
   fetch?: typeof fetch;
 }
 
 /** Context assumed when /api/show reports none (Ollama's own default is smaller still). */
 const fallbackContextLength = 8_192;
+
+/**
+ * The temperature sent when neither the user nor the Modelfile sets one: tool calls and
+ * edits want the likeliest tokens (Ollama's own default is 0.8).
+ */
+export const defaultTemperature = 0.2;
+
+/** The name /api/tags and /api/ps list a model under: `name:latest` when no tag is given. */
+function canonicalName(model: string): string {
+  return model.slice(model.lastIndexOf('/') + 1).includes(':') ? model : `${model}:latest`;
+}
 
 /** Looks the model up and returns a client for it. Throws `model-unavailable` with a clear message when Ollama is down or the model is not pulled. */
 export async function connectModel(options: ModelClientOptions, signal: AbortSignal): Promise<ChatModel> {
@@ -77,7 +108,7 @@ export async function connectModel(options: ModelClientOptions, signal: AbortSig
     throw new MinionsError('model-unavailable', `Model ${options.model} in Ollama at ${options.host} cannot chat (capabilities: ${capabilities.join(', ')}); choose a coding model such as qwen2.5-coder:7b.`);
   }
   const listed = await connection.request((client) => client.list(), metadata);
-  const canonical = options.model.slice(options.model.lastIndexOf('/') + 1).includes(':') ? options.model : `${options.model}:latest`;
+  const canonical = canonicalName(options.model);
   const digest = listed.models.find((entry) => entry.name === canonical || entry.model === canonical || entry.name === options.model)?.digest ?? '';
   const contextLength = facts.contextLength ?? fallbackContextLength;
   const info: ModelInfo = {
@@ -87,24 +118,54 @@ export async function connectModel(options: ModelClientOptions, signal: AbortSig
     contextLength,
     numCtx: Math.min(contextLength, options.maxContextLength),
     nativeTools: capabilities.includes('tools'),
+    temperature: options.temperature ?? (facts.temperature === undefined ? defaultTemperature : undefined),
+    temperatureSource: options.temperature !== undefined ? 'user' : facts.temperature !== undefined ? 'modelfile' : 'default',
   };
   return new OllamaChatModel(info, options, connection);
 }
 
 class OllamaChatModel implements ChatModel {
+  private readonly policy: RetryPolicy;
+
   constructor(
     readonly info: ModelInfo,
     private readonly options: ModelClientOptions,
     private readonly connection: OllamaConnection,
-  ) {}
+  ) {
+    this.policy = { ...defaultRetryPolicy, ...options.retry };
+  }
 
-  async chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn> {
+  async chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer: RetryObserver = {}): Promise<ChatTurn> {
     signal.throwIfAborted();
+    return withRetries(this.policy, this.connection, () => this.attempt(messages, tools, signal), (error) => this.describe(error), observer, signal);
+  }
+
+  async preload(signal: AbortSignal, observer: RetryObserver = {}): Promise<ModelLoad> {
+    signal.throwIfAborted();
+    const started = performance.now();
+    const alreadyLoaded = await this.isLoaded(signal);
+    await withRetries(this.policy, this.connection, () => this.load(signal), (error) => this.describe(error), observer, signal);
+    return { durationMs: Math.round(performance.now() - started), alreadyLoaded };
+  }
+
+  /** A failure that is not a passing fault, worded for an Ollama that was running (it answered /api/show). */
+  private describe(error: unknown): MinionsError {
+    return describeRunningOllamaError(error, this.options.host, this.info.name, (known) => this.connection.describe(known));
+  }
+
+  /** The `options` of every request; the load request sends the same, or Ollama would reload for the first chat. */
+  private requestOptions(): Record<string, number> {
+    return { num_ctx: this.info.numCtx, ...(this.info.temperature === undefined ? {} : { temperature: this.info.temperature }) };
+  }
+
+  /** One streamed chat request; a failure is an `AttemptError` saying whether streaming had begun and what it cost. */
+  private async attempt(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn> {
     const started = performance.now();
     const watchdog = new Watchdog(this.options.firstChunkTimeoutMs ?? 600_000, this.options.chunkTimeoutMs ?? 120_000);
     const combined = AbortSignal.any([signal, watchdog.signal]);
     const client = this.connection.client(combined);
     const turn: ChatTurn = { content: '', thinking: '', toolCalls: [], inputTokens: 0, outputTokens: 0, latencyMs: 0, loadMs: 0, doneReason: '' };
+    let phase: RequestPhase = 'request';
     try {
       const stream = await client.chat({
         model: this.info.name,
@@ -112,10 +173,13 @@ class OllamaChatModel implements ChatModel {
         ...(this.info.nativeTools && tools.length > 0 ? { tools: [...tools] } : {}),
         stream: true,
         keep_alive: this.options.keepAlive ?? '30m',
-        options: { num_ctx: this.info.numCtx },
+        options: this.requestOptions(),
       });
+      phase = 'stream';
       for await (const part of stream) {
         watchdog.tick();
+        // Ollama 0.11 sent some errors under another key (`{"error parsing tool call": ...}`), which the client passes on.
+        if ((part.message as Message | undefined) === undefined) throw new Error(unexpectedRecord(part));
         turn.content += part.message.content ?? '';
         turn.thinking += part.message.thinking ?? '';
         for (const call of part.message.tool_calls ?? []) turn.toolCalls.push({ name: call.function.name, arguments: normalizeArguments(call.function.arguments) });
@@ -128,14 +192,54 @@ class OllamaChatModel implements ChatModel {
       }
     } catch (error) {
       signal.throwIfAborted();
-      if (watchdog.signal.aborted) throw ollamaTimeoutError(this.options.host, this.info.name, watchdog.lastTimeoutMs, watchdog.sawChunk ? 'stream' : 'load');
-      throw this.connection.describe(error);
+      // Once tokens streamed, the prompt was evaluated and part of a reply generated: they count, estimated.
+      const spent = watchdog.sawChunk ? failedTurnTokens(messages, turn) : { input: 0, output: 0 };
+      if (watchdog.signal.aborted) throw new AttemptError(ollamaTimeoutError(this.options.host, this.info.name, watchdog.lastTimeoutMs, watchdog.sawChunk ? 'stream' : 'load'), phase, spent);
+      throw new AttemptError(error, phase, spent);
     } finally {
       watchdog.stop();
     }
     turn.latencyMs = Math.round(performance.now() - started);
     return turn;
   }
+
+  /** Ollama loads a model on a generate request without a prompt and answers `done_reason: "load"`. */
+  private async load(signal: AbortSignal): Promise<void> {
+    const timeoutMs = this.options.firstChunkTimeoutMs ?? 600_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const client = this.connection.client(AbortSignal.any([signal, timeout]));
+    try {
+      await client.generate({ model: this.info.name, prompt: '', stream: false, keep_alive: this.options.keepAlive ?? '30m', options: this.requestOptions() });
+    } catch (error) {
+      signal.throwIfAborted();
+      if (timeout.aborted) throw ollamaTimeoutError(this.options.host, this.info.name, timeoutMs, 'load');
+      throw new AttemptError(error, 'request', { input: 0, output: 0 });
+    }
+  }
+
+  /** Whether /api/ps lists the model as loaded; undefined when the server does not say. */
+  private async isLoaded(signal: AbortSignal): Promise<boolean | undefined> {
+    const canonical = canonicalName(this.info.name);
+    try {
+      const running = await this.connection.request((client) => client.ps(), { signal, timeoutMs: this.options.metadataTimeoutMs ?? 30_000 });
+      return running.models.some((entry) => entry.name === canonical || entry.model === canonical);
+    } catch {
+      signal.throwIfAborted();
+      return undefined;
+    }
+  }
+}
+
+/** What a streamed record without a message says: an error under another key, or the record itself. */
+function unexpectedRecord(record: object): string {
+  const error = Object.entries(record).find(([key]) => key.startsWith('error'));
+  return error === undefined ? `an unexpected record in the stream: ${JSON.stringify(record).slice(0, 200)}` : `${error[0]}: ${String(error[1])}`;
+}
+
+/** The estimated tokens of a turn that failed mid-stream: its whole prompt, and the reply so far. */
+function failedTurnTokens(messages: readonly Message[], turn: ChatTurn): { input: number; output: number } {
+  const input = messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
+  return { input, output: estimateTokens(`${turn.thinking}${turn.content}${turn.toolCalls.length > 0 ? JSON.stringify(turn.toolCalls) : ''}`) };
 }
 
 /** Tool arguments arrive as an object, or (from some templates) as a JSON string. */

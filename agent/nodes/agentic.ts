@@ -31,6 +31,8 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
   const { state, services, signal } = context;
   const worktree = requireWorktree(state.worktree);
   const allowed = [...defaultAllowedCommands, ...services.allowedCommands, ...(state.checkPlan?.commands ?? [])];
+  // A model that failed to load fails here, as a model failure of this node.
+  await services.modelsLoaded;
   const outcome = await runAgentLoop({
     node,
     model: services.model(node),
@@ -41,11 +43,14 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
     toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env, linked: state.linked, ...(services.commandLauncher ? { commandLauncher: services.commandLauncher } : {}) },
     emit: services.emit,
     signal,
+    // Counted as spent, so a model failure mid-node still reports the tokens used.
+    spend: (tokens) => {
+      state.tokens.input += tokens.input;
+      state.tokens.output += tokens.output;
+    },
     // implement must change something; one push-back when the model finishes with nothing done.
     ...(node === 'implement' ? { beforeFinish: async () => ((await changedPaths(requireGit(state.git), state.linked, signal)).length === 0 ? noChangePushBack : undefined) } : {}),
   });
-  state.tokens.input += outcome.inputTokens;
-  state.tokens.output += outcome.outputTokens;
   // Only the model's finish summary describes the work; a stop reason ("Stopped: the step limit...") never does.
   const text = outcome.summary.trim();
   if (outcome.status === 'finished' && text !== '') state.summaries.push({ node, round: state.rounds, text });

@@ -19,6 +19,8 @@ export interface ModelFacts {
   contextLength?: number;
   /** The vector size (`<architecture>.embedding_length`). */
   dimension?: number;
+  /** The sampling temperature the Modelfile sets (`PARAMETER temperature`), which minions then leaves alone. */
+  temperature?: number;
 }
 
 /** Reads `model_info` (a Map or a plain object) and `parameters` of an /api/show answer. */
@@ -39,5 +41,7 @@ export function modelFacts(shown: ShowAnswer): ModelFacts {
   else if (numCtx > 0) facts.contextLength = numCtx;
   const dimension = lookup('embedding_length');
   if (dimension !== undefined) facts.dimension = dimension;
+  const temperature = Number(/^temperature\s+([\d.]+)/m.exec(typeof shown.parameters === 'string' ? shown.parameters : '')?.[1] ?? Number.NaN);
+  if (Number.isFinite(temperature)) facts.temperature = temperature;
   return facts;
 }

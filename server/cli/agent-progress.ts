@@ -42,6 +42,14 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
     }
     case 'model-call':
       return describeModelCall(event.data);
+    case 'model-load':
+      // Shown when it starts too: a cold load of a large model takes a minute, which should not look like a hang.
+      if (event.data.phase === 'start') return `  loading ${event.data.model}…`;
+      return `  ${event.data.model} ${event.data.alreadyLoaded === true ? 'was already loaded' : 'loaded'} in ${seconds(event.data.durationMs)}`;
+    case 'model-retry': {
+      const { model, attempt, attempts, reason, delayMs } = event.data;
+      return `  model ${model} failed (attempt ${attempt} of ${attempts}): ${oneLine(reason, 160)}; retrying in ${seconds(delayMs)}`;
+    }
     case 'tool-call': {
       const { ok, tool, result } = event.data;
       return `  ${ok ? 'ok' : 'error'} ${tool} ${oneLine(event.data.arguments, 80)}${ok ? '' : `: ${oneLine(result, 120)}`}`;

@@ -14,7 +14,7 @@ import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** The server's slice of the configuration: option, then environment variable, then default. */
 export interface ServeSettings {
@@ -74,6 +74,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
       embedder: { type: 'string' },
       threads: { type: 'string' },
       model: { type: 'string' },
+      temperature: { type: 'string' },
       ...privacyOptions,
     },
   });
@@ -104,12 +105,12 @@ export async function lockDataDirectory(dataDir: string): Promise<{ release(): P
   }
 }
 
-async function serve(values: { repo?: string[] | undefined; model?: string | undefined }, settings: ServeSettings, config: ReturnType<typeof loadConfig>, io: CommandIo): Promise<number> {
+async function serve(values: { repo?: string[] | undefined; model?: string | undefined; temperature?: string | undefined }, settings: ServeSettings, config: ReturnType<typeof loadConfig>, io: CommandIo): Promise<number> {
   const log = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] }, io.stderr);
   const index = await openCodeIndex(config, log.child({ component: 'index' }), 'minions serve');
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
-    const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model }), index, io.env);
+    const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature }), index, io.env);
     const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { AgentEvent, TaskEvent } from '../../schemas/index.js';
-import type { ScriptedOllama } from '../support/scripted-ollama.js';
+import { ollamaFaults, type ScriptedOllama } from '../support/scripted-ollama.js';
 import { calculatorFiles, makeRepo, runTask, startAgentOllama, type RecordedEvent } from './agent-fixtures.js';
 
 const typesOfSchema = AgentEvent.anyOf.map((variant) => variant.properties.type.const);
@@ -40,6 +40,8 @@ describe('agent events match their schema', () => {
   it('a run that succeeds and commits emits only valid events', async () => {
     const repo = await makeRepo(calculatorFiles);
     ollama.setChat([
+      // Ollama is busy once: the turn is retried (model-retry).
+      { fault: ollamaFaults.busy },
       { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } }] },
       { toolCalls: [{ name: 'finish', arguments: { summary: 'add() now adds.' } }] },
     ]);

@@ -91,7 +91,9 @@ export async function runTask(
   options: Partial<AgentRunnerOptions> & { signal?: AbortSignal; onEvent?: (event: RecordedEvent) => void } = {},
 ): Promise<{ result?: TaskResult; error?: unknown; events: RecordedEvent[] }> {
   const { signal, onEvent, ...runnerOptions } = options;
-  const runner = createAgentRunner({ ollamaHost: ollama.host, model: toolModel, search: new RecordingSearch(), worktreesDir: repo.worktrees, commandNetwork: 'isolated-if-available', ...runnerOptions });
+  // Retries of model faults wait no real time in tests (a test that looks at the waits passes its own).
+  const modelRetry = { sleep: async () => undefined, random: () => 0.5, ...runnerOptions.modelRetry };
+  const runner = createAgentRunner({ ollamaHost: ollama.host, model: toolModel, search: new RecordingSearch(), worktreesDir: repo.worktrees, commandNetwork: 'isolated-if-available', ...runnerOptions, modelRetry });
   const events: RecordedEvent[] = [];
   const invalid: string[] = [];
   const emit = (event: AgentEvent): void => {

@@ -22,7 +22,7 @@ describe('Ollama model client', () => {
 
   it('reads capabilities, digest and context; caps num_ctx; honours a num_ctx parameter', async () => {
     const big = await connectModel({ host: ollama.host, model: 'big:32b', maxContextLength: 32_768 }, signal);
-    assert.deepEqual({ ...big.info, digest: big.info.digest.length }, { name: 'big:32b', digest: 64, capabilities: ['completion', 'tools'], contextLength: 262_144, numCtx: 32_768, nativeTools: true });
+    assert.deepEqual({ ...big.info, digest: big.info.digest.length }, { name: 'big:32b', digest: 64, capabilities: ['completion', 'tools'], contextLength: 262_144, numCtx: 32_768, nativeTools: true, temperature: 0.2, temperatureSource: 'default' });
     const small = await connectModel({ host: ollama.host, model: 'small', maxContextLength: 32_768 }, signal);
     assert.deepEqual([small.info.contextLength, small.info.numCtx, small.info.nativeTools], [4096, 4096, false]);
     assert.notEqual(small.info.digest, '');

@@ -3,7 +3,7 @@
 // the caller's signal and fail with messages a user can act on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { OllamaConnection, checkOllamaHost, isAbortError, modelFacts, ollamaHostUrl } from '../../platform/index.js';
+import { OllamaConnection, checkOllamaHost, classifyOllamaFault, describeOllamaFault, describeRunningOllamaError, isAbortError, modelFacts, ollamaHostUrl } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { closedPort, startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
 
@@ -86,5 +86,65 @@ describe('OllamaConnection', () => {
     } finally {
       ollama.setDelay('/api/show', undefined);
     }
+  });
+});
+
+describe('classifyOllamaFault', () => {
+  /** An error as the ollama client throws it for an HTTP error answer. */
+  const answered = (status: number, message: string): Error => Object.assign(new Error(message), { name: 'ResponseError', status_code: status });
+  /** An error as undici throws it, with its cause chain. */
+  const socket = (message: string, code: string): Error => new TypeError(message, { cause: Object.assign(new Error(code === 'UND_ERR_SOCKET' ? 'other side closed' : `read ${code}`), { code }) });
+
+  it('tells passing faults by status and words: busy, crashed runner, tool-call parser, error line, cut connection', () => {
+    const kinds = (error: Error, phase: 'request' | 'stream' = 'request'): [string | undefined, boolean | undefined] => {
+      const fault = classifyOllamaFault(error, phase);
+      return [fault?.kind, fault?.transient];
+    };
+    assert.deepEqual(kinds(answered(503, 'server busy, please try again.  maximum pending requests exceeded')), ['busy', true]);
+    assert.deepEqual(kinds(answered(500, 'llama runner process has terminated: exit status 2')), ['runner-crashed', true]);
+    assert.deepEqual(kinds(answered(500, 'model runner has unexpectedly stopped, this may be due to resource limitations or an internal error, check ollama server logs for details')), ['runner-crashed', true]);
+    assert.deepEqual(kinds(answered(500, "error parsing tool call: raw='{\"a\":1}]', err=invalid character ']' after top-level value")), ['tool-call-parse', true]);
+    assert.deepEqual(kinds(answered(500, 'unexpected server status: llm busy - no slots available')), ['busy', true]);
+    assert.deepEqual(kinds(new Error("error parsing tool call: invalid character 'c' looking for beginning of value"), 'stream'), ['tool-call-parse', true]);
+    assert.deepEqual(kinds(new Error('an error was encountered while running the model: unexpected EOF'), 'stream'), ['stream-error', true]);
+    assert.deepEqual(kinds(new Error('Did not receive done or success response in stream.'), 'stream'), ['connection-lost', true]);
+    assert.deepEqual(kinds(socket('terminated', 'UND_ERR_SOCKET'), 'stream'), ['connection-lost', true]);
+    assert.deepEqual(kinds(socket('fetch failed', 'ECONNRESET')), ['connection-lost', true]);
+    assert.deepEqual(kinds(socket('fetch failed', 'ECONNREFUSED')), ['connection-refused', true]);
+  });
+
+  it('does not pass what another attempt cannot fix: missing model, bad request, context overflow, timeouts, cancellation', () => {
+    assert.equal(classifyOllamaFault(answered(404, 'model "x" not found, try pulling it first'), 'request')?.transient, false);
+    assert.equal(classifyOllamaFault(answered(400, 'the input length exceeds the context length'), 'request')?.transient, false);
+    assert.equal(classifyOllamaFault(answered(500, 'something else'), 'request')?.transient, false);
+    assert.equal(classifyOllamaFault(new MinionsError('model-unavailable', 'Ollama at h stopped streaming from model m for 120 s.'), 'stream'), undefined);
+    assert.equal(classifyOllamaFault(new DOMException('aborted', 'AbortError'), 'stream'), undefined);
+    // A plain error before any answer is not Ollama's (it never sent an error line).
+    assert.equal(classifyOllamaFault(new Error('boom'), 'request'), undefined);
+  });
+
+  it('words each fault for what happened, with the attempts, and never as "start it with ollama serve"', () => {
+    const busy = describeOllamaFault({ kind: 'busy', transient: true, detail: 'HTTP 503: server busy' }, 'http://h:1', 'm:7b', 3);
+    assert.match(busy.message, /^Ollama at http:\/\/h:1 was too busy to take the request for m:7b \(HTTP 503: server busy\); gave up after 3 attempts\./);
+    const crashed = describeOllamaFault({ kind: 'runner-crashed', transient: true, detail: 'llama runner process has terminated: exit status 2' }, 'http://h:1', 'm:7b', 3);
+    assert.match(crashed.message, /^Ollama's model runner crashed while running m:7b/);
+    for (const kind of ['busy', 'runner-crashed', 'tool-call-parse', 'stream-error', 'connection-lost', 'connection-refused'] as const) {
+      const error = describeOllamaFault({ kind, transient: true, detail: 'x' }, 'http://h:1', 'm', 1);
+      assert.equal(error.code, 'model-unavailable');
+      assert.doesNotMatch(error.message, /ollama serve|gave up/);
+    }
+  });
+
+  it('words an unknown failure of a running Ollama for what it is, never "not reachable"', () => {
+    const known = (error: unknown): MinionsError => new MinionsError('model-unavailable', `described: ${(error as Error).message}`);
+    assert.equal(describeRunningOllamaError(answered(404, 'model "m" not found'), 'http://h:1', 'm', known).message, 'described: model "m" not found');
+    const odd = describeRunningOllamaError(new TypeError("Cannot read properties of undefined (reading 'content')"), 'http://h:1', 'm', known);
+    assert.equal(odd.message, "A request to model m in Ollama at http://h:1 failed: Cannot read properties of undefined (reading 'content').");
+    assert.doesNotMatch(odd.message, /ollama serve|not reachable/);
+  });
+
+  it("reads the Modelfile's temperature from /api/show parameters", () => {
+    assert.equal(modelFacts({ parameters: 'num_ctx 4096\ntemperature 0.6\nstop "<|im_end|>"' }).temperature, 0.6);
+    assert.equal(modelFacts({ parameters: 'num_ctx 4096' }).temperature, undefined);
   });
 });

@@ -23,6 +23,14 @@ describe('minions run progress lines', () => {
       [{ type: 'tool-call', data: { node: 'implement', step: 2, tool: 'read_file', arguments: '{"path":"x"}', ok: false, durationMs: 1, result: 'No such file' } }, '  error read_file {"path":"x"}: No such file'],
       [{ type: 'checks-discover', data: { source: 'package.json', format: [], fix: [], lint: ['npm run lint'], test: ['npm test'], related: [] } }, '  checks from package.json: npm run lint; npm test'],
       [{ type: 'guardrail-check', data: { passed: false, violations: ['a', 'b'], files: 1, lines: 2 } }, '  guardrails: FAILED: a; b'],
+      // A model load is shown when it starts (a cold load takes a minute) and when it ends.
+      [{ type: 'model-load', data: { model: 'qwen2.5-coder:7b', phase: 'start' } }, '  loading qwen2.5-coder:7b…'],
+      [{ type: 'model-load', data: { model: 'qwen2.5-coder:7b', phase: 'end', durationMs: 61_234, alreadyLoaded: false } }, '  qwen2.5-coder:7b loaded in 61.2 s'],
+      [{ type: 'model-load', data: { model: 'coder:7b', phase: 'end', durationMs: 4, alreadyLoaded: true } }, '  coder:7b was already loaded in 4 ms'],
+      [
+        { type: 'model-retry', data: { node: 'implement', model: 'coder:7b', attempt: 1, attempts: 3, kind: 'busy', reason: 'HTTP 503: server busy, please try again.  maximum pending requests exceeded', delayMs: 1000 } },
+        '  model coder:7b failed (attempt 1 of 3): HTTP 503: server busy, please try again. maximum pending requests exceeded; retrying in 1.0 s',
+      ],
       [{ type: 'limit-reach', data: { node: 'fix', limit: 'steps', value: 20 } }, '  limit: steps reached (20)'],
       [{ type: 'checkout-check', data: { uncommitted: [], included: false, commit: 'c' } }, undefined],
       [{ type: 'checkout-check', data: { uncommitted: ['a.js', 'b.md'], included: false, commit: 'c' } }, '  ! 2 uncommitted change(s) in your checkout (a.js, b.md) are NOT part of this task (it starts from the commit; use --from-working-tree to include them)'],

@@ -36,6 +36,9 @@ describe('minions run', () => {
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.match(result.stderr, /^task [0-9a-f]{8}: .* at HEAD -> branch minions\/[0-9a-f]{8}-fix-add-in-src-math-js \(models: coder:7b\)$/m);
     assert.match(result.stderr, /^ {2}context: 1 rule files, 1 files, 0 snippets, ~\d+ tokens; search unavailable$/m);
+    // The model load is shown when it starts and when it ends; chats carry the default temperature.
+    assert.match(result.stderr, /^ {2}loading coder:7b…\n(.*\n)* {2}coder:7b (loaded|was already loaded) in \d+ ms$/m);
+    assert.equal((ollama.requestsTo('/api/chat')[earlier]?.body as ChatRequestBody).options?.temperature, 0.2);
     assert.match(result.stderr, /^ {2}model coder:7b step 2: [\d,]+ in \/ \d+ out, \d+ ms -> edit_file$/m);
     assert.match(result.stderr, /^ {2}\$ node --test test\/math\.test\.js -> exit 0 in /m);
     assert.match(result.stderr, /^\[deliver\] ok in \d+ ms: 1 files committed as [0-9a-f]{12}$/m);
@@ -53,12 +56,13 @@ describe('minions run', () => {
     assert.equal(indexed.code, 0, indexed.stderr);
     ollama.setChat(script);
     const earlier = ollama.requestsTo('/api/chat').length;
-    const result = await runCli(['run', '--repo', repo.root, '--json', 'Fix the add function'], repo.root, env);
+    const result = await runCli(['run', '--repo', repo.root, '--json', '--temperature', '0.4', 'Fix the add function'], repo.root, env);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).outcome, 'succeeded');
     assert.match(result.stderr, /search used/);
     const first = (ollama.requestsTo('/api/chat')[earlier]?.body as ChatRequestBody).messages?.[1]?.content ?? '';
     assert.match(first, /### src\/math\.js \(whole file\)/);
+    assert.equal((ollama.requestsTo('/api/chat')[earlier]?.body as ChatRequestBody).options?.temperature, 0.4, '--temperature reaches the model');
     const searched = (ollama.requestsTo('/api/chat')[earlier + 1]?.body as ChatRequestBody).messages?.at(-1)?.content ?? '';
     assert.match(searched, /^1\. src\/math\.js:1-3 function add/m);
   });

@@ -56,6 +56,15 @@ describe('configuration', () => {
     assert.equal(message(() => loadConfig({ ...base, MINIONS_ALLOW_NETWORK_COMMANDS: '2' })), 'MINIONS_ALLOW_NETWORK_COMMANDS must be 1 or 0, not "2".');
   });
 
+  it("reads the agent's temperature as a number, option over variable, unset by default", () => {
+    const config = loadConfig(base);
+    assert.equal(loadAgentSettings(base, config).temperature, undefined);
+    assert.equal(loadAgentSettings({ ...base, MINIONS_TEMPERATURE: '0.3' }, config).temperature, 0.3);
+    assert.equal(loadAgentSettings({ ...base, MINIONS_TEMPERATURE: '0.3' }, config, { temperature: '0' }).temperature, 0);
+    assert.throws(() => loadAgentSettings({ ...base, MINIONS_TEMPERATURE: 'warm' }, config), { code: 'invalid-argument', message: 'The temperature must be a number from 0 to 2, not "warm" (--temperature or MINIONS_TEMPERATURE).' });
+    assert.throws(() => readSetting('temperature', {}, { temperature: '2.5' }), /must be a number from 0 to 2, not "2\.5"/);
+  });
+
   it('parses flags one way: 1/true/yes/on and 0/false/no/off, in any case', () => {
     for (const text of ['1', 'true', 'YES', 'On']) assert.equal(parseFlag(text, 'X'), true);
     for (const text of ['0', 'False', 'no', 'OFF']) assert.equal(parseFlag(text, 'X'), false);

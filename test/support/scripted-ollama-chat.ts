@@ -1,6 +1,7 @@
 // The /api/chat side of the scripted Ollama server: scripted assistant turns and the
 // records Ollama sends for them, either one JSON object or NDJSON chunks ending in
 // a `done: true` record that carries the token counts and durations.
+import type { ChatFault } from './scripted-ollama-faults.js';
 import { fnv1a, scriptedTokens } from './scripted-ollama-models.js';
 
 /** A tool call the scripted model makes; becomes `message.tool_calls[i].function`. */
@@ -23,6 +24,10 @@ export interface ChatReply {
   evalCount?: number;
   /** How streamed content is cut into chunks; defaults to one word (with its trailing space) per chunk. */
   contentChunks?: string[];
+  /** The turn fails this way instead of finishing (scripted-ollama-faults.ts); a mid-stream fault streams the reply's first chunks. */
+  fault?: ChatFault;
+  /** Reported as `load_duration` (a cold load); defaults to 1.5 ms. */
+  loadDurationMs?: number;
 }
 
 /** A message of a chat request, as the client sent it. */
@@ -105,7 +110,7 @@ function statistics(request: ChatRequestBody, reply: ChatReply): ChatRecord {
   // Plausible nanosecond durations, derived from the counts so runs are reproducible.
   const promptEvalDuration = promptEvalCount * 200_000;
   const evalDuration = evalCount * 20_000_000;
-  const loadDuration = 1_500_000;
+  const loadDuration = reply.loadDurationMs === undefined ? 1_500_000 : Math.round(reply.loadDurationMs * 1e6);
   return {
     total_duration: loadDuration + promptEvalDuration + evalDuration,
     load_duration: loadDuration,

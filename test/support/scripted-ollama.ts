@@ -6,13 +6,15 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chatRecords, nextReply, type ChatRequestBody, type ChatScript } from './scripted-ollama-chat.js';
+import { LoadedModels, loadRecord, serveChatFault, serveGenerate } from './scripted-ollama-faults.js';
 import { canonicalModelName, hashedVector, resolveModel, scriptedTokens, showBody, tagsEntry, type ResolvedModel, type ScriptedModel } from './scripted-ollama-models.js';
 
 export type { ChatMessageBody, ChatReply, ChatRequestBody, ChatScript, ScriptedToolCall } from './scripted-ollama-chat.js';
 export { hashedVector, scriptedTokens, type ScriptedModel } from './scripted-ollama-models.js';
+export { ollamaFaults, type ChatFault } from './scripted-ollama-faults.js';
 
 /** The endpoints the scripted server implements. */
-export type OllamaPath = '/api/version' | '/api/tags' | '/api/show' | '/api/embed' | '/api/chat';
+export type OllamaPath = '/api/version' | '/api/tags' | '/api/show' | '/api/embed' | '/api/chat' | '/api/generate' | '/api/ps';
 
 /** An error answer: the status and Ollama's `{"error": ...}` body, for the next `times` requests (default: all). */
 export interface ScriptedFailure {
@@ -57,6 +59,10 @@ export interface ScriptedOllama {
   setFailure(path: OllamaPath, failure: ScriptedFailure | undefined): void;
   /** Replaces the chat script; the turn count starts again at 0. */
   setChat(script: ChatScript): void;
+  /** Makes model loads (the first request for a model) wait until `gate` settles; undefined: load at once. */
+  holdLoads(gate: Promise<void> | undefined): void;
+  /** Forgets which models are loaded, as if Ollama unloaded them (keep_alive passed). */
+  unloadAll(): void;
   /** Stops listening and cuts open connections, pending delays included. */
   close(): Promise<void>;
 }
@@ -77,6 +83,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
   const chunkDelayMs = options.chunkDelayMs ?? 0;
   let chat = options.chat;
   let chatTurn = 0;
+  let loaded = new LoadedModels();
 
   const findModel = (name: unknown): ResolvedModel | undefined => (typeof name === 'string' ? models.get(canonicalModelName(name)) : undefined);
 
@@ -86,6 +93,8 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     },
     'GET /api/version': async (_request, response) => sendJson(response, 200, { version: options.version ?? '0.12.6' }),
     'GET /api/tags': async (_request, response) => sendJson(response, 200, { models: [...models.values()].map(tagsEntry) }),
+    'GET /api/ps': async (_request, response) => sendJson(response, 200, loaded.psBody((name) => tagsEntry(models.get(name) as ResolvedModel))),
+    'POST /api/generate': async (request, response) => serveGenerate(response, loaded, asRecord(request.body), findModel(asRecord(request.body).model)?.name),
     'POST /api/show': async (request, response) => {
       const body = asRecord(request.body);
       const name = body.model ?? body.name;
@@ -123,6 +132,9 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
         return sendJson(response, 400, { error: `registry.ollama.ai/library/${model.name} does not support tools` });
       }
       const chatRequest = body as ChatRequestBody;
+      await loaded.load(model.name);
+      // Without messages, Ollama only loads the model: that takes no scripted turn.
+      if ((chatRequest.messages?.length ?? 0) === 0) return sendJson(response, 200, loadRecord(chatRequest.model, true));
       const turn = chatTurn;
       chatTurn += 1;
       let reply;
@@ -134,6 +146,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       // Ollama streams unless the request says `"stream": false`.
       const stream = chatRequest.stream !== false;
       const records = chatRecords(chatRequest, reply, stream);
+      if (reply.fault !== undefined) return serveChatFault(response, reply.fault, records);
       if (!stream) return sendJson(response, 200, records[0]);
       response.writeHead(200, { 'content-type': 'application/x-ndjson' });
       for (const [index, record] of records.entries()) {
@@ -219,6 +232,12 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     setChat(script) {
       chat = script;
       chatTurn = 0;
+    },
+    holdLoads(gate) {
+      loaded.holdLoads(gate);
+    },
+    unloadAll() {
+      loaded = new LoadedModels();
     },
     async close() {
       const closed = once(server, 'close');
