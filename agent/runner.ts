@@ -40,6 +40,8 @@ export interface AgentRunnerOptions {
   keepAlive?: string | number;
   /** Longest wait for a model's first streamed chunk (loading); defaults to 10 minutes. */
   modelLoadTimeoutMs?: number;
+  /** num_ctx of every model (a task's `numCtx` overrides it); by default the Modelfile's, else the model's up to `maxContextLength`. */
+  numCtx?: number;
   /** Blueprints by name besides `default`. */
   blueprints?: Record<string, Blueprint>;
   fetch?: typeof fetch;
@@ -89,7 +91,7 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         emit('network-check', network.event);
         throw network.refused;
       }
-      const models = await connectModels(options, blueprint, task.request.model, limits.maxContextLength, signal);
+      const models = await connectModels(options, blueprint, task.request.model, limits.maxContextLength, task.request.numCtx ?? options.numCtx, signal);
       let branch = branchName(task.id, task.request.prompt);
       for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
@@ -193,7 +195,7 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
 }
 
 /** Connects the model of every agentic node (each distinct model once), before anything is changed. */
-async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, taskModel: string | undefined, maxContextLength: number, signal: AbortSignal): Promise<Map<string, ChatModel>> {
+async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, taskModel: string | undefined, maxContextLength: number, numCtx: number | undefined, signal: AbortSignal): Promise<Map<string, ChatModel>> {
   const byName = new Map<string, Promise<ChatModel>>();
   const models = new Map<string, ChatModel>();
   for (const node of blueprint.nodes) {
@@ -201,7 +203,7 @@ async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, 
     const name = options.nodeModels?.[node.name] ?? taskModel ?? options.model;
     if (!byName.has(name)) {
       const connection = connectModel(
-        { host: options.ollamaHost, model: name, maxContextLength, ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }), ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }), ...(options.fetch ? { fetch: options.fetch } : {}) },
+        { host: options.ollamaHost, model: name, maxContextLength, ...(numCtx === undefined ? {} : { numCtx }), ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }), ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }), ...(options.fetch ? { fetch: options.fetch } : {}) },
         signal,
       );
       connection.catch(() => undefined);

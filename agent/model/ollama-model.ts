@@ -4,6 +4,7 @@
 import type { Message, Tool } from 'ollama';
 import { OllamaConnection, modelFacts, ollamaTimeoutError } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
+import { TokenCounter, replyBudget } from './context-budget.js';
 
 /** What the client learned about a model when it connected. */
 export interface ModelInfo {
@@ -11,9 +12,11 @@ export interface ModelInfo {
   /** The digest /api/tags reports, so traces say exactly which weights answered. */
   digest: string;
   capabilities: string[];
-  /** The model's trained context, and the `num_ctx` sent with every request (capped). */
+  /** The model's trained context, and the `num_ctx` sent with every request (see `resolveNumCtx`). */
   contextLength: number;
   numCtx: number;
+  /** The `num_predict` sent with every request: the reply budget the prompt leaves room for. */
+  numPredict: number;
   /** True when the model takes `tools` natively; otherwise tools are described in the prompt. */
   nativeTools: boolean;
 }
@@ -39,6 +42,8 @@ export interface ChatTurn {
 /** A connected chat model; every node that talks to a model holds one. */
 export interface ChatModel {
   readonly info: ModelInfo;
+  /** This model's token counter, calibrated by every loop that talks to it. */
+  readonly tokens: TokenCounter;
   chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn>;
 }
 
@@ -48,8 +53,10 @@ export interface ModelClientOptions {
   model: string;
   /** How long the model stays loaded after a request; defaults to `30m`. */
   keepAlive?: string | number;
-  /** Upper bound on num_ctx. */
+  /** Upper bound on num_ctx when neither `numCtx` nor the Modelfile sets it. */
   maxContextLength: number;
+  /** num_ctx set explicitly (`--num-ctx`, `MINIONS_NUM_CTX`, the task's `numCtx`): wins over the Modelfile. */
+  numCtx?: number;
   /** Wait for the first streamed chunk (model loading, prompt evaluation); defaults to 10 minutes. */
   firstChunkTimeoutMs?: number;
   /** Wait between later chunks; defaults to 2 minutes. */
@@ -80,18 +87,36 @@ export async function connectModel(options: ModelClientOptions, signal: AbortSig
   const canonical = options.model.slice(options.model.lastIndexOf('/') + 1).includes(':') ? options.model : `${options.model}:latest`;
   const digest = listed.models.find((entry) => entry.name === canonical || entry.model === canonical || entry.name === options.model)?.digest ?? '';
   const contextLength = facts.contextLength ?? fallbackContextLength;
-  const info: ModelInfo = {
-    name: options.model,
-    digest,
-    capabilities,
-    contextLength,
-    numCtx: Math.min(contextLength, options.maxContextLength),
-    nativeTools: capabilities.includes('tools'),
-  };
+  const numCtx = resolveNumCtx(options.numCtx, facts.numCtxParameter, contextLength, options.maxContextLength);
+  const info: ModelInfo = { name: options.model, digest, capabilities, contextLength, numCtx, numPredict: replyBudget(numCtx), nativeTools: capabilities.includes('tools') };
   return new OllamaChatModel(info, options, connection);
 }
 
+/**
+ * The num_ctx sent: the explicit setting; else the Modelfile's `num_ctx` (never more: it
+ * often encodes what the GPU holds); else the model's context up to `maxContextLength`.
+ */
+export function resolveNumCtx(explicit: number | undefined, modelfile: number | undefined, contextLength: number, maxContextLength: number): number {
+  if (explicit !== undefined) return explicit;
+  if (modelfile !== undefined) return Math.min(modelfile, contextLength);
+  return Math.min(contextLength, maxContextLength);
+}
+
+/** True for the error of a prompt Ollama refused as longer than the context (`details.contextOverflow`). */
+export function isContextOverflow(error: unknown): boolean {
+  return error instanceof MinionsError && error.details?.contextOverflow === true;
+}
+
+/** Ollama's 400 for a prompt it may not truncate that exceeds num_ctx (also seen as 500 from older runners). */
+function overflowError(error: unknown, host: string, model: string, numCtx: number): MinionsError | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (!/input length exceeds the context length/i.test(message)) return undefined;
+  return new MinionsError('model-unavailable', `Ollama at ${host} refused the prompt for model ${model}: it exceeds num_ctx ${numCtx}.`, { cause: error, details: { contextOverflow: true } });
+}
+
 class OllamaChatModel implements ChatModel {
+  readonly tokens = new TokenCounter();
+
   constructor(
     readonly info: ModelInfo,
     private readonly options: ModelClientOptions,
@@ -112,7 +137,7 @@ class OllamaChatModel implements ChatModel {
         ...(this.info.nativeTools && tools.length > 0 ? { tools: [...tools] } : {}),
         stream: true,
         keep_alive: this.options.keepAlive ?? '30m',
-        options: { num_ctx: this.info.numCtx },
+        options: { num_ctx: this.info.numCtx, num_predict: this.info.numPredict },
       });
       for await (const part of stream) {
         watchdog.tick();
@@ -129,7 +154,7 @@ class OllamaChatModel implements ChatModel {
     } catch (error) {
       signal.throwIfAborted();
       if (watchdog.signal.aborted) throw ollamaTimeoutError(this.options.host, this.info.name, watchdog.lastTimeoutMs, watchdog.sawChunk ? 'stream' : 'load');
-      throw this.connection.describe(error);
+      throw overflowError(error, this.options.host, this.info.name, this.info.numCtx) ?? this.connection.describe(error);
     } finally {
       watchdog.stop();
     }
