@@ -18,6 +18,8 @@ export interface AgentSettings {
   allowUnsandboxedCommands: boolean;
   /** RLIMIT_DATA of each command in bytes (MINIONS_COMMAND_MEMORY_MB); 0 for none. */
   commandMemoryBytes: number;
+  /** num_ctx of the agent's models (`--num-ctx`, MINIONS_NUM_CTX); undefined: the Modelfile's or the model's. */
+  numCtx: number | undefined;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface AgentSettings {
  * `loadOllamaHost`; `--model` or `MINIONS_MODEL`, default qwen2.5-coder:7b; worktrees under
  * the data directory).
  */
-export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined } = {}): AgentSettings {
+export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined; numCtx?: string | undefined } = {}): AgentSettings {
   const ollamaHost = loadOllamaHost(env, options.ollamaHost);
   checkModelHost(config, ollamaHost, 'the agent model, OLLAMA_HOST');
   return {
@@ -35,6 +37,7 @@ export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, option
     commandNetwork: !config.privacy ? 'allowed' : config.allowNetworkCommands ? 'isolated-if-available' : 'isolated',
     allowUnsandboxedCommands: config.allowUnsandboxedCommands,
     commandMemoryBytes: readSetting('commandMemoryMb', env) * 1024 * 1024,
+    numCtx: readSetting('numCtx', env, { numCtx: options.numCtx }),
   };
 }
 
@@ -63,5 +66,6 @@ export function createRunner(settings: AgentSettings, index: CodeIndex, environm
     commandNetwork: settings.commandNetwork,
     allowUnsandboxedCommands: settings.allowUnsandboxedCommands,
     commandMemoryBytes: settings.commandMemoryBytes,
+    ...(settings.numCtx === undefined ? {} : { numCtx: settings.numCtx }),
   });
 }

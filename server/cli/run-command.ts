@@ -11,10 +11,10 @@ import { printAgentEvent } from './agent-progress.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
-export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--allow-protected-paths] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** Parses the options into a task request. */
-function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions } {
+function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions; numCtx: string | undefined } {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -23,6 +23,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
       model: { type: 'string' },
       base: { type: 'string' },
       'max-fix-rounds': { type: 'string' },
+      'num-ctx': { type: 'string' },
       'allow-protected-paths': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
@@ -42,14 +43,14 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(rounds === undefined ? {} : { maxFixRounds: rounds }),
     ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
   };
-  return { request, json: values.json, config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
+  return { request, json: values.json, numCtx: values['num-ctx'], config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
 }
 
 /** Runs the task; exit code 0 when it succeeded, 1 when it failed (the reason is printed). */
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { request, json, config: options } = taskRequest(argv, io.cwd);
+  const { request, json, config: options, numCtx } = taskRequest(argv, io.cwd);
   const config = loadConfig(io.env, options, io.cwd);
-  const settings = loadAgentSettings(io.env, config);
+  const settings = loadAgentSettings(io.env, config, { numCtx });
   const index = await openCodeIndex(config);
   try {
     const runner = createRunner(settings, index, io.env);
