@@ -144,14 +144,17 @@ export function fitHistory(history: readonly HistoryEntry[], tools: readonly Too
     Object.assign(slot, { message, tokens });
     result.elided += 1;
   }
+  // Dropped turns leave a note, whose own cost counts while deciding how many to drop.
+  const noteOf = (dropped: number): Message[] => (dropped === 0 ? [] : [{ role: 'user', content: `[${dropped} earlier turns were left out to fit the context; the task above still stands]` }]);
+  const noteTokens = (dropped: number): number => noteOf(dropped).reduce((total, message) => total + counter.messageTokens(message), 0);
   let kept = turns;
-  while (raw > rawLimit && kept.length > 1) {
+  while (raw + noteTokens(result.droppedTurns) > rawLimit && kept.length > 1) {
     raw -= sum(kept[0] ?? []);
     kept = kept.slice(1);
     result.droppedTurns += 1;
   }
-  const note: Message[] = result.droppedTurns === 0 ? [] : [{ role: 'user', content: `[${result.droppedTurns} earlier turns were left out to fit the context; the task above still stands]` }];
-  raw += note.reduce((total, message) => total + counter.messageTokens(message), 0);
+  const note = noteOf(result.droppedTurns);
+  raw += noteTokens(result.droppedTurns);
   const latest = kept.at(-1) ?? [];
   raw = shrinkLatest(latest, raw, rawLimit, counter, () => (result.shrunk = true));
   const messages = [...pinned, ...note, ...kept.flat().map((slot) => slot.message)];
@@ -163,16 +166,18 @@ function shrinkLatest(latest: Slot[], raw: number, rawLimit: number, counter: To
   const candidates = latest.filter((slot) => slot.trace !== undefined).sort((a, b) => b.tokens - a.tokens);
   let total = raw;
   for (const slot of candidates) {
-    if (total <= rawLimit) break;
-    const excess = total - rawLimit;
-    const share = Math.max(0, (slot.tokens - excess) / slot.tokens);
-    const characters = Math.max(400, Math.floor(slot.message.content.length * share));
-    if (characters >= slot.message.content.length) continue;
-    const message = { ...slot.message, content: truncateMiddle(slot.message.content, characters) };
-    const tokens = counter.messageTokens(message);
-    total -= slot.tokens - tokens;
-    Object.assign(slot, { message, tokens });
-    onShrink();
+    const original = slot.message.content;
+    let characters = original.length;
+    // A few passes: the cut marker and the uneven density of a text make one proportional cut approximate.
+    for (let pass = 0; pass < 4 && total > rawLimit && characters > 400; pass += 1) {
+      const share = Math.max(0, (slot.tokens - (total - rawLimit)) / slot.tokens);
+      characters = Math.max(400, Math.floor(characters * share) - 60);
+      const message = { ...slot.message, content: truncateMiddle(original, characters) };
+      const tokens = counter.messageTokens(message);
+      total -= slot.tokens - tokens;
+      Object.assign(slot, { message, tokens });
+      onShrink();
+    }
   }
   return total;
 }
