@@ -61,6 +61,7 @@ export const AgentEvent = Type.Union([
       model: Type.String(),
       digest: Type.String(),
       inputTokens: Type.Integer(),
+      estimatedTokens: Type.Optional(Type.Integer({ description: "the agent's calibrated estimate of the prompt (inputTokens is Ollama's count)" })),
       outputTokens: Type.Integer(),
       latencyMs: Type.Number(),
       loadMs: Type.Number(),

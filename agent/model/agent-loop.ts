@@ -80,14 +80,14 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
   while (outcome.steps < limits.maxSteps) {
     options.signal.throwIfAborted();
     outcome.steps += 1;
-    const turn = await requestTurn({ node, step: outcome.steps, model, history, tools: ollamaTools, emit: options.emit, signal: options.signal, costs: outcome, lastTrim: run.lastTrim });
+    const { turn, estimatedTokens } = await requestTurn({ node, step: outcome.steps, model, history, tools: ollamaTools, emit: options.emit, signal: options.signal, costs: outcome, lastTrim: run.lastTrim });
     // A reply cut at num_predict is incomplete: nothing in it runs, the model is asked for a smaller step.
     const cut = replyWasCut(turn);
     const printed = turn.toolCalls.length === 0 && !cut ? readTextToolCalls(turn.content, names) : { calls: [] };
     const textCalls = printed.calls;
     const calls: ToolCallRequest[] = (turn.toolCalls.length > 0 ? turn.toolCalls : textCalls).map((call) => resolveCall(options.tools, call));
     options.emit('model-call', {
-      node, step: outcome.steps, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens,
+      node, step: outcome.steps, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, estimatedTokens, outputTokens: turn.outputTokens,
       latencyMs: turn.latencyMs, loadMs: turn.loadMs, toolCalls: calls.map((call) => call.name),
       toolCallSource: turn.toolCalls.length > 0 ? 'native' : textCalls.length > 0 ? 'text' : 'none', doneReason: turn.doneReason, content: truncateMiddle(turn.content, 400),
     });

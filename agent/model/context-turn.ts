@@ -28,8 +28,8 @@ export interface TurnContext {
   lastTrim: { key: string };
 }
 
-/** Sends one turn, fitted to the context; retries overflows (tighter each time) up to twice. */
-export async function requestTurn(context: TurnContext): Promise<ChatTurn> {
+/** Sends one turn, fitted to the context; retries overflows (tighter each time) up to twice. Returns the turn and the calibrated estimate of the prompt it answered. */
+export async function requestTurn(context: TurnContext): Promise<{ turn: ChatTurn; estimatedTokens: number }> {
   const { model, signal, costs } = context;
   const { numCtx, numPredict } = model.info;
   for (let retry = 0; ; retry += 1) {
@@ -47,8 +47,9 @@ export async function requestTurn(context: TurnContext): Promise<ChatTurn> {
     }
     costs.inputTokens += turn.inputTokens;
     costs.outputTokens += turn.outputTokens;
+    const estimatedTokens = fitted.tokens;
     model.tokens.observe(fitted.rawTokens, turn.inputTokens, numCtx);
-    if (turn.inputTokens < numCtx || retry >= maxOverflowRetries) return turn;
+    if (turn.inputTokens < numCtx || retry >= maxOverflowRetries) return { turn, estimatedTokens };
     emitOverflow(context, fitted, { reason: 'truncated', limit, reported: turn.inputTokens, retry: retry + 1 });
   }
 }
