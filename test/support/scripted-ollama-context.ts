@@ -95,8 +95,11 @@ export function limitReply(reply: ChatReply, request: ChatRequestBody): ChatRepl
   const content = scriptedTokens(reply.content ?? '').length;
   const calls = scriptedTokens(JSON.stringify(reply.toolCalls ?? [])).length;
   if (thinking + content + calls <= numPredict) return reply;
-  const { toolCalls: _dropped, contentChunks: _chunks, ...rest } = reply;
-  return { ...rest, content: firstTokens(reply.content ?? '', Math.max(0, numPredict - thinking)), doneReason: 'length', evalCount: numPredict };
+  // The cut reply has no tool calls (their JSON never completed) and streams word by word.
+  const cut: ChatReply = { ...reply, content: firstTokens(reply.content ?? '', Math.max(0, numPredict - thinking)), doneReason: 'length', evalCount: numPredict };
+  delete cut.toolCalls;
+  delete cut.contentChunks;
+  return cut;
 }
 
 /** The start of a text holding its first `count` scripted tokens. */
