@@ -11,6 +11,8 @@ import { calculatorFiles, eventsOf, makeRepo, runTask, toolModel } from './agent
 
 /** A tool model whose Modelfile says `num_ctx 4096`, as a user with 8 GB of VRAM would set it. */
 const smallModel = 'coder4k:7b';
+/** The same without native tools: its calls are printed, its results come back as user messages. */
+const textModel4k = 'texty4k:1b';
 const prompt = 'Fix add in src/math.js: it subtracts.';
 const bigFile = Array.from({ length: 900 }, (_, index) => `export const value${index} = compute(${index}, 'some text for line ${index}');`).join('\n');
 const fixAdd = { name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } };
@@ -34,6 +36,7 @@ describe('agent run: context that never loses the task', () => {
       models: [
         { name: smallModel, architecture: 'qwen2', contextLength: 32_768, parameters: 'num_ctx 4096', capabilities: ['completion', 'tools'] },
         { name: toolModel, architecture: 'qwen2', contextLength: 32_768, capabilities: ['completion', 'tools'] },
+        { name: textModel4k, architecture: 'llama', contextLength: 131_072, parameters: 'num_ctx 4096', capabilities: ['completion'] },
       ],
     });
   });
@@ -61,6 +64,26 @@ describe('agent run: context that never loses the task', () => {
       assert.ok(last?.messages?.some((message) => /^\[read_file src\/big\.js lines 1-\d+: [\d,]+ characters elided to fit the context\]$/.test(message.content ?? '')), 'an elided read leaves its trace');
       const calls = eventsOf(events, 'model-call');
       assert.ok(calls.every((call) => (call.inputTokens as number) < 4096));
+    } finally {
+      await repo.dispose();
+    }
+  });
+
+  it('does the same for a model without native tools (the tool prompt counted in the system message)', async () => {
+    const repo = await makeRepo({ ...calculatorFiles, 'src/big.js': `${bigFile}\n` });
+    const printed = (name: string, args: Record<string, unknown>): ChatReply => ({ content: JSON.stringify({ name, arguments: args }) });
+    const read = (start: number): ChatReply => printed('read_file', { path: 'src/big.js', start_line: start });
+    ollama.setChat(forgetful([read(1), read(60), read(120), read(180), printed(fixAdd.name, fixAdd.arguments), printed(finish.name, finish.arguments)]));
+    const before = ollama.chatContexts.length;
+    try {
+      const { result, events } = await runTask(repo, ollama, { prompt }, { model: textModel4k });
+      assert.equal(result?.outcome, 'succeeded', result?.reason);
+      for (const context of ollama.chatContexts.slice(before)) {
+        assert.ok(context.renderedTokens + 1024 <= context.numCtx, `the prompt (${context.renderedTokens} tokens) leaves the reply budget free`);
+        assert.equal(context.dropped, 0);
+      }
+      assert.ok(eventsOf(events, 'context-trim').length > 0);
+      assert.ok(eventsOf(events, 'model-call').every((call) => call.toolCallSource === 'text'));
     } finally {
       await repo.dispose();
     }
