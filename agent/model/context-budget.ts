@@ -103,6 +103,14 @@ export function replyBudget(numCtx: number): number {
   return Math.max(128, Math.min(4096, Math.floor(numCtx / 4)));
 }
 
+/**
+ * Tokens the first prompt's rules and retrieved code may take: half of what the prompt
+ * budget leaves beside the tool definitions (the other half is the conversation's).
+ */
+export function firstPromptBudget(numCtx: number, toolsTokens: number): number {
+  return Math.max(200, Math.floor((promptLimit(numCtx, replyBudget(numCtx)) - toolsTokens) / 2));
+}
+
 interface Slot {
   message: Message;
   trace: string | undefined;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Message, Tool } from 'ollama';
 import { defaultLimits, estimateTokens } from '../../agent/limits.js';
-import { TokenCounter, fitHistory, promptLimit, replyBudget, scaledLimits, type HistoryEntry } from '../../agent/model/context-budget.js';
+import { TokenCounter, firstPromptBudget, fitHistory, promptLimit, replyBudget, scaledLimits, type HistoryEntry } from '../../agent/model/context-budget.js';
 import { traceOf } from '../../agent/model/context-turn.js';
 import { resolveNumCtx } from '../../agent/model/ollama-model.js';
 import { agentTools } from '../../agent/tools/toolbox.js';
@@ -130,6 +130,12 @@ describe('context budget: traces, caps and num_ctx', () => {
     assert.equal(replyBudget(131_072), 4096);
     assert.ok(promptLimit(4096, 1024) < 4096 - 1024);
     assert.ok(promptLimit(4096, 1024, 1) < promptLimit(4096, 1024), 'each overflow retry tightens the budget');
+    const tools = counter.toolsTokens(agentTools.map(toOllamaTool));
+    for (const numCtx of [4096, 8192, 32_768]) {
+      const first = firstPromptBudget(numCtx, tools);
+      const left = promptLimit(numCtx, replyBudget(numCtx)) - tools - first;
+      assert.ok(left >= first, `at ${numCtx} the conversation keeps as much room as the first prompt's rules and code (${first})`);
+    }
   });
 
   it('takes num_ctx from the explicit setting, else the Modelfile (never above it), else the model up to the cap', () => {
