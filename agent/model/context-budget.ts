@@ -165,8 +165,25 @@ export function fitHistory(history: readonly HistoryEntry[], tools: readonly Too
   raw += noteTokens(result.droppedTurns);
   const latest = kept.at(-1) ?? [];
   raw = shrinkLatest(latest, raw, rawLimit, counter, () => (result.shrunk = true));
+  raw = shrinkTask(pinned, raw, rawLimit, counter, () => (result.shrunk = true));
   const messages = [...pinned, ...note, ...kept.flat().map((slot) => slot.message)];
   return { messages, rawTokens: raw, tokens: counter.calibrated(raw), ...result };
+}
+
+/**
+ * The last resort when the system prompt, the tools and the task alone overflow (a tiny
+ * context): the first prompt keeps its head, where the task comes before the rules and
+ * the retrieved code, and loses its end.
+ */
+function shrinkTask(pinned: Message[], raw: number, rawLimit: number, counter: TokenCounter, onShrink: () => void): number {
+  const task = pinned[1];
+  if (task === undefined || raw <= rawLimit) return raw;
+  const before = counter.messageTokens(task);
+  const keep = Math.max(600, Math.floor(task.content.length * Math.max(0, (before - (raw - rawLimit)) / before)));
+  if (keep >= task.content.length) return raw;
+  task.content = `${task.content.slice(0, keep)}\n[... the rest of this prompt (${(task.content.length - keep).toLocaleString('en-US')} characters) was cut to fit the context ...]`;
+  onShrink();
+  return raw - before + counter.messageTokens(task);
 }
 
 /** Shortens the largest results of the latest turn in the middle until the prompt fits (never below a few hundred characters). */

@@ -102,6 +102,17 @@ describe('context budget: fitting', () => {
     assert.equal(fitted.messages[1]?.content, base[1]?.message.content, 'the task is whole');
   });
 
+  it('as a last resort keeps the head of an overlong first prompt, where the task is', () => {
+    const counter = new TokenCounter();
+    const first = `# Task\nFix add() in src/math.js.\n\n# Code that may be relevant\n${numbered(300)}`;
+    const history: HistoryEntry[] = [base[0] as HistoryEntry, { message: { role: 'user', content: first } }, ...turn('src/a.js', numbered(5))];
+    const fitted = fitHistory(history, [], 1000, counter);
+    assert.equal(fitted.shrunk, true);
+    assert.ok(fitted.tokens <= 1000 * 1.05, `${fitted.tokens} tokens`);
+    assert.match(fitted.messages[1]?.content ?? '', /^# Task\nFix add\(\) in src\/math\.js\.\n[\s\S]*\n\[\.\.\. the rest of this prompt \([\d,]+ characters\) was cut to fit the context \.\.\.\]$/);
+    assert.equal(history[1]?.message.content, first, 'the history keeps the whole prompt');
+  });
+
   it('counts the tools against the limit too', () => {
     const counter = new TokenCounter();
     const tools = agentTools.map(toOllamaTool);
