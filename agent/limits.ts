@@ -61,7 +61,25 @@ export function resolveLimits(overrides: LimitOverrides = {}): AgentLimits {
   };
 }
 
-/** Rough token count for budgets: code averages three to four characters a token. */
+/** Characters a token in prose, and in code (numbered code lines run near 2.6). */
+const proseCharactersPerToken = 4;
+const codeCharactersPerToken = 2.6;
+/** The share of symbol characters at and above which a text counts as code. */
+const codeSymbolShare = 0.12;
+
+/**
+ * A conservative token count for budgets: the characters-per-token ratio slides from
+ * prose's 4 to code's 2.6 with the share of symbol characters (punctuation, operators,
+ * brackets), which is what makes code cost more tokens than prose of the same length.
+ */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3.5);
+  if (text.length === 0) return 0;
+  let symbols = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const letterOrDigit = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
+    if (!letterOrDigit && code !== 32 && code !== 10 && code !== 9 && code !== 13) symbols += 1;
+  }
+  const share = Math.min(1, symbols / text.length / codeSymbolShare);
+  return Math.ceil(text.length / (proseCharactersPerToken - (proseCharactersPerToken - codeCharactersPerToken) * share));
 }

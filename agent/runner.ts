@@ -46,6 +46,8 @@ export interface AgentRunnerOptions {
   temperature?: number;
   /** Retries of transient model faults (attempts, backoff, an injectable sleep); 3 attempts from about 1 s by default. */
   modelRetry?: Partial<RetryPolicy>;
+  /** num_ctx of every model (a task's `numCtx` overrides it); by default the Modelfile's, else the model's up to `maxContextLength`. */
+  numCtx?: number;
   /** Blueprints by name besides `default`. */
   blueprints?: Record<string, Blueprint>;
   fetch?: typeof fetch;
@@ -246,6 +248,7 @@ async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, 
   const byName = new Map<string, Promise<ChatModel>>();
   const models = new Map<string, ChatModel>();
   const temperature = request.temperature ?? options.temperature;
+  const numCtx = request.numCtx ?? options.numCtx;
   for (const node of blueprint.nodes) {
     if (node.kind !== 'agentic') continue;
     const name = options.nodeModels?.[node.name] ?? request.model ?? options.model;
@@ -253,6 +256,7 @@ async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, 
       const connection = connectModel(
         {
           host: options.ollamaHost, model: name, maxContextLength,
+          ...(numCtx === undefined ? {} : { numCtx }),
           ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
           ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }),
           ...(temperature === undefined ? {} : { temperature }),

@@ -37,6 +37,7 @@ export const Settings = Type.Object({
   ollamaHost: Type.String({ minLength: 1, default: 'http://127.0.0.1:11434', env: 'OLLAMA_HOST', label: 'The Ollama host', description: 'Ollama for the agent and ollama: embeddings; a scheme-less host:port is read as http://' }),
   model: Type.String({ minLength: 1, default: 'qwen2.5-coder:7b', option: '--model', env: 'MINIONS_MODEL', label: 'The agent model', description: 'the Ollama model the agent runs' }),
   temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2, option: '--temperature', env: 'MINIONS_TEMPERATURE', label: 'The temperature', description: "sampling temperature of the agent's model; default the Modelfile's, else 0.2" })),
+  numCtx: Type.Optional(Type.Integer({ minimum: 512, maximum: 1_048_576, option: '--num-ctx', env: 'MINIONS_NUM_CTX', label: 'The context length', description: "num_ctx sent to Ollama (a task's numCtx wins); default the Modelfile's num_ctx, else the model's context up to 32768" })),
   host: Type.String({ minLength: 1, default: '127.0.0.1', option: '--host', env: 'MINIONS_HOST', label: 'The host', description: 'address the server listens on' }),
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 7337, option: '--port', env: 'MINIONS_PORT', label: 'The port', description: 'port the server listens on (0: any free port)' }),
   token: Type.Optional(Type.String({ option: '--token', env: 'MINIONS_TOKEN', label: 'The token', description: 'bearer token; required off loopback' })),

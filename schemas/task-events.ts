@@ -76,6 +76,7 @@ export const AgentEvent = Type.Union([
       model: Type.String(),
       digest: Type.String(),
       inputTokens: Type.Integer(),
+      estimatedTokens: Type.Optional(Type.Integer({ description: "the agent's calibrated estimate of the prompt (inputTokens is Ollama's count)" })),
       outputTokens: Type.Integer(),
       latencyMs: Type.Number(),
       loadMs: Type.Number(),
@@ -138,6 +139,25 @@ export const AgentEvent = Type.Union([
     }),
   ),
   event('loop-detect', Type.Object({ node, tool: Type.String(), arguments: Type.String(), repeats: Type.Integer(), action: Type.Union([Type.Literal('warn'), Type.Literal('stop')]) })),
+  event(
+    'context-trim',
+    Type.Object(
+      {
+        node,
+        step: Type.Integer(),
+        reason: Type.Union([Type.Literal('budget'), Type.Literal('truncated'), Type.Literal('rejected')], { description: 'budget: fitted before sending; truncated: Ollama reported a prompt at num_ctx; rejected: Ollama refused it as too long' }),
+        numCtx: Type.Integer(),
+        limitTokens: Type.Integer({ description: 'the prompt budget: num_ctx minus the reply budget, tighter on each retry' }),
+        estimatedTokens: Type.Integer({ description: 'the calibrated estimate of the prompt sent (budget) or refused (truncated, rejected)' }),
+        reportedTokens: Type.Union([Type.Integer(), Type.Null()], { description: 'prompt_eval_count of a truncated turn' }),
+        elidedOutputs: Type.Integer(),
+        droppedTurns: Type.Integer(),
+        shrunk: Type.Boolean(),
+        retry: Type.Integer({ description: 'overflow retries of this turn so far' }),
+      },
+      { description: 'the conversation was fitted into the context, or a turn is retried after an overflow' },
+    ),
+  ),
   event('limit-reach', Type.Object({ node, limit: Type.Union([Type.Literal('steps'), Type.Literal('tokens')]), value: Type.Number() })),
   event(
     'checks-discover',

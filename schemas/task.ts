@@ -10,6 +10,7 @@ export const TaskRequest = Type.Object(
     blueprint: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'blueprint name (default: "default")' })),
     base: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'git ref the branch starts from (default HEAD)' })),
     maxFixRounds: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+    numCtx: Type.Optional(Type.Integer({ minimum: 512, maximum: 1_048_576, description: 'num_ctx sent to Ollama (default: the num_ctx of the Modelfile, else the context of the model up to 32768)' })),
     allowProtectedPaths: Type.Optional(Type.Boolean()),
     fromWorkingTree: Type.Optional(
       Type.Boolean({ description: "start from HEAD plus the uncommitted changes of the user's checkout (committed first on the task's branch); not with another base" }),

@@ -6,7 +6,8 @@
 // blueprint is the default one without checks and fix). Retrieval is a fixed answer
 // here: the index's own latency is in the retrieval benchmark. Then the cost of the
 // commands' sandbox: one short command bare, under today's `unshare --net` and under
-// bubblewrap (the same process, so the ratios compare).
+// bubblewrap (the same process, so the ratios compare). And the context budget per
+// scenario: the largest prompt sent against num_ctx (bench-agent-context.ts).
 //   npm run bench:agent [-- --corpus fastify@5.9.0] [-- --tasks 5]
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { createAgentRunner, createBubblewrapSandbox, createLauncher, createUnsha
 import { runProcess } from '../platform/index.js';
 import type { QueryResult } from '../schemas/index.js';
 import { startScriptedOllama } from '../test/support/scripted-ollama.js';
+import { benchContext, contextWorktrees } from './bench-agent-context.js';
 import { ensurePackage } from './corpora.js';
 
 const { values } = parseArgs({ options: { corpus: { type: 'string', default: 'fastify@5.9.0' }, tasks: { type: 'string', default: '5' }, commands: { type: 'string', default: '20' } } });
@@ -117,6 +119,7 @@ try {
   for (const [name, samples] of Object.entries(measured)) console.log(`| ${name} | ${Math.round(median(samples))} | ${Math.round(Math.max(...samples))} |`);
   const total = median(measured.total ?? []);
   console.log(`\nDeterministic overhead per task (median): ${(total / 1000).toFixed(2)} s (target < 2 s): ${total < 2000 ? 'met' : 'NOT met'}`);
+  await benchContext({ root, worktreesDir: contextWorktrees(base), firstLine, search: fixedSearch(), blueprint });
   await benchSandbox(root, join(base, 'worktrees', 'sandbox'), Number(values.commands));
 } finally {
   await ollama.close();

@@ -20,6 +20,8 @@ export interface AgentSettings {
   commandMemoryBytes: number;
   /** The model's sampling temperature (`--temperature` or MINIONS_TEMPERATURE); unset: the Modelfile's, else 0.2. */
   temperature: number | undefined;
+  /** num_ctx of the agent's models (`--num-ctx`, MINIONS_NUM_CTX); undefined: the Modelfile's or the model's. */
+  numCtx: number | undefined;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface AgentSettings {
  * `loadOllamaHost`; `--model` or `MINIONS_MODEL`, default qwen2.5-coder:7b; worktrees under
  * the data directory).
  */
-export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined; temperature?: string | undefined } = {}): AgentSettings {
+export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined; temperature?: string | undefined; numCtx?: string | undefined } = {}): AgentSettings {
   const ollamaHost = loadOllamaHost(env, options.ollamaHost);
   checkModelHost(config, ollamaHost, 'the agent model, OLLAMA_HOST');
   return {
@@ -38,6 +40,7 @@ export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, option
     allowUnsandboxedCommands: config.allowUnsandboxedCommands,
     commandMemoryBytes: readSetting('commandMemoryMb', env) * 1024 * 1024,
     temperature: readSetting('temperature', env, { temperature: options.temperature }),
+    numCtx: readSetting('numCtx', env, { numCtx: options.numCtx }),
   };
 }
 
@@ -67,5 +70,6 @@ export function createRunner(settings: AgentSettings, index: CodeIndex, environm
     allowUnsandboxedCommands: settings.allowUnsandboxedCommands,
     commandMemoryBytes: settings.commandMemoryBytes,
     ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
+    ...(settings.numCtx === undefined ? {} : { numCtx: settings.numCtx }),
   });
 }

@@ -2,13 +2,16 @@
 // it makes (native, or parsed from text for models without tool support) run in
 // order and their results go back to the model. Written-out stop conditions: the
 // model calls finish, the step or token limit is reached, the same call repeats, or
-// the model stops calling tools.
+// the model stops calling tools. Every request is fitted to the context first
+// (context-budget.ts, context-turn.ts).
 import type { Message } from 'ollama';
 import type { Emit } from '../events.js';
-import { estimateTokens, truncateMiddle, type LoopLimits } from '../limits.js';
+import { truncateMiddle, type LoopLimits } from '../limits.js';
 import { toOllamaTool, toolPrompt, type AgentTool, type ToolContext } from '../tools/tool.js';
 import { resolveCall } from '../tools/tool-aliases.js';
 import { callTool } from '../tools/toolbox.js';
+import { scaledLimits, type HistoryEntry } from './context-budget.js';
+import { assistantMessage, cutReplyNotice, replyWasCut, requestTurn, traceOf } from './context-turn.js';
 import type { ChatModel, ToolCallRequest } from './ollama-model.js';
 import { readTextToolCalls } from './tool-call-parser.js';
 
@@ -54,12 +57,14 @@ const mutatingTools = new Set(['edit_file', 'create_file', 'delete_file', 'move_
 /** The loop's running state, shared by its helpers. */
 interface LoopRun {
   options: AgentLoopOptions;
-  messages: Message[];
+  /** The whole conversation; what is sent each turn is fitted from it. */
+  history: HistoryEntry[];
   outcome: LoopOutcome;
   /** How often each call (name and arguments) came since the last successful edit. */
   seen: Map<string, number>;
   /** Whether `beforeFinish` already pushed back once. */
   pushedBack: boolean;
+  lastTrim: { key: string };
 }
 
 /** Runs the loop to one of its stop conditions; throws only on cancellation or a model failure. */
@@ -70,37 +75,44 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
   const system = model.info.nativeTools ? options.system : `${options.system}\n\n${toolPrompt(options.tools)}`;
   const run: LoopRun = {
     options,
-    messages: [{ role: 'system', content: system }, { role: 'user', content: options.prompt }],
+    history: [{ message: { role: 'system', content: system } }, { message: { role: 'user', content: options.prompt } }],
     outcome: { status: 'step-limit', summary: '', steps: 0, inputTokens: 0, outputTokens: 0 },
     seen: new Map(),
     pushedBack: false,
+    lastTrim: { key: '' },
   };
-  const { outcome, messages } = run;
+  const { outcome, history } = run;
   let idleTurns = 0;
   while (outcome.steps < limits.maxSteps) {
     options.signal.throwIfAborted();
     outcome.steps += 1;
-    compact(messages, model.info.numCtx);
-    const turn = await model.chat(messages, ollamaTools, options.signal, {
-      onRetry: (retry) => options.emit('model-retry', { node, model: model.info.name, attempt: retry.attempt, attempts: retry.attempts, kind: retry.fault.kind, reason: retry.fault.detail, delayMs: retry.delayMs }),
-      onSpent: (spent) => spend(run, spent.input, spent.output),
+    const { turn, estimatedTokens } = await requestTurn({ node, step: outcome.steps, model, history, tools: ollamaTools, emit: options.emit, signal: options.signal, lastTrim: run.lastTrim,
+      spend: (input, output) => spend(run, input, output),
+      observer: {
+        onRetry: (retry) => options.emit('model-retry', { node, model: model.info.name, attempt: retry.attempt, attempts: retry.attempts, kind: retry.fault.kind, reason: retry.fault.detail, delayMs: retry.delayMs }),
+        onSpent: (spent) => spend(run, spent.input, spent.output),
+      },
     });
-    spend(run, turn.inputTokens, turn.outputTokens);
-    const printed = turn.toolCalls.length === 0 ? readTextToolCalls(turn.content, names) : { calls: [] };
+    // A reply cut at num_predict is incomplete: nothing in it runs, the model is asked for a smaller step.
+    const cut = replyWasCut(turn);
+    const printed = turn.toolCalls.length === 0 && !cut ? readTextToolCalls(turn.content, names) : { calls: [] };
     const textCalls = printed.calls;
     const calls: ToolCallRequest[] = (turn.toolCalls.length > 0 ? turn.toolCalls : textCalls).map((call) => resolveCall(options.tools, call));
     options.emit('model-call', {
-      node, step: outcome.steps, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens,
+      node, step: outcome.steps, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, estimatedTokens, outputTokens: turn.outputTokens,
       latencyMs: turn.latencyMs, loadMs: turn.loadMs, toolCalls: calls.map((call) => call.name),
       toolCallSource: turn.toolCalls.length > 0 ? 'native' : textCalls.length > 0 ? 'text' : 'none', doneReason: turn.doneReason, content: truncateMiddle(turn.content, 400),
     });
     const viaText = turn.toolCalls.length === 0;
-    messages.push(viaText ? { role: 'assistant', content: turn.content } : { role: 'assistant', content: turn.content, tool_calls: turn.toolCalls.map((call) => ({ function: call })) });
-    idleTurns = calls.length === 0 ? idleTurns + 1 : 0;
-    if (idleTurns >= 2) return { ...outcome, status: 'no-tool-calls', summary: turn.content.trim() || 'The model stopped without calling finish.' };
-    if (calls.length === 0) messages.push({ role: 'user', content: printed.problem === undefined ? 'Continue by calling a tool. When the task is done, call finish with a summary of your changes.' : unreadableCall(printed.problem) });
-    const stop = await runCalls(run, calls, viaText);
-    if (stop) return stop;
+    history.push({ message: assistantMessage(turn, model) });
+    if (cut) history.push({ message: { role: 'user', content: cutReplyNotice(turn, model.info.numPredict) } });
+    else {
+      idleTurns = calls.length === 0 ? idleTurns + 1 : 0;
+      if (idleTurns >= 2) return { ...outcome, status: 'no-tool-calls', summary: truncateMiddle(turn.content.trim(), 2000) || 'The model stopped without calling finish.' };
+      if (calls.length === 0) history.push({ message: { role: 'user', content: printed.problem === undefined ? 'Continue by calling a tool. When the task is done, call finish with a summary of your changes.' : unreadableCall(printed.problem) } });
+      const stop = await runCalls(run, calls, viaText);
+      if (stop) return stop;
+    }
     if (outcome.inputTokens + outcome.outputTokens >= limits.maxTokens) {
       options.emit('limit-reach', { node, limit: 'tokens', value: outcome.inputTokens + outcome.outputTokens });
       return { ...outcome, status: 'token-limit', summary: `Stopped: the token limit of ${limits.maxTokens} was reached.` };
@@ -125,14 +137,14 @@ async function runCalls(run: LoopRun, calls: readonly ToolCallRequest[], viaText
   for (const call of calls) {
     if (call.name === 'finish' && failed !== undefined) {
       // The model has not seen the error yet: finishing now would deliver a change it believes was made.
-      run.messages.push(toolMessage(viaText, call.name, `finish was not accepted: ${failed} failed earlier in this reply. Read its result above, fix the problem, then call finish.`));
+      run.history.push({ message: toolMessage(viaText, call.name, `finish was not accepted: ${failed} failed earlier in this reply. Read its result above, fix the problem, then call finish.`) });
       return undefined;
     }
     if (call.name === 'finish' && !run.pushedBack && options.beforeFinish) {
       const objection = await options.beforeFinish();
       if (objection !== undefined) {
         run.pushedBack = true;
-        run.messages.push(toolMessage(viaText, call.name, objection));
+        run.history.push({ message: toolMessage(viaText, call.name, objection) });
         return undefined;
       }
     }
@@ -144,14 +156,16 @@ async function runCalls(run: LoopRun, calls: readonly ToolCallRequest[], viaText
       options.emit('loop-detect', { node, tool: call.name, arguments: shown, repeats, action: 'stop' });
       return { ...outcome, status: 'loop', summary: `Stopped: the model repeated ${call.name} with the same arguments ${repeats} times.` };
     }
-    const result = await callTool(options.tools, call, { ...options.toolContext, node, step: outcome.steps });
+    // Tool output caps follow the context: a 4k model cannot take an 8,000-character test log.
+    const toolLimits = scaledLimits(options.toolContext.limits, options.model.info.numCtx, options.model.tokens);
+    const result = await callTool(options.tools, call, { ...options.toolContext, limits: toolLimits, node, step: outcome.steps });
     if (mutatingTools.has(call.name) && result.ok) seen.clear();
     let output = result.output;
     if (repeats === limits.maxRepeats - 1) {
       options.emit('loop-detect', { node, tool: call.name, arguments: shown, repeats, action: 'warn' });
       output += `\n\nWarning: you already made this exact ${call.name} call. Repeating it again will stop the task; do something different.`;
     }
-    run.messages.push(toolMessage(viaText, call.name, output));
+    run.history.push({ message: toolMessage(viaText, call.name, output), trace: traceOf(call, output) });
     if (!result.ok) failed ??= call.name;
     if (result.finish) return { ...outcome, status: 'finished', summary: result.finish.summary };
   }
@@ -175,21 +189,4 @@ function stableJson(value: unknown): string {
     return `{${Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => `${JSON.stringify(key)}:${stableJson(entry)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-/**
- * Keeps the conversation inside the model's context: Ollama would silently drop the
- * oldest tokens (the task itself). Old tool results are elided first, oldest first.
- */
-function compact(messages: Message[], numCtx: number): void {
-  const budget = Math.floor(numCtx * 0.75);
-  let total = messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
-  const keepFrom = messages.length - 6;
-  for (let index = 2; index < keepFrom && total > budget; index += 1) {
-    const message = messages[index];
-    if (message === undefined || message.content.length < 200 || message.role === 'assistant') continue;
-    const before = estimateTokens(message.content);
-    message.content = `${message.content.slice(0, 120)}\n[older output elided to fit the context]`;
-    total -= before - estimateTokens(message.content);
-  }
 }

@@ -7,6 +7,7 @@ import { OllamaConnection, describeRunningOllamaError, modelFacts, ollamaTimeout
 import { MinionsError } from '../../schemas/index.js';
 import { estimateTokens } from '../limits.js';
 import { AttemptError, defaultRetryPolicy, withRetries, type RetryObserver, type RetryPolicy } from './model-retry.js';
+import { TokenCounter, replyBudget } from './context-budget.js';
 
 /** What the client learned about a model when it connected. */
 export interface ModelInfo {
@@ -14,9 +15,11 @@ export interface ModelInfo {
   /** The digest /api/tags reports, so traces say exactly which weights answered. */
   digest: string;
   capabilities: string[];
-  /** The model's trained context, and the `num_ctx` sent with every request (capped). */
+  /** The model's trained context, and the `num_ctx` sent with every request (see `resolveNumCtx`). */
   contextLength: number;
   numCtx: number;
+  /** The `num_predict` sent with every request: the reply budget the prompt leaves room for. */
+  numPredict: number;
   /** True when the model takes `tools` natively; otherwise tools are described in the prompt. */
   nativeTools: boolean;
   /** The `temperature` sent with every request; undefined when the Modelfile sets one (it is left to apply). */
@@ -52,6 +55,8 @@ export interface ModelLoad {
 /** A connected chat model; every node that talks to a model holds one. */
 export interface ChatModel {
   readonly info: ModelInfo;
+  /** This model's token counter, calibrated by every loop that talks to it. */
+  readonly tokens: TokenCounter;
   /** One turn; transient faults are retried (the observer hears of each retry and of the tokens failed attempts cost). */
   chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer?: RetryObserver): Promise<ChatTurn>;
   /** Loads the model into memory with the options chats send (so the first chat does not reload it); retried like a chat. */
@@ -64,8 +69,10 @@ export interface ModelClientOptions {
   model: string;
   /** How long the model stays loaded after a request; defaults to `30m`. */
   keepAlive?: string | number;
-  /** Upper bound on num_ctx. */
+  /** Upper bound on num_ctx when neither `numCtx` nor the Modelfile sets it. */
   maxContextLength: number;
+  /** num_ctx set explicitly (`--num-ctx`, `MINIONS_NUM_CTX`, the task's `numCtx`): wins over the Modelfile. */
+  numCtx?: number;
   /** Wait for the first streamed chunk (model loading, prompt evaluation); defaults to 10 minutes. */
   firstChunkTimeoutMs?: number;
   /** Wait between later chunks; defaults to 2 minutes. */
@@ -111,12 +118,14 @@ export async function connectModel(options: ModelClientOptions, signal: AbortSig
   const canonical = canonicalName(options.model);
   const digest = listed.models.find((entry) => entry.name === canonical || entry.model === canonical || entry.name === options.model)?.digest ?? '';
   const contextLength = facts.contextLength ?? fallbackContextLength;
+  const numCtx = resolveNumCtx(options.numCtx, facts.numCtxParameter, contextLength, options.maxContextLength);
   const info: ModelInfo = {
     name: options.model,
     digest,
     capabilities,
     contextLength,
-    numCtx: Math.min(contextLength, options.maxContextLength),
+    numCtx,
+    numPredict: replyBudget(numCtx),
     nativeTools: capabilities.includes('tools'),
     temperature: options.temperature ?? (facts.temperature === undefined ? defaultTemperature : undefined),
     temperatureSource: options.temperature !== undefined ? 'user' : facts.temperature !== undefined ? 'modelfile' : 'default',
@@ -124,8 +133,31 @@ export async function connectModel(options: ModelClientOptions, signal: AbortSig
   return new OllamaChatModel(info, options, connection);
 }
 
+/**
+ * The num_ctx sent: the explicit setting; else the Modelfile's `num_ctx` (never more: it
+ * often encodes what the GPU holds); else the model's context up to `maxContextLength`.
+ */
+export function resolveNumCtx(explicit: number | undefined, modelfile: number | undefined, contextLength: number, maxContextLength: number): number {
+  if (explicit !== undefined) return explicit;
+  if (modelfile !== undefined) return Math.min(modelfile, contextLength);
+  return Math.min(contextLength, maxContextLength);
+}
+
+/** True for the error of a prompt Ollama refused as longer than the context (`details.contextOverflow`). */
+export function isContextOverflow(error: unknown): boolean {
+  return error instanceof MinionsError && error.details?.contextOverflow === true;
+}
+
+/** Ollama's 400 for a prompt it may not truncate that exceeds num_ctx (also seen as 500 from older runners). */
+function overflowError(error: unknown, host: string, model: string, numCtx: number): MinionsError | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (!/input length exceeds the context length/i.test(message)) return undefined;
+  return new MinionsError('model-unavailable', `Ollama at ${host} refused the prompt for model ${model}: it exceeds num_ctx ${numCtx}.`, { cause: error, details: { contextOverflow: true } });
+}
+
 class OllamaChatModel implements ChatModel {
   private readonly policy: RetryPolicy;
+  readonly tokens = new TokenCounter();
 
   constructor(
     readonly info: ModelInfo,
@@ -150,12 +182,12 @@ class OllamaChatModel implements ChatModel {
 
   /** A failure that is not a passing fault, worded for an Ollama that was running (it answered /api/show). */
   private describe(error: unknown): MinionsError {
-    return describeRunningOllamaError(error, this.options.host, this.info.name, (known) => this.connection.describe(known));
+    return overflowError(error, this.options.host, this.info.name, this.info.numCtx) ?? describeRunningOllamaError(error, this.options.host, this.info.name, (known) => this.connection.describe(known));
   }
 
   /** The `options` of every request; the load request sends the same, or Ollama would reload for the first chat. */
   private requestOptions(): Record<string, number> {
-    return { num_ctx: this.info.numCtx, ...(this.info.temperature === undefined ? {} : { temperature: this.info.temperature }) };
+    return { num_ctx: this.info.numCtx, num_predict: this.info.numPredict, ...(this.info.temperature === undefined ? {} : { temperature: this.info.temperature }) };
   }
 
   /** One streamed chat request; a failure is an `AttemptError` saying whether streaming had begun and what it cost. */

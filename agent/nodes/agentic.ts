@@ -93,7 +93,7 @@ export async function fixFailures(context: NodeContext): Promise<NodeOutcome<Age
   const prompt = [
     `# Task\n${state.request.prompt}`,
     `# Your change so far\nFiles changed: ${changed.join(', ') || 'none'}.${state.summaries.length > 0 ? `\nYour summary: ${state.summaries.at(-1)?.text}` : ''}`,
-    `# Failing checks (fix round ${state.rounds})\n${truncateMiddle(state.failures, services.limits.maxOutputCharacters * 2)}`,
+    `# Failing checks (fix round ${state.rounds})\n${truncateMiddle(state.failures, Math.min(services.limits.maxOutputCharacters * 2, Math.floor((services.contextLength / 4) * 2.6)))}`,
     'Find the cause and fix the code so these checks pass. Do not delete or weaken tests unless the task asks for it. Call finish when done.',
   ].join('\n\n');
   let outcome: LoopOutcome;

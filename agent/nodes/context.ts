@@ -5,13 +5,17 @@ import { discoverChecks } from '../checks/discover.js';
 import { applicableRules, readRuleFiles } from '../context/rules.js';
 import { retrieveContext } from '../context/retrieval.js';
 import { estimateTokens, truncateMiddle } from '../limits.js';
+import { TokenCounter, firstPromptBudget } from '../model/context-budget.js';
+import { toOllamaTool } from '../tools/tool.js';
+import { agentTools } from '../tools/toolbox.js';
 import type { GitLocation } from '../workspace/git-guard.js';
 
 /** Gathers rules, retrieved code and the repository's checks. */
 export async function gatherContext({ state, services, signal }: NodeContext): Promise<NodeOutcome> {
   const worktree = requireWorktree(state.worktree);
-  // The first prompt may take a share of the model's context; the conversation needs the rest.
-  const budget = Math.min(services.limits.contextTokens, Math.floor(services.contextLength * 0.4));
+  // The first prompt may take a share of the model's context; the tool definitions, the reply and the conversation need the rest.
+  const tools = new TokenCounter().toolsTokens(agentTools.map(toOllamaTool));
+  const budget = Math.min(services.limits.contextTokens, Math.floor(services.contextLength * 0.4), firstPromptBudget(services.contextLength, tools));
   const ruleBudget = Math.floor(budget / 3);
   const [ruleFiles, retrieved, plan] = await Promise.all([
     readRuleFiles(worktree, state.tracked),

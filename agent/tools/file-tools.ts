@@ -39,9 +39,19 @@ export const readFileTool = defineTool({
     const end = Math.min(lines.length, input.end_line ?? start + maxReadLines - 1, start + maxReadLines - 1);
     if (start > lines.length) return failure(`${input.path} has ${lines.length} lines; start_line ${start} is past its end.`);
     const width = String(end).length;
-    const body = lines.slice(start - 1, end).map((line, index) => `${String(start + index).padStart(width)}| ${line}`).join('\n');
-    const more = end < lines.length ? `\n[lines ${start}-${end} of ${lines.length}; read on with start_line ${end + 1}]` : '';
-    return { ok: true, output: truncateMiddle(`${body}${more}`, context.limits.maxOutputCharacters * 2) };
+    // Whole lines up to the character budget (it shrinks with the model's context), so the model can read on where it stopped.
+    const budget = context.limits.maxOutputCharacters * 2;
+    const numbered: string[] = [];
+    let size = 0;
+    for (let number = start; number <= end; number += 1) {
+      const line = `${String(number).padStart(width)}| ${lines[number - 1] ?? ''}`;
+      if (numbered.length > 0 && size + line.length + 1 > budget) break;
+      numbered.push(line);
+      size += line.length + 1;
+    }
+    const last = start + numbered.length - 1;
+    const more = last < lines.length ? `\n[lines ${start}-${last} of ${lines.length}; read on with start_line ${last + 1}]` : '';
+    return { ok: true, output: truncateMiddle(`${numbered.join('\n')}${more}`, budget + 200) };
   },
 });
 

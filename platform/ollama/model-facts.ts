@@ -21,6 +21,8 @@ export interface ModelFacts {
   dimension?: number;
   /** The sampling temperature the Modelfile sets (`PARAMETER temperature`), which minions then leaves alone. */
   temperature?: number;
+  /** The Modelfile's `num_ctx` parameter (often the GPU's memory budget), when it sets one. */
+  numCtxParameter?: number;
 }
 
 /** Reads `model_info` (a Map or a plain object) and `parameters` of an /api/show answer. */
@@ -37,6 +39,7 @@ export function modelFacts(shown: ShowAnswer): ModelFacts {
   // The runner loads at most `num_ctx` tokens when the model's parameters set it lower.
   const numCtx = Number(/^num_ctx\s+(\d+)/m.exec(typeof shown.parameters === 'string' ? shown.parameters : '')?.[1] ?? Number.NaN);
   const trained = lookup('context_length');
+  if (numCtx > 0) facts.numCtxParameter = numCtx;
   if (trained !== undefined) facts.contextLength = numCtx > 0 ? Math.min(trained, numCtx) : trained;
   else if (numCtx > 0) facts.contextLength = numCtx;
   const dimension = lookup('embedding_length');

@@ -65,6 +65,8 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
       return `  loop: ${event.data.tool} repeated ${event.data.repeats} times (${event.data.action})`;
     case 'limit-reach':
       return `  limit: ${event.data.limit} reached (${formatCount(event.data.value)})`;
+    case 'context-trim':
+      return describeContextTrim(event.data);
     case 'checks-discover': {
       const { source, format, fix, lint, test } = event.data;
       return `  checks from ${source}: ${[...format, ...fix, ...lint, ...test].join('; ') || 'none'}`;
@@ -88,6 +90,13 @@ function describeModelCall(data: Extract<AgentEvent, { type: 'model-call' }>['da
   const calls = data.toolCalls.join(', ') || 'no tool call';
   const via = data.toolCallSource === 'text' ? ' (parsed from text)' : '';
   return `  model ${data.model} step ${data.step}: ${formatCount(data.inputTokens)} in / ${formatCount(data.outputTokens)} out, ${seconds(data.latencyMs)} -> ${calls}${via}`;
+}
+
+function describeContextTrim(data: Extract<AgentEvent, { type: 'context-trim' }>['data']): string {
+  if (data.reason === 'rejected') return `  context: Ollama refused a prompt over num_ctx ${data.numCtx}; retry ${data.retry} within ${formatCount(data.limitTokens)} tokens`;
+  if (data.reason === 'truncated') return `  context: Ollama cut a prompt at num_ctx ${data.numCtx} (${formatCount(data.reportedTokens ?? 0)} tokens); retry ${data.retry} within ${formatCount(data.limitTokens)} tokens`;
+  const what = [`${data.elidedOutputs} old outputs elided`, data.droppedTurns > 0 ? `${data.droppedTurns} turns left out` : '', data.shrunk ? 'the latest output shortened' : ''].filter((part) => part !== '');
+  return `  context: ${what.join(', ')} to fit num_ctx ${data.numCtx} (~${formatCount(data.estimatedTokens)} tokens sent)`;
 }
 
 /** Writes one line for each event worth showing. */

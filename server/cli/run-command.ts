@@ -11,10 +11,10 @@ import { printAgentEvent } from './agent-progress.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 
-export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--temperature T] [--base REF] [--max-fix-rounds N] [--allow-protected-paths] [--from-working-tree] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--temperature T] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--allow-protected-paths] [--from-working-tree] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** Parses the options into a task request. */
-function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions; temperature: string | undefined } {
+function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions; temperature: string | undefined; numCtx: string | undefined } {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -24,6 +24,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
       temperature: { type: 'string' },
       base: { type: 'string' },
       'max-fix-rounds': { type: 'string' },
+      'num-ctx': { type: 'string' },
       'allow-protected-paths': { type: 'boolean', default: false },
       'from-working-tree': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -45,14 +46,14 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
     ...(values['from-working-tree'] ? { fromWorkingTree: true } : {}),
   };
-  return { request, json: values.json, temperature: values.temperature, config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
+  return { request, json: values.json, temperature: values.temperature, numCtx: values['num-ctx'], config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
 }
 
 /** Runs the task; exit code 0 when it succeeded, 1 when it failed (the reason is printed). */
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { request, json, config: options, temperature } = taskRequest(argv, io.cwd);
+  const { request, json, config: options, temperature, numCtx } = taskRequest(argv, io.cwd);
   const config = loadConfig(io.env, options, io.cwd);
-  const settings = loadAgentSettings(io.env, config, { temperature });
+  const settings = loadAgentSettings(io.env, config, { temperature, numCtx });
   const index = await openCodeIndex(config);
   try {
     const runner = createRunner(settings, index, io.env);

@@ -51,6 +51,25 @@ describe('agent events match their schema', () => {
     await repo.dispose();
   });
 
+  it('a run whose reads outgrow a small num_ctx emits only valid events (context-trim among them)', async () => {
+    const big = Array.from({ length: 600 }, (_, index) => `export const value${index} = compute(${index}, 'text of line ${index}');`).join('\n');
+    const repo = await makeRepo({ ...calculatorFiles, 'src/big.js': `${big}\n` });
+    const read = (start: number) => ({ toolCalls: [{ name: 'read_file', arguments: { path: 'src/big.js', start_line: start } }] });
+    ollama.setChat([
+      read(1),
+      read(50),
+      read(100),
+      read(150),
+      { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } }] },
+      { toolCalls: [{ name: 'finish', arguments: { summary: 'add() now adds.' } }] },
+    ]);
+    const { result, events } = await runTask(repo, ollama, { prompt: 'Fix add in src/math.js.', numCtx: 4096 });
+    assert.equal(result?.outcome, 'succeeded', result?.reason);
+    assert.ok(events.some((event) => event.type === 'context-trim'));
+    emitted.push(...events);
+    await repo.dispose();
+  });
+
   it('every event validates, and together the runs cover the union', () => {
     for (const event of emitted) assert.ok(Value.Check(AgentEvent, event), `${event.type}: ${[...Value.Errors(AgentEvent, event)].map((error) => `${error.path} ${error.message}`).join('; ')}`);
     // As the server stores it: numbered and dated, it is a TaskEvent.

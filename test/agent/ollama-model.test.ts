@@ -2,7 +2,7 @@
 // /api/tags, what every chat request carries, and its clear errors and timeouts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectModel } from '../../agent/model/ollama-model.js';
+import { connectModel, isContextOverflow } from '../../agent/model/ollama-model.js';
 import { MinionsError } from '../../schemas/index.js';
 import { startScriptedOllama, type ChatRequestBody, type ScriptedOllama } from '../support/scripted-ollama.js';
 
@@ -22,7 +22,7 @@ describe('Ollama model client', () => {
 
   it('reads capabilities, digest and context; caps num_ctx; honours a num_ctx parameter', async () => {
     const big = await connectModel({ host: ollama.host, model: 'big:32b', maxContextLength: 32_768 }, signal);
-    assert.deepEqual({ ...big.info, digest: big.info.digest.length }, { name: 'big:32b', digest: 64, capabilities: ['completion', 'tools'], contextLength: 262_144, numCtx: 32_768, nativeTools: true, temperature: 0.2, temperatureSource: 'default' });
+    assert.deepEqual({ ...big.info, digest: big.info.digest.length }, { name: 'big:32b', digest: 64, capabilities: ['completion', 'tools'], contextLength: 262_144, numCtx: 32_768, numPredict: 4096, nativeTools: true, temperature: 0.2, temperatureSource: 'default' });
     const small = await connectModel({ host: ollama.host, model: 'small', maxContextLength: 32_768 }, signal);
     assert.deepEqual([small.info.contextLength, small.info.numCtx, small.info.nativeTools], [4096, 4096, false]);
     assert.notEqual(small.info.digest, '');
@@ -35,6 +35,25 @@ describe('Ollama model client', () => {
     assert.deepEqual([turn.content, turn.toolCalls, turn.inputTokens, turn.outputTokens, turn.doneReason], ['Reading.', [{ name: 'read_file', arguments: { path: 'a.ts' } }], 120, 9, 'stop']);
     const body = ollama.requestsTo('/api/chat').at(-1)?.body as ChatRequestBody;
     assert.deepEqual([body.options?.num_ctx, body.keep_alive, body.stream, body.tools?.length], [16_384, '5m', true, 1]);
+    assert.equal(body.options?.num_predict, 4096, 'num_predict is set on every request');
+  });
+
+  it('takes an explicit num_ctx over the Modelfile, and never sends more than the Modelfile without one', async () => {
+    const explicit = await connectModel({ host: ollama.host, model: 'small', maxContextLength: 32_768, numCtx: 16_384 }, signal);
+    assert.deepEqual([explicit.info.numCtx, explicit.info.numPredict], [16_384, 4096]);
+    const modelfile = await connectModel({ host: ollama.host, model: 'small', maxContextLength: 65_536 }, signal);
+    assert.deepEqual([modelfile.info.numCtx, modelfile.info.numPredict], [4096, 1024]);
+  });
+
+  it("recognises Ollama's 400 for a prompt longer than the context it may not truncate", async () => {
+    const model = await connectModel({ host: ollama.host, model: 'big:32b', maxContextLength: 8192 }, signal);
+    ollama.setFailure('/api/chat', { status: 400, error: 'the input length exceeds the context length', times: 1 });
+    const error = await model.chat([{ role: 'user', content: 'hi' }], [], signal).then(() => undefined, (caught: unknown) => caught);
+    assert.ok(isContextOverflow(error), String(error));
+    assert.match((error as Error).message, /refused the prompt for model big:32b: it exceeds num_ctx 8192/);
+    ollama.setFailure('/api/chat', { status: 500, error: 'llama runner process has terminated', times: 1 });
+    const other = await model.chat([{ role: 'user', content: 'hi' }], [], signal).then(() => undefined, (caught: unknown) => caught);
+    assert.equal(isContextOverflow(other), false);
   });
 
   it('refuses an embedding-only model and explains a missing one', async () => {

@@ -8,6 +8,8 @@ const command = { node: 'checks', command: 'npm  test\n', exitCode: null, signal
 
 const sandbox = { node: 'checks', command: 'npm test', method: 'none' as const, networkIsolated: true, pidNamespace: false, capabilitiesDropped: false, memoryCapBytes: 0, writable: ['/w'] };
 
+const trim = { node: 'implement', step: 3, reason: 'budget' as const, numCtx: 4096, limitTokens: 2867, estimatedTokens: 2800, reportedTokens: null, elidedOutputs: 0, droppedTurns: 0, shrunk: false, retry: 0 };
+
 describe('minions run progress lines', () => {
   it('prints one line per event worth showing, from the typed event', () => {
     const lines: [AgentEvent, string | undefined][] = [
@@ -36,6 +38,9 @@ describe('minions run progress lines', () => {
       [{ type: 'checkout-check', data: { uncommitted: ['a.js', 'b.md'], included: false, commit: 'c' } }, '  ! 2 uncommitted change(s) in your checkout (a.js, b.md) are NOT part of this task (it starts from the commit; use --from-working-tree to include them)'],
       [{ type: 'checkout-check', data: { uncommitted: ['a.js'], included: true, commit: 'c' } }, '  starting from the working tree: 1 uncommitted change(s) in your checkout (a.js) committed first on the branch'],
       [{ type: 'worktree-remove', data: { path: '/w', branchKept: null, branchDeleted: 'minions/t1' } }, '  worktree removed; nothing committed, so branch minions/t1 was deleted'],
+      [{ type: 'context-trim', data: { ...trim, elidedOutputs: 3, droppedTurns: 1, shrunk: true } }, '  context: 3 old outputs elided, 1 turns left out, the latest output shortened to fit num_ctx 4096 (~2,800 tokens sent)'],
+      [{ type: 'context-trim', data: { ...trim, reason: 'truncated', reportedTokens: 4096, retry: 1 } }, '  context: Ollama cut a prompt at num_ctx 4096 (4,096 tokens); retry 1 within 2,867 tokens'],
+      [{ type: 'context-trim', data: { ...trim, reason: 'rejected', retry: 2 } }, '  context: Ollama refused a prompt over num_ctx 4096; retry 2 within 2,867 tokens'],
       [{ type: 'run-end', data: { outcome: 'failed', reason: 'checks failed', branch: 'b', commit: null, rounds: 2, tokens: { input: 1234, output: 5 }, wallMs: 2500, nodes: [] } }, 'failed in 2.5 s: 2 fix round(s), 1,234 tokens in / 5 out; checks failed'],
     ];
     for (const [event, line] of lines) assert.equal(describeAgentEvent(event), line, event.type);

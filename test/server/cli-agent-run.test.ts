@@ -56,8 +56,9 @@ describe('minions run', () => {
     assert.equal(indexed.code, 0, indexed.stderr);
     ollama.setChat(script);
     const earlier = ollama.requestsTo('/api/chat').length;
-    const result = await runCli(['run', '--repo', repo.root, '--json', '--temperature', '0.4', 'Fix the add function'], repo.root, env);
+    const result = await runCli(['run', '--repo', repo.root, '--json', '--temperature', '0.4', '--num-ctx', '6144', 'Fix the add function'], repo.root, env);
     assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual([...new Set(ollama.requestsTo('/api/chat').slice(earlier).map((request) => (request.body as ChatRequestBody).options?.num_ctx))], [6144], '--num-ctx is sent as num_ctx');
     assert.equal(JSON.parse(result.stdout).outcome, 'succeeded');
     assert.match(result.stderr, /search used/);
     const first = (ollama.requestsTo('/api/chat')[earlier]?.body as ChatRequestBody).messages?.[1]?.content ?? '';
@@ -76,5 +77,8 @@ describe('minions run', () => {
     assert.match(usage.stderr, /Usage: minions run --repo <path>/);
     const rounds = await runCli(['run', '--repo', repo.root, '--max-fix-rounds', '11', 'x'], repo.root, env);
     assert.equal(rounds.code, 2);
+    const context = await runCli(['run', '--repo', repo.root, '--num-ctx', '100', 'x'], repo.root, env);
+    assert.equal(context.code, 2);
+    assert.match(context.stderr, /The context length must be an integer from 512 to 1048576, not "100" \(--num-ctx or MINIONS_NUM_CTX\)/);
   });
 });

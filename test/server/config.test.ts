@@ -27,6 +27,10 @@ describe('configuration', () => {
     assert.equal(loadAgentSettings({ MINIONS_MODEL: 'env-model' }, loadConfig(base)).model, 'env-model');
     assert.equal(loadAgentSettings({ MINIONS_MODEL: 'env-model' }, loadConfig(base), { model: 'option-model' }).model, 'option-model');
     assert.equal(loadAgentSettings({}, loadConfig(base)).model, 'qwen2.5-coder:7b');
+    assert.equal(loadAgentSettings({}, loadConfig(base)).numCtx, undefined, "without a setting num_ctx comes from the Modelfile or the model");
+    assert.equal(loadAgentSettings({ MINIONS_NUM_CTX: '8192' }, loadConfig(base)).numCtx, 8192);
+    assert.equal(loadAgentSettings({ MINIONS_NUM_CTX: '8192' }, loadConfig(base), { numCtx: '16384' }).numCtx, 16_384);
+    assert.throws(() => loadAgentSettings({ MINIONS_NUM_CTX: '100' }, loadConfig(base)), /The context length must be an integer from 512 to 1048576, not "100" \(--num-ctx or MINIONS_NUM_CTX\)/);
   });
 
   it('treats an empty environment variable as unset', () => {

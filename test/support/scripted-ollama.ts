@@ -7,11 +7,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { chatRecords, nextReply, type ChatRequestBody, type ChatScript } from './scripted-ollama-chat.js';
 import { LoadedModels, loadRecord, serveChatFault, serveGenerate } from './scripted-ollama-faults.js';
+import { fitChatContext, limitReply, type ChatContext } from './scripted-ollama-context.js';
 import { canonicalModelName, hashedVector, resolveModel, scriptedTokens, showBody, tagsEntry, type ResolvedModel, type ScriptedModel } from './scripted-ollama-models.js';
 
 export type { ChatMessageBody, ChatReply, ChatRequestBody, ChatScript, ScriptedToolCall } from './scripted-ollama-chat.js';
 export { hashedVector, scriptedTokens, type ScriptedModel } from './scripted-ollama-models.js';
 export { ollamaFaults, type ChatFault } from './scripted-ollama-faults.js';
+export { effectiveChatContext, ollamaDefaultNumCtx, renderedPromptTokens, type ChatContext } from './scripted-ollama-context.js';
 
 /** The endpoints the scripted server implements. */
 export type OllamaPath = '/api/version' | '/api/tags' | '/api/show' | '/api/embed' | '/api/chat' | '/api/generate' | '/api/ps';
@@ -51,6 +53,8 @@ export interface ScriptedOllama {
   readonly port: number;
   /** Every request so far, in arrival order. */
   readonly requests: readonly RecordedRequest[];
+  /** What Ollama's context handling made of each chat request (effective num_ctx, rendered tokens, surviving messages). */
+  readonly chatContexts: readonly ChatContext[];
   /** The recorded requests to one path. */
   requestsTo(path: string): RecordedRequest[];
   /** Resolves with the `count`-th request to `path` (1-based) once it has arrived, at once if it already has. */
@@ -79,6 +83,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
   const delays = new Map(Object.entries(options.delays ?? {}));
   const failures = new Map(Object.entries(options.failures ?? {}));
   const requests: RecordedRequest[] = [];
+  const chatContexts: ChatContext[] = [];
   const arrivals = new EventEmitter();
   const chunkDelayMs = options.chunkDelayMs ?? 0;
   let chat = options.chat;
@@ -131,15 +136,21 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       if ((body.tools?.length ?? 0) > 0 && !model.capabilities.includes('tools')) {
         return sendJson(response, 400, { error: `registry.ollama.ai/library/${model.name} does not support tools` });
       }
-      const chatRequest = body as ChatRequestBody;
+      const requested = body as ChatRequestBody;
       await loaded.load(model.name);
       // Without messages, Ollama only loads the model: that takes no scripted turn.
-      if ((chatRequest.messages?.length ?? 0) === 0) return sendJson(response, 200, loadRecord(chatRequest.model, true));
+      if ((requested.messages?.length ?? 0) === 0) return sendJson(response, 200, loadRecord(requested.model, true));
+      // Ollama fits the prompt into the context first: the script sees only the messages that survived.
+      const context = fitChatContext(model, requested);
+      chatContexts.push(context);
+      if (context.error !== undefined) return sendJson(response, 400, { error: context.error });
+      const chatRequest: ChatRequestBody = { ...requested, messages: context.messages };
       const turn = chatTurn;
       chatTurn += 1;
       let reply;
       try {
-        reply = await nextReply(chat, chatRequest, turn);
+        reply = limitReply(await nextReply(chat, chatRequest, turn), chatRequest);
+        reply = { promptEvalCount: context.promptTokens, ...reply };
       } catch (error) {
         return sendJson(response, 500, { error: (error as Error).message });
       }
@@ -207,6 +218,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     host: `http://127.0.0.1:${port}`,
     port,
     requests,
+    chatContexts,
     requestsTo,
     waitForRequest(path, count = 1) {
       const arrived = requestsTo(path)[count - 1];

@@ -50,4 +50,32 @@ describe('a task through the API with the real agent', () => {
       await ollama.close();
     }
   });
+
+  it("sends MINIONS_NUM_CTX as num_ctx, lets a task's numCtx win, and refuses one out of range", async () => {
+    const fixAdd = { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } }] };
+    const ollama = await startAgentOllama([fixAdd, { toolCalls: [{ name: 'finish', arguments: { summary: 'add() adds.' } }] }]);
+    const repo = await makeRepo(calculatorFiles);
+    const fixture = await ServerFixture.create();
+    try {
+      const env = { OLLAMA_HOST: ollama.host, MINIONS_MODEL: toolModel, MINIONS_NUM_CTX: '8192', PATH: process.env.PATH };
+      const config = loadConfig({ MINIONS_DATA_DIR: fixture.dataDir, MINIONS_ALLOW_NETWORK_COMMANDS: '1' });
+      const app = await fixture.build({ runner: createRunner(loadAgentSettings(env, config), fixture.index, env) });
+      await fixture.register(app, repo.root);
+      const refused = await app.inject({ method: 'POST', url: '/v1/tasks', payload: { repo: repo.root, prompt: 'Fix add in src/math.js', numCtx: 100 } });
+      assert.equal(refused.statusCode, 400, refused.body);
+      const numCtxSent = (): unknown[] => [...new Set(ollama.requestsTo('/api/chat').map((request) => (request.body as { options?: { num_ctx?: unknown } }).options?.num_ctx))];
+      const first = await app.inject({ method: 'POST', url: '/v1/tasks', payload: { repo: repo.root, prompt: 'Fix add in src/math.js' } });
+      assert.equal((await taskEnded(app, first.json<{ id: string }>().id)).data.status, 'succeeded');
+      assert.deepEqual(numCtxSent(), [8192]);
+      ollama.setChat([fixAdd, { toolCalls: [{ name: 'finish', arguments: { summary: 'add() adds.' } }] }]);
+      const second = await app.inject({ method: 'POST', url: '/v1/tasks', payload: { repo: repo.root, prompt: 'Fix add in src/math.js', numCtx: 6144 } });
+      assert.equal(second.statusCode, 202, second.body);
+      assert.equal((await taskEnded(app, second.json<{ id: string }>().id)).data.status, 'succeeded');
+      assert.deepEqual(numCtxSent(), [8192, 6144]);
+    } finally {
+      await fixture.dispose();
+      await repo.dispose();
+      await ollama.close();
+    }
+  });
 });
