@@ -36,6 +36,8 @@ export interface NodeServices {
   /** How the run's commands start: the bubblewrap sandbox, or (allowed explicitly) none. */
   commandLauncher?: CommandLauncher;
   worktreesDir: string;
+  /** Where the baselines (checks on a base commit) are cached; undefined: not cached. */
+  baselinesDir?: string;
 }
 
 /** What every node receives. */
