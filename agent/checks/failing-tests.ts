@@ -7,7 +7,7 @@
 /** Lines that name one failing test; the first group is its identifier. */
 const identifierPatterns: readonly RegExp[] = [
   /^\s*not ok \d+ - (.+)$/,
-  /^(?:FAILED|ERROR) (\S+)(?: - .*)?$/,
+  /^(?:FAILED|ERROR) (\S+\.py(?:::\S+)?)(?: - .*)?$/,
   /^(?:FAIL|ERROR): (.+)$/,
   /^\s*--- FAIL: (\S+)/,
   /^FAIL\s+(\S+)\s+\[(?:build|setup) failed\]$/,
@@ -47,7 +47,8 @@ export function normalizeOutput(text: string, worktree: string): string {
     .replace(/, line \d+/g, ', line')
     .replace(/\b0x[0-9a-f]+\b/gi, '0x')
     .split('\n')
-    .map((line) => line.trimEnd())
+    // Indentation is dropped: a runner nests the same test deeper when it runs more files.
+    .map((line) => line.trim())
     .filter((line) => line !== '')
     .join('\n');
 }
