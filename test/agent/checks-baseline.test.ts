@@ -3,6 +3,9 @@
 // a linter that is not installed, a change that breaks a test that passed, build output
 // left by commands, a baseline taken from the cache, and a fix that only touched tests.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ChatRequestBody, ScriptedOllama } from '../support/scripted-ollama.js';
 import { calculatorFiles, eventsOf, git, makeRepo, runTask, startAgentOllama } from './agent-fixtures.js';
@@ -30,6 +33,9 @@ describe('checks judged against the base commit', () => {
 
   it('reports a failure that existed at the base as such, spends no fix round, and commits no build output', async () => {
     const repo = await makeRepo(pythonFiles);
+    // The user's virtual environment (untracked), which prepare links into the worktree: the baseline's clean-up keeps it.
+    await mkdir(join(repo.root, '.venv'));
+    await writeFile(join(repo.root, '.venv', 'marker'), 'installed\n');
     ollama.setChat([
       // What the model sees first: the worktree exactly at the base, the baseline's leftovers gone.
       { toolCalls: [{ name: 'run_command', arguments: { command: 'git status --short --ignored --untracked-files=all' } }] },
@@ -46,7 +52,8 @@ describe('checks judged against the base commit', () => {
       assert.equal(baseline?.cached, false);
       assert.deepEqual(baseline?.results, [{ kind: 'test', command: 'python3 -m unittest discover -s tests -t .', exitCode: 1, status: 'failed', failing: ['test_add (tests.test_ops.OpsTest.test_add)', 'test_divide (tests.test_ops.OpsTest.test_divide)'] }]);
       const status = eventsOf(events, 'command-end').find((command) => command.node === 'implement' && String(command.command).startsWith('git status'));
-      assert.equal(status?.output, '', 'the baseline left nothing behind, not even ignored files');
+      assert.equal(status?.output, '?? .venv\n', 'the baseline left nothing behind, not even ignored files; the linked .venv stays');
+      assert.ok(existsSync(join(repo.root, '.venv', 'marker')), "the user's environment is untouched");
       const suite = result.checks.find((check) => check.name === 'test');
       assert.equal(suite?.status, 'failed-before');
       assert.equal(suite?.passed, false);
