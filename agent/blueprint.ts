@@ -42,6 +42,8 @@ export interface NodeServices {
    * Agentic nodes await it before their first turn.
    */
   modelsLoaded?: Promise<void>;
+  /** Where the baselines (checks on a base commit) are cached; undefined: not cached. */
+  baselinesDir?: string;
 }
 
 /** What every node receives. */

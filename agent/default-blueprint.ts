@@ -1,8 +1,9 @@
-// The default blueprint: prepare -> context -> implement -> checks <-> fix -> deliver,
+// The default blueprint: prepare -> context -> baseline -> implement -> checks <-> fix -> deliver,
 // then clean-up, which always runs. The routes below are the whole of its control flow.
 import type { Blueprint } from './blueprint.js';
 import type { AgentLimits } from './limits.js';
 import { fixFailures, fixOutcomes, implementOutcomes, implementTask } from './nodes/agentic.js';
+import { baselineOutcomes, measureBaseline } from './nodes/baseline.js';
 import { checksOutcomes, runRepositoryChecks } from './nodes/checks.js';
 import { gatherContext } from './nodes/context.js';
 import { deliverChange, deliverOutcomes } from './nodes/deliver.js';
@@ -19,12 +20,16 @@ export function defaultBlueprint(limits: AgentLimits): Blueprint {
       { name: 'prepare', kind: 'deterministic', description: 'git worktree add at the base on a new branch', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, outcomes: ['ok'], run: prepareWorktree },
       { name: 'context', kind: 'deterministic', description: 'rule files in scope and code retrieved for the task', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, outcomes: ['ok'], run: gatherContext },
       {
+        name: 'baseline', kind: 'deterministic', description: 'lint and tests on the base commit (cached), to judge the change by what it changes', limits: { timeoutMs: limits.checkTimeoutMs * 4 + minute, maxVisits: 1 }, run: measureBaseline,
+        outcomes: baselineOutcomes, routes: { measured: 'implement', cached: 'implement', 'no-checks': 'implement' },
+      },
+      {
         name: 'implement', kind: 'agentic', description: 'tool-calling loop on the task', limits: { timeoutMs: 60 * minute, maxVisits: 1, loop: limits.implement }, run: implementTask,
         outcomes: implementOutcomes, routes: { finished: 'checks', stopped: 'checks', 'no-changes': 'fail', 'model-failed': 'deliver' },
       },
       {
         name: 'checks', kind: 'deterministic', description: 'format and lint autofixes, related tests, then the suite', limits: { timeoutMs: checksTime, maxVisits: 11 }, run: runRepositoryChecks,
-        outcomes: checksOutcomes, routes: { passed: 'deliver', 'no-checks': 'deliver', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver' },
+        outcomes: checksOutcomes, routes: { passed: 'deliver', 'passed-with-preexisting-failures': 'deliver', 'no-checks': 'deliver', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver' },
       },
       {
         name: 'fix', kind: 'agentic', description: 'repairs from the failing output, then checks again', limits: { timeoutMs: 30 * minute, maxVisits: 10, loop: limits.fix }, run: fixFailures,

@@ -1,6 +1,7 @@
 // The state one run accumulates as its nodes execute; the runner turns it into the TaskResult.
 import type { CheckResult, TaskRequest } from '../schemas/index.js';
 import type { CheckPlan } from './checks/discover.js';
+import type { BaselineCheck } from './checks/judge.js';
 import type { RuleFile } from './context/rules.js';
 import type { GuardrailVerdict } from './guardrails.js';
 import type { ConfigEntry, GitLocation } from './workspace/git-guard.js';
@@ -36,6 +37,8 @@ export interface RunState {
   /** The task prompt with rules and retrieved code, for the implement node. */
   contextText: string;
   checkPlan: CheckPlan | undefined;
+  /** The lint and test checks on the base commit (undefined when none ran): what failed before the change. */
+  baseline: BaselineCheck[] | undefined;
   checks: CheckResult[];
   checksPassed: boolean | undefined;
   failures: string;
@@ -53,6 +56,14 @@ export interface RunState {
   checkout: { uncommitted: string[]; included: boolean };
   /** Set by clean-up when the run committed nothing: the branch is gone. */
   branchDeleted: boolean;
+  /** Paths the model's file tools wrote, created, deleted or moved: staged even when untracked. */
+  touched: Set<string>;
+  /** Paths the checks' autofixes (format, fix) added to the changes: staged too. */
+  autofixed: Set<string>;
+  /** Untracked files commands created (build output, caches), left out of the commit. */
+  notCommitted: string[];
+  /** What a reviewer should know (e.g. only test files changed on a behaviour fix). */
+  warnings: string[];
   /** Set when something went wrong; deliver still reports the branch honestly. */
   failure: string | undefined;
 }
@@ -75,6 +86,7 @@ export function initialState(taskId: string, request: TaskRequest, repoRoot: str
     filesInPlay: [],
     contextText: request.prompt,
     checkPlan: undefined,
+    baseline: undefined,
     checks: [],
     checksPassed: undefined,
     failures: '',
@@ -88,6 +100,10 @@ export function initialState(taskId: string, request: TaskRequest, repoRoot: str
     guardrails: undefined,
     checkout: { uncommitted: [], included: false },
     branchDeleted: false,
+    touched: new Set(),
+    autofixed: new Set(),
+    notCommitted: [],
+    warnings: [],
     failure: undefined,
   };
 }

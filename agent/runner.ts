@@ -2,7 +2,7 @@
 // inputs and connects its models before touching the repository, then executes the
 // blueprint and folds the state into a TaskResult; every step is an event.
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MinionsError, type TaskRequest, type TaskResult, type TaskRunner } from '../schemas/index.js';
 import { validateBlueprint } from './blueprint-routes.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
@@ -33,6 +33,12 @@ export interface AgentRunnerOptions {
   nodeModels?: Record<string, string>;
   /** Where worktrees are made; defaults to `<tmpdir>/minions-worktrees`. */
   worktreesDir?: string;
+  /**
+   * Where the checks' outcomes on base commits are cached (one small JSON file per commit
+   * and check commands); defaults to `baselines` beside `worktreesDir` (`<tmpdir>/minions-baselines`
+   * without one); null: never cached.
+   */
+  baselinesDir?: string | null;
   /** Extra protected globs and run_command prefixes. */
   protectedPaths?: readonly string[];
   allowedCommands?: readonly string[];
@@ -187,7 +193,14 @@ function nodeServices(options: AgentRunnerOptions, limits: AgentLimits, emit: Em
     allowedCommands: options.allowedCommands ?? [],
     env: scrubbedEnvironment(options.environment ?? process.env),
     worktreesDir: options.worktreesDir ?? join(tmpdir(), 'minions-worktrees'),
+    ...baselines(options),
   };
+}
+
+/** The baselines cache of the runner's services (absent when switched off). */
+function baselines(options: AgentRunnerOptions): { baselinesDir?: string } {
+  if (options.baselinesDir === null) return {};
+  return { baselinesDir: options.baselinesDir ?? (options.worktreesDir === undefined ? join(tmpdir(), 'minions-baselines') : join(dirname(options.worktreesDir), 'baselines')) };
 }
 
 /** Folds a finished run's state into the TaskResult. */
@@ -206,6 +219,8 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
     tokens: state.tokens,
     wallMs,
     ...(state.checkout.uncommitted.length > 0 ? { checkout: state.checkout } : {}),
+    ...(state.notCommitted.length > 0 ? { notCommitted: state.notCommitted } : {}),
+    ...(state.warnings.length > 0 ? { warnings: state.warnings } : {}),
   };
 }
 

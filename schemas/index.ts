@@ -17,7 +17,7 @@ export {
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { QueryFilters, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
-export { CheckResult, Task, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
+export { CheckResult, CheckStatus, Task, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
 export {
   AgentEvent,
   CheckKind,

@@ -3,7 +3,7 @@
 // the store, folded into a task's state, streamed as Server-Sent Events, documented in
 // the OpenAPI document and printed by the CLI.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { CheckResult, TaskRequest, TaskResult, TaskStatus } from './task.js';
+import { CheckResult, CheckStatus, TaskRequest, TaskResult, TaskStatus } from './task.js';
 
 /** One event shape: a literal `type` and its `data`. */
 function event<T extends string, D extends TSchema>(type: T, data: D) {
@@ -169,6 +169,18 @@ export const AgentEvent = Type.Union([
       test: Type.Array(Type.String()),
       related: Type.Array(Type.String()),
     }),
+  ),
+  event(
+    'checks-baseline',
+    Type.Object(
+      {
+        commit: Type.String(),
+        cached: Type.Boolean({ description: 'taken from the cache of an earlier task on the same commit and checks' }),
+        durationMs: Type.Number(),
+        results: Type.Array(Type.Object({ kind: CheckKind, command: Type.String(), exitCode: Type.Union([Type.Integer(), Type.Null()]), status: CheckStatus, failing: Type.Array(Type.String()) })),
+      },
+      { description: 'the lint and test checks on the base commit, before the model edits: what already failed there' },
+    ),
   ),
   event('check-end', Type.Composite([CheckResult, Type.Object({ kind: CheckKind })])),
   event('guardrail-check', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),

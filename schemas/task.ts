@@ -32,12 +32,24 @@ export const TaskStatus = Type.Union([
 ]);
 export type TaskStatus = Static<typeof TaskStatus>;
 
+/**
+ * How a check is judged against the base commit: `passed` (exit 0), `failed` (the change
+ * broke something: blocking), `failed-before` (it fails, but no worse than at the base:
+ * not blocking), `unavailable` (its tool is not installed: not blocking).
+ */
+export const CheckStatus = Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('failed-before'), Type.Literal('unavailable')]);
+export type CheckStatus = Static<typeof CheckStatus>;
+
 /** One check the minion ran (formatter, linter, tests) and its outcome. */
 export const CheckResult = Type.Object({
   name: Type.String(),
   command: Type.String(),
   exitCode: Type.Union([Type.Integer(), Type.Null()]),
-  passed: Type.Boolean(),
+  passed: Type.Boolean({ description: 'the command exited 0 (kept for compatibility; `status` is the verdict)' }),
+  status: Type.Optional(CheckStatus),
+  newFailures: Type.Optional(Type.Array(Type.String(), { description: 'failing tests that did not fail (or failed otherwise) at the base' })),
+  preexisting: Type.Optional(Type.Array(Type.String(), { description: 'failing tests that failed the same way at the base' })),
+  nowPassing: Type.Optional(Type.Array(Type.String(), { description: 'tests that failed at the base and pass now' })),
   durationMs: Type.Number(),
   output: Type.String({ description: 'truncated combined output' }),
 });
@@ -63,6 +75,8 @@ export const TaskResult = Type.Object({
       included: Type.Boolean({ description: 'whether the task started from them (fromWorkingTree) or from the commit alone' }),
     }),
   ),
+  notCommitted: Type.Optional(Type.Array(Type.String(), { description: 'untracked files that commands created (build output, caches): left out of the commit' })),
+  warnings: Type.Optional(Type.Array(Type.String(), { description: 'what a reviewer should know, e.g. that only test files changed on a behaviour fix' })),
 });
 export type TaskResult = Static<typeof TaskResult>;
 

@@ -88,9 +88,9 @@ const route = await readFile(join(root, 'lib/route.js'), 'utf8');
 const firstLine = route.split('\n')[0] ?? '';
 const ollama = await startScriptedOllama({ models: [{ name: model, architecture: 'qwen2', contextLength: 32768, capabilities: ['completion', 'tools'] }] });
 const limits = resolveLimits();
-// Without checks, what the default blueprint routes to them goes to deliver.
+// Without checks (nor their baseline on the base), what the default blueprint routes to them goes to deliver.
 const toDeliver = (routes: Readonly<Record<string, string>> | undefined): Record<string, string> => Object.fromEntries(Object.entries(routes ?? {}).map(([label, next]) => [label, next === 'checks' ? 'deliver' : next]));
-const blueprint = { name: 'bench', nodes: defaultBlueprint(limits).nodes.filter((node) => node.name !== 'checks' && node.name !== 'fix').map((node) => ({ ...node, routes: toDeliver(node.routes) })) };
+const blueprint = { name: 'bench', nodes: defaultBlueprint(limits).nodes.filter((node) => !['baseline', 'checks', 'fix'].includes(node.name)).map((node) => ({ ...node, routes: toDeliver(node.routes) })) };
 const runner = createAgentRunner({ ollamaHost: ollama.host, model, search: fixedSearch(), worktreesDir: join(base, 'worktrees'), blueprints: { bench: blueprint } });
 const measured: Record<string, number[]> = { prepare: [], context: [], deliver: [], cleanup: [], bookkeeping: [], total: [] };
 try {

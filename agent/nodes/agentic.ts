@@ -5,8 +5,9 @@ import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { truncateMiddle, type LoopLimits } from '../limits.js';
 import { runAgentLoop, type LoopOutcome } from '../model/agent-loop.js';
 import { agentTools } from '../tools/toolbox.js';
+import type { RunState } from '../run-state.js';
 import { defaultAllowedCommands, parseAllowList } from '../workspace/allow-list.js';
-import { changedPaths } from '../workspace/git.js';
+import { changeSet } from '../workspace/change-set.js';
 import { requireGit, requireWorktree } from './context.js';
 
 /**
@@ -40,7 +41,7 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
     system,
     prompt,
     limits,
-    toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env, linked: state.linked, ...(services.commandLauncher ? { commandLauncher: services.commandLauncher } : {}) },
+    toolContext: { worktree, repo: state.repoRoot, signal, emit: services.emit, limits: services.limits, search: services.search, allowedCommands: parseAllowList(allowed), env: services.env, linked: state.linked, touched: state.touched, ...(services.commandLauncher ? { commandLauncher: services.commandLauncher } : {}) },
     emit: services.emit,
     signal,
     // Counted as spent, so a model failure mid-node still reports the tokens used.
@@ -49,12 +50,17 @@ async function loop(context: NodeContext, node: string, prompt: string, limits: 
       state.tokens.output += tokens.output;
     },
     // implement must change something; one push-back when the model finishes with nothing done.
-    ...(node === 'implement' ? { beforeFinish: async () => ((await changedPaths(requireGit(state.git), state.linked, signal)).length === 0 ? noChangePushBack : undefined) } : {}),
+    ...(node === 'implement' ? { beforeFinish: async () => ((await changedFiles(state, signal)).length === 0 ? noChangePushBack : undefined) } : {}),
   });
   // Only the model's finish summary describes the work; a stop reason ("Stopped: the step limit...") never does.
   const text = outcome.summary.trim();
   if (outcome.status === 'finished' && text !== '') state.summaries.push({ node, round: state.rounds, text });
   return outcome;
+}
+
+/** The files the change is made of so far: untracked files that only commands created (caches, build output) are not a change. */
+async function changedFiles(state: RunState, signal: AbortSignal): Promise<string[]> {
+  return (await changeSet(requireGit(state.git), state.linked, new Set([...state.touched, ...state.autofixed]), signal)).deliverable;
 }
 
 /**
@@ -66,7 +72,7 @@ async function afterModelFailure(context: NodeContext, node: string, error: unkn
   if (isAbortError(error) || context.signal.aborted) throw error;
   const message = error instanceof Error ? error.message : String(error);
   context.state.failure ??= `${node}: ${message}`;
-  const changed = await changedPaths(requireGit(context.state.git), context.state.linked, context.signal);
+  const changed = await changedFiles(context.state, context.signal);
   return changed.length > 0 ? { status: 'failed', label: 'model-failed', note: `${message}; delivering the ${changed.length} changed files as they are` } : { status: 'failed', label: 'failed', note: message };
 }
 
@@ -79,7 +85,7 @@ export async function implementTask(context: NodeContext): Promise<NodeOutcome<A
   } catch (error) {
     return afterModelFailure(context, 'implement', error);
   }
-  const changed = await changedPaths(requireGit(state.git), state.linked, signal);
+  const changed = await changedFiles(state, signal);
   const note = `${outcome.status} after ${outcome.steps} steps; ${changed.length} files changed`;
   if (changed.length === 0) return { status: 'failed', label: 'no-changes', note: `made no changes (${outcome.status}: ${outcome.summary})` };
   return outcome.status === 'finished' ? { status: 'ok', label: 'finished', note } : { status: 'failed', label: 'stopped', note };
@@ -89,7 +95,7 @@ export async function implementTask(context: NodeContext): Promise<NodeOutcome<A
 export async function fixFailures(context: NodeContext): Promise<NodeOutcome<AgenticLabel | 'failed'>> {
   const { state, services, signal } = context;
   state.rounds += 1;
-  const changed = await changedPaths(requireGit(state.git), state.linked, signal);
+  const changed = await changedFiles(state, signal);
   const prompt = [
     `# Task\n${state.request.prompt}`,
     `# Your change so far\nFiles changed: ${changed.join(', ') || 'none'}.${state.summaries.length > 0 ? `\nYour summary: ${state.summaries.at(-1)?.text}` : ''}`,

@@ -1,9 +1,12 @@
-// deliver: stage the change, run the guardrails, and (when they pass) commit it on the
+// deliver: stage the change (what the model's file tools and the autofixes made, never
+// what commands left behind), run the guardrails, and (when they pass) commit it on the
 // task's branch, with the unified diff and the PR title and body.
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
+import { testOnlyChange } from '../checks/test-only.js';
 import { checkGuardrails, defaultProtectedPaths, redactSecrets } from '../guardrails.js';
+import { changeSet, stagePaths } from '../workspace/change-set.js';
 import { configChanges, gitMetadataChanges, type GitLocation } from '../workspace/git-guard.js';
-import { commit, readConfig, stageAll, stagedDiff, stagedFiles, unstageAll } from '../workspace/git.js';
+import { commit, readConfig, stagedDiff, stagedFiles, unstageAll } from '../workspace/git.js';
 import type { RunState } from '../run-state.js';
 import { requireGit, requireWorktree } from './context.js';
 import { describeDelivery } from './describe.js';
@@ -26,12 +29,16 @@ export async function deliverChange({ state, services, signal }: NodeContext): P
     state.failure = `guardrails stopped delivery: ${tampering.join('; ')}`;
     return { status: 'failed', label: 'refused', note: state.failure };
   }
-  await stageAll(location, state.linked, signal);
+  const change = await changeSet(location, state.linked, new Set([...state.touched, ...state.autofixed]), signal);
+  state.notCommitted = change.createdByCommands;
+  await stagePaths(location, change.deliverable, signal);
   const files = await stagedFiles(location, state.baseCommit, signal);
   if (files.length === 0) {
     state.failure ??= 'there is no change to deliver';
     return { status: 'failed', label: 'refused', note: state.failure };
   }
+  const testOnly = testOnlyChange(state.request.prompt, files.map((file) => file.path));
+  if (testOnly !== undefined) state.warnings.push(testOnly);
   const diff = await stagedDiff(location, state.baseCommit, signal);
   const verdict = await checkGuardrails(files, diff, {
     worktree,

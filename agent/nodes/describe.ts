@@ -19,19 +19,44 @@ export function titleFromPrompt(prompt: string): string {
 }
 
 function checkLine(check: CheckResult): string {
-  const status = check.passed ? 'passed' : check.exitCode === null ? 'did not finish' : `failed (exit ${check.exitCode})`;
-  return `- \`${check.command}\` (${check.name}): ${status} in ${(check.durationMs / 1000).toFixed(1)} s`;
+  const exit = check.exitCode === null ? 'did not finish' : `failed (exit ${check.exitCode})`;
+  const named = (label: string, names: readonly string[] | undefined): string => (names !== undefined && names.length > 0 ? `; ${label}: ${names.join(', ')}` : '');
+  const status =
+    check.status === 'unavailable' ? 'unavailable (its tool is not installed; not run)'
+    : check.status === 'failed-before' ? `${exit}, as it did before the change${named('failing before the change', check.preexisting)}`
+    : check.passed ? 'passed'
+    : `${exit}${named('new failures', check.newFailures)}${named('failing before the change too', check.preexisting)}`;
+  return `- \`${check.command}\` (${check.name}): ${status} in ${(check.durationMs / 1000).toFixed(1)} s${named('now passing', check.nowPassing)}`;
+}
+
+/** The verdict of the last checks: new failures block; failures that were there before and missing tools do not. */
+function checksVerdict(state: RunState): string {
+  if (!state.checksPassed) return `Checks failed after ${state.rounds} fix round${state.rounds === 1 ? '' : 's'}.`;
+  const before = state.checks.filter((check) => check.status === 'failed-before');
+  const unavailable = state.checks.filter((check) => check.status === 'unavailable');
+  const parts = [before.length === 0 ? 'All blocking checks passed.' : `No new failures; ${before.map((check) => `\`${check.command}\``).join(', ')} failed before the change too (pre-existing failures, not caused by it).`];
+  if (unavailable.length > 0) parts.push(`Unavailable (tool not installed): ${unavailable.map((check) => `\`${check.command}\``).join(', ')}.`);
+  return parts.join(' ');
+}
+
+/** What a reviewer should know besides the checks: warnings, and the files commands created that were not committed. */
+function reviewNotes(state: RunState): string {
+  const notes = state.warnings.map((warning) => `**Warning:** ${warning}`);
+  if (state.notCommitted.length > 0) {
+    const shown = state.notCommitted.slice(0, 10).map((path) => `\`${path}\``).join(', ');
+    notes.push(`Not committed (created by commands): ${shown}${state.notCommitted.length > 10 ? ` and ${state.notCommitted.length - 10} more` : ''}.`);
+  }
+  return notes.length > 0 ? `\n\n${notes.join('\n\n')}` : '';
 }
 
 /** How the change was tested, in prose. */
 function testing(state: RunState): string {
   const plan = state.checkPlan;
   const planned = plan === undefined ? [] : [...plan.format, ...plan.fix, ...plan.lint, ...plan.test];
-  if (state.checks.length === 0 && planned.length > 0) return `The checks (${planned.map((command) => `\`${command}\``).join(', ')}) did not run; the change is untested.`;
-  if (plan === undefined || state.checks.length === 0) return 'No formatter, linter or tests were found in the repository; the change is untested.';
-  const verdict = state.checksPassed ? 'All blocking checks passed.' : `Checks failed after ${state.rounds} fix round${state.rounds === 1 ? '' : 's'}.`;
+  if (state.checks.length === 0 && planned.length > 0) return `The checks (${planned.map((command) => `\`${command}\``).join(', ')}) did not run; the change is untested.${reviewNotes(state)}`;
+  if (plan === undefined || state.checks.length === 0) return `No formatter, linter or tests were found in the repository; the change is untested.${reviewNotes(state)}`;
   const rounds = state.rounds > 0 ? ` ${state.rounds} fix round${state.rounds === 1 ? '' : 's'} were needed.` : '';
-  return `Checks found in ${plan.sources.join(', ')} ran in the task's worktree (last run below). ${verdict}${state.checksPassed ? rounds : ''}\n\n${state.checks.map(checkLine).join('\n')}`;
+  return `Checks found in ${plan.sources.join(', ')} ran in the task's worktree (last run below). ${checksVerdict(state)}${state.checksPassed ? rounds : ''}\n\n${state.checks.map(checkLine).join('\n')}${reviewNotes(state)}`;
 }
 
 /** The commit message, PR title and PR body for the staged change. */
@@ -49,7 +74,7 @@ export function describeDelivery(state: RunState, files: readonly StagedFile[], 
     `## Guardrails\n${guardrails}`,
     `---\nMade by minions task \`${state.taskId}\` from \`${state.base}\` (${state.baseCommit.slice(0, 12)}) on branch \`${state.branch}\`.${snapshotNote(state)}`,
   ].join('\n\n');
-  const checks = state.checks.length === 0 ? 'Checks: none found.' : `Checks: ${state.checksPassed ? 'passed' : 'FAILED'} (${state.checks.map((check) => `${check.command}: ${check.passed ? 'ok' : 'failed'}`).join(', ')}).`;
+  const checks = state.checks.length === 0 ? 'Checks: none found.' : `Checks: ${state.checksPassed ? 'passed' : 'FAILED'} (${state.checks.map((check) => `${check.command}: ${check.passed ? 'ok' : (check.status ?? 'failed')}`).join(', ')}).`;
   const message = `${title}\n\n${wrap(summary)}\n\n${checks}\n\nMinions-Task: ${state.taskId}\n`;
   return { title, body, message };
 }

@@ -34,6 +34,7 @@ export const deleteFileTool = defineTool({
     if (refused !== undefined) return failure(refused);
     const removed = await unlink(target.absolute).catch((error: NodeJS.ErrnoException) => error);
     if (removed instanceof Error) return failure(`Cannot delete ${input.path}: ${removed.code ?? removed.message}.`);
+    context.touched?.add(target.relative);
     return { ok: true, output: `Deleted ${target.relative}.` };
   },
 });
@@ -60,6 +61,7 @@ export const moveFileTool = defineTool({
     const linked = await link(source.absolute, destination.absolute).catch((error: NodeJS.ErrnoException) => error);
     if (linked instanceof Error) return failure(linked.code === 'EEXIST' ? `${input.to} already exists; delete it first or choose another name.` : `Cannot move ${input.from}: ${linked.code ?? linked.message}.`);
     await unlink(source.absolute);
+    context.touched?.add(source.relative).add(destination.relative);
     return { ok: true, output: `Moved ${source.relative} to ${destination.relative}.` };
   },
 });

@@ -93,6 +93,7 @@ export const editFileTool = defineTool({
     if (planned.text === read.text) return failure('The replacement is identical to the search text; nothing changed.');
     const written = await rewriteRegularFile(context.worktree, target.absolute, input.path, planned.text);
     if (!written.ok) return failure(written.error);
+    context.touched?.add(target.relative);
     const how = planned.how === 'whitespace' ? ' (matched ignoring indentation; the replacement was re-indented to the file)' : '';
     return { ok: true, output: `Edited ${target.relative} at line ${planned.line}: ${lineCount(input.search)} line(s) replaced by ${lineCount(input.replace)}${how}.` };
   },
@@ -116,6 +117,7 @@ export const createFileTool = defineTool({
     await mkdir(dirname(target.absolute), { recursive: true });
     const written = existing ? await rewriteRegularFile(context.worktree, target.absolute, input.path, input.content) : await createNewFile(target.absolute, input.path, input.content);
     if (!written.ok) return failure(written.error);
+    context.touched?.add(target.relative);
     return { ok: true, output: `${existing ? 'Replaced' : 'Created'} ${target.relative} (${input.content.split('\n').length} lines).` };
   },
 });

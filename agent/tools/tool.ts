@@ -44,6 +44,8 @@ export interface ToolContext {
   commandLauncher?: CommandLauncher;
   /** Dependency folders linked into the worktree from the user's checkout (kept visible to commands). */
   linked?: readonly string[];
+  /** Where the file tools record the paths they write, create, delete or move (the change delivery stages). */
+  touched?: Set<string>;
 }
 
 /** A tool's answer. `finish` ends the loop with the model's summary. */

@@ -100,11 +100,6 @@ export async function pruneWorktrees(root: string): Promise<void> {
   await git(root, ['worktree', 'prune'], new AbortController().signal).catch(() => undefined);
 }
 
-/** Stages every change in the worktree except the given top-level entries (links to the user's dependencies). */
-export async function stageAll(location: GitLocation, excluded: readonly string[], signal: AbortSignal): Promise<void> {
-  await git(location.workTree, ['add', '--all', '--', '.', ...excluded.map((entry) => `:(exclude,top)${entry}`)], signal, location);
-}
-
 /** Unstages everything (after a guardrail stopped delivery). */
 export async function unstageAll(location: GitLocation, signal: AbortSignal): Promise<void> {
   await git(location.workTree, ['reset', '--quiet'], signal, location);
@@ -149,16 +144,27 @@ export function stagedDiff(location: GitLocation, base: string, signal: AbortSig
   return git(location.workTree, ['diff', '--cached', '--no-color', '--no-ext-diff', '--no-textconv', base], signal, location);
 }
 
-/** Paths changed in the worktree (modified, added, deleted, untracked), relative to its root. */
-export async function changedPaths(location: GitLocation, excluded: readonly string[], signal: AbortSignal): Promise<string[]> {
+/** One entry of `git status`: a path and whether git tracks it. */
+export interface StatusEntry {
+  path: string;
+  untracked: boolean;
+}
+
+/** The worktree's changes (modified, added, deleted, untracked files), the given top-level entries (linked dependencies) left out. */
+export async function worktreeStatus(location: GitLocation, excluded: readonly string[], signal: AbortSignal): Promise<StatusEntry[]> {
   // Dirty submodules are not looked into: that would run git in their metadata, which minions has not verified.
   const text = await git(location.workTree, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=dirty'], signal, location);
   const skip = new Set(excluded);
   return text
     .split('\0')
     .filter((record) => record.length > 3)
-    .map((record) => record.slice(3))
-    .filter((path) => !skip.has(path.split('/')[0] ?? '') && !skip.has(path.replace(/\/$/, '')));
+    .map((record) => ({ path: record.slice(3), untracked: record.startsWith('??') }))
+    .filter((entry) => !skip.has(entry.path.split('/')[0] ?? '') && !skip.has(entry.path.replace(/\/$/, '')));
+}
+
+/** Paths changed in the worktree (modified, added, deleted, untracked), relative to its root. */
+export async function changedPaths(location: GitLocation, excluded: readonly string[], signal: AbortSignal): Promise<string[]> {
+  return (await worktreeStatus(location, excluded, signal)).map((entry) => entry.path);
 }
 
 /**

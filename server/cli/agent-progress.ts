@@ -71,6 +71,11 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
       const { source, format, fix, lint, test } = event.data;
       return `  checks from ${source}: ${[...format, ...fix, ...lint, ...test].join('; ') || 'none'}`;
     }
+    case 'checks-baseline': {
+      const { cached, commit, results } = event.data;
+      const outcomes = results.map((check) => `${check.command} ${check.status}${check.failing.length > 0 ? ` (${check.failing.length} failing: ${oneLine(check.failing.join(', '), 80)})` : ''}`);
+      return `  baseline on ${commit.slice(0, 12)}${cached ? ' (cached)' : ''}: ${outcomes.join('; ') || 'nothing to run'}`;
+    }
     case 'guardrail-check':
       return `  guardrails: ${event.data.passed ? 'passed' : `FAILED: ${event.data.violations.join('; ')}`}`;
     case 'commit-create':

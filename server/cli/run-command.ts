@@ -66,8 +66,15 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   }
 }
 
+/** One check of the summary: `passed`, `FAILED` (new failures), `failed before` (no worse than the base), `unavailable`. */
+function checkSummary(check: TaskResult['checks'][number]): string {
+  const word = check.status === 'failed-before' ? 'failed before' : check.status === 'unavailable' ? 'unavailable' : check.passed ? 'passed' : 'FAILED';
+  const preexisting = check.preexisting !== undefined && check.preexisting.length > 0 ? ` (failing before the change: ${check.preexisting.join(', ')})` : '';
+  return `  ${word}  ${check.command}${preexisting}`;
+}
+
 function describeResult(result: TaskResult, repo: string): string {
-  const checks = result.checks.map((check) => `  ${check.passed ? 'passed' : 'FAILED'}  ${check.command}`).join('\n');
+  const checks = result.checks.map(checkSummary).join('\n');
   const lines = [
     `${result.outcome === 'succeeded' ? 'Succeeded' : 'Failed'}${result.reason ? `: ${result.reason}` : ''}`,
     `Branch: ${result.branch === null ? 'none (nothing committed, so none was left behind)' : `${result.branch}${result.commit ? ` (commit ${result.commit.slice(0, 12)})` : ' (nothing committed)'}`}`,
@@ -75,6 +82,8 @@ function describeResult(result: TaskResult, repo: string): string {
     `Checks:${checks === '' ? ' none' : `\n${checks}`}`,
     `Guardrails: ${result.guardrails.passed ? 'passed' : result.guardrails.violations.join('; ') || 'not run'}`,
     `Fix rounds: ${result.rounds}; tokens: ${result.tokens.input} in / ${result.tokens.output} out; ${(result.wallMs / 1000).toFixed(1)} s`,
+    ...(result.warnings ?? []).map((warning) => `Warning: ${warning}`),
+    ...(result.notCommitted && result.notCommitted.length > 0 ? [`Not committed (created by commands): ${result.notCommitted.join(', ')}`] : []),
   ];
   if (result.checkout !== undefined) {
     const { uncommitted, included } = result.checkout;

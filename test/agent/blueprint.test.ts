@@ -138,8 +138,9 @@ describe('blueprint engine', () => {
     check([node('end', () => ({ status: 'ok', label: 'ok' }))], /node "end": "end" is a route target/);
     check([node('a', () => ({ status: 'ok', label: 'ok' })), node('a', () => ({ status: 'ok', label: 'ok' }))], /node "a": the name is used by two nodes/);
     const table = validateBlueprint(defaultBlueprint(resolveLimits()));
-    assert.deepEqual(Object.fromEntries(table.get('checks') ?? []), { passed: 'deliver', 'no-checks': 'deliver', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver', failed: 'fail' });
-    assert.deepEqual(Object.fromEntries(table.get('context') ?? []), { ok: 'implement', failed: 'fail' });
+    assert.deepEqual(Object.fromEntries(table.get('checks') ?? []), { passed: 'deliver', 'passed-with-preexisting-failures': 'deliver', 'no-checks': 'deliver', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver', failed: 'fail' });
+    assert.deepEqual(Object.fromEntries(table.get('baseline') ?? []), { measured: 'implement', cached: 'implement', 'no-checks': 'implement', failed: 'fail' });
+    assert.deepEqual(Object.fromEntries(table.get('context') ?? []), { ok: 'baseline', failed: 'fail' });
   });
 
   it('records a label the blueprint does not route as a failure instead of running the following node', async () => {

@@ -24,6 +24,10 @@ describe('minions run progress lines', () => {
       [{ type: 'command-sandbox', data: sandbox }, '  ! unsandboxed (allowed explicitly): $ npm test'],
       [{ type: 'tool-call', data: { node: 'implement', step: 2, tool: 'read_file', arguments: '{"path":"x"}', ok: false, durationMs: 1, result: 'No such file' } }, '  error read_file {"path":"x"}: No such file'],
       [{ type: 'checks-discover', data: { source: 'package.json', format: [], fix: [], lint: ['npm run lint'], test: ['npm test'], related: [] } }, '  checks from package.json: npm run lint; npm test'],
+      [
+        { type: 'checks-baseline', data: { commit: 'f'.repeat(40), cached: true, durationMs: 3, results: [{ kind: 'lint', command: 'ruff check .', exitCode: 127, status: 'unavailable', failing: [] }, { kind: 'test', command: 'pytest', exitCode: 1, status: 'failed', failing: ['t.py::a', 't.py::b'] }] } },
+        '  baseline on ffffffffffff (cached): ruff check . unavailable; pytest failed (2 failing: t.py::a, t.py::b)',
+      ],
       [{ type: 'guardrail-check', data: { passed: false, violations: ['a', 'b'], files: 1, lines: 2 } }, '  guardrails: FAILED: a; b'],
       // A model load is shown when it starts (a cold load takes a minute) and when it ends.
       [{ type: 'model-load', data: { model: 'qwen2.5-coder:7b', phase: 'start' } }, '  loading qwen2.5-coder:7b…'],
