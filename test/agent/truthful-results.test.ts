@@ -51,14 +51,14 @@ describe('agent run: results that tell the truth', () => {
   });
 
   it('writes every round\'s summary and the touched symbols into "What", and never a stop reason', async () => {
-    const repo = await makeRepo({ ...calculatorFiles, 'src/math.js': 'export function add(a, b) {\n  return a - b;\n}\n\nexport function multiply(a, b) {\n  return a + b;\n}\n' });
+    const repo = await makeRepo(calculatorFiles);
     const readMath = { toolCalls: [{ name: 'read_file', arguments: { path: 'src/math.js' } }] };
     ollama.setChat([
-      // implement: fixes add, then loops on read_file until the repeat guard stops it (no finish, so no summary).
-      { toolCalls: [fixAdd] }, readMath, readMath, readMath,
+      // implement: fixes add but breaks multiply (a new failure), then loops on read_file until the repeat guard stops it (no finish, so no summary).
+      { toolCalls: [fixAdd, { name: 'edit_file', arguments: { path: 'src/math.js', search: 'return a * b;', replace: 'return a + b;' } }] }, readMath, readMath, readMath,
       // fix round 1: repairs multiply and says so.
-      { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: 'return a + b;\n}\n\nexport function multiply(a, b) {\n  return a + b;', replace: 'return a + b;\n}\n\nexport function multiply(a, b) {\n  return a * b;' } }] },
-      finish('multiply() added instead of multiplying; it multiplies now.'),
+      { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: 'export function multiply(a, b) {\n  return a + b;', replace: 'export function multiply(a, b) {\n  return a * b;' } }] },
+      finish('multiply() added instead of multiplying; it multiplies again.'),
     ]);
     try {
       const { result, error } = await runTask(repo, ollama, { prompt: 'Fix add in src/math.js: it subtracts.' });
@@ -68,8 +68,8 @@ describe('agent run: results that tell the truth', () => {
       assert.equal(result.rounds, 1);
       const what = whatOf(result.prBody);
       assert.doesNotMatch(result.prBody, /Stopped:/);
-      assert.match(what, /^Fix round 1: multiply\(\) added instead of multiplying; it multiplies now\./);
-      assert.match(what, /- `src\/math\.js` \(modified, \+2 -2\): in `export function add\(a, b\)`/);
+      assert.match(what, /^Fix round 1: multiply\(\) added instead of multiplying; it multiplies again\./);
+      assert.match(what, /- `src\/math\.js` \(modified, \+1 -1\): in `export function add\(a, b\)`$/m);
       assert.doesNotMatch(git(repo.root, 'log', '-1', '--format=%B', result.branch ?? 'no-branch'), /Stopped:/);
     } finally {
       await repo.dispose();
