@@ -46,30 +46,31 @@ export function foldParts<T extends Pick<PartOf, 'path' | 'qualified_name' | 'pa
 export interface SymbolSpan {
   startLine: number;
   endLine: number;
-  /** The content of its first part (signature and opening lines), or of its best part when the first is unknown. */
+  /** Its first part's content (signature and opening lines); else its signature above its best part. */
   content: string;
   /** How many parts the symbol has. */
   parts: number;
 }
 
 /**
- * The whole span of a folded symbol from its parts: the ranked ones plus `siblings`,
- * the other stored parts of the same symbol (fetched by the caller when the ranked
- * parts do not include both the first and the last).
+ * The whole span of a folded symbol: from its ranked parts when they hold the first
+ * and the last, else from `stored`, the span the index holds for it (every part).
  */
-export function symbolSpan(folded: FoldedSymbol<PartOf>, siblings: readonly PartOf[] = []): SymbolSpan {
-  const all = [...folded.parts, ...siblings];
-  const first = all.reduce((best, part) => (part.part_index < best.part_index ? part : best), folded.hit);
+export function symbolSpan(folded: FoldedSymbol<PartOf>, stored?: { startLine: number; endLine: number; signature: string }): SymbolSpan {
+  const first = folded.parts.find((part) => part.part_index === 1);
+  const starts = folded.parts.map((part) => part.start_line);
+  const ends = folded.parts.map((part) => part.end_line);
   return {
-    startLine: Math.min(...all.map((part) => part.start_line)),
-    endLine: Math.max(...all.map((part) => part.end_line)),
-    content: first.content,
+    startLine: Math.min(...starts, stored?.startLine ?? Number.POSITIVE_INFINITY),
+    endLine: Math.max(...ends, stored?.endLine ?? 0),
+    content: first ? first.content : stored ? `${stored.signature}\n${folded.hit.content}` : folded.hit.content,
     parts: folded.hit.part_count,
   };
 }
 
-/** Whether the ranked parts already hold the first and the last part (no fetch needed for the span). */
+/** Whether a folded symbol's ranked parts hold its first and last part (its span needs nothing stored), or it is whole. */
 export function spanKnown(folded: FoldedSymbol<PartOf>): boolean {
+  if (folded.hit.part_count <= 1) return true;
   const indexes = new Set(folded.parts.map((part) => part.part_index));
   return indexes.has(1) && indexes.has(folded.hit.part_count);
 }

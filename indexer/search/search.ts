@@ -1,11 +1,12 @@
 import type { FileResult, QueryFilters, QueryGroup, QueryMode, QueryResult } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
 import type { RepositoryTables } from '../store/lance-store.js';
-import { sqlIn, sqlPrefix, sqlString } from '../store/sql.js';
+import { sqlIn, sqlPrefix } from '../store/sql.js';
 import { foldParts, spanKnown, symbolKey, symbolSpan, type FoldedSymbol, type PartOf } from './fold-parts.js';
 import { groupFiles } from './group-files.js';
 import { askedClasses, classFactor, pathClass } from './path-classes.js';
 import { searchText } from './search-text.js';
+import { storedSpans } from './symbol-spans.js';
 
 /** Fusion and ranking parameters; the defaults were tuned on the retrieval dev set (docs/benchmarks.md). */
 export interface RankingOptions {
@@ -111,7 +112,14 @@ export function fuseCandidates<T extends FusionCandidate>(query: string, mode: Q
   }
   // A negative score (cosine below zero) is lowered by dividing, so a demotion never raises it.
   const scale = (score: number, factor: number): number => (factor === 1 ? score : score >= 0 ? score * factor : score / factor);
-  const ranked = [...scored.values()].map(({ hit, score }) => ({ hit, score: scale(score, classFactor(pathClass(hit.path), asked, ranking)) }));
+  // A file's chunks share its class: classify each path once.
+  const factors = new Map<string, number>();
+  const factorOf = (path: string): number => {
+    let factor = factors.get(path);
+    if (factor === undefined) factors.set(path, (factor = classFactor(pathClass(path), asked, ranking)));
+    return factor;
+  };
+  const ranked = [...scored.values()].map(({ hit, score }) => ({ hit, score: scale(score, factorOf(hit.path)) }));
   ranked.sort((left, right) => right.score - left.score);
   return ranked;
 }
@@ -153,29 +161,13 @@ export async function searchChunks(tables: RepositoryTables, embedder: Embedder 
   return { results: shown, files };
 }
 
-/** Results of folded symbols, with the whole span of each split symbol (its missing end parts read in one query). */
+/** Results of folded symbols, with the whole span of each split symbol (from the stored spans when its ranked parts lack an end). */
 async function toResults(tables: RepositoryTables, folded: readonly FoldedSymbol<Hit>[]): Promise<QueryResult[]> {
-  const siblings = await siblingParts(tables, folded.filter((entry) => !spanKnown(entry)).map((entry) => entry.hit));
+  const spans = folded.every(spanKnown) ? undefined : await storedSpans(tables.chunks);
   return folded.map((entry) => {
     const base = { path: entry.hit.path, symbol: entry.hit.qualified_name, kind: entry.hit.kind, language: entry.hit.language, score: Number(entry.score.toFixed(6)) };
     if (entry.hit.part_count <= 1) return { ...base, startLine: entry.hit.start_line, endLine: entry.hit.end_line, snippet: snippetOf(entry.hit.content) };
-    const span = symbolSpan(entry, siblings.get(symbolKey(entry.hit) ?? '') ?? []);
+    const span = symbolSpan(entry, spans?.get(symbolKey(entry.hit) ?? ''));
     return { ...base, startLine: span.startLine, endLine: span.endLine, snippet: snippetOf(span.content), parts: span.parts };
   });
-}
-
-/** The stored parts of split symbols, by symbol key; one query for all of them. */
-async function siblingParts(tables: RepositoryTables, symbols: readonly PartOf[]): Promise<Map<string, PartOf[]>> {
-  const byKey = new Map<string, PartOf[]>();
-  if (symbols.length === 0) return byKey;
-  const wanted = symbols.map((symbol) => `(path = ${sqlString(symbol.path)} AND qualified_name = ${sqlString(symbol.qualified_name)})`);
-  const rows = (await tables.chunks.query().where(`part_count > 1 AND (${wanted.join(' OR ')})`).select(['path', 'qualified_name', 'part_index', 'part_count', 'start_line', 'end_line', 'content']).toArray()) as PartOf[];
-  for (const row of rows) {
-    const key = symbolKey(row);
-    if (key === undefined) continue;
-    const list = byKey.get(key);
-    if (list) list.push(row);
-    else byKey.set(key, [row]);
-  }
-  return byKey;
 }

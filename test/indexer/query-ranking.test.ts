@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FILE_SYMBOLS } from '../../indexer/search/group-files.js';
 import { RecordingEmbedder } from '../support/recording-embedder.js';
 import { IndexFixture } from './index-helpers.js';
 
 const entries = Array.from({ length: 60 }, (_unused, index) => `  total += ledger.entries[${index}].amount * rates.currency${index} // settle entry ${index} of the ledger`);
-const ledger = ['function settleLedger (ledger, rates) {', '  let total = 0', ...entries, '  return total', '}', 'module.exports = { settleLedger }', ''].join('\n');
+// One word found in a middle part only, so a text query ranks that part alone.
+entries.splice(30, 0, '  // zebra crossing: entries past this point are audited');
+const ledgerLines = (before: string[]): string => [...before, 'function settleLedger (ledger, rates) {', '  let total = 0', ...entries, '  return total', '}', 'module.exports = { settleLedger }', ''].join('\n');
+const ledger = ledgerLines([]);
 
 const files = {
   'lib/charge.js': 'function refundCharge (charge) {\n  return charge.amount\n}\nmodule.exports = { refundCharge }\n',
@@ -52,10 +57,22 @@ describe('ranking rules through the query path', () => {
     const [result] = settle;
     assert.ok(result?.parts !== undefined && result.parts > 1, `parts: ${result?.parts}`);
     assert.equal(result.startLine, 1);
-    assert.equal(result.endLine, 64);
+    assert.equal(result.endLine, 65);
     assert.match(result.snippet, /^function settleLedger \(ledger, rates\) \{/);
     const whole = results.filter((entry) => entry.parts === undefined);
     assert.ok(whole.every((entry) => !('parts' in entry)), 'a whole symbol carries no part count');
+  });
+
+  it('takes the whole span of a symbol whose first part was not ranked from the index, fresh after a live update', async () => {
+    const [middle] = await fixture.query({ repo: root, query: 'zebra crossing audited', mode: 'text', k: 1 });
+    assert.equal(middle?.symbol, 'settleLedger');
+    assert.deepEqual([middle.startLine, middle.endLine], [1, 65]);
+    assert.match(middle.snippet, /^function settleLedger \(ledger, rates\)\n/, 'the signature first');
+    assert.match(middle.snippet, /zebra crossing|currency/, 'then the ranked part');
+    await writeFile(join(root, 'lib/ledger.js'), ledgerLines(['// Ledger settlement.', '']));
+    for await (const event of fixture.update(root, ['lib/ledger.js'], embedder)) void event;
+    const [moved] = await fixture.query({ repo: root, query: 'zebra crossing audited', mode: 'text', k: 1 });
+    assert.deepEqual([moved?.startLine, moved?.endLine], [3, 67], 'the spans of the new table version');
   });
 
   it('groups by file: each file once, scored by its best symbols, with them listed', async () => {

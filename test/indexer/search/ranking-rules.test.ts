@@ -67,7 +67,10 @@ describe('folding and grouping', () => {
     assert.deepEqual(folded.map((entry) => [entry.hit.qualified_name, entry.score, entry.parts.length]), [['Reply.send', 0.9, 2], ['Reply.code', 0.8, 1]]);
     const [send] = folded;
     assert.ok(send && !spanKnown(send), 'part 1 is missing');
-    assert.deepEqual(symbolSpan(send, [part(1, 3, 5, 19)]), { startLine: 5, endLine: 55, content: 'part 1', parts: 3 });
+    assert.deepEqual(symbolSpan(send, { startLine: 5, endLine: 55, signature: 'send (payload) {' }), { startLine: 5, endLine: 55, content: 'send (payload) {\npart 2', parts: 3 }, 'the stored span, the signature above the best part');
+    const whole = foldParts([{ hit: part(3, 3, 40, 55), score: 1 }, { hit: part(1, 3, 5, 19), score: 0.5 }])[0];
+    assert.ok(whole && spanKnown(whole));
+    assert.deepEqual(symbolSpan(whole), { startLine: 5, endLine: 55, content: 'part 1', parts: 3 }, 'first and last part ranked: the first part shown');
   });
 
   it('scores a file by its best symbol plus a small bonus for more', () => {
