@@ -23,12 +23,15 @@ export const symbolKey = (chunk: Pick<PartOf, 'path' | 'qualified_name' | 'part_
 /**
  * Folds the parts of one symbol (`part i/n` chunks of the same qualified name in the
  * same file) into one entry at the rank of its best part, so a long function split in
- * five does not take five places of the answer. Input is best first; so is output.
+ * five does not take five places of the answer. Input is best first; so is output,
+ * cut at `limit` symbols.
  */
-export function foldParts<T extends Pick<PartOf, 'path' | 'qualified_name' | 'part_count'>>(ranked: readonly { hit: T; score: number }[]): FoldedSymbol<T>[] {
+export function foldParts<T extends Pick<PartOf, 'path' | 'qualified_name' | 'part_count'>>(ranked: readonly { hit: T; score: number }[], limit = Number.POSITIVE_INFINITY): FoldedSymbol<T>[] {
   const folded: FoldedSymbol<T>[] = [];
   const bySymbol = new Map<string, FoldedSymbol<T>>();
   for (const { hit, score } of ranked) {
+    // Stop at the limit: reading a stored row's fields is not free, and later parts only widen spans the index holds anyway.
+    if (folded.length >= limit) break;
     const key = symbolKey(hit);
     const existing = key === undefined ? undefined : bySymbol.get(key);
     if (existing) {

@@ -148,8 +148,9 @@ export async function searchChunks(tables: RepositoryTables, embedder: Embedder 
     useText ? textHits(tables, request.query, limit, where) : Promise.resolve([]),
     useVector && embedder ? vectorHits(tables, embedder, request.query, limit, where, request.signal) : Promise.resolve([]),
   ]);
-  const folded = foldParts(fuseCandidates(request.query, request.mode, text, vector, ranking));
-  if (request.group !== 'file') return { results: await toResults(tables, folded.slice(0, request.k)) };
+  const fused = fuseCandidates(request.query, request.mode, text, vector, ranking);
+  if (request.group !== 'file') return { results: await toResults(tables, foldParts(fused, request.k)) };
+  const folded = foldParts(fused);
   // Files are ranked from every folded candidate, so a file's later symbols count too.
   const groups = groupFiles(folded.map((entry) => ({ path: entry.hit.path, score: entry.score, entry })), request.k, ranking.fileBonus);
   const shown = await toResults(tables, groups.flatMap((group) => group.best.map((item) => item.entry)));
