@@ -8,7 +8,7 @@ import { askedClasses, classFactor, pathClass } from './path-classes.js';
 import { searchText } from './search-text.js';
 import { storedSpans } from './symbol-spans.js';
 
-/** Fusion and ranking parameters; the defaults were tuned on the retrieval dev set (docs/benchmarks.md). */
+/** Fusion and ranking parameters; the defaults were chosen on both retrieval dev sets (docs/benchmarks.md). */
 export interface RankingOptions {
   /** Reciprocal rank fusion constant: a larger value flattens the head of each list. */
   rrfK: number;
@@ -89,8 +89,9 @@ async function vectorHits(tables: RepositoryTables, embedder: Embedder, query: s
 /**
  * Fuses a query's text and vector candidate lists into one ranking, best first, with
  * no I/O: `hybrid` sums weighted reciprocal ranks, `text` keeps BM25 scores, `vector`
- * cosine similarities; secondary chunks are demoted unless the query asks for them.
- * Exported so that the retrieval benchmark re-ranks cached lists with this very code.
+ * cosine similarities; then each chunk's score takes its path class's factor (tests,
+ * examples, docs demoted; a class the query names mildly lifted). Exported for the
+ * unit tests of those rules, which need no index.
  */
 export function fuseCandidates<T extends FusionCandidate>(query: string, mode: QueryMode, text: readonly T[], vector: readonly T[], ranking: RankingOptions): { hit: T; score: number }[] {
   const asked = askedClasses(query);
