@@ -151,9 +151,13 @@ export async function searchChunks(tables: RepositoryTables, embedder: Embedder 
   ]);
   const fused = fuseCandidates(request.query, request.mode, text, vector, ranking);
   if (request.group !== 'file') return { results: await toResults(tables, foldParts(fused, request.k)) };
-  const folded = foldParts(fused);
-  // Files are ranked from every folded candidate, so a file's later symbols count too.
-  const groups = groupFiles(folded.map((entry) => ({ path: entry.hit.path, score: entry.score, entry })), request.k, ranking.fileBonus);
+  return groupAnswer(tables, foldParts(fused), request.k, ranking.fileBonus);
+}
+
+/** The k best files of a query and their best symbols; files are ranked from every folded candidate, so a file's later symbols count too. */
+async function groupAnswer(tables: RepositoryTables, folded: readonly FoldedSymbol<Hit>[], k: number, bonus: number): Promise<SearchAnswer> {
+  const groups = groupFiles(folded.map((entry) => ({ path: entry.hit.path, score: entry.score, entry })), k, bonus);
+  // Only the symbols shown become results (spans, snippets).
   const shown = await toResults(tables, groups.flatMap((group) => group.best.map((item) => item.entry)));
   let next = 0;
   const files = groups.map((group) => {
