@@ -16,7 +16,7 @@ export {
   TaskListQuery,
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
-export { QueryFilters, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
+export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
 export { CheckResult, CheckStatus, Task, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
 export {
   AgentEvent,

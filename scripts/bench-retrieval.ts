@@ -1,89 +1,43 @@
-// Retrieval benchmark: runs the retrieval dev set (108 commit subjects over fastify, undici
-// and pino; see ../shared/bench/README.md) through `queryRepository` and scores the FILES
-// it ranks (each file at the rank of its best chunk). Prints Markdown tables.
-//   npm run bench:retrieval [-- --data-dir bench-corpora/.data] [-- --tune] [-- --package pino] [-- --dev-set FILE]
-import { readFileSync } from 'node:fs';
+// Retrieval benchmark: runs both retrieval dev sets (../shared/bench/README.md: 108 commit
+// subjects over fastify, undici and pino; 132 over httpx, cobra and fd) through the
+// product's query path and scores the FILES it ranks (each file at the rank of its best
+// chunk). Prints Markdown tables, one section a dev set.
+//   npm run bench:retrieval [-- --data-dir bench-corpora/.data] [-- --tune [-- --sweep docsFactor]] [-- --corpus pino] [-- --dev-set FILE ...]
 import { cpus } from 'node:os';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultRanking, type CodeIndex, type Embedder, type RankingOptions } from '../indexer/index.js';
-import { fuseCandidates, type FusionCandidate } from '../indexer/search/search.js';
-import { isSecondaryPath } from '../indexer/store/rows.js';
-import type { QueryMode, QueryResult } from '../schemas/index.js';
+import { defaultRanking, type CodeIndex, type RankingOptions } from '../indexer/index.js';
+import type { QueryGroup, QueryMode, QueryResult } from '../schemas/index.js';
 import { loadConfig } from '../server/config.js';
 import { openCodeIndex } from '../server/runtime.js';
-import { corpusFolder, ensurePackage } from './corpora.js';
+import { corpusFolder, ensureCorpus } from './corpora.js';
+import { better, corpusOf, figureCells, fixed, percentile, readDevSet, row, score, signed, specOf, summarize, type DevQuery, type Figures, type Scores } from './retrieval-figures.js';
 
 const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string', default: 'bench-corpora/.data' },
-    'dev-set': { type: 'string', default: '../shared/bench/retrieval-dev.jsonl' },
+    'dev-set': { type: 'string', multiple: true, default: ['../shared/bench/retrieval-dev.jsonl', '../shared/bench/retrieval-dev2.jsonl'] },
     tune: { type: 'boolean', default: false },
-    package: { type: 'string', multiple: true },
+    corpus: { type: 'string', multiple: true },
+    sweep: { type: 'string', multiple: true },
   },
 });
 const dataDir = values['data-dir'];
 const k = 50;
 const modes: QueryMode[] = ['text', 'vector', 'hybrid'];
-/** File-level BM25 baseline and hybrid targets, from the issue. */
-const baseline = { r1: 0.454, r5: 0.769, mrr: 0.601 };
-const targets = { r1: 0.55, mrr: 0.68 };
-
-/** One line of the dev set. */
-interface DevQuery { id: string; package: string; version: string; query: string; body: string; gold_files: string[]; gold_symbols: string[] }
-/** How one ranking did on one query (0 or 1, except the reciprocal rank). */
-interface Scores { r1: number; r5: number; r10: number; all10: number; rr: number; symbol10: number | undefined }
-interface Figures { queries: number; r1: number; r5: number; r10: number; all10: number; mrr: number; symbol10: number; symbolQueries: number }
-interface Ranked { path: string; symbol: string }
-
-const specOf = (query: DevQuery): string => `${query.package}@${query.version}`;
-const fixed = (value: number): string => value.toFixed(3);
-const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
-const row = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
-const symbolMatches = (symbol: string, name: string): boolean => symbol === name || ['.', '::', '#'].some((separator) => symbol.endsWith(`${separator}${name}`));
-
-/** Scores a chunk ranking at file level; a gold symbol counts in the top 10 chunks of a gold file. */
-function score(query: DevQuery, results: readonly Ranked[]): Scores {
-  const files = [...new Set(results.map((result) => result.path))];
-  const gold = new Set(query.gold_files);
-  const first = files.findIndex((file) => gold.has(file)) + 1;
-  const within = (rank: number): number => (first > 0 && first <= rank ? 1 : 0);
-  const top10 = new Set(files.slice(0, 10));
-  const symbolFound = results.slice(0, 10).some((result) => gold.has(result.path) && query.gold_symbols.some((name) => symbolMatches(result.symbol, name)));
-  return {
-    r1: within(1),
-    r5: within(5),
-    r10: within(10),
-    all10: query.gold_files.every((file) => top10.has(file)) ? 1 : 0,
-    rr: first > 0 ? 1 / first : 0,
-    symbol10: query.gold_symbols.length === 0 ? undefined : Number(symbolFound),
-  };
-}
-
-function summarize(scores: readonly Scores[]): Figures {
-  const mean = (pick: (entry: Scores) => number, list = scores): number => (list.length === 0 ? 0 : list.reduce((sum, entry) => sum + pick(entry), 0) / list.length);
-  const withSymbols = scores.filter((entry) => entry.symbol10 !== undefined);
-  return {
-    queries: scores.length,
-    r1: mean((entry) => entry.r1),
-    r5: mean((entry) => entry.r5),
-    r10: mean((entry) => entry.r10),
-    all10: mean((entry) => entry.all10),
-    mrr: mean((entry) => entry.rr),
-    symbol10: mean((entry) => entry.symbol10 ?? 0, withSymbols),
-    symbolQueries: withSymbols.length,
-  };
-}
-
-const figureCells = (figures: Figures): string[] => [fixed(figures.r1), fixed(figures.r5), fixed(figures.r10), fixed(figures.all10), fixed(figures.mrr), `${fixed(figures.symbol10)} (${figures.symbolQueries})`];
-const better = (left: Figures, right: Figures): number => right.mrr - left.mrr || right.r1 - left.r1;
-const percentile = (sorted: readonly number[], share: number): number => sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] ?? 0;
+/** File-level BM25 baselines of each dev set (../shared/bench/README.md and issue 3) and the hybrid targets of issue 12. */
+const baselines: Record<string, { r1: number; r5: number; mrr: number }> = {
+  'retrieval-dev.jsonl': { r1: 0.454, r5: 0.769, mrr: 0.601 },
+  'retrieval-dev2.jsonl': { r1: 0.439, r5: 0.856, mrr: 0.603 },
+};
+const targets = { r1: 0.6, mrr: 0.72 };
 
 /** Checks that every corpus is unpacked and indexed; prints the command that builds a missing index. */
 async function checkIndexes(runtime: CodeIndex, specs: readonly string[]): Promise<string[] | undefined> {
   const missing: string[] = [];
   const described: string[] = [];
   for (const spec of specs) {
-    const meta = await (await runtime.repository(ensurePackage(spec))).meta();
+    const meta = await (await runtime.repository(ensureCorpus(spec))).meta();
     if (meta) described.push(`${spec}: ${meta.files} files, ${meta.chunks} chunks, ${meta.model}`);
     else missing.push(`./bin/minions.js index bench-corpora/${spec} --data-dir ${dataDir}`);
   }
@@ -94,187 +48,147 @@ async function checkIndexes(runtime: CodeIndex, specs: readonly string[]): Promi
   return described;
 }
 
-/** Runs one query the way `minions query` does. */
-async function search(runtime: CodeIndex, _embedder: Embedder, query: DevQuery, text: string, mode: QueryMode, size: number, ranking?: Partial<RankingOptions>): Promise<QueryResult[]> {
+/** Runs one query the way `minions query` does; `group: 'file'` ranks files (its results are their symbols in file order). */
+async function search(runtime: CodeIndex, query: DevQuery, text: string, mode: QueryMode, size: number, ranking?: Partial<RankingOptions>, group?: QueryGroup): Promise<QueryResult[]> {
   const repository = await runtime.repository(corpusFolder(specOf(query)));
-  return (await repository.query({ query: text, k: size, mode }, { ranking })).results;
+  return (await repository.query({ query: text, k: size, mode, ...(group ? { group } : {}) }, { ranking })).results;
 }
 
 const withBody = (query: DevQuery): string => (query.body.trim() === '' ? query.query : `${query.query}\n${query.body}`);
 
-/** Main figures: every mode with the product's defaults, `query` alone and `query` + `body`. */
-async function evaluate(runtime: CodeIndex, embedder: Embedder, queries: readonly DevQuery[]): Promise<Map<string, { scores: Scores[]; results: QueryResult[][] }>> {
-  const runs = new Map<string, { scores: Scores[]; results: QueryResult[][] }>();
-  for (const mode of modes) {
-    for (const [input, textOf] of [['query', (query: DevQuery) => query.query], ['query+body', withBody]] as const) {
-      const run = { scores: [] as Scores[], results: [] as QueryResult[][] };
-      for (const query of queries) {
-        const results = await search(runtime, embedder, query, textOf(query), mode, k);
-        run.scores.push(score(query, results));
-        run.results.push(results);
-      }
-      runs.set(`${mode}/${input}`, run);
-    }
+/** One configuration of the runs: a mode, the input, and symbols or files. */
+interface Variant { mode: QueryMode; input: 'query' | 'query+body'; group: QueryGroup }
+const variantName = (variant: Variant): string => `${variant.mode}${variant.group === 'file' ? ' (group file)' : ''}/${variant.input}`;
+const variants: Variant[] = [
+  ...modes.flatMap((mode) => (['query', 'query+body'] as const).map((input) => ({ mode, input, group: 'chunk' as const }))),
+  { mode: 'hybrid', input: 'query', group: 'file' },
+];
+
+/** Scores of every query under one variant and ranking. */
+async function scoresOf(runtime: CodeIndex, queries: readonly DevQuery[], variant: Variant, ranking?: Partial<RankingOptions>): Promise<Scores[]> {
+  const scores: Scores[] = [];
+  for (const query of queries) {
+    const text = variant.input === 'query' ? query.query : withBody(query);
+    // k counts chunks in symbol mode (50) and files in file mode (10 files hold every figure).
+    scores.push(score(query, await search(runtime, query, text, variant.mode, variant.group === 'file' ? 10 : k, ranking, variant.group)));
   }
+  return scores;
+}
+
+/** Main figures: every variant with the product's defaults. */
+async function evaluate(runtime: CodeIndex, queries: readonly DevQuery[]): Promise<Map<string, Scores[]>> {
+  const runs = new Map<string, Scores[]>();
+  for (const variant of variants) runs.set(variantName(variant), await scoresOf(runtime, queries, variant));
   return runs;
 }
 
-function printQuality(queries: readonly DevQuery[], runs: Map<string, { scores: Scores[] }>): void {
-  const packages = [...new Set(queries.map((query) => query.package))];
-  console.log(`\n### Quality (k = ${k} chunks, files ranked by their best chunk; input: \`query\`)\n`);
+function printQuality(queries: readonly DevQuery[], runs: Map<string, Scores[]>, baseline: { r1: number; r5: number; mrr: number }): void {
+  const corpora = [...new Set(queries.map(corpusOf))];
+  const main = variants.filter((variant) => variant.input === 'query');
+  console.log(`\n### Quality (k = ${k} chunks, files ranked by their best chunk, or k = 10 files with group file; input: \`query\`)\n`);
   console.log('| corpus | mode | queries | R@1 | R@5 | R@10 | All@10 | MRR | symbol@10 (queries) |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const scope of ['all', ...packages]) {
-    for (const mode of modes) {
-      const scores = (runs.get(`${mode}/query`)?.scores ?? []).filter((_entry, index) => scope === 'all' || queries[index]?.package === scope);
-      const figures = summarize(scores);
-      console.log(row([scope, mode, figures.queries, ...figureCells(figures)]));
+  for (const scope of ['all', ...corpora]) {
+    for (const variant of main) {
+      const scores = (runs.get(variantName(variant)) ?? []).filter((_entry, index) => scope === 'all' || (queries[index] ? corpusOf(queries[index]) : '') === scope);
+      console.log(row([scope, variantName(variant).split('/')[0] ?? '', scores.length, ...figureCells(summarize(scores))]));
     }
   }
   console.log('\nsymbol@10: share of queries with a chunk of a gold file whose symbol is a gold symbol (`name`, `*.name`, `*::name`, `*#name`) in the top 10 chunks; queries without gold symbols are left out of it.');
-  console.log('\n### Margin against the file-level BM25 baseline (R@1 0.454, R@5 0.769, MRR 0.601; hybrid targets R@1 >= 0.55, MRR >= 0.68)\n');
+  console.log(`\n### Margin against the file-level BM25 baseline (R@1 ${baseline.r1}, R@5 ${baseline.r5}, MRR ${baseline.mrr}; hybrid targets R@1 >= ${targets.r1}, MRR >= ${targets.mrr})\n`);
   console.log('| mode | ΔR@1 | ΔR@5 | ΔMRR | targets |');
-  console.log('| --- | ---: | ---: | ---: | --- |');
-  for (const mode of modes) {
-    const figures = summarize(runs.get(`${mode}/query`)?.scores ?? []);
-    const met = mode === 'hybrid' ? `R@1 ${figures.r1 >= targets.r1 ? 'met' : 'missed'}, MRR ${figures.mrr >= targets.mrr ? 'met' : 'missed'}` : '';
-    console.log(row([mode, signed(figures.r1 - baseline.r1), signed(figures.r5 - baseline.r5), signed(figures.mrr - baseline.mrr), met]));
+  console.log('| --- | --- | ---: | ---: | --- |');
+  for (const variant of main) {
+    const figures = summarize(runs.get(variantName(variant)) ?? []);
+    const met = variant.mode === 'hybrid' ? `R@1 ${figures.r1 >= targets.r1 ? 'met' : 'missed'}, MRR ${figures.mrr >= targets.mrr ? 'met' : 'missed'}` : '';
+    console.log(row([variantName(variant).split('/')[0] ?? '', signed(figures.r1 - baseline.r1), signed(figures.r5 - baseline.r5), signed(figures.mrr - baseline.mrr), met]));
   }
   const bodies = queries.filter((query) => query.body.trim() !== '').length;
   console.log(`\n### Input: \`query\` alone vs \`query\` + \`body\` (${bodies} of ${queries.length} queries have a body)\n`);
   console.log('| mode | input | R@1 | R@5 | R@10 | All@10 | MRR | symbol@10 (queries) |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const mode of modes) {
-    for (const input of ['query', 'query+body']) console.log(row([mode, input, ...figureCells(summarize(runs.get(`${mode}/${input}`)?.scores ?? []))]));
-  }
+  for (const variant of variants.filter((entry) => entry.group === 'chunk')) console.log(row([variant.mode, variant.input, ...figureCells(summarize(runs.get(variantName(variant)) ?? []))]));
 }
 
 /** Warm latency: every query ran once already; each is timed on a second pass. */
-async function printLatency(runtime: CodeIndex, embedder: Embedder, queries: readonly DevQuery[]): Promise<void> {
+async function printLatency(runtime: CodeIndex, queries: readonly DevQuery[]): Promise<void> {
   console.log(`\n### Query latency (warm, k = ${k}, ${queries.length} queries a mode, one at a time)\n`);
   console.log('| mode | p50 ms | p95 ms | max ms |');
   console.log('| --- | ---: | ---: | ---: |');
-  for (const mode of modes) {
+  for (const variant of variants.filter((entry) => entry.input === 'query')) {
     const times: number[] = [];
     for (const query of queries) {
       const started = performance.now();
-      await search(runtime, embedder, query, query.query, mode, k);
+      await search(runtime, query, query.query, variant.mode, variant.group === 'file' ? 10 : k, undefined, variant.group);
       times.push(performance.now() - started);
     }
     times.sort((left, right) => left - right);
-    console.log(row([mode, percentile(times, 0.5).toFixed(1), percentile(times, 0.95).toFixed(1), (times.at(-1) ?? 0).toFixed(1)]));
+    console.log(row([variantName(variant).split('/')[0] ?? '', percentile(times, 0.5).toFixed(1), percentile(times, 0.95).toFixed(1), (times.at(-1) ?? 0).toFixed(1)]));
   }
 }
 
-const candidateId = (result: QueryResult): string => `${result.path}:${result.startLine}-${result.endLine}`;
-
-/** A query's candidate lists, fetched once, as fusion sees them. */
-interface Cached { query: DevQuery; text: (FusionCandidate & Ranked)[]; vector: (FusionCandidate & Ranked)[] }
+/** One knob swept with the others at their defaults, on the variant it acts on. */
+interface Sweep { knob: 'docsFactor' | 'askedFactor' | 'secondaryFactor' | 'fileBonus'; values: number[]; variant: Variant }
+const hybridChunks: Variant = { mode: 'hybrid', input: 'query', group: 'chunk' };
+const sweeps: Sweep[] = [
+  { knob: 'docsFactor', values: [0.1, 0.2, 0.3, 0.5, 1], variant: hybridChunks },
+  { knob: 'askedFactor', values: [0.5, 0.8, 1, 1.2, 1.5], variant: hybridChunks },
+  { knob: 'secondaryFactor', values: [0.3, 0.5, 0.7], variant: hybridChunks },
+  { knob: 'fileBonus', values: [0, 0.05, 0.1, 0.2, 0.35], variant: { mode: 'hybrid', input: 'query', group: 'file' } },
+];
 
 /**
- * Fetches each candidate list exactly as a hybrid query of k chunks does (k × candidateFactor
- * chunks, no demotion), through text and vector queries with secondaryFactor 1.
+ * `--tune`: each knob swept through the product's own query path (exact, no re-fusion
+ * shortcut), then a leave-one-corpus-out check: the value best on the other corpora,
+ * scored on the one left out, against the default.
  */
-async function fetchCandidates(runtime: CodeIndex, embedder: Embedder, queries: readonly DevQuery[]): Promise<Cached[]> {
-  const size = Math.max(50, k * defaultRanking.candidateFactor);
-  const raw = { secondaryFactor: 1, candidateFactor: 1 };
-  const asCandidates = (results: QueryResult[], mode: QueryMode): (FusionCandidate & Ranked)[] => results.map((result) => ({
-    id: candidateId(result),
-    path: result.path,
-    symbol: result.symbol,
-    is_secondary: isSecondaryPath(result.path),
-    ...(mode === 'text' ? { _score: result.score } : { _distance: 1 - result.score }),
-  }));
-  const cached: Cached[] = [];
-  for (const query of queries) {
-    const text = await search(runtime, embedder, query, query.query, 'text', size, raw);
-    const vector = await search(runtime, embedder, query, query.query, 'vector', size, raw);
-    cached.push({ query, text: asCandidates(text, 'text'), vector: asCandidates(vector, 'vector') });
-  }
-  return cached;
-}
-
-const fused = (entry: Cached, mode: QueryMode, ranking: RankingOptions): (FusionCandidate & Ranked)[] => fuseCandidates(entry.query.query, mode, entry.text, entry.vector, ranking).slice(0, k).map(({ hit }) => hit);
-const figuresOf = (cached: readonly Cached[], mode: QueryMode, ranking: RankingOptions): Figures => summarize(cached.map((entry) => score(entry.query, fused(entry, mode, ranking))));
-
-/** The grid: rrfK × textWeight × secondaryFactor for hybrid, secondaryFactor alone for text and vector. */
-function grid(mode: QueryMode): RankingOptions[] {
-  const secondary = [0.3, 0.5, 0.7, 1];
-  if (mode !== 'hybrid') return secondary.map((secondaryFactor) => ({ ...defaultRanking, secondaryFactor }));
-  return [5, 10, 20, 40, 60].flatMap((rrfK) => [0.5, 0.75, 1, 1.5, 2].flatMap((textWeight) => secondary.map((secondaryFactor) => ({ ...defaultRanking, rrfK, textWeight, secondaryFactor }))));
-}
-
-function best(cached: readonly Cached[], mode: QueryMode): { ranking: RankingOptions; figures: Figures }[] {
-  return grid(mode).map((ranking) => ({ ranking, figures: figuresOf(cached, mode, ranking) })).sort((left, right) => better(left.figures, right.figures));
-}
-
-const describe = (mode: QueryMode, ranking: RankingOptions): string => (mode === 'hybrid' ? `rrfK ${ranking.rrfK}, textWeight ${ranking.textWeight}, secondaryFactor ${ranking.secondaryFactor}` : `secondaryFactor ${ranking.secondaryFactor}`);
-
-/** Sanity check: re-fusing the cached lists with the defaults must give the product's own top k. */
-function printReproduction(cached: readonly Cached[], runs: Map<string, { results: QueryResult[][] }>): void {
-  const same = modes.map((mode) => {
-    const product = runs.get(`${mode}/query`)?.results ?? [];
-    const matches = (entry: Cached, index: number): boolean => {
-      const ours = fused(entry, mode, defaultRanking).map((hit) => hit.id);
-      return ours.join() === (product[index] ?? []).map(candidateId).join();
-    };
-    return `${mode} ${cached.filter(matches).length}/${cached.length}`;
-  });
-  console.log(`\nRe-fusing the cached lists with the defaults reproduces the product's top ${k} chunks for: ${same.join(', ')} queries.`);
-}
-
-function printTuning(cached: readonly Cached[]): void {
-  console.log(`\n### Tuning (grid over all ${cached.length} queries, ordered by MRR then R@1)\n`);
-  console.log('| mode | setting | R@1 | R@5 | R@10 | All@10 | MRR | symbol@10 (queries) |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const mode of modes) {
-    const ranked = best(cached, mode);
-    const defaults = figuresOf(cached, mode, defaultRanking);
-    console.log(row([mode, `default (${describe(mode, defaultRanking)})`, ...figureCells(defaults)]));
-    for (const entry of ranked.slice(0, mode === 'hybrid' ? 10 : ranked.length)) console.log(row([mode, describe(mode, entry.ranking), ...figureCells(entry.figures)]));
-  }
-  const folds = [{ train: ['fastify', 'pino'], test: ['undici'] }, { train: ['undici'], test: ['fastify', 'pino'] }];
-  console.log('\n### 2-fold check (tune on one half, test on the other)\n');
-  console.log('| mode | tune on | best on tuning half | its MRR default → tuned | test on | test MRR default → tuned | test R@1 default → tuned | test MRR with the all-query best |');
-  console.log('| --- | --- | --- | ---: | --- | ---: | ---: | ---: |');
-  for (const mode of modes) {
-    const overall = best(cached, mode)[0]?.ranking ?? defaultRanking;
-    for (const fold of folds) {
-      const train = cached.filter((entry) => fold.train.includes(entry.query.package));
-      const test = cached.filter((entry) => fold.test.includes(entry.query.package));
-      if (train.length === 0 || test.length === 0) continue;
-      const chosen = best(train, mode)[0]?.ranking ?? defaultRanking;
-      const tuning = `${fixed(figuresOf(train, mode, defaultRanking).mrr)} → ${fixed(figuresOf(train, mode, chosen).mrr)}`;
-      const before = figuresOf(test, mode, defaultRanking);
-      const after = figuresOf(test, mode, chosen);
-      const global = figuresOf(test, mode, overall);
-      console.log(row([mode, fold.train.join('+'), describe(mode, chosen), tuning, fold.test.join('+'), `${fixed(before.mrr)} → ${fixed(after.mrr)}`, `${fixed(before.r1)} → ${fixed(after.r1)}`, fixed(global.mrr)]));
+async function printTuning(runtime: CodeIndex, queries: readonly DevQuery[]): Promise<void> {
+  const corpora = [...new Set(queries.map(corpusOf))];
+  console.log('\n### Tuning (one knob at a time, the others at their defaults; hybrid)\n');
+  console.log(`| knob | value | R@1 | R@5 | R@10 | All@10 | MRR | symbol@10 (queries) | ${corpora.map((name) => `MRR ${name}`).join(' | ')} |`);
+  console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${corpora.map(() => '---:').join(' | ')} |`);
+  const folds: string[] = [];
+  for (const sweep of sweeps.filter((entry) => values.sweep === undefined || values.sweep.includes(entry.knob))) {
+    const results: { value: number; scores: Scores[] }[] = [];
+    for (const value of sweep.values) results.push({ value, scores: await scoresOf(runtime, queries, sweep.variant, { [sweep.knob]: value }) });
+    const within = (scores: Scores[], names: readonly string[]): Figures => summarize(scores.filter((_entry, index) => names.includes(queries[index] ? corpusOf(queries[index]) : '')));
+    for (const { value, scores } of results) {
+      const marker = value === defaultRanking[sweep.knob] ? ' (default)' : '';
+      console.log(row([sweep.knob, `${value}${marker}`, ...figureCells(summarize(scores)), ...corpora.map((name) => fixed(within(scores, [name]).mrr))]));
+    }
+    const standing = results.find((entry) => entry.value === defaultRanking[sweep.knob]);
+    for (const test of corpora) {
+      const train = corpora.filter((name) => name !== test);
+      const chosen = [...results].sort((left, right) => better(within(left.scores, train), within(right.scores, train)))[0];
+      if (!chosen || !standing) continue;
+      folds.push(row([sweep.knob, train.join('+'), chosen.value, test, `${fixed(within(standing.scores, [test]).mrr)} → ${fixed(within(chosen.scores, [test]).mrr)}`]));
     }
   }
+  console.log('\n### Leave-one-corpus-out check (best value on the other corpora, scored on the one left out)\n');
+  console.log('| knob | tune on | best there | test on | test MRR default → tuned |');
+  console.log('| --- | --- | ---: | --- | ---: |');
+  for (const line of folds) console.log(line);
 }
 
 /** The whole benchmark, once every corpus is indexed. */
-async function run(runtime: CodeIndex, queries: readonly DevQuery[], corpora: readonly string[]): Promise<void> {
-  const embedder = await runtime.embedder();
+async function run(runtime: CodeIndex, queries: readonly DevQuery[], corpora: readonly string[], baseline: { r1: number; r5: number; mrr: number }): Promise<void> {
   console.log(`## Retrieval dev set: ${queries.length} queries\n\nnode ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}; defaults ${JSON.stringify(defaultRanking)}`);
   for (const line of corpora) console.log(`- ${line}`);
-  const runs = await evaluate(runtime, embedder, queries);
-  printQuality(queries, runs);
-  await printLatency(runtime, embedder, queries);
-  if (values.tune) {
-    const cached = await fetchCandidates(runtime, embedder, queries);
-    printReproduction(cached, runs);
-    printTuning(cached);
-  }
+  const runs = await evaluate(runtime, queries);
+  printQuality(queries, runs, baseline);
+  await printLatency(runtime, queries);
+  if (values.tune) await printTuning(runtime, queries);
 }
 
-const queries = readFileSync(values['dev-set'], 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as DevQuery)
-  .filter((query) => values.package === undefined || values.package.includes(query.package));
 const runtime = await openCodeIndex(loadConfig(process.env, { dataDir }));
 try {
-  const corpora = await checkIndexes(runtime, [...new Set(queries.map(specOf))]);
-  if (!corpora) process.exitCode = 1;
-  else await run(runtime, queries, corpora);
+  for (const file of values['dev-set']) {
+    const queries = readDevSet(file, values.corpus);
+    console.log(`\n# ${file}\n`);
+    const corpora = await checkIndexes(runtime, [...new Set(queries.map(specOf))]);
+    if (!corpora) process.exitCode = 1;
+    else await run(runtime, queries, corpora, baselines[basename(file)] ?? { r1: 0, r5: 0, mrr: 0 });
+  }
 } finally {
   await runtime.close();
 }

@@ -24,3 +24,20 @@ export function ensurePackage(spec: string): string {
   execFileSync('tar', ['-xzf', join(corporaDir, tarball), '-C', folder, '--strip-components=1']);
   return folder;
 }
+
+/** Where the second dev set's corpora ship as `<owner>+<name>.tar.gz` (../shared/bench/README.md). */
+export const sharedCorporaDir = resolve('../shared/bench/corpora');
+
+/**
+ * The folder of a dev-set corpus, unpacked when missing: an npm `name@version` is fetched
+ * with `npm pack`, an `owner+name` repository is unpacked from its shipped tarball.
+ */
+export function ensureCorpus(spec: string): string {
+  if (!spec.includes('+')) return ensurePackage(spec);
+  const folder = corpusFolder(spec);
+  if (existsSync(folder)) return folder;
+  mkdirSync(corporaDir, { recursive: true });
+  // Each tarball unpacks to `owner+name/`, the repository's tree at the snapshot.
+  execFileSync('tar', ['-xzf', join(sharedCorporaDir, `${spec}.tar.gz`), '-C', corporaDir]);
+  return folder;
+}

@@ -1,5 +1,5 @@
 import { isAbortError } from '../../platform/index.js';
-import { MinionsError, type QueryMode, type QueryRequest, type QueryResult } from '../../schemas/index.js';
+import { MinionsError, type FileResult, type QueryMode, type QueryRequest, type QueryResult } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
 import type { RepositoryMeta } from '../repository-meta.js';
 import { searchChunks, type RankingOptions } from '../search/search.js';
@@ -17,9 +17,10 @@ export interface QueryOptions {
   ranking?: Partial<RankingOptions> | undefined;
 }
 
-/** The ranked results and the mode that produced them (the best available one when the request named none). */
+/** The ranked results, the ranked files of a `group: 'file'` query, and the mode that produced them (the best available one when the request named none). */
 export interface QueryAnswer {
   results: QueryResult[];
+  files?: FileResult[];
   mode: QueryMode;
 }
 
@@ -54,13 +55,13 @@ export async function answerQuery(source: QuerySource, request: RepositoryQuery,
   const meta = await source.meta();
   if (!meta) throw missingIndex(source.root);
   const { mode, embedder } = await chooseMode(source, meta, request.mode, options.signal);
-  const search = { query: request.query, k: request.k ?? DEFAULT_K, mode, filters: request.filters, signal: options.signal, ...(options.ranking ? { ranking: options.ranking } : {}) };
+  const search = { query: request.query, k: request.k ?? DEFAULT_K, mode, filters: request.filters, group: request.group, signal: options.signal, ...(options.ranking ? { ranking: options.ranking } : {}) };
   for (let attempt = 1; ; attempt++) {
     try {
       const tables = await source.tables(meta);
       const rows = await tables.chunks.countRows();
       if (rows === 0 && meta.chunks > 0) throw new Error(`it holds no chunks but was built with ${meta.chunks}`);
-      return { results: await searchChunks(tables, embedder, search), mode };
+      return { ...(await searchChunks(tables, embedder, search)), mode };
     } catch (error) {
       if (error instanceof MinionsError || isAbortError(error)) throw error;
       // A writer's cleanup removed the files of the version this read started from: the

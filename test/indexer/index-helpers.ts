@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LanceStore, indexRepository, queryRepository, updateFiles, type Embedder, type IndexRepositoryOptions } from '../../indexer/index.js';
+import { answerQuery } from '../../indexer/code-index/index.js';
+import { LanceStore, indexRepository, queryRepository, resolveRepository, updateFiles, type Embedder, type IndexRepositoryOptions, type QueryAnswer } from '../../indexer/index.js';
+import { readMeta } from '../../indexer/repository-meta.js';
 import type { IndexEvent, IndexSummary, QueryRequest, QueryResult } from '../../schemas/index.js';
 import { writeTree } from '../support/file-tree.js';
 
@@ -44,6 +46,18 @@ export class IndexFixture {
 
   query(request: QueryRequest, embedder?: Embedder): Promise<QueryResult[]> {
     return queryRepository(request, { store: this.store, metaFolder: this.metaFolder, ...(embedder ? { embedder } : {}) });
+  }
+
+  /** The whole answer of the query policy (ranked files too, for `group: 'file'`). */
+  async answer(request: QueryRequest, embedder?: Embedder): Promise<QueryAnswer> {
+    const repository = await resolveRepository(request.repo);
+    const source = {
+      root: repository.root,
+      meta: () => readMeta(this.metaFolder, repository.repositoryId),
+      tables: (meta: { dimension: number }) => this.store.repository(repository.repositoryId, meta.dimension, false),
+      embedder: async () => embedder,
+    };
+    return answerQuery(source, request);
   }
 
   async dispose(): Promise<void> {

@@ -47,6 +47,10 @@ describe('minions index and minions query', () => {
       path: 'src/weather.py', startLine: 1, endLine: 3, symbol: 'forecast_rain', kind: 'function', language: 'python', score: 0,
       snippet: 'def forecast_rain(city):\n    """Tells whether it will rain in a city tomorrow."""\n    return city == "London"',
     });
+    const grouped = JSON.parse((await runCli(['query', repo, 'forecast', 'rain', '--mode', 'text', '--group', 'file', '--json', '--k', '1'], folder, env)).stdout) as QueryResponse;
+    assert.deepEqual(grouped.files?.map((file) => [file.path, file.symbols.map((symbol) => symbol.symbol)]), [['src/weather.py', ['forecast_rain']]]);
+    const readable = await runCli(['query', repo, 'forecast', 'rain', '--mode', 'text', '--group', 'file', '--k', '1'], folder, env);
+    assert.match(readable.stdout, /^1\. src\/weather\.py {2}\(\d\.\d{4}, 1 matching\)\n {6}1-3 {2}function forecast_rain/);
     const again = await runCli(['index', repo], folder, env);
     assert.match(again.stdout, /0 changed, 0 deleted, 3 unchanged, 0 skipped; 0 chunks embedded/);
   });

@@ -50,6 +50,9 @@ describe('query validation, CLI and HTTP', () => {
     const mode = await both(['rain', '--mode', 'fuzzy'], { query: 'rain', mode: 'fuzzy' });
     assert.equal(mode.cli, mode.http);
     assert.equal(mode.cli, 'minions: Invalid request: mode must be one of hybrid, vector, text.\n');
+    const group = await both(['rain', '--group', 'folder'], { query: 'rain', group: 'folder' });
+    assert.equal(group.cli, group.http);
+    assert.equal(group.cli, 'minions: Invalid request: group must be one of chunk, file.\n');
   });
 
   it('a --k that is not a number fails as a JSON k that is not an integer does', async () => {

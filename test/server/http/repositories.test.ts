@@ -58,6 +58,9 @@ describe('repositories and queries', () => {
     }
     const filtered = (await app.inject({ method: 'POST', url: '/v1/query', payload: { repo: root, query: 'rain', mode: 'text', filters: { languages: ['javascript'] } } })).json<QueryResponse>();
     assert.ok(filtered.results.every((result) => result.language === 'javascript'));
+    const grouped = (await app.inject({ method: 'POST', url: '/v1/query', payload: { repo: root, query: 'forecast rain', mode: 'text', group: 'file', k: 1 } })).json<QueryResponse>();
+    assert.deepEqual(grouped.files?.map((file) => ({ ...file, score: 0 })), [{ path: 'src/weather.py', language: 'python', score: 0, matches: 1, symbols: grouped.results }]);
+    assert.equal(grouped.results[0]?.symbol, 'forecast_rain');
   });
 
   it('normalises repository paths and confines them to registered roots', async () => {
