@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { batchQueryEmbeddings, batchedQueries, createWorkerEmbedder, lazyEmbedder, type EmbedOptions, type Embedder } from '../../../indexer/index.js';
+import { batchQueryEmbeddings, batchedQueries, createWorkerEmbedder, lazyEmbedder, openIndex, type EmbedOptions, type Embedder } from '../../../indexer/index.js';
 import { abortReason, isAbortError } from '../../../platform/index.js';
 import { MinionsError } from '../../../schemas/index.js';
 import { convertIntoTemporaryCache, maxDifference } from '../embedding/helpers.js';
+import { writeTree } from '../../support/file-tree.js';
 import { RecordingEmbedder } from '../../support/recording-embedder.js';
 
 /** One `embed` call held by `GatedEmbedder` until the test lets it go. */
@@ -221,5 +225,46 @@ describe('batched query embeddings on all-MiniLM-L6-v2', () => {
     const answers = await Promise.all(queries.map((query) => batcher.embed([query])));
     assert.equal(calls, 2, 'the first query alone, then the rest together');
     assert.ok(maxDifference(answers.flat(), expected) < 1e-5);
+  });
+});
+
+/** Records the signal of every call as well: a batched call carries its batch's signal, not the caller's. */
+class SignalRecordingEmbedder extends RecordingEmbedder {
+  readonly signals: Array<AbortSignal | undefined> = [];
+
+  override embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    this.signals.push(options.signal);
+    return super.embed(texts, options);
+  }
+}
+
+describe('openIndex', () => {
+  let folder = '';
+  let root = '';
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'minions-query-batch-'));
+    root = await writeTree(join(folder, 'repo'), { 'lib/charge.js': 'function refundCharge (charge) {\n  return charge.amount\n}\nmodule.exports = { refundCharge }\n' });
+  });
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  /** The signal the embedder saw for one vector query made with a signal of its own, and whether it was the caller's. */
+  async function querySignal(queryBatch: number | undefined): Promise<{ callers: boolean; answered: boolean }> {
+    const embedder = new SignalRecordingEmbedder();
+    const index = await openIndex({ dataDir: join(folder, `data-${queryBatch ?? 'default'}`), embedder: lazyEmbedder(async () => embedder), queryBatch });
+    try {
+      const handle = await index.repository(root);
+      const run = handle.index();
+      for (let next = await run.next(); !next.done; next = await run.next());
+      const signal = new AbortController().signal;
+      const answer = await handle.query({ query: 'refund charge', mode: 'vector' }, { signal });
+      return { callers: embedder.signals.at(-1) === signal, answered: answer.results.length > 0 };
+    } finally {
+      await index.close();
+    }
+  }
+
+  it('embeds queries through the batcher, and straight when queryBatch is 1', async () => {
+    assert.deepEqual(await querySignal(undefined), { callers: false, answered: true });
+    assert.deepEqual(await querySignal(1), { callers: true, answered: true });
   });
 });
