@@ -96,7 +96,8 @@ class QueryEmbeddingBatcher implements Embedder {
     return new Promise<Float32Array[]>((resolve, reject) => {
       const onAbort = (): void => this.leave(waiter, abortReason(signal as AbortSignal));
       const waiter: Waiter = {
-        texts,
+        // A copy: the caller may reuse its array before the batch is sent.
+        texts: [...texts],
         settled: false,
         resolve: (vectors) => {
           signal?.removeEventListener('abort', onAbort);
