@@ -28,6 +28,7 @@ export const Settings = Type.Object({
   dataDir: Type.Optional(Type.String({ minLength: 1, option: '--data-dir', env: 'MINIONS_DATA_DIR', label: 'The data directory', description: 'index, converted models and meta files; default $XDG_DATA_HOME/minions or ~/.local/share/minions' })),
   embedder: Type.String({ default: 'default', option: '--embedder', env: 'MINIONS_EMBEDDER', label: 'The embedder', description: 'default, ollama:<model> or hf:<model id>' }),
   threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, option: '--threads', env: 'MINIONS_THREADS', label: 'Threads', description: 'embedding threads; default min(4, cores - 1)' })),
+  queryBatch: Type.Integer({ minimum: 1, maximum: 256, default: 32, env: 'MINIONS_QUERY_BATCH', label: 'The query batch', description: 'query texts embedded together across concurrent queries; 1: each on its own' }),
   allowRemoteModels: Type.Boolean({ default: false, env: 'MINIONS_ALLOW_REMOTE_MODELS', label: 'Remote models', description: 'let transformers.js download models (not in privacy mode)' }),
   privacy: Type.Boolean({ default: true, option: '--privacy', env: 'MINIONS_PRIVACY', label: 'Privacy mode', description: 'nothing leaves the machine; --no-privacy turns it off' }),
   allowedHosts: Type.String({ default: '', env: 'MINIONS_ALLOWED_HOSTS', label: 'The allowed hosts', description: 'comma-separated model hosts allowed besides loopback in privacy mode' }),

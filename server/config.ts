@@ -17,6 +17,8 @@ export interface Config {
   embedder: EmbedderChoice;
   /** Cap on embedding threads. */
   threads: number | undefined;
+  /** Most query texts embedded in one batch across concurrent queries (1: each on its own). */
+  queryBatch: number;
   /** Allow transformers.js to download models (never by default; never in privacy mode). */
   allowRemoteModels: boolean;
   /** Privacy mode (the default): nothing leaves the machine (see `checkModelHost`, `commandNetwork`). */
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, 
     dataDir: dataDir === undefined ? defaultDataDir(env) : resolve(cwd, dataDir),
     embedder: parseEmbedder(read('embedder'), env),
     threads: read('threads'),
+    queryBatch: read('queryBatch'),
     allowRemoteModels,
     privacy,
     allowedHosts: read('allowedHosts').split(',').map((host) => host.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter((host) => host !== ''),

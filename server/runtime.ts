@@ -18,7 +18,7 @@ function startEmbedder(config: Config): Promise<Embedder> {
  * shared by every caller and started lazily (the composition root's job).
  */
 export function openCodeIndex(config: Config, log?: IndexLog, owner?: string): Promise<CodeIndex> {
-  return openIndex({ dataDir: config.dataDir, embedder: lazyEmbedder(() => startEmbedder(config)), log, owner });
+  return openIndex({ dataDir: config.dataDir, embedder: lazyEmbedder(() => startEmbedder(config)), log, owner, queryBatch: config.queryBatch });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Embedder } from '../embedding/index.js';
 import { resolveRepository } from '../repository-meta.js';
 import { LanceStore } from '../store/lance-store.js';
 import type { EmbedderProvider } from './embedder-provider.js';
+import { batchedQueries } from './query-embedding-batcher.js';
 import { RepositoryIndex, type IndexLog } from './repository-index.js';
 
 /** What a code index is opened with. */
@@ -18,6 +19,8 @@ export interface OpenIndexOptions {
   log?: IndexLog | undefined;
   /** Names this process in the write locks it takes (`minions serve`); a second writer prints it. */
   owner?: string | undefined;
+  /** Most query texts embedded in one batch across concurrent queries (`batchQueryEmbeddings`; 1: no batching). */
+  queryBatch?: number | undefined;
 }
 
 /** Every repository index under one data directory, opened once per process. */
@@ -50,7 +53,8 @@ export async function openIndex(options: OpenIndexOptions): Promise<CodeIndex> {
   const store = await LanceStore.open(join(dataDir, 'lancedb'), { readConsistencySeconds: 0 });
   const metaFolder = join(dataDir, 'repositories');
   const handles = new Map<string, RepositoryIndex>();
-  const context = { store, metaFolder, embedder: options.embedder, log: options.log, dataDir, owner: options.owner ?? 'minions' };
+  const queryEmbedder = batchedQueries(options.embedder, { maxBatch: options.queryBatch });
+  const context = { store, metaFolder, embedder: options.embedder, queryEmbedder, log: options.log, dataDir, owner: options.owner ?? 'minions' };
   return {
     dataDir,
     embedder: (signal) => options.embedder.get(signal),

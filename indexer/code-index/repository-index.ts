@@ -19,6 +19,8 @@ export interface IndexContext {
   store: LanceStore;
   metaFolder: string;
   embedder: EmbedderProvider;
+  /** The same embedder for queries, batched across concurrent ones (`batchedQueries`). */
+  queryEmbedder: EmbedderProvider;
   log?: IndexLog | undefined;
   /** The data directory (real path): write locks live in its `locks/`, and it is never indexed. */
   dataDir: string;
@@ -62,7 +64,7 @@ export class RepositoryIndex {
   ) {
     this.id = repository.repositoryId;
     this.root = repository.root;
-    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.embedder.get(signal) };
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal) };
   }
 
   /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */

@@ -60,6 +60,12 @@ describe('configuration', () => {
     assert.equal(message(() => loadConfig({ ...base, MINIONS_ALLOW_NETWORK_COMMANDS: '2' })), 'MINIONS_ALLOW_NETWORK_COMMANDS must be 1 or 0, not "2".');
   });
 
+  it('batches query embeddings by 32 unless MINIONS_QUERY_BATCH says otherwise (1: no batching)', () => {
+    assert.equal(loadConfig(base).queryBatch, 32);
+    assert.equal(loadConfig({ ...base, MINIONS_QUERY_BATCH: '1' }).queryBatch, 1);
+    assert.throws(() => loadConfig({ ...base, MINIONS_QUERY_BATCH: '0' }), /The query batch must be an integer from 1 to 256, not "0" \(MINIONS_QUERY_BATCH\)/);
+  });
+
   it("reads the agent's temperature as a number, option over variable, unset by default", () => {
     const config = loadConfig(base);
     assert.equal(loadAgentSettings(base, config).temperature, undefined);
