@@ -3,16 +3,22 @@
 // needs the Node.js headers, which it otherwise downloads from nodejs.org. Offline, that
 // ends in a download error deep in node-gyp's output; this says what to do instead.
 // Passes when the headers are on disk (npm's nodedir, or node-gyp's cache), when a proxy
-// or mirror is configured (node-gyp's business), or when the download URL answers.
+// is configured (node-gyp's business), or when the download URL (nodejs.org or the
+// configured mirror) answers.
 import { existsSync } from 'node:fs';
-import { request } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const env = process.env;
 const version = process.versions.node;
-// Distributions' builds may leave `headersUrl` out; node-gyp then uses nodejs.org's.
-const headersUrl = process.release.headersUrl ?? `https://nodejs.org/download/release/v${version}/node-v${version}-headers.tar.gz`;
+// Where node-gyp downloads them: a mirror when one is configured, else this build's URL
+// (distributions' builds may leave `headersUrl` out; node-gyp then uses nodejs.org's).
+const mirror = env.npm_config_disturl || env.NODEJS_ORG_MIRROR;
+const headersUrl = mirror
+  ? `${mirror.replace(/\/+$/, '')}/v${version}/node-v${version}-headers.tar.gz`
+  : (process.release.headersUrl ?? `https://nodejs.org/download/release/v${version}/node-v${version}-headers.tar.gz`);
 
 /** Where node-gyp looks for headers, in its order: `nodedir`, then its cache (devdir). */
 function headersOnDisk() {
@@ -26,6 +32,7 @@ function headersOnDisk() {
 /** Whether the headers' download URL answers within a few seconds. */
 function reachable(url) {
   return new Promise((resolve) => {
+    const request = url.startsWith('http:') ? httpRequest : httpsRequest;
     const probe = request(url, { method: 'HEAD', timeout: 5000 }, (response) => {
       response.resume();
       resolve((response.statusCode ?? 500) < 400);
@@ -49,7 +56,8 @@ needed: skip this check with MINIONS_SKIP_HEADERS_CHECK=1.
 `;
 
 const skip = env.MINIONS_SKIP_HEADERS_CHECK === '1';
-const delegated = [env.npm_config_proxy, env.npm_config_https_proxy, env.https_proxy, env.HTTPS_PROXY, env.npm_config_disturl, env.NODEJS_ORG_MIRROR].some(Boolean);
+// Behind a proxy, this probe (no proxy support) proves nothing: node-gyp, which uses it, decides.
+const delegated = [env.npm_config_proxy, env.npm_config_https_proxy, env.https_proxy, env.HTTPS_PROXY].some(Boolean);
 if (!skip && !headersOnDisk() && !delegated && !(await reachable(headersUrl))) {
   process.stderr.write(advice);
   process.exit(1);
