@@ -13,10 +13,12 @@ import type { CommandIo } from './io.js';
 import { printAnswer, queryOptions, type PrintedAnswer } from './query-output.js';
 
 /**
- * How long the server may take to answer before this process answers itself. A server
- * that accepts but does not answer (stopped, swamped) costs at most this much.
+ * How long the server may take to answer before this process answers itself. Generous on
+ * purpose: a server's first hybrid query loads the model (seconds on a busy machine), which
+ * a fallback would only do again here; a server that accepts but never answers (stopped,
+ * swamped) costs at most this much.
  */
-export const SERVER_ANSWER_MS = 2000;
+export const SERVER_ANSWER_MS = 5000;
 
 /** The embedder this invocation is configured with, as the server publishes its own. */
 function configuredEmbedder(option: string | undefined, env: NodeJS.ProcessEnv): string {

@@ -96,6 +96,9 @@ describe('minions query through a running server', () => {
     const server = await startServer(['--repo', repo], env);
     try {
       await untilReady(server.url);
+      // The server loads the model on its first vector query: done here, so the CLI's hybrid query below is not the first.
+      const warm = await fetch(`${server.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repo, query: 'warm up', mode: 'hybrid' }) });
+      assert.equal(warm.status, 200);
       const published = await readFile(join(folder, 'data', 'locks', 'server.json'), 'utf8');
       assert.equal((JSON.parse(published) as { url: string }).url, server.url);
       for (const mode of ['text', 'hybrid']) {
