@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Entry point of `npx minions`: runs the compiled CLI that `npm install` builds into dist/.
+// The `minions` command (linked onto the PATH by `npm link`; also what `npx minions` runs):
+// runs the compiled CLI that `npm install` builds into dist/ in this very process, no wrapper
+// child, so SIGINT and SIGTERM sent to it reach the command that works.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -1,7 +1,7 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { checkOllamaHost, ollamaHostUrl } from '../platform/index.js';
 import { MinionsError, type SettingName, type Settings } from '../schemas/index.js';
+import { defaultDataDir } from './data-dir.js';
 import { readSetting } from './settings.js';
 
 /** Which embedder indexes and queries use. */
@@ -65,11 +65,6 @@ export { isLoopbackHost } from '../platform/index.js';
  */
 export function checkModelHost(config: Config, url: string, where: string): void {
   checkOllamaHost(url, where, config);
-}
-
-function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
-  return join(base, 'minions');
 }
 
 /**

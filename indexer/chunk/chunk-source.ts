@@ -1,4 +1,4 @@
-import Parser from 'tree-sitter';
+import type Parser from 'tree-sitter';
 import type { Chunk, LanguageId } from '../../schemas/index.js';
 import { moduleChunks, symbolChunks, type FileContext } from './assemble.js';
 import type { LanguageSpec } from './language-spec.js';
@@ -43,8 +43,9 @@ const parsers = new Map<LanguageId, Promise<Parser>>();
 function parserFor(spec: LanguageSpec): Promise<Parser> {
   let parser = parsers.get(spec.id);
   if (!parser) {
-    parser = spec.grammar().then((grammar) => {
-      const instance = new Parser();
+    // The runtime too loads on first use: a process that only queries the index never parses.
+    parser = Promise.all([import('tree-sitter'), spec.grammar()]).then(([{ default: TreeSitter }, grammar]) => {
+      const instance = new TreeSitter();
       instance.setLanguage(grammar as Parser.Language);
       return instance;
     });

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { EntryKind, PathFilter } from '../files/index.js';
 import type { ChangeCollector } from './change-collector.js';
 
@@ -20,6 +20,8 @@ export interface FileWatcher {
  */
 export async function startFileWatcher(filter: PathFilter, changes: ChangeCollector, signal: AbortSignal): Promise<FileWatcher> {
   const root = filter.root;
+  // Loaded here, not at the top: only watching processes need chokidar.
+  const { watch } = await import('chokidar');
   const watcher = watch(root, {
     ignoreInitial: true,
     followSymlinks: false,

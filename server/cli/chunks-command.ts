@@ -4,8 +4,7 @@ import { MinionsError, type Chunk, type SkippedFile } from '../../schemas/index.
 import { chunkPath, type ChunkedFile } from '../../indexer/index.js';
 import { column, formatCount, write } from './output.js';
 import type { CommandIo } from './io.js';
-
-export const chunksUsage = 'minions chunks <file-or-dir> [--json] [--max-tokens N]';
+import { chunksUsage } from './usage.js';
 
 /** `minions chunks`: prints the chunks of a file or a folder, as a summary or (`--json`) as chunk objects. */
 export async function chunksCommand(argv: readonly string[], io: CommandIo): Promise<number> {

@@ -1,4 +1,7 @@
+import type { Writable } from 'node:stream';
+import { isAbortError } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
+import { terminalSafe } from './output.js';
 
 /** The error codes of a full disk (or quota). */
 const diskFullCodes = new Set(['ENOSPC', 'EDQUOT']);
@@ -37,4 +40,24 @@ export function explainFailure(error: unknown): MinionsError | undefined {
     return new MinionsError('index-corrupt', `The index is damaged or unreadable (${firstLine(error)}). Rebuild it with \`minions index <repo> --rebuild\`.`, options);
   }
   return undefined;
+}
+
+/**
+ * The exit code of a command that threw, after printing the failure in one line:
+ * 130 for Ctrl-C, 2 for a usage error, 1 for any failure the CLI can explain. Anything
+ * else is thrown again (a bug: its stack trace is what to report).
+ */
+export function exitCodeOf(error: unknown, stderr: Writable): number {
+  if (isAbortError(error)) return 130;
+  // A full disk, a commit conflict or a damaged table is one line, not a stack trace.
+  const known = error instanceof MinionsError ? error : explainFailure(error);
+  if (known) {
+    stderr.write(`minions: ${terminalSafe(known.message)}\n`);
+    return known.code === 'invalid-argument' ? 2 : 1;
+  }
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    stderr.write(`minions: ${error.message}\n`);
+    return 2;
+  }
+  throw error;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { MinionsError, type FileResult, type IndexSummary, type QueryResult } from '../../schemas/index.js';
+import { MinionsError, type IndexSummary } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { openCodeIndex } from '../runtime.js';
 import type { CommandIo } from './io.js';
@@ -8,11 +8,10 @@ import { lockWait, watchedError } from './lock-wait.js';
 import { buildQueryRequest } from './query-request.js';
 import { formatCount, terminalSafe, write } from './output.js';
 import { IndexProgress } from './progress.js';
+import { printAnswer, queryOptions } from './query-output.js';
+import { indexUsage, queryUsage } from './usage.js';
 
 const common = { 'data-dir': { type: 'string' }, embedder: { type: 'string' }, threads: { type: 'string' }, privacy: privacyOptions.privacy, 'no-privacy': privacyOptions['no-privacy'] } as const;
-
-export const indexUsage = 'minions index <repo> [--rebuild] [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N] [--privacy|--no-privacy]';
-export const queryUsage = 'minions query <repo> <text> [--k N] [--mode hybrid|vector|text] [--group chunk|file] [--json] [--language L] [--path PREFIX] [--data-dir DIR] [--privacy|--no-privacy]';
 
 /** `minions index <repo>`: builds or refreshes a repository's index, with a progress bar and a summary. */
 export async function indexCommand(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -53,12 +52,12 @@ function describeSummary(summary: IndexSummary): string {
   );
 }
 
-/** `minions query <repo> <text>`: ranked symbols (or with `--group file` files), readable or (`--json`) as `{ results: [...], files?: [...] }`. */
+/** `minions query <repo> <text>` in this process (no server answered): ranked symbols (or with `--group file` files), readable or (`--json`) as `{ results: [...], files?: [...] }`. */
 export async function queryCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { ...common, k: { type: 'string', default: '10' }, mode: { type: 'string' }, group: { type: 'string' }, json: { type: 'boolean', default: false }, language: { type: 'string', multiple: true }, path: { type: 'string' } },
+    options: queryOptions,
   });
   const [repo, ...words] = positionals;
   if (repo === undefined || words.length === 0) throw new MinionsError('invalid-argument', `Usage: ${queryUsage}`);
@@ -68,38 +67,10 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   try {
     const { repo: root, ...query } = request; // the handle is the repository
     const repository = await codeIndex.repository(root, io.signal);
-    const { results, files, mode: answered } = await repository.query(query, { signal: io.signal });
-    if (request.mode === undefined && answered === 'text') await write(io.stderr, terminalSafe(modeNote(repository.root)));
-    // Paths, symbols and snippets are the repository's: shown, never obeyed by the terminal.
-    if (values.json) await write(io.stdout, `${JSON.stringify({ results, ...(files ? { files } : {}), mode: answered }, null, 2)}\n`);
-    else if (files) await write(io.stdout, terminalSafe(describeFiles(files)));
-    else await write(io.stdout, terminalSafe(describeResults(results)));
+    const answer = await repository.query(query, { signal: io.signal });
+    await printAnswer(io, answer, { json: values.json, askedMode: request.mode, root: repository.root, via: 'process' });
     return 0;
   } finally {
     await codeIndex.close();
   }
-}
-
-/** Ranked symbols, each with the first lines of its snippet. */
-function describeResults(results: readonly QueryResult[]): string {
-  if (results.length === 0) return 'No results.\n';
-  return results.map((result, index) => {
-    const snippet = result.snippet.split('\n').slice(0, 3).map((line) => `      ${line}`).join('\n');
-    const parts = result.parts ? `, ${result.parts} parts` : '';
-    return `${index + 1}. ${result.path}:${result.startLine}-${result.endLine}  ${result.kind} ${result.symbol}  (${result.score.toFixed(4)}${parts})\n${snippet}\n`;
-  }).join('');
-}
-
-/** Ranked files, each with its best symbols. */
-function describeFiles(files: readonly FileResult[]): string {
-  if (files.length === 0) return 'No results.\n';
-  return files.map((file, index) => {
-    const symbols = file.symbols.map((symbol) => `      ${symbol.startLine}-${symbol.endLine}  ${symbol.kind} ${symbol.symbol}  (${symbol.score.toFixed(4)})`).join('\n');
-    return `${index + 1}. ${file.path}  (${file.score.toFixed(4)}, ${file.matches} matching)\n${symbols}\n`;
-  }).join('');
-}
-
-/** Why a query without `--mode` was answered by text search only. */
-function modeNote(root: string): string {
-  return `minions: note: the index of ${root} was built with another embedding model than the configured one, so text search (BM25) answered; rebuild it with \`minions index ${root} --rebuild\` for hybrid search.\n`;
 }

@@ -10,8 +10,7 @@ import { openCodeIndex } from '../runtime.js';
 import { printAgentEvent } from './agent-progress.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
-
-export const runUsage = 'minions run --repo <path> "<task>" [--model M] [--temperature T] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--allow-protected-paths] [--from-working-tree] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+import { runUsage } from './usage.js';
 
 /** Parses the options into a task request. */
 function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions; temperature: string | undefined; numCtx: string | undefined } {

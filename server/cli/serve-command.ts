@@ -1,20 +1,20 @@
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { acquireLock, describeHolder, type LockHolder } from '../../platform/index.js';
 import { MinionsError, type LogLevel } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
-import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
+import { loadConfig, privacyFlag, privacyOptions, type EmbedderChoice } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
 import { defaultConcurrency } from '../http/context.js';
 import { openCodeIndex } from '../runtime.js';
+import { publishServer, localUrl } from '../server-file.js';
 import { readSetting } from '../settings.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
-
-export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+import { serveUsage } from './usage.js';
 
 /** The server's slice of the configuration: option, then environment variable, then default. */
 export interface ServeSettings {
@@ -48,6 +48,12 @@ export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: stri
     maxConnections: readSetting('maxConnections', env, explicit),
     headersTimeoutMs: readSetting('headersTimeout', env, explicit) * 1000,
   };
+}
+
+/** The embedder as `--embedder` names it, for clients to tell whether this server queries the way they would. */
+function embedderName(choice: EmbedderChoice): string {
+  if (choice.kind === 'default') return 'default';
+  return choice.kind === 'ollama' ? `ollama:${choice.model}` : `hf:${choice.modelId}`;
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
@@ -115,9 +121,15 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port });
-      await write(io.stdout, `minions: serving ${address} (API under /v1, docs at ${address}/docs)\n`);
-      await aborted(io.signal);
-      log.info('shutting down');
+      // `minions query` on this data directory asks this server instead of opening the index itself.
+      const published = await publishServer(config.dataDir, { url: localUrl(app.server.address() as AddressInfo), token: settings.token !== undefined, embedder: embedderName(config.embedder) });
+      try {
+        await write(io.stdout, `minions: serving ${address} (API under /v1, docs at ${address}/docs)\n`);
+        await aborted(io.signal);
+        log.info('shutting down');
+      } finally {
+        await published.remove();
+      }
     } finally {
       await app.close();
     }

@@ -7,9 +7,7 @@ import type { CommandIo } from './io.js';
 import { lockWait, watchedError } from './lock-wait.js';
 import { formatCount, write } from './output.js';
 import { IndexProgress } from './progress.js';
-
-/** One line of usage, for the CLI's help. */
-export const watchUsage = 'minions watch <repo> [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N] [--privacy|--no-privacy]';
+import { watchUsage } from './usage.js';
 
 /**
  * `minions watch <repo>`: reconciles the index with the disk, then keeps it fresh as

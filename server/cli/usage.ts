@@ -1,0 +1,60 @@
+// The usage lines of every command and the CLI's help, in a module of their own: `minions --help`
+// prints them without loading any command (and so without LanceDB, tree-sitter or the models).
+
+/** One line of usage of `minions index`, for its errors and the help. */
+export const indexUsage =
+  'minions index <repo> [--rebuild] [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N] [--privacy|--no-privacy]';
+
+/** One line of usage of `minions query`, for its errors and the help. */
+export const queryUsage =
+  'minions query <repo> <text> [--k N] [--mode hybrid|vector|text] [--group chunk|file] [--json] [--language L] [--path PREFIX] [--data-dir DIR] [--privacy|--no-privacy]';
+
+/** One line of usage of `minions watch`, for its errors and the help. */
+export const watchUsage =
+  'minions watch <repo> [--data-dir DIR] [--embedder default|ollama:<model>|hf:<id>] [--threads N] [--privacy|--no-privacy]';
+
+/** One line of usage of `minions chunks`, for its errors and the help. */
+export const chunksUsage =
+  'minions chunks <file-or-dir> [--json] [--max-tokens N]';
+
+/** One line of usage of `minions run`, for its errors and the help. */
+export const runUsage =
+  'minions run --repo <path> "<task>" [--model M] [--temperature T] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--allow-protected-paths] [--from-working-tree] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+
+/** One line of usage of `minions serve`, for its errors and the help. */
+export const serveUsage =
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+
+/** The text of `minions --help`. */
+export const usage = `minions: self-hosted coding agents on a local code index.
+
+Usage:
+  minions --version
+      Print the version.
+  ${indexUsage}
+      Build or refresh the local index of a repository (incremental; offline by default).
+  ${queryUsage}
+      Search a repository's index: BM25 (text), embeddings (vector) or both fused (hybrid); through
+      the \`minions serve\` of the same data directory when one runs, else in this process.
+  ${watchUsage}
+      Reconcile the index with the disk, then keep it fresh as files change (debounced batches;
+      searchable by text first, vectors after) until SIGINT/SIGTERM. One line per batch on stderr.
+  ${chunksUsage}
+      Print the symbol-level chunks of a file or folder.
+  ${runUsage}
+      Run a task with a minion: worktree, rules and retrieval, model, checks, fix rounds, commit on
+      branch minions/<id>-<slug>; live progress on stderr. Models through Ollama (OLLAMA_HOST, MINIONS_MODEL).
+  ${serveUsage}
+      Serve the HTTP API (repositories, query, tasks; docs at /docs) until SIGINT/SIGTERM.
+      Any address but loopback needs a token (--token or MINIONS_TOKEN).
+
+Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
+MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); privacy mode (on unless
+--no-privacy or MINIONS_PRIVACY=0): MINIONS_ALLOWED_HOSTS (model hosts besides loopback),
+MINIONS_ALLOW_NETWORK_COMMANDS=1 (agent commands with network where no namespace exists);
+agent commands: MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1 (without bubblewrap where it cannot run),
+MINIONS_COMMAND_MEMORY_MB (default 4096); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
+MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL, MINIONS_MAX_CONNECTIONS, MINIONS_HEADERS_TIMEOUT. All settings: the README's configuration table.
+
+Run any command with --help for its options.
+`;
