@@ -68,10 +68,11 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   try {
     const { repo: root, ...query } = request; // the handle is the repository
     const repository = await codeIndex.repository(root, io.signal);
-    const { results, files, mode: answered } = await repository.query(query, { signal: io.signal });
+    const { results, files, mode: answered, embedded } = await repository.query(query, { signal: io.signal });
     if (request.mode === undefined && answered === 'text') await write(io.stderr, terminalSafe(modeNote(repository.root)));
+    else if (answered !== 'text' && embedded.chunks < embedded.total) await write(io.stderr, embeddingNote(embedded));
     // Paths, symbols and snippets are the repository's: shown, never obeyed by the terminal.
-    if (values.json) await write(io.stdout, `${JSON.stringify({ results, ...(files ? { files } : {}), mode: answered }, null, 2)}\n`);
+    if (values.json) await write(io.stdout, `${JSON.stringify({ results, ...(files ? { files } : {}), mode: answered, embedded }, null, 2)}\n`);
     else if (files) await write(io.stdout, terminalSafe(describeFiles(files)));
     else await write(io.stdout, terminalSafe(describeResults(results)));
     return 0;
@@ -98,6 +99,10 @@ function describeFiles(files: readonly FileResult[]): string {
     return `${index + 1}. ${file.path}  (${file.score.toFixed(4)}, ${file.matches} matching)\n${symbols}\n`;
   }).join('');
 }
+
+/** Said while an indexing run still embeds: vector ranking covers part of the index. */
+const embeddingNote = ({ chunks, total }: { chunks: number; total: number }): string =>
+  `Note: ${formatCount(chunks)} of ${formatCount(total)} chunks embedded so far (indexing goes on); the rest are ranked by text only.\n`;
 
 /** Why a query without `--mode` was answered by text search only. */
 function modeNote(root: string): string {
