@@ -14,6 +14,7 @@ export { RepositoryIndex, lazyEmbedder, openIndex, type CodeIndex, type Embedder
 export { discoverFiles, readAndClassify } from './files/index.js';
 export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
 export { updateFiles, type UpdateFilesOptions, type UpdateSummary } from './indexing/update-files.js';
+export { EMBED_TEXTS_PER_CALL } from './indexing/write-batch.js';
 export { optimizeIndex } from './indexing/optimize.js';
 export { queryRepository, type QueryRepositoryOptions } from './query-repository.js';
 export { CHUNKER_VERSION, resolveRepository, type RepositoryMeta, type RepositoryRef } from './repository-meta.js';

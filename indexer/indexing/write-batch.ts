@@ -38,12 +38,14 @@ async function fillFromCache(cache: Table, batch: readonly PreparedFile[], dimen
 }
 
 /**
- * Texts per embedder call. The model's activations grow with the batch (the attention
- * scores alone are texts x 12 heads x 256 x 256 floats: 400 MB at 128 texts), and the
- * ONNX arena keeps its largest allocation for the life of the session, so a large call
- * sets the process's memory for good; 32 texts cost no throughput (docs/benchmarks.md).
+ * Texts per embedder call. The model's activations grow with the call (the attention
+ * scores alone are texts x 12 heads x tokens x tokens floats: 400 MB for 128 texts of
+ * 256 tokens), and the ONNX arena keeps its largest allocation for the life of the
+ * session, so one large call sets the process's memory for good. Measured on fastify
+ * (docs/benchmarks.md, "Text first"): the embedder's peak grew by ~150 MB at 8 texts a
+ * call, ~450 MB at 32 or 128, with no throughput difference within the noise.
  */
-export const EMBED_TEXTS_PER_CALL = 32;
+export const EMBED_TEXTS_PER_CALL = 8;
 
 /** Embeds the pending rows' texts (each distinct text once, a bounded number per call), stores them in the cache and fills the rows. */
 export async function embedPending(cache: Table, embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
