@@ -133,7 +133,8 @@ async function* textPhase(tables: RepositoryTables, cache: Table, scan: Scan, op
   const batchChunks = options.batchChunks ?? DEFAULT_BATCH_CHUNKS;
   const write = async (): Promise<void> => {
     // Rows waiting for vectors are left in the table, not in memory: the vector phase reads them back.
-    await writeTextPhase(tables, cache, options.embedder.dimension, batch, counts);
+    // New files are appended: this run swept the rows the manifest does not know.
+    await writeTextPhase(tables, cache, options.embedder.dimension, batch, counts, true);
     batch = [];
     batchRows = 0;
   };

@@ -1,6 +1,6 @@
 import type { Table } from '@lancedb/lancedb';
 import type { Embedder } from '../embedding/index.js';
-import { readVectors, replaceFiles, writeVectors, type RepositoryTables } from '../store/lance-store.js';
+import { appendFiles, readVectors, replaceFiles, writeVectors, type RepositoryTables } from '../store/lance-store.js';
 import type { ChunkRow, FileRow } from '../store/rows.js';
 import type { PreparedFile } from './prepare-file.js';
 
@@ -71,11 +71,18 @@ export async function embedPending(cache: Table, embedder: Embedder, pending: re
  * Text phase (of an indexing run and of a live update): the files' new chunks are
  * written at once, with the cached vectors they have and a zero vector (`embedded =
  * false`) otherwise, so the new code is searchable by text before anything is
- * embedded. Returns the rows waiting for vectors.
+ * embedded. Returns the rows waiting for vectors. With `appendNew` (an indexing run,
+ * which swept the rows the manifest does not know at its start), files the manifest
+ * never held are appended instead of merged.
  */
-export async function writeTextPhase(tables: RepositoryTables, cache: Table, dimension: number, batch: readonly PreparedFile[], counts: BatchCounts): Promise<PendingRow[]> {
+export async function writeTextPhase(tables: RepositoryTables, cache: Table, dimension: number, batch: readonly PreparedFile[], counts: BatchCounts, appendNew = false): Promise<PendingRow[]> {
   const pending = await fillFromCache(cache, batch, dimension, counts);
-  await replaceFiles(tables, batch.flatMap((file) => file.rows), batch.map((file) => file.file));
+  const merged = appendNew ? batch.filter((file) => file.known) : batch;
+  await replaceFiles(tables, merged.flatMap((file) => file.rows), merged.map((file) => file.file));
+  if (appendNew) {
+    const fresh = batch.filter((file) => !file.known);
+    await appendFiles(tables, fresh.flatMap((file) => file.rows), fresh.map((file) => file.file));
+  }
   return pending;
 }
 
