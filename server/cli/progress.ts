@@ -28,9 +28,11 @@ export class IndexProgress {
       this.line(`${formatCount(event.files)} files: ${formatCount(event.toProcess)} to process, ${formatCount(event.unchanged)} unchanged, ${formatCount(event.deleted)} deleted.`);
     } else if (event.type === 'batch-end') this.bar(event);
     else if (event.type === 'text-end') {
+      // A run with nothing to chunk or embed says nothing here.
+      if (event.files === 0 && event.pending === 0) return;
       this.finish();
       this.line(`Searchable by text after ${duration(event.seconds)}: ${formatCount(event.files)} files (re)chunked, ${formatCount(event.chunks)} chunks; ${formatCount(event.pending)} to embed.`);
-    } else if (event.type === 'vectors-progress') this.vectorBar(event);
+    } else if (event.type === 'vectors-progress' && event.total > 0) this.vectorBar(event);
   }
 
   finish(): void {
