@@ -15,12 +15,18 @@ function duration(seconds: number): string {
  * embedder's time goes by, so its ETA holds however unequal the files are.
  */
 export class IndexProgress {
-  private readonly started = performance.now();
+  private readonly started: number;
   private lastPlain = 0;
   /** When the vector phase started, and its count then (its rate is measured from there). */
   private vectorStart: { at: number; done: number } | undefined;
 
-  constructor(private readonly stream: Writable & { isTTY?: boolean }) {}
+  /** `now` (milliseconds) is injectable so that tests set the pace of a run. */
+  constructor(
+    private readonly stream: Writable & { isTTY?: boolean },
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.started = now();
+  }
 
   update(event: IndexEvent): void {
     if (event.type === 'index-rebuild') this.line(`Rebuilding the index: ${event.reason}.`);
@@ -44,7 +50,7 @@ export class IndexProgress {
   }
 
   private bar(event: Extract<IndexEvent, { type: 'batch-end' }>): void {
-    const elapsed = (performance.now() - this.started) / 1000;
+    const elapsed = (this.now() - this.started) / 1000;
     const share = event.filesTotal === 0 ? 1 : event.filesDone / event.filesTotal;
     const eta = share > 0 ? (elapsed / share) * (1 - share) : Number.NaN;
     const width = 24;
@@ -57,7 +63,7 @@ export class IndexProgress {
   }
 
   private vectorBar(event: Extract<IndexEvent, { type: 'vectors-progress' }>): void {
-    const now = performance.now();
+    const now = this.now();
     this.vectorStart ??= { at: now, done: event.done };
     const elapsed = (now - this.vectorStart.at) / 1000;
     const rate = elapsed > 0 ? (event.done - this.vectorStart.done) / elapsed : 0;
@@ -73,8 +79,8 @@ export class IndexProgress {
 
   private draw(text: string, last: boolean): void {
     if (this.stream.isTTY) this.stream.write(`\r\x1b[K${text}`);
-    else if (performance.now() - this.lastPlain > 5000 || last) {
-      this.lastPlain = performance.now();
+    else if (this.now() - this.lastPlain > 5000 || last) {
+      this.lastPlain = this.now();
       this.line(text);
     }
   }
