@@ -52,8 +52,10 @@ export async function embedPending(cache: Table, embedder: Embedder, pending: re
   if (pending.length === 0) return;
   const distinct = new Map<string, string>();
   for (const item of pending) distinct.set(item.row.hash, item.text);
-  const hashes = [...distinct.keys()];
-  const texts = [...distinct.values()];
+  // Texts of similar length share a call: a call is padded to its longest text, and calls are small.
+  const ordered = [...distinct].sort((left, right) => left[1].length - right[1].length);
+  const hashes = ordered.map(([hash]) => hash);
+  const texts = ordered.map(([, text]) => text);
   const byHash = new Map<string, number[]>();
   for (let start = 0; start < texts.length; start += EMBED_TEXTS_PER_CALL) {
     const vectors = await embedder.embed(texts.slice(start, start + EMBED_TEXTS_PER_CALL), signal ? { signal } : {});
