@@ -55,7 +55,8 @@ export async function* indexRepository(path: string | RepositoryRef, options: In
   const counts = { changed: 0, embedded: 0, cached: 0, chunks: 0, filesDone: 0, skipped: 0 };
   const scan = yield* scanFiles(repository, manifest, options, counts);
   yield* textPhase(tables, cache, scan, options, counts);
-  await optimizeRepository(tables);
+  // The full-text index takes in what the text phase wrote (a run that wrote nothing leaves it as it is).
+  if (scan.candidates.length > scan.touched || scan.deleted.length > 0) await optimizeRepository(tables);
   const stamp = async (): Promise<{ files: number; chunks: number }> => {
     const sizes = { files: await tables.files.countRows("skipped = ''"), chunks: await tables.chunks.countRows() };
     await writeMeta(options.metaFolder, { ...repository, chunker: CHUNKER_VERSION, model: embedder.modelId, dimension: embedder.dimension, updatedAt: new Date().toISOString(), ...sizes });
