@@ -4,7 +4,7 @@
 // timed). Reports when the tree became searchable by text (the "Searchable by text" line;
 // a build without it is searchable when it ends), when it was fully embedded, and the
 // peak RSS of the process (VmHWM, polled; it counts the embedder's worker thread).
-//   npm run bench:cold-index -- --variant before=../other-checkout --variant after=. --tree bench-corpora/fastify@5.9.0 [--limit 600]
+//   npx tsx scripts/bench-cold-index.ts --variant before=../other-checkout --variant after=. --tree bench-corpora/fastify@5.9.0 [--limit 600]
 // With --limit (seconds) a variant still running is stopped (SIGINT) and reported with how far it got.
 // --model-cache DIR keeps the converted model between runs.
 import { spawn } from 'node:child_process';
