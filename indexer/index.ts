@@ -15,6 +15,7 @@ export { DEFAULT_QUERY_BATCH, batchQueryEmbeddings, batchedQueries, type QueryBa
 export { discoverFiles, readAndClassify } from './files/index.js';
 export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
 export { updateFiles, type UpdateFilesOptions, type UpdateSummary } from './indexing/update-files.js';
+export { EMBED_TEXTS_PER_CALL } from './indexing/write-batch.js';
 export { optimizeIndex } from './indexing/optimize.js';
 export { queryRepository, type QueryRepositoryOptions } from './query-repository.js';
 export { CHUNKER_VERSION, resolveRepository, type RepositoryMeta, type RepositoryRef } from './repository-meta.js';

@@ -44,6 +44,21 @@ export const IndexEvent = Type.Union([
     pending: Type.Integer({ description: 'chunks waiting for their vectors' }),
   }),
   Type.Object({ type: Type.Literal('vectors-ready'), embedded: Type.Integer(), cached: Type.Integer() }),
+  Type.Object({
+    type: Type.Literal('text-end'),
+    files: Type.Integer({ description: 'files (re)chunked in this run, now searchable by text' }),
+    deleted: Type.Integer(),
+    chunks: Type.Integer({ description: 'chunks the index holds' }),
+    pending: Type.Integer({ description: 'chunks waiting for their vectors: the vector phase that follows embeds them' }),
+    seconds: Type.Number({ description: 'since the run started' }),
+  }),
+  Type.Object({
+    type: Type.Literal('vectors-progress'),
+    done: Type.Integer({ description: 'chunks given their vector so far in the vector phase' }),
+    total: Type.Integer({ description: 'chunks that waited for a vector when the phase started' }),
+    embedded: Type.Integer(),
+    cached: Type.Integer(),
+  }),
   Type.Object({ type: Type.Literal('file-skipped'), path: Type.String(), reason: Type.String(), detail: Type.String() }),
   Type.Object({ type: Type.Literal('index-end'), summary: IndexSummary }),
 ]);

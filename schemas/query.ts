@@ -69,5 +69,11 @@ export type FileResult = Static<typeof FileResult>;
  * one when the request named none). With `group: 'file'`, `files` holds the ranked files
  * and `results` their symbols in file order.
  */
-export const QueryResponse = Type.Object({ results: Type.Array(QueryResult), files: Type.Optional(Type.Array(FileResult)), mode: Type.Optional(QueryMode) });
+export const QueryResponse = Type.Object({
+  results: Type.Array(QueryResult),
+  files: Type.Optional(Type.Array(FileResult)),
+  mode: Type.Optional(QueryMode),
+  /** Below `total` while indexing embeds: vector ranking covers the embedded chunks only, text ranking all of them. */
+  embedded: Type.Optional(Type.Object({ chunks: Type.Integer({ description: 'chunks with their vector' }), total: Type.Integer({ description: 'chunks the index holds' }) })),
+});
 export type QueryResponse = Static<typeof QueryResponse>;

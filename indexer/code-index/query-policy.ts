@@ -22,6 +22,8 @@ export interface QueryAnswer {
   results: QueryResult[];
   files?: FileResult[];
   mode: QueryMode;
+  /** Chunks with their vector, of all the index holds: below the total while an indexing run's vector phase goes on (vector ranking covers those only). */
+  embedded: { chunks: number; total: number };
 }
 
 /** What the policy reads from a repository's index: its record, its tables and the configured embedder. */
@@ -61,7 +63,8 @@ export async function answerQuery(source: QuerySource, request: RepositoryQuery,
       const tables = await source.tables(meta);
       const rows = await tables.chunks.countRows();
       if (rows === 0 && meta.chunks > 0) throw new Error(`it holds no chunks but was built with ${meta.chunks}`);
-      return { ...(await searchChunks(tables, embedder, search)), mode };
+      const answer = await searchChunks(tables, embedder, search);
+      return { ...answer, mode, embedded: { chunks: await tables.chunks.countRows('embedded = true'), total: rows } };
     } catch (error) {
       if (error instanceof MinionsError || isAbortError(error)) throw error;
       // A writer's cleanup removed the files of the version this read started from: the

@@ -22,6 +22,8 @@ export interface PreparedFile {
   texts: { index: number; text: string; hash: string }[];
   /** Why the file was skipped or capped (its manifest row's `skipped`), in words. */
   skip?: { reason: SkipReason; detail: string };
+  /** The manifest knew the path: the chunk table may hold old rows of it. */
+  known: boolean;
 }
 
 /** Options of reading and chunking. */
@@ -33,24 +35,25 @@ export interface PrepareOptions {
 /** Reads, hashes, classifies and chunks one file; 'touch' when its content did not change (only its mtime). */
 export async function prepareFile(candidate: Candidate, options: PrepareOptions): Promise<PreparedFile | 'touch'> {
   const base = { path: candidate.path, size: candidate.size, mtime_ms: candidate.mtimeMs, chunks: 0 };
+  const known = candidate.previous !== undefined;
   let bytes: Uint8Array;
   try {
     bytes = await readFile(candidate.absolutePath);
   } catch {
-    return { file: { ...base, hash: '', skipped: 'unreadable' }, rows: [], texts: [], skip: { reason: 'unreadable', detail: 'file could not be read' } };
+    return { file: { ...base, hash: '', skipped: 'unreadable' }, rows: [], texts: [], skip: { reason: 'unreadable', detail: 'file could not be read' }, known };
   }
   const hash = createHash('sha256').update(bytes).digest('hex');
   if (candidate.previous?.hash === hash) return 'touch';
   const file: FileRow = { ...base, hash, skipped: '' };
   const content = classifyContent(candidate.path, bytes, options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {});
-  if (!content.ok) return { file: { ...file, skipped: content.reason }, rows: [], texts: [], skip: { reason: content.reason, detail: content.detail } };
+  if (!content.ok) return { file: { ...file, skipped: content.reason }, rows: [], texts: [], skip: { reason: content.reason, detail: content.detail }, known };
   const { chunks, capped, note } = await chunkText(candidate.path, content.text, options.chunk);
   file.chunks = chunks.length;
   const texts = chunks.map((chunk, index) => ({ index, text: embeddingText(chunk), hash: chunk.contentHash }));
   const rows = chunks.map((chunk, index) => toChunkRow(chunk, index, searchText(texts[index]?.text ?? '')));
   // A capped file keeps its first chunks; the manifest names the reason, as for a skip.
-  if (capped) return { file: { ...file, skipped: 'too-many-chunks' }, rows, texts, skip: { reason: 'too-many-chunks', detail: note ?? '' } };
-  return { file, rows, texts };
+  if (capped) return { file: { ...file, skipped: 'too-many-chunks' }, rows, texts, skip: { reason: 'too-many-chunks', detail: note ?? '' }, known };
+  return { file, rows, texts, known };
 }
 
 /** The manifest row of a file whose content is unchanged but whose size or mtime moved. */

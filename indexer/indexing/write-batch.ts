@@ -1,6 +1,6 @@
 import type { Table } from '@lancedb/lancedb';
 import type { Embedder } from '../embedding/index.js';
-import { readVectors, replaceFiles, writeVectors, type RepositoryTables } from '../store/lance-store.js';
+import { appendFiles, readVectors, replaceFiles, writeVectors, type RepositoryTables } from '../store/lance-store.js';
 import type { ChunkRow, FileRow } from '../store/rows.js';
 import type { PreparedFile } from './prepare-file.js';
 
@@ -37,14 +37,30 @@ async function fillFromCache(cache: Table, batch: readonly PreparedFile[], dimen
   return pending;
 }
 
-/** Embeds the pending rows' texts (each distinct text once), stores them in the cache and fills the rows. */
-async function embedPending(cache: Table, embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Texts per embedder call. The model's activations grow with the call (the attention
+ * scores alone are texts x 12 heads x tokens x tokens floats: 400 MB for 128 texts of
+ * 256 tokens), and the ONNX arena keeps its largest allocation for the life of the
+ * session, so one large call sets the process's memory for good. Measured on fastify
+ * (docs/benchmarks.md, "Text first"): the embedder's peak grew by ~150 MB at 8 texts a
+ * call, ~450 MB at 32 or 128, with no throughput difference within the noise.
+ */
+export const EMBED_TEXTS_PER_CALL = 8;
+
+/** Embeds the pending rows' texts (each distinct text once, a bounded number per call), stores them in the cache and fills the rows. */
+export async function embedPending(cache: Table, embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
   if (pending.length === 0) return;
   const distinct = new Map<string, string>();
   for (const item of pending) distinct.set(item.row.hash, item.text);
-  const hashes = [...distinct.keys()];
-  const vectors = await embedder.embed([...distinct.values()], signal ? { signal } : {});
-  const byHash = new Map(hashes.map((hash, index) => [hash, Array.from(vectors[index] as Float32Array)]));
+  // Texts of similar length share a call: a call is padded to its longest text, and calls are small.
+  const ordered = [...distinct].sort((left, right) => left[1].length - right[1].length);
+  const hashes = ordered.map(([hash]) => hash);
+  const texts = ordered.map(([, text]) => text);
+  const byHash = new Map<string, number[]>();
+  for (let start = 0; start < texts.length; start += EMBED_TEXTS_PER_CALL) {
+    const vectors = await embedder.embed(texts.slice(start, start + EMBED_TEXTS_PER_CALL), signal ? { signal } : {});
+    vectors.forEach((vector, offset) => byHash.set(hashes[start + offset] as string, Array.from(vector)));
+  }
   await writeVectors(cache, hashes.map((hash) => ({ hash, vector: byHash.get(hash) as number[] })));
   for (const item of pending) {
     item.row.vector = byHash.get(item.row.hash) as number[];
@@ -53,21 +69,22 @@ async function embedPending(cache: Table, embedder: Embedder, pending: readonly 
   counts.embedded += distinct.size;
 }
 
-/** One-phase write (full index runs): vectors from the cache or the embedder first, then chunks and manifest. */
-export async function writeBatch(tables: RepositoryTables, cache: Table, embedder: Embedder, batch: readonly PreparedFile[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
-  const pending = await fillFromCache(cache, batch, embedder.dimension, counts);
-  await embedPending(cache, embedder, pending, counts, signal);
-  await replaceFiles(tables, batch.flatMap((file) => file.rows), batch.map((file) => file.file));
-}
-
 /**
- * Text phase of a live update: the files' new chunks are written at once, with the
- * cached vectors they have and a zero vector (`embedded = false`) otherwise, so the
- * new code is searchable by text immediately. Returns the rows waiting for vectors.
+ * Text phase (of an indexing run and of a live update): the files' new chunks are
+ * written at once, with the cached vectors they have and a zero vector (`embedded =
+ * false`) otherwise, so the new code is searchable by text before anything is
+ * embedded. Returns the rows waiting for vectors. With `appendNew` (an indexing run,
+ * which swept the rows the manifest does not know at its start), files the manifest
+ * never held are appended instead of merged.
  */
-export async function writeTextPhase(tables: RepositoryTables, cache: Table, dimension: number, batch: readonly PreparedFile[], counts: BatchCounts): Promise<PendingRow[]> {
+export async function writeTextPhase(tables: RepositoryTables, cache: Table, dimension: number, batch: readonly PreparedFile[], counts: BatchCounts, appendNew = false): Promise<PendingRow[]> {
   const pending = await fillFromCache(cache, batch, dimension, counts);
-  await replaceFiles(tables, batch.flatMap((file) => file.rows), batch.map((file) => file.file));
+  const merged = appendNew ? batch.filter((file) => file.known) : batch;
+  await replaceFiles(tables, merged.flatMap((file) => file.rows), merged.map((file) => file.file));
+  if (appendNew) {
+    const fresh = batch.filter((file) => !file.known);
+    await appendFiles(tables, fresh.flatMap((file) => file.rows), fresh.map((file) => file.file));
+  }
   return pending;
 }
 
@@ -79,12 +96,6 @@ export async function writeVectorPhase(tables: RepositoryTables, cache: Table, e
   if (pending.length === 0) return;
   await embedPending(cache, embedder, pending, counts, signal);
   await tables.chunks.mergeInsert('id').whenMatchedUpdateAll().execute(pending.map((item) => item.row) as unknown as Record<string, unknown>[]);
-}
-
-/** Rows a killed process left waiting for vectors, read back with the text to embed. */
-export async function readPendingRows(tables: RepositoryTables): Promise<PendingRow[]> {
-  const rows = (await tables.chunks.query().where('embedded = false').toArray()) as (ChunkRow & { vector: ArrayLike<number> })[];
-  return rows.map((row) => ({ row: { ...row, vector: Array.from(row.vector) }, text: `${row.header}\n${row.content}` }));
 }
 
 /** Manifest rows of files whose content is unchanged but whose size or mtime moved. */

@@ -165,6 +165,19 @@ export async function replaceFiles(tables: RepositoryTables, rows: readonly Chun
   await tables.files.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(files as unknown as Record<string, unknown>[]);
 }
 
+/**
+ * Adds files the manifest never held, in the same write order as `replaceFiles`: their
+ * chunks are appended (no row of their paths can exist: rows the manifest does not
+ * know are swept at the start of every run), then their manifest rows. A merge would
+ * scan the whole chunk table for each batch, which on a cold index of a large tree
+ * made the text phase quadratic and its memory grow with the table.
+ */
+export async function appendFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[]): Promise<void> {
+  if (files.length === 0) return;
+  if (rows.length > 0) await tables.chunks.add(rows as unknown as Record<string, unknown>[]);
+  await tables.files.add(files as unknown as Record<string, unknown>[]);
+}
+
 /** Removes files: manifest rows first, then their chunks (a crash between leaves orphans, which `sweepOrphans` removes). */
 export async function removeFiles(tables: RepositoryTables, paths: readonly string[]): Promise<void> {
   for (const slice of slices(paths, 500)) {

@@ -28,19 +28,28 @@ export interface PrintedAnswer {
   results: QueryResult[];
   files?: FileResult[] | undefined;
   mode?: QueryMode | undefined;
+  /** How many chunks have vectors yet (an indexing run embeds after the text phase); absent from older servers. */
+  embedded?: { chunks: number; total: number } | undefined;
 }
 
 /**
- * Prints an answer: `--json` as `{ results, files?, mode, via }`, else readable (ranked
- * symbols or files); with a note on stderr when a query without `--mode` fell back to text.
+ * Prints an answer: `--json` as `{ results, files?, mode, embedded?, via }`, else readable (ranked
+ * symbols or files); with a note on stderr when a query without `--mode` fell back to text,
+ * or while vectors are still being filled in.
  */
 export async function printAnswer(io: CommandIo, answer: PrintedAnswer, how: { json: boolean; askedMode: string | undefined; root: string; via: QueryVia }): Promise<void> {
-  const { results, files, mode } = answer;
+  const { results, files, mode, embedded } = answer;
   if (how.askedMode === undefined && mode === 'text') await write(io.stderr, terminalSafe(modeNote(how.root)));
+  else if (mode !== 'text' && embedded !== undefined && embedded.chunks < embedded.total) await write(io.stderr, embeddingNote(embedded));
   // Paths, symbols and snippets are the repository's: shown, never obeyed by the terminal.
-  if (how.json) await write(io.stdout, `${JSON.stringify({ results, ...(files ? { files } : {}), mode, via: how.via }, null, 2)}\n`);
+  if (how.json) await write(io.stdout, `${JSON.stringify({ results, ...(files ? { files } : {}), mode, ...(embedded ? { embedded } : {}), via: how.via }, null, 2)}\n`);
   else if (files) await write(io.stdout, terminalSafe(describeFiles(files)));
   else await write(io.stdout, terminalSafe(describeResults(results)));
+}
+
+/** Said while an indexing run still embeds: vector ranking covers part of the index. */
+function embeddingNote({ chunks, total }: { chunks: number; total: number }): string {
+  return `Note: ${chunks.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} chunks embedded so far (indexing goes on); the rest are ranked by text only.\n`;
 }
 
 /** Ranked symbols, each with the first lines of its snippet. */

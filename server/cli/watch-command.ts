@@ -33,7 +33,7 @@ export async function watchCommand(argv: readonly string[], io: CommandIo): Prom
     try {
       for await (const event of repository.watch({ signal: wait.signal, lock: wait.lock })) {
         if (event.type === 'watch-reconcile') progress = new IndexProgress(io.stderr);
-        if (event.type === 'index-rebuild' || event.type === 'scan-end' || event.type === 'batch-end') progress.update(event);
+        if (event.type === 'index-rebuild' || event.type === 'scan-end' || event.type === 'batch-end' || event.type === 'text-end' || event.type === 'vectors-progress') progress.update(event);
         if (event.type === 'index-end') progress.finish();
         if (event.type === 'repository-missing') missing = true;
         const line = describeWatchEvent(event);

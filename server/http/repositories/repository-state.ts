@@ -18,6 +18,13 @@ export function applyRepositoryEvent(state: Repository, event: WatchEvent): Even
     case 'batch-end':
       Object.assign(progress, { filesDone: event.filesDone, filesTotal: event.filesTotal, chunks: event.chunks, embedded: event.embedded, cached: event.cached });
       return 'none';
+    case 'text-end':
+      // Searchable by text from here on: queries answer while the vector phase embeds.
+      Object.assign(state, { chunks: event.chunks, indexedAt: state.indexedAt ?? new Date().toISOString() });
+      return 'none';
+    case 'vectors-progress':
+      Object.assign(progress, { embedded: event.embedded, cached: event.cached });
+      return 'none';
     case 'index-end':
       Object.assign(state, { files: event.summary.files, chunks: event.summary.chunks, indexedAt: new Date().toISOString() });
       if (state.status === 'indexing' && state.watching) state.status = 'ready';

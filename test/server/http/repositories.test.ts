@@ -100,22 +100,35 @@ describe('repositories and queries', () => {
 });
 
 describe('a repository being indexed', () => {
-  it('shows status indexing, refuses queries with 409, then becomes ready', async () => {
+  it('shows status indexing, refuses queries with 409 until the text phase ends, answers by text while it embeds, then becomes ready', async () => {
     const fixture = await ServerFixture.create();
     try {
       const gated = new GatedEmbedder(fixture.embedder);
-      const app = await fixture.build({ index: await fixture.openIndex(async () => gated) });
+      let startEmbedder: () => void = () => undefined;
+      const embedderStarted = new Promise<void>((resolve) => (startEmbedder = resolve));
+      // The run loads its embedder before its text phase: held there, the index has nothing yet.
+      const app = await fixture.build({ index: await fixture.openIndex(async () => (await embedderStarted, gated)) });
       const root = await fixture.repo('repo', sampleFiles);
       const created = await app.inject({ method: 'POST', url: '/v1/repositories', payload: { path: root } });
       assert.equal(created.statusCode, 201);
       assert.equal(created.headers.location, `/v1/repositories/${created.json<Repository>().id}`);
+      const before = (await app.inject({ url: created.headers.location })).json<Repository>();
+      assert.equal(before.status, 'indexing');
+      const query = await app.inject({ method: 'POST', url: '/v1/query', payload: { repo: root, query: 'rain' } });
+      assert.equal(query.statusCode, 409);
+      assert.equal(query.json<{ error: { code: string } }>().error.code, 'conflict');
+      startEmbedder();
+      // The vector phase is held: every file is searchable by text, nothing is embedded yet.
       await gated.waiting();
       const during = (await app.inject({ url: created.headers.location })).json<Repository>();
       assert.equal(during.status, 'indexing');
       assert.equal(during.progress.filesTotal, 2);
-      const query = await app.inject({ method: 'POST', url: '/v1/query', payload: { repo: root, query: 'rain' } });
-      assert.equal(query.statusCode, 409);
-      assert.equal(query.json<{ error: { code: string } }>().error.code, 'conflict');
+      const text = await app.inject({ method: 'POST', url: '/v1/query', payload: { repo: root, query: 'rain', mode: 'text' } });
+      assert.equal(text.statusCode, 200);
+      const answer = text.json<{ results: unknown[]; embedded: { chunks: number; total: number } }>();
+      assert.ok(answer.results.length > 0);
+      assert.equal(answer.embedded.chunks, 0);
+      assert.ok(answer.embedded.total > 0);
       gated.open();
       await app.minions.registry.idle();
       assert.equal((await app.inject({ url: created.headers.location })).json<Repository>().status, 'ready');

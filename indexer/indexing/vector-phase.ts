@@ -1,0 +1,74 @@
+import type { Table } from '@lancedb/lancedb';
+import { MinionsError } from '../../schemas/index.js';
+import type { Embedder } from '../embedding/index.js';
+import { optimizeRepository, readVectors, type RepositoryTables } from '../store/lance-store.js';
+import type { ChunkRow } from '../store/rows.js';
+import { embedPending, type BatchCounts, type PendingRow } from './write-batch.js';
+
+/** Where the vector phase stands: chunks given their vector so far, out of those that waited at its start. */
+export interface VectorProgress {
+  done: number;
+  total: number;
+}
+
+/** The chunk table's columns but the vector: what a pending row is read back with (its zero vector is not worth reading). */
+const rowColumns = ['id', 'path', 'language', 'kind', 'name', 'qualified_name', 'signature', 'start_line', 'end_line', 'content', 'header', 'doc', 'part_index', 'part_count', 'hash', 'is_secondary', 'search_text', 'embedded'];
+
+/**
+ * Pages between two compactions of the chunk table: each page's update adds a fragment
+ * and a deletion file, and scans (the next page's read, every query) slow down with
+ * their number; compacting also folds the updated rows into the full-text index.
+ */
+const COMPACT_EVERY_PAGES = 40;
+
+/** Up to `limit` rows waiting for their vector (left by the text phase, a live update, or a killed run), with the text to embed. */
+export async function readPendingRows(tables: RepositoryTables, limit: number): Promise<PendingRow[]> {
+  const rows = (await tables.chunks.query().where('embedded = false').select(rowColumns).limit(limit).toArray()) as ChunkRow[];
+  return rows.map((stored) => {
+    const row = { ...stored, vector: [] };
+    return { row, text: `${row.header}\n${row.content}` };
+  });
+}
+
+/** Fills the rows whose text is in the vector cache (embedded by an earlier page, another repository, or a run killed after writing it); returns the rest. */
+async function fillCached(cache: Table, pending: readonly PendingRow[], counts: BatchCounts): Promise<PendingRow[]> {
+  const vectors = await readVectors(cache, pending.map((item) => item.row.hash));
+  const rest: PendingRow[] = [];
+  for (const item of pending) {
+    const vector = vectors.get(item.row.hash);
+    if (vector === undefined) rest.push(item);
+    else {
+      item.row.vector = Array.from(vector);
+      item.row.embedded = true;
+      counts.cached++;
+    }
+  }
+  return rest;
+}
+
+/**
+ * The vector phase of an indexing run: every chunk row still waiting for its vector
+ * gets it, a page of `pageChunks` rows at a time read back from the table (never the
+ * whole tree in memory), each page one update of the chunk table that touches only rows
+ * that still exist. The rows' state is the table itself, so a run killed at any moment
+ * leaves rows with `embedded = false` that the next run picks up; vectors already
+ * written to the cache are not computed again. Yields progress after each page.
+ */
+export async function* fillPendingVectors(tables: RepositoryTables, cache: Table, embedder: Embedder, pageChunks: number, counts: BatchCounts, signal: AbortSignal | undefined): AsyncGenerator<VectorProgress> {
+  const total = await tables.chunks.countRows('embedded = false');
+  let done = 0;
+  let pages = 0;
+  yield { done, total };
+  while (done < total) {
+    signal?.throwIfAborted();
+    const pending = await readPendingRows(tables, pageChunks);
+    if (pending.length === 0) break;
+    await embedPending(cache, embedder, await fillCached(cache, pending, counts), counts, signal);
+    const result = await tables.chunks.mergeInsert('id').whenMatchedUpdateAll().execute(pending.map((item) => item.row) as unknown as Record<string, unknown>[]);
+    // Under the write lock no row can vanish between the read and the update: a page that updates nothing would loop forever.
+    if (result.numUpdatedRows === 0) throw new MinionsError('internal', `The vector phase updated none of ${pending.length} rows waiting for vectors.`);
+    done += pending.length;
+    if (++pages % COMPACT_EVERY_PAGES === 0) await optimizeRepository(tables);
+    yield { done: Math.min(done, total), total };
+  }
+}
