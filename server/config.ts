@@ -15,6 +15,8 @@ export interface Config {
   /** Index, converted models and meta files live here. */
   dataDir: string;
   embedder: EmbedderChoice;
+  /** Precision of the default embedder (int8 or fp32); other embedders ignore it. */
+  embedPrecision: Settings['embedPrecision'];
   /** Cap on embedding threads. */
   threads: number | undefined;
   /** Allow transformers.js to download models (never by default; never in privacy mode). */
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, 
   const config: Config = {
     dataDir: dataDir === undefined ? defaultDataDir(env) : resolve(cwd, dataDir),
     embedder: parseEmbedder(read('embedder'), env),
+    embedPrecision: read('embedPrecision'),
     threads: read('threads'),
     allowRemoteModels,
     privacy,

@@ -2,7 +2,8 @@
 // (all-MiniLM-L6-v2 converted from bundled weights), the transformers.js embedders
 // and the embedder on a local Ollama server.
 export type { EmbedOptions, Embedder } from './embedder.js';
-export { ensureMiniLmModel, locateMiniLmPackage, miniLmModelName, miniLmPackage, type EnsureMiniLmOptions, type MiniLmSource } from './convert-minilm.js';
+export { ensureMiniLmModel, locateMiniLmPackage, miniLmFolderName, miniLmModelName, miniLmPackage, type EnsureMiniLmOptions, type MiniLmSource } from './convert-minilm.js';
+export { quantizeColumns, type EncoderPrecision, type QuantizedColumns } from './quantize.js';
 export {
   createTransformersEmbedder,
   defaultThreads,
