@@ -17,6 +17,8 @@ export interface Config {
   embedder: EmbedderChoice;
   /** Precision of the default embedder (int8 or fp32); other embedders ignore it. */
   embedPrecision: Settings['embedPrecision'];
+  /** Model sessions of the default embedder; undefined: its default. */
+  embedSessions: number | undefined;
   /** Cap on embedding threads. */
   threads: number | undefined;
   /** Allow transformers.js to download models (never by default; never in privacy mode). */
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, 
     dataDir: dataDir === undefined ? defaultDataDir(env) : resolve(cwd, dataDir),
     embedder: parseEmbedder(read('embedder'), env),
     embedPrecision: read('embedPrecision'),
+    embedSessions: read('embedSessions'),
     threads: read('threads'),
     allowRemoteModels,
     privacy,

@@ -3,7 +3,7 @@
 // post-LayerNorm encoder layers of masked multi-head self-attention and a GELU MLP.
 import { GraphBuilder, float, int, ints } from './onnx-graph.js';
 import { OnnxDataType, type ModelProto } from './onnx-proto.js';
-import { addQuantizedLinear, contribDomain, type EncoderPrecision } from './quantize.js';
+import { addQuantizedLinear, addQuantizedProjections, contribDomain, type EncoderPrecision } from './quantize.js';
 
 /** The BertModel configuration fields the graph needs (from the model's `config.json`). */
 export interface BertConfig {
@@ -136,8 +136,9 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
     const product = graph.node('MatMul', `${path}/${name.replaceAll('.', '/')}/MatMul`, [input, weight]);
     return graph.node('Add', `${path}/${name.replaceAll('.', '/')}/Add`, [product, bias]);
   };
-  const heads = (name: string, perm: number[]): string => {
-    const projected = linear(`attention.self.${name}`, hidden, config.hiddenSize, config.hiddenSize);
+  const projections = inputs.precision === 'int8' ? quantizedQkv(graph, config, weights, path, prefix, hidden) : undefined;
+  const heads = (name: 'query' | 'key' | 'value', perm: number[]): string => {
+    const projected = projections?.[name] ?? linear(`attention.self.${name}`, hidden, config.hiddenSize, config.hiddenSize);
     const split = graph.node('Reshape', `${path}/attention/self/${name}/Reshape`, [projected, constants.splitHeads]);
     return graph.node('Transpose', `${path}/attention/self/${name}/Transpose`, [split], { perm: ints(perm) });
   };
@@ -167,6 +168,21 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
   const output = linear('output.dense', activated, config.intermediateSize, config.hiddenSize);
   const outputResidual = graph.node('Add', `${path}/output/Add_residual`, [output, attended]);
   return layerNorm(graph, config, weights, `${path}/output/LayerNorm`, `${prefix}.output.LayerNorm`, outputResidual, inputs.outputName);
+}
+
+/** Query, key and value of one layer as one fused int8 projection. */
+function quantizedQkv(graph: GraphBuilder, config: BertConfig, weights: BertWeights, path: string, prefix: string, hidden: string): Record<'query' | 'key' | 'value', string> {
+  const names = ['query', 'key', 'value'] as const;
+  const [query, key, value] = addQuantizedProjections(graph, {
+    path: `${path}/attention/self/qkv`,
+    weightName: `${prefix}.attention.self.qkv`,
+    input: hidden,
+    weights: names.map((name) => weights.linear(`${prefix}.attention.self.${name}.weight`)),
+    biases: names.map((name) => weights.tensor(`${prefix}.attention.self.${name}.bias`)),
+    inSize: config.hiddenSize,
+    outSize: config.hiddenSize,
+  });
+  return { query: query as string, key: key as string, value: value as string };
 }
 
 function layerNorm(graph: GraphBuilder, config: BertConfig, weights: BertWeights, path: string, prefix: string, input: string, outputName?: string): string {

@@ -1,6 +1,8 @@
 // The embedder a fresh install uses: all-MiniLM-L6-v2 from the bundled weights,
 // converted on first use, running in a worker thread, with no network access.
+import { availableParallelism } from 'node:os';
 import { ensureMiniLmModel } from './convert-minilm.js';
+import { createEmbedderPool } from './embedder-pool.js';
 import type { Embedder } from './embedder.js';
 import type { EncoderPrecision } from './quantize.js';
 import type { TransformersEmbedderOptions } from './transformers-embedder.js';
@@ -10,8 +12,10 @@ import { createWorkerEmbedder } from './worker-embedder.js';
 export interface DefaultEmbedderOptions {
   /** Cache root; the converted model goes to `<cacheDir>/models/`. */
   cacheDir: string;
-  /** Cap on ONNX Runtime threads; see `TransformersEmbedderOptions.threads`. */
+  /** Cap on ONNX Runtime's intra-op threads of each session; see `TransformersEmbedderOptions.threads`. */
   threads?: number;
+  /** Model sessions, each in its own worker thread; defaults to `defaultSessions()`. */
+  sessions?: number;
   /** Texts per model run. */
   batchSize?: number;
   /** int8 (the default: about 3x faster, cosine >= 0.98 to fp32) or fp32 projections. */
@@ -20,7 +24,16 @@ export interface DefaultEmbedderOptions {
   signal?: AbortSignal;
 }
 
-/** Converts the MiniLM weights if needed and starts a worker-thread embedder on them, offline. */
+/**
+ * Two sessions where there are two cores: on 2 cores, two single-threaded sessions embed
+ * faster than one session with two threads (docs/benchmarks.md), and more sessions would
+ * each hold another copy of the model in memory.
+ */
+export function defaultSessions(): number {
+  return Math.min(2, availableParallelism());
+}
+
+/** Converts the MiniLM weights if needed and starts worker-thread sessions on them, offline. */
 export async function createDefaultEmbedder(options: DefaultEmbedderOptions): Promise<Embedder> {
   const { signal } = options;
   const precision = options.precision ?? 'int8';
@@ -28,5 +41,14 @@ export async function createDefaultEmbedder(options: DefaultEmbedderOptions): Pr
   const embedderOptions: TransformersEmbedderOptions = { modelDir, allowRemote: false };
   if (options.threads !== undefined) embedderOptions.threads = options.threads;
   if (options.batchSize !== undefined) embedderOptions.batchSize = options.batchSize;
-  return createWorkerEmbedder(embedderOptions, signal === undefined ? {} : { signal });
+  const sessions = options.sessions ?? defaultSessions();
+  const start = signal === undefined ? {} : { signal };
+  const members = await Promise.allSettled(Array.from({ length: sessions }, () => createWorkerEmbedder(embedderOptions, start)));
+  const started = members.flatMap((member) => (member.status === 'fulfilled' ? [member.value] : []));
+  const failed = members.find((member) => member.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(started.map((member) => member.close()));
+    throw failed.reason;
+  }
+  return createEmbedderPool(started);
 }

@@ -11,5 +11,6 @@ export {
   type TransformersModelLocation,
 } from './transformers-embedder.js';
 export { createWorkerEmbedder, type WorkerEmbedderStartOptions } from './worker-embedder.js';
-export { createDefaultEmbedder, type DefaultEmbedderOptions } from './default-embedder.js';
+export { createDefaultEmbedder, defaultSessions, type DefaultEmbedderOptions } from './default-embedder.js';
+export { createEmbedderPool } from './embedder-pool.js';
 export { createOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.js';

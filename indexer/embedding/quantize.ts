@@ -68,3 +68,40 @@ export function addQuantizedLinear(graph: GraphBuilder, linear: QuantizedLinear)
   const bias = graph.floatTensor(`${linear.weightName}.bias`, [linear.outSize], linear.bias);
   return graph.domainNode(contribDomain, 'DynamicQuantizeMatMul', `${linear.path}/DynamicQuantizeMatMul`, [linear.input, weight, scale, zeroPoint, bias]);
 }
+
+/** Several projections of the same input, e.g. attention's query, key and value. */
+export interface QuantizedProjections {
+  /** Node path of the fused projection, e.g. `/encoder/layer.0/attention/self/qkv`. */
+  path: string;
+  weightName: string;
+  input: string;
+  /** `[inSize, outSize]` each. */
+  weights: Float32Array[];
+  biases: Float32Array[];
+  inSize: number;
+  outSize: number;
+}
+
+/**
+ * Adds the projections as ONE `DynamicQuantizeMatMul` over their weights side by side,
+ * then slices its output apart: the input is quantized once instead of once a
+ * projection, and one wide product runs faster than three narrow ones. With per-column
+ * scales the result is the same as three separate projections.
+ */
+export function addQuantizedProjections(graph: GraphBuilder, projections: QuantizedProjections): string[] {
+  const { inSize, outSize, weights } = projections;
+  const width = outSize * weights.length;
+  const weight = new Float32Array(inSize * width);
+  for (let row = 0; row < inSize; row += 1) {
+    weights.forEach((part, index) => weight.set(part.subarray(row * outSize, (row + 1) * outSize), row * width + index * outSize));
+  }
+  const bias = new Float32Array(width);
+  projections.biases.forEach((part, index) => bias.set(part, index * outSize));
+  const fused = addQuantizedLinear(graph, { path: projections.path, weightName: projections.weightName, input: projections.input, weight, bias, inSize, outSize: width });
+  const axes = graph.int64Tensor(`${projections.weightName}.slice_axes`, [1], [-1]);
+  return weights.map((_, index) => {
+    const starts = graph.int64Tensor(`${projections.weightName}.slice_${index}_start`, [1], [index * outSize]);
+    const ends = graph.int64Tensor(`${projections.weightName}.slice_${index}_end`, [1], [(index + 1) * outSize]);
+    return graph.node('Slice', `${projections.path}/Slice_${index}`, [fused, starts, ends, axes]);
+  });
+}
