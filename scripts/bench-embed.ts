@@ -5,7 +5,7 @@
 //   npm run bench:embed [-- --corpus fastify@5.9.0] [-- --texts 384] [-- --call 128] [-- --rounds 2]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chunkPath, createWorkerEmbedder, embeddingText, ensureMiniLmModel, type Embedder, type EncoderPrecision } from '../indexer/index.js';
 import { ensureCorpus } from './corpora.js';
@@ -58,6 +58,17 @@ async function embedAll(sessions: readonly Embedder[], texts: readonly string[])
   return (performance.now() - started) / 1000;
 }
 
+/** Texts per second of the tokenizer alone (the model's tokenizer.json, as the embedder loads it). */
+async function tokenizerRate(modelDir: string, texts: readonly string[]): Promise<number> {
+  const { AutoTokenizer, env } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.localModelPath = `${dirname(modelDir)}/`;
+  const tokenizer = await AutoTokenizer.from_pretrained(basename(modelDir), { local_files_only: true });
+  const started = performance.now();
+  for (const text of texts) tokenizer.encode(text);
+  return texts.length / ((performance.now() - started) / 1000);
+}
+
 const cacheDir = await mkdtemp(join(tmpdir(), 'minions-bench-embed-'));
 try {
   const { texts, total } = await sampleTexts(ensureCorpus(values.corpus), Number(values.texts));
@@ -82,6 +93,8 @@ try {
     const each = (seconds.get(variant) ?? []).map((time) => rate(time).toFixed(1)).join(', ');
     console.log(`| ${variant.name} | ${best(variant).toFixed(1)} | ${each} | ${(best(variant) / reference).toFixed(2)}x |`);
   }
+  const tokenizing = await tokenizerRate(folders.int8, texts);
+  console.log(`\nTokenizer alone: ${tokenizing.toFixed(0)} texts/s, ${((100 * best(variants[3] as Variant)) / tokenizing).toFixed(1)}% of the time of "int8, sorted".`);
   for (const sessions of loaded.values()) await Promise.all(sessions.map((session) => session.close()));
 } finally {
   await rm(cacheDir, { recursive: true, force: true });

@@ -18,7 +18,11 @@ export interface DefaultEmbedderOptions {
   sessions?: number;
   /** Texts per model run. */
   batchSize?: number;
-  /** int8 (the default: about 3x faster, cosine >= 0.98 to fp32) or fp32 projections. */
+  /**
+   * fp32 (the default) or int8 projections: int8 embeds about 1.9x faster a session with
+   * cosine >= 0.98 to fp32, but lost 2 of 108 queries at hybrid R@1 on the JavaScript dev
+   * set (docs/benchmarks.md), more than the 0.01 the default may lose.
+   */
   precision?: EncoderPrecision;
   /** Aborts the conversion or the model load. */
   signal?: AbortSignal;
@@ -36,7 +40,7 @@ export function defaultSessions(): number {
 /** Converts the MiniLM weights if needed and starts worker-thread sessions on them, offline. */
 export async function createDefaultEmbedder(options: DefaultEmbedderOptions): Promise<Embedder> {
   const { signal } = options;
-  const precision = options.precision ?? 'int8';
+  const precision = options.precision ?? 'fp32';
   const modelDir = await ensureMiniLmModel(options.cacheDir, signal === undefined ? { precision } : { signal, precision });
   const embedderOptions: TransformersEmbedderOptions = { modelDir, allowRemote: false };
   if (options.threads !== undefined) embedderOptions.threads = options.threads;

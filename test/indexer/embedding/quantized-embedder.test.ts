@@ -133,16 +133,16 @@ describe('createDefaultEmbedder precision', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  it('is int8 by default and fp32 when asked', async () => {
-    const byDefault = await createDefaultEmbedder({ cacheDir, sessions: 1 });
-    const full = await createDefaultEmbedder({ cacheDir, precision: 'fp32', sessions: 1 });
+  it('is fp32 by default and int8 when asked', async () => {
+    const full = await createDefaultEmbedder({ cacheDir, sessions: 1 });
+    const quantized = await createDefaultEmbedder({ cacheDir, precision: 'int8', sessions: 1 });
     try {
-      assert.equal(byDefault.modelId, 'all-MiniLM-L6-v2-int8-0.1.0');
+      assert.equal(quantized.modelId, 'all-MiniLM-L6-v2-int8-0.1.0');
       assert.equal(full.modelId, 'all-MiniLM-L6-v2-0.1.0');
       const [weather, sunny] = await full.embed(quickstart.sentences.slice(0, 2));
       assert.ok(weather && sunny && Math.abs(cosine(weather, sunny) - quickstart.similarities['0-1']) < 0.005, 'fp32 reproduces the reference');
     } finally {
-      await Promise.all([byDefault.close(), full.close()]);
+      await Promise.all([quantized.close(), full.close()]);
     }
   });
 });
