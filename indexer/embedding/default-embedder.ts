@@ -12,7 +12,7 @@ import { createWorkerEmbedder } from './worker-embedder.js';
 export interface DefaultEmbedderOptions {
   /** Cache root; the converted model goes to `<cacheDir>/models/`. */
   cacheDir: string;
-  /** Cap on ONNX Runtime's intra-op threads of each session; see `TransformersEmbedderOptions.threads`. */
+  /** Cap on ONNX Runtime's intra-op threads of each session; defaults to the cores shared among the sessions, at most 4. */
   threads?: number;
   /** Model sessions, each in its own worker thread; defaults to `defaultSessions()`. */
   sessions?: number;
@@ -43,9 +43,10 @@ export async function createDefaultEmbedder(options: DefaultEmbedderOptions): Pr
   const precision = options.precision ?? 'fp32';
   const modelDir = await ensureMiniLmModel(options.cacheDir, signal === undefined ? { precision } : { signal, precision });
   const embedderOptions: TransformersEmbedderOptions = { modelDir, allowRemote: false };
-  if (options.threads !== undefined) embedderOptions.threads = options.threads;
-  if (options.batchSize !== undefined) embedderOptions.batchSize = options.batchSize;
   const sessions = options.sessions ?? defaultSessions();
+  // Sessions times threads stays within the cores: oversubscribed threads only wait on each other.
+  embedderOptions.threads = options.threads ?? Math.min(4, Math.max(1, Math.floor(availableParallelism() / sessions)));
+  if (options.batchSize !== undefined) embedderOptions.batchSize = options.batchSize;
   const start = signal === undefined ? {} : { signal };
   const members = await Promise.allSettled(Array.from({ length: sessions }, () => createWorkerEmbedder(embedderOptions, start)));
   const started = members.flatMap((member) => (member.status === 'fulfilled' ? [member.value] : []));
