@@ -27,7 +27,9 @@ export type LogLevel = Static<typeof LogLevel>;
 export const Settings = Type.Object({
   dataDir: Type.Optional(Type.String({ minLength: 1, option: '--data-dir', env: 'MINIONS_DATA_DIR', label: 'The data directory', description: 'index, converted models and meta files; default $XDG_DATA_HOME/minions or ~/.local/share/minions' })),
   embedder: Type.String({ default: 'default', option: '--embedder', env: 'MINIONS_EMBEDDER', label: 'The embedder', description: 'default, ollama:<model> or hf:<model id>' }),
-  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, option: '--threads', env: 'MINIONS_THREADS', label: 'Threads', description: 'embedding threads; default min(4, cores - 1)' })),
+  embedPrecision: Type.Union([Type.Literal('int8'), Type.Literal('fp32')], { default: 'fp32', env: 'MINIONS_EMBED_PRECISION', label: 'The embedding precision', description: "precision of the default embedder's projections: fp32, or int8 (about 1.9x faster a session; see docs/benchmarks.md)" }),
+  embedSessions: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, env: 'MINIONS_EMBED_SESSIONS', label: 'The embedding sessions', description: 'model sessions (worker threads) of the default embedder; default min(2, cores)' })),
+  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, option: '--threads', env: 'MINIONS_THREADS', label: 'Threads', description: 'embedding threads of each session; default embedder: cores / sessions, at most 4; others: min(4, cores - 1)' })),
   queryBatch: Type.Integer({ minimum: 1, maximum: 256, default: 32, env: 'MINIONS_QUERY_BATCH', label: 'The query batch', description: 'query texts embedded together across concurrent queries; 1: each on its own' }),
   allowRemoteModels: Type.Boolean({ default: false, env: 'MINIONS_ALLOW_REMOTE_MODELS', label: 'Remote models', description: 'let transformers.js download models (not in privacy mode)' }),
   privacy: Type.Boolean({ default: true, option: '--privacy', env: 'MINIONS_PRIVACY', label: 'Privacy mode', description: 'nothing leaves the machine; --no-privacy turns it off' }),

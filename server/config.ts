@@ -15,6 +15,10 @@ export interface Config {
   /** Index, converted models and meta files live here. */
   dataDir: string;
   embedder: EmbedderChoice;
+  /** Precision of the default embedder (int8 or fp32); other embedders ignore it. */
+  embedPrecision: Settings['embedPrecision'];
+  /** Model sessions of the default embedder; undefined: its default. */
+  embedSessions: number | undefined;
   /** Cap on embedding threads. */
   threads: number | undefined;
   /** Most query texts embedded in one batch across concurrent queries (1: each on its own). */
@@ -101,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, 
   const config: Config = {
     dataDir: dataDir === undefined ? defaultDataDir(env) : resolve(cwd, dataDir),
     embedder: parseEmbedder(read('embedder'), env),
+    embedPrecision: read('embedPrecision'),
+    embedSessions: read('embedSessions'),
     threads: read('threads'),
     queryBatch: read('queryBatch'),
     allowRemoteModels,

@@ -6,7 +6,10 @@ import type { Config } from './config.js';
 function startEmbedder(config: Config): Promise<Embedder> {
   const choice = config.embedder;
   const threads = config.threads === undefined ? {} : { threads: config.threads };
-  if (choice.kind === 'default') return createDefaultEmbedder({ cacheDir: config.dataDir, ...threads });
+  if (choice.kind === 'default') {
+    const sessions = config.embedSessions === undefined ? {} : { sessions: config.embedSessions };
+    return createDefaultEmbedder({ cacheDir: config.dataDir, precision: config.embedPrecision, ...sessions, ...threads });
+  }
   if (choice.kind === 'transformers') {
     return createTransformersEmbedder({ modelId: choice.modelId, cacheDir: join(config.dataDir, 'models'), allowRemote: config.allowRemoteModels, ...threads });
   }

@@ -3,6 +3,7 @@
 // post-LayerNorm encoder layers of masked multi-head self-attention and a GELU MLP.
 import { GraphBuilder, float, int, ints } from './onnx-graph.js';
 import { OnnxDataType, type ModelProto } from './onnx-proto.js';
+import { addQuantizedLinear, addQuantizedProjections, contribDomain, type EncoderPrecision } from './quantize.js';
 
 /** The BertModel configuration fields the graph needs (from the model's `config.json`). */
 export interface BertConfig {
@@ -29,8 +30,12 @@ export const bertOpset = 17;
 /** The IR version that goes with opset 17. */
 const irVersion = 8;
 
-/** Assembles the whole model; `checkpoint` is called between layers so a caller can abort. */
-export function buildBertModel(config: BertConfig, weights: BertWeights, producerVersion: string, checkpoint: () => void = () => {}): ModelProto {
+/**
+ * Assembles the whole model; `checkpoint` is called between layers so a caller can abort.
+ * With `precision` int8 the encoder's projections are int8 `DynamicQuantizeMatMul`s; the
+ * embeddings, LayerNorms and attention products stay float32.
+ */
+export function buildBertModel(config: BertConfig, weights: BertWeights, producerVersion: string, checkpoint: () => void = () => {}, precision: EncoderPrecision = 'fp32'): ModelProto {
   const graph = new GraphBuilder();
   const dynamic = ['batch_size', 'sequence_length'];
   const inputIds = graph.input('input_ids', OnnxDataType.int64, dynamic);
@@ -43,13 +48,13 @@ export function buildBertModel(config: BertConfig, weights: BertWeights, produce
   for (let layer = 0; layer < config.numHiddenLayers; layer += 1) {
     checkpoint();
     const last = layer === config.numHiddenLayers - 1;
-    hidden = addEncoderLayer(graph, config, weights, { layer, hidden, maskBias, constants, outputName: last ? 'last_hidden_state' : undefined });
+    hidden = addEncoderLayer(graph, config, weights, { layer, hidden, maskBias, constants, precision, outputName: last ? 'last_hidden_state' : undefined });
   }
   graph.output(hidden, OnnxDataType.float, [...dynamic, config.hiddenSize]);
 
   return {
     irVersion,
-    opsetImport: [{ domain: '', version: bertOpset }],
+    opsetImport: [{ domain: '', version: bertOpset }, ...(precision === 'int8' ? [{ domain: contribDomain, version: 1 }] : [])],
     producerName: 'minions',
     producerVersion,
     docString: 'BERT encoder converted from safetensors by minions (indexer/embedding/convert-minilm).',
@@ -113,6 +118,7 @@ interface LayerInputs {
   hidden: string;
   maskBias: string;
   constants: Constants;
+  precision: EncoderPrecision;
   outputName: string | undefined;
 }
 
@@ -121,13 +127,18 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
   const path = `/encoder/layer.${layer}`;
   const prefix = `encoder.layer.${layer}`;
   const linear = (name: string, input: string, inSize: number, outSize: number): string => {
+    if (inputs.precision === 'int8') {
+      const [weight, bias] = [weights.linear(`${prefix}.${name}.weight`), weights.tensor(`${prefix}.${name}.bias`)];
+      return addQuantizedLinear(graph, { path: `${path}/${name.replaceAll('.', '/')}`, weightName: `${prefix}.${name}`, input, weight, bias, inSize, outSize });
+    }
     const weight = graph.floatTensor(`${prefix}.${name}.weight`, [inSize, outSize], weights.linear(`${prefix}.${name}.weight`));
     const bias = graph.floatTensor(`${prefix}.${name}.bias`, [outSize], weights.tensor(`${prefix}.${name}.bias`));
     const product = graph.node('MatMul', `${path}/${name.replaceAll('.', '/')}/MatMul`, [input, weight]);
     return graph.node('Add', `${path}/${name.replaceAll('.', '/')}/Add`, [product, bias]);
   };
-  const heads = (name: string, perm: number[]): string => {
-    const projected = linear(`attention.self.${name}`, hidden, config.hiddenSize, config.hiddenSize);
+  const projections = inputs.precision === 'int8' ? quantizedQkv(graph, config, weights, path, prefix, hidden) : undefined;
+  const heads = (name: 'query' | 'key' | 'value', perm: number[]): string => {
+    const projected = projections?.[name] ?? linear(`attention.self.${name}`, hidden, config.hiddenSize, config.hiddenSize);
     const split = graph.node('Reshape', `${path}/attention/self/${name}/Reshape`, [projected, constants.splitHeads]);
     return graph.node('Transpose', `${path}/attention/self/${name}/Transpose`, [split], { perm: ints(perm) });
   };
@@ -157,6 +168,21 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
   const output = linear('output.dense', activated, config.intermediateSize, config.hiddenSize);
   const outputResidual = graph.node('Add', `${path}/output/Add_residual`, [output, attended]);
   return layerNorm(graph, config, weights, `${path}/output/LayerNorm`, `${prefix}.output.LayerNorm`, outputResidual, inputs.outputName);
+}
+
+/** Query, key and value of one layer as one fused int8 projection. */
+function quantizedQkv(graph: GraphBuilder, config: BertConfig, weights: BertWeights, path: string, prefix: string, hidden: string): Record<'query' | 'key' | 'value', string> {
+  const names = ['query', 'key', 'value'] as const;
+  const [query, key, value] = addQuantizedProjections(graph, {
+    path: `${path}/attention/self/qkv`,
+    weightName: `${prefix}.attention.self.qkv`,
+    input: hidden,
+    weights: names.map((name) => weights.linear(`${prefix}.attention.self.${name}.weight`)),
+    biases: names.map((name) => weights.tensor(`${prefix}.attention.self.${name}.bias`)),
+    inSize: config.hiddenSize,
+    outSize: config.hiddenSize,
+  });
+  return { query: query as string, key: key as string, value: value as string };
 }
 
 function layerNorm(graph: GraphBuilder, config: BertConfig, weights: BertWeights, path: string, prefix: string, input: string, outputName?: string): string {

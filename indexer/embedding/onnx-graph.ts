@@ -51,6 +51,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Adds an int8 initializer (quantized weights). */
+  int8Tensor(name: string, dims: number[], data: Int8Array): string {
+    const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.initializers.push({ name: this.claim(name), dims, dataType: OnnxDataType.int8, rawData });
+    return name;
+  }
+
   /** Adds an int64 initializer. */
   int64Tensor(name: string, dims: number[], values: number[]): string {
     const data = BigInt64Array.from(values, (value) => BigInt(value));
@@ -65,10 +72,16 @@ export class GraphBuilder {
    * unless `outputName` is given.
    */
   node(opType: string, name: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputName?: string): string {
+    return this.domainNode('', opType, name, inputs, attributes, outputName);
+  }
+
+  /** Adds one node of another operator domain, such as ONNX Runtime's `com.microsoft`; otherwise as `node`. */
+  domainNode(domain: string, opType: string, name: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputName?: string): string {
     const output = this.claim(outputName ?? `${name}_output`);
     this.nodes.push({
       name: this.claim(name),
       opType,
+      ...(domain === '' ? {} : { domain }),
       input: inputs,
       output: [output],
       attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),

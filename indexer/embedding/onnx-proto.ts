@@ -4,7 +4,7 @@
 import protobuf from 'protobufjs';
 
 /** ONNX `TensorProto.DataType` values the converter uses. */
-export const OnnxDataType = { float: 1, int64: 7 } as const;
+export const OnnxDataType = { float: 1, int8: 3, int64: 7 } as const;
 
 /** ONNX `AttributeProto.AttributeType` values the converter uses. */
 export const OnnxAttributeType = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
@@ -32,6 +32,8 @@ export interface AttributeProto {
 export interface NodeProto {
   name: string;
   opType: string;
+  /** Operator set of `opType`; empty or absent for the standard ONNX domain, `com.microsoft` for ONNX Runtime's contrib operators. */
+  domain?: string;
   input: string[];
   output: string[];
   attribute: AttributeProto[];
@@ -103,6 +105,7 @@ const definition = {
             name: { type: 'string', id: 3 },
             opType: { type: 'string', id: 4 },
             attribute: { rule: repeated, type: 'AttributeProto', id: 5 },
+            domain: { type: 'string', id: 7 },
           },
         },
         AttributeProto: {

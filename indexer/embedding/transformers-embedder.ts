@@ -27,6 +27,12 @@ export type TransformersEmbedderOptions = TransformersModelLocation & {
   batchSize?: number;
   /** Longer inputs are truncated to this many tokens, special tokens included; defaults to 256. */
   maxTokens?: number;
+  /**
+   * Whether a call's texts are sorted by token length before they are cut into batches,
+   * so a batch pads (and computes) little; defaults to true. False keeps input order,
+   * for measuring what the sorting gains.
+   */
+  sortByLength?: boolean;
 };
 
 type Transformers = typeof TransformersModule;
@@ -81,7 +87,7 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
     );
   }
 
-  const run = new TransformersRun(transformers, tokenizer, model, { batchSize, maxTokens });
+  const run = new TransformersRun(transformers, tokenizer, model, { batchSize, maxTokens, sortByLength: options.sortByLength ?? true });
   let dimension: number;
   try {
     dimension = (await run.embed(['dimension probe'], undefined))[0]?.length ?? 0;
@@ -119,16 +125,21 @@ class TransformersRun {
     private readonly transformers: Transformers,
     private readonly tokenizer: Tokenizer,
     readonly model: Model,
-    private readonly limits: { batchSize: number; maxTokens: number },
+    private readonly limits: { batchSize: number; maxTokens: number; sortByLength: boolean },
   ) {
     this.specialIds = new Set(tokenizer.all_special_ids);
   }
 
+  /** Vectors of the texts, in input order. */
   async embed(texts: readonly string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+    // All of a call's texts are tokenized first: the lengths decide the batches, and the
+    // tokenizer costs about 1% of the model's time (docs/benchmarks.md), so overlapping it
+    // with the model (which onnxruntime-node runs synchronously on this thread) gains nothing.
     const sequences = texts.map((text) => this.tokenize(text));
     // Sorting by length keeps padding, and so wasted compute, small; results go back in input order.
-    const order = sequences.map((_, index) => index).sort((a, b) => (sequences[b]?.length ?? 0) - (sequences[a]?.length ?? 0));
-    const vectors: Float32Array[] = new Array<Float32Array>(texts.length);
+    const order = sequences.map((_, index) => index);
+    if (this.limits.sortByLength) order.sort((a, b) => (sequences[b]?.length ?? 0) - (sequences[a]?.length ?? 0));
+    const vectors: Float32Array[] = new Array<Float32Array>(sequences.length);
     for (let start = 0; start < order.length; start += this.limits.batchSize) {
       signal?.throwIfAborted();
       const indices = order.slice(start, start + this.limits.batchSize);

@@ -1,0 +1,148 @@
+// The int8 variant of the converted MiniLM: its graph, its weights, and how close its
+// vectors stay to the fp32 model's, on the quickstart sentences and on real code chunks.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chunkPath, embeddingText } from '../../../indexer/index.js';
+import { createDefaultEmbedder, createTransformersEmbedder, ensureMiniLmModel, quantizeColumns, type Embedder } from '../../../indexer/embedding/index.js';
+import { decodeOnnxModel } from '../../../indexer/embedding/onnx-proto.js';
+import { codeLikeText, cosine, maxDifference, quickstart } from './helpers.js';
+
+/** Largest per-pair difference of the quickstart similarities the int8 model may show against fp32. */
+const similarityTolerance = 0.02;
+/** Smallest cosine between an int8 vector and the fp32 vector of the same text. */
+const cosineFloor = 0.98;
+
+const similarities = async (embedder: Embedder): Promise<number[]> => {
+  const [weather, sunny, stadium] = await embedder.embed(quickstart.sentences);
+  assert.ok(weather && sunny && stadium);
+  return [cosine(weather, sunny), cosine(weather, stadium), cosine(sunny, stadium)];
+};
+
+/** Real code: the chunk texts of this folder's own sources, as the indexer would embed them. */
+async function codeChunks(limit: number): Promise<string[]> {
+  const folder = fileURLToPath(new URL('../../../indexer/embedding/', import.meta.url));
+  const texts: string[] = [];
+  for await (const result of chunkPath(folder)) if (result.type === 'file') texts.push(...result.file.chunks.map(embeddingText));
+  const step = Math.max(1, Math.floor(texts.length / limit));
+  return texts.filter((_, index) => index % step === 0).slice(0, limit);
+}
+
+describe('quantizeColumns', () => {
+  it('maps each column symmetrically onto -127..127 with its own scale', () => {
+    // Two rows, three columns; the columns differ in range by orders of magnitude.
+    const weights = Float32Array.of(0.5, -20, 0, -0.25, 10, 0);
+    const { values, scales } = quantizeColumns(weights, 2, 3);
+    assert.deepEqual([...scales].map((scale) => Number(scale.toPrecision(6))), [0.5 / 127, 20 / 127, 1].map((scale) => Number(scale.toPrecision(6))));
+    assert.deepEqual([...values], [127, -127, 0, -64, 64, 0]);
+    weights.forEach((weight, index) => {
+      const scale = scales[index % 3] as number;
+      assert.ok(Math.abs((values[index] as number) * scale - weight) <= scale / 2 + 1e-7, `weight ${index} round-trips within half a step`);
+    });
+  });
+});
+
+describe('the int8 MiniLM against the fp32 one', () => {
+  let cacheDir: string;
+  let fp32: Embedder;
+  let int8: Embedder;
+  before(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'minions-quantized-'));
+    fp32 = await createTransformersEmbedder({ modelDir: await ensureMiniLmModel(cacheDir, { precision: 'fp32' }), allowRemote: false, threads: 1 });
+    int8 = await createTransformersEmbedder({ modelDir: await ensureMiniLmModel(cacheDir, { precision: 'int8' }), allowRemote: false, threads: 1 });
+  });
+  after(async () => {
+    await Promise.all([fp32?.close(), int8?.close()]);
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('is cached in its own folder, with its own model id', async () => {
+    assert.equal(fp32.modelId, 'all-MiniLM-L6-v2-0.1.0');
+    assert.equal(int8.modelId, 'all-MiniLM-L6-v2-int8-0.1.0');
+    const folder = await ensureMiniLmModel(cacheDir, { precision: 'int8' });
+    assert.equal(basename(folder), int8.modelId);
+    assert.equal(JSON.parse(await readFile(join(folder, 'minions-model.json'), 'utf8')).precision, 'int8');
+  });
+
+  it('runs every projection as an int8 DynamicQuantizeMatMul, Q, K and V fused', async () => {
+    const model = decodeOnnxModel(await readFile(join(await ensureMiniLmModel(cacheDir, { precision: 'int8' }), 'onnx', 'model.onnx')));
+    assert.ok(model.opsetImport.some((entry) => entry.domain === 'com.microsoft'));
+    const quantized = model.graph.node.filter((node) => node.opType === 'DynamicQuantizeMatMul');
+    assert.equal(quantized.length, 6 * 4, 'qkv, attention output, intermediate and output of 6 layers');
+    assert.ok(quantized.every((node) => node.domain === 'com.microsoft'));
+    // The only float MatMuls left are attention's two products per layer.
+    assert.equal(model.graph.node.filter((node) => node.opType === 'MatMul').length, 6 * 2);
+    const int8Weights = model.graph.initializer.filter((tensor) => tensor.dataType === 3 && tensor.name.endsWith('weight_quantized'));
+    assert.equal(int8Weights.length, 6 * 4);
+  });
+
+  it(`keeps the quickstart similarities within ${similarityTolerance} of fp32, in the same order`, async () => {
+    const reference = await similarities(fp32);
+    const measured = await similarities(int8);
+    measured.forEach((value, pair) => {
+      const expected = reference[pair] as number;
+      assert.ok(Math.abs(value - expected) <= similarityTolerance, `pair ${pair}: int8 ${value.toFixed(4)}, fp32 ${expected.toFixed(4)}`);
+    });
+    const ranking = (values: number[]): number[] => values.map((_, index) => index).sort((a, b) => (values[b] as number) - (values[a] as number));
+    assert.deepEqual(ranking(measured), ranking(reference));
+  });
+
+  it(`gives vectors with cosine >= ${cosineFloor} to fp32 on code chunks`, async () => {
+    const texts = await codeChunks(48);
+    assert.ok(texts.length >= 24, `only ${texts.length} chunks`);
+    const [reference, measured] = [await fp32.embed(texts), await int8.embed(texts)];
+    const worst = Math.min(...measured.map((vector, index) => cosine(vector, reference[index] as Float32Array)));
+    assert.ok(worst >= cosineFloor, `lowest cosine ${worst.toFixed(4)}`);
+  });
+});
+
+describe('length-sorted batches', () => {
+  let cacheDir: string;
+  let sorted: Embedder;
+  let inOrder: Embedder;
+  before(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'minions-sorted-'));
+    const modelDir = await ensureMiniLmModel(cacheDir, { precision: 'fp32' });
+    // Batches of 2, so sorting changes which texts share a batch.
+    sorted = await createTransformersEmbedder({ modelDir, allowRemote: false, threads: 1, batchSize: 2 });
+    inOrder = await createTransformersEmbedder({ modelDir, allowRemote: false, threads: 1, batchSize: 2, sortByLength: false });
+  });
+  after(async () => {
+    await Promise.all([sorted?.close(), inOrder?.close()]);
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('returns the vectors in input order', async () => {
+    const texts = ['x', codeLikeText(1, 120), 'return a + b;', codeLikeText(2, 30), quickstart.sentences[0], codeLikeText(3, 80)];
+    const alone = await Promise.all(texts.map(async (text) => (await sorted.embed([text]))[0] as Float32Array));
+    assert.ok(maxDifference(await sorted.embed(texts), alone) < 1e-4, 'sorted batches');
+    assert.ok(maxDifference(await inOrder.embed(texts), alone) < 1e-4, 'batches in input order');
+  });
+});
+
+describe('createDefaultEmbedder precision', () => {
+  let cacheDir: string;
+  before(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'minions-precision-'));
+  });
+  after(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('is fp32 by default and int8 when asked', async () => {
+    const full = await createDefaultEmbedder({ cacheDir, sessions: 1 });
+    const quantized = await createDefaultEmbedder({ cacheDir, precision: 'int8', sessions: 1 });
+    try {
+      assert.equal(quantized.modelId, 'all-MiniLM-L6-v2-int8-0.1.0');
+      assert.equal(full.modelId, 'all-MiniLM-L6-v2-0.1.0');
+      const [weather, sunny] = await full.embed(quickstart.sentences.slice(0, 2));
+      assert.ok(weather && sunny && Math.abs(cosine(weather, sunny) - quickstart.similarities['0-1']) < 0.005, 'fp32 reproduces the reference');
+    } finally {
+      await Promise.all([quantized.close(), full.close()]);
+    }
+  });
+});
