@@ -1,4 +1,5 @@
 export { Chunk, ChunkKind, LanguageId, SkipReason, SkippedFile } from './chunk.js';
+export { ContextRequest, ContextResponse, ContextSection, ContextSectionKind, ContextSpan } from './context.js';
 export { LogLevel, Settings, type SettingName, type SettingSource } from './config.js';
 export { MinionsError, type ErrorCode } from './errors.js';
 export {
@@ -17,6 +18,7 @@ export {
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
+export { RepoMap, RepoMapFile, RepoMapRequest, SymbolDefinition, SymbolReference, SymbolsResponse } from './symbols.js';
 export { CheckResult, CheckStatus, Task, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
 export {
   AgentEvent,
