@@ -25,6 +25,21 @@ export const runUsage =
 export const serveUsage =
   'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
+/** One line of usage of `minions tasks follow-up`, for its errors and the help. */
+export const followUpUsage = 'minions tasks follow-up <task-id> "<more>" [--model M] [--server URL] [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions repos`, for its errors and the help. */
+export const reposUsage = 'minions repos [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions forget`, for its errors and the help. */
+export const forgetUsage = 'minions forget <repo-path|id> [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions prune`, for its errors and the help. */
+export const pruneUsage = 'minions prune [--dry-run] [--older-than DAYS] [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions doctor`, for its errors and the help. */
+export const doctorUsage = 'minions doctor [--json] [--data-dir DIR] [--model M]';
+
 /** The text of `minions --help`. */
 export const usage = `minions: self-hosted coding agents on a local code index.
 
@@ -47,6 +62,16 @@ Usage:
   ${serveUsage}
       Serve the HTTP API (repositories, query, tasks; docs at /docs) until SIGINT/SIGTERM.
       Any address but loopback needs a token (--token or MINIONS_TOKEN).
+  ${followUpUsage}
+      Follow up a finished task on the running server: a new run on its branch, from its last commit.
+  ${reposUsage}
+      List the indexed repositories: path, files, chunks, size on disk, last indexed.
+  ${forgetUsage}
+      Remove a repository's index (tables, record, lock); refused while a writer holds its lock.
+  ${pruneUsage}
+      Remove task worktrees left behind, minions/* branches with no commit of their own, old task logs.
+  ${doctorUsage}
+      Check Node, native modules, the embedding model, Ollama, the sandbox, disk space and inotify.
 
 Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
 MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); privacy mode (on unless
