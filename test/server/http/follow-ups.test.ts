@@ -1,12 +1,16 @@
 // Follow-ups through the HTTP API with the product's composition: the real agent on real
 // git, the scripted Ollama. A task, then a follow-up that edits again on the same branch.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { acquireLock } from '../../../platform/index.js';
 import type { Task, TaskResult } from '../../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../../../server/agent-wiring.js';
 import { loadConfig } from '../../../server/config.js';
+import { publishServer } from '../../../server/server-file.js';
 import type { App } from '../../../server/http/context.js';
 import { calculatorFiles, git, makeRepo, startAgentOllama, toolModel } from '../../agent/agent-fixtures.js';
+import { runCli } from '../cli-run.js';
 import { ServerFixture, taskEnded } from './server-fixture.js';
 
 const fixAdd = { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } }] };
@@ -51,9 +55,13 @@ describe('follow-ups through the API with the real agent', () => {
       const earlierResult = (await app.inject({ url: `/v1/tasks/${first.id}/result` })).json<TaskResult>();
       assert.deepEqual(earlierResult.summaries, ['add() adds.']);
 
+      // The follow-up comes from the CLI, over HTTP on a real port.
       ollama.setChat([addSubtract, finish('subtract() added.')]);
-      const followUp = await submit(app, `/v1/tasks/${first.id}/follow-ups`, { prompt: 'Also add subtract(a, b) to src/math.js' });
-      assert.equal(followUp.statusCode, 202, followUp.body);
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const cli = await runCli(['follow-up', first.id, 'Also add subtract(a, b)', 'to src/math.js', '--server', url, '--json'], repo.root);
+      assert.equal(cli.code, 0, cli.stderr);
+      const followUp = JSON.parse(cli.stdout) as { id: string; status: string; followUpOf: string };
+      assert.equal(followUp.followUpOf, first.id);
       assert.equal((await taskEnded(app, followUp.id)).data.status, 'succeeded');
 
       const later = (await app.inject({ url: `/v1/tasks/${followUp.id}` })).json<Task>();
@@ -113,6 +121,23 @@ describe('follow-ups through the API with the real agent', () => {
       assert.equal((await app.inject({ method: 'POST', url: '/v1/tasks/x/follow-ups', payload: { prompt: '' } })).statusCode, 400);
       assert.equal((await app.inject({ method: 'POST', url: '/v1/tasks/x/follow-ups', payload: { prompt: 'More', base: 'main' } })).statusCode, 400);
       const head = git(repo.root, 'rev-parse', 'HEAD');
+      // The CLI finds the server of its data directory, and prints the server's refusal in one line.
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const none = await runCli(['follow-up', 'no-such-task', 'More', '--data-dir', fixture.dataDir], repo.root);
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /No minions server runs on .*: start one with `minions serve`, or name one with --server URL\./);
+      const lock = await acquireLock(join(fixture.dataDir, 'locks', 'server.lock'), { command: 'minions serve' });
+      const published = await publishServer(fixture.dataDir, { url, token: false, embedder: 'default' });
+      try {
+        const missing = await runCli(['follow-up', 'no-such-task', 'More', '--data-dir', fixture.dataDir], repo.root);
+        assert.equal(missing.code, 1);
+        assert.match(missing.stderr, /^minions: No task no-such-task\.\n$/);
+      } finally {
+        await published.remove();
+        await lock.release();
+      }
+      const usage = await runCli(['follow-up', 'only-an-id', '--server', url], repo.root);
+      assert.equal(usage.code, 2);
       const forged = await errorOf(app, '/v1/tasks', { repo: repo.root, prompt: 'More', continueFrom: { task: 'x', branch: 'main', commit: head, prompt: 'p', diff: '', summaries: [] } });
       assert.equal(forged.statusCode, 400);
       assert.match(forged.message, /follow-ups/);
