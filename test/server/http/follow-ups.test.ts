@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pino } from 'pino';
 import { acquireLock } from '../../../platform/index.js';
 import type { Task, TaskResult } from '../../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../../../server/agent-wiring.js';
 import { loadConfig } from '../../../server/config.js';
 import { publishServer } from '../../../server/server-file.js';
+import { TaskStore } from '../../../server/http/tasks/task-store.js';
 import type { App } from '../../../server/http/context.js';
 import { calculatorFiles, git, makeRepo, startAgentOllama, toolModel } from '../../agent/agent-fixtures.js';
 import { runCli } from '../cli-run.js';
@@ -99,6 +101,13 @@ describe('follow-ups through the API with the real agent', () => {
       assert.equal(nothing.statusCode, 409);
       assert.match(nothing.message, /committed nothing/);
       assert.deepEqual((await app.inject({ url: `/v1/tasks/${followUp.id}` })).json<Task>().followUps, [idle.id]);
+      // The links come from the logs: a store opened afresh (a restart) has them both ways.
+      await app.minions.tasks.flush();
+      const reopened = await TaskStore.open(join(fixture.dataDir, 'tasks'), { log: pino({ level: 'silent' }) });
+      assert.deepEqual(reopened.get(first.id)?.followUps, [followUp.id]);
+      assert.deepEqual(reopened.get(followUp.id)?.followUps, [idle.id]);
+      assert.equal(reopened.get(idle.id)?.followUpOf, followUp.id);
+      await reopened.close();
     } finally {
       await fixture.dispose();
       await repo.dispose();
