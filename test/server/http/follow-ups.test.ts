@@ -101,11 +101,21 @@ describe('follow-ups through the API with the real agent', () => {
       assert.equal(nothing.statusCode, 409);
       assert.match(nothing.message, /committed nothing/);
       assert.deepEqual((await app.inject({ url: `/v1/tasks/${followUp.id}` })).json<Task>().followUps, [idle.id]);
+      // A branch moved since (a commit by hand) is not continued from a stale commit: the run fails, saying why.
+      const tree = git(repo.root, 'rev-parse', `${result.commit ?? ''}^{tree}`);
+      const byHand = git(repo.root, 'commit-tree', tree, '-p', result.commit ?? '', '-m', 'by hand');
+      git(repo.root, 'update-ref', `refs/heads/${result.branch ?? ''}`, byHand);
+      const moved = await submit(app, `/v1/tasks/${followUp.id}/follow-ups`, { prompt: 'More' });
+      assert.equal(moved.statusCode, 202, moved.body);
+      const movedEnd = await taskEnded(app, moved.id);
+      assert.equal(movedEnd.data.status, 'failed');
+      assert.match(movedEnd.data.error ?? '', /moved since the earlier run \(it points at [0-9a-f]{12}, not [0-9a-f]{12}\); follow up on the latest run/);
+      assert.equal(git(repo.root, 'rev-parse', `refs/heads/${result.branch ?? ''}`), byHand, 'the branch is left as it was');
       // The links come from the logs: a store opened afresh (a restart) has them both ways.
       await app.minions.tasks.flush();
       const reopened = await TaskStore.open(join(fixture.dataDir, 'tasks'), { log: pino({ level: 'silent' }) });
       assert.deepEqual(reopened.get(first.id)?.followUps, [followUp.id]);
-      assert.deepEqual(reopened.get(followUp.id)?.followUps, [idle.id]);
+      assert.deepEqual(reopened.get(followUp.id)?.followUps, [idle.id, moved.id]);
       assert.equal(reopened.get(idle.id)?.followUpOf, followUp.id);
       await reopened.close();
     } finally {
