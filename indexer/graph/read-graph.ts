@@ -1,0 +1,105 @@
+import type { Table } from '@lancedb/lancedb';
+import type { LanguageId, SymbolDefinition, SymbolReference, SymbolsResponse } from '../../schemas/index.js';
+import { languageForPath } from '../chunk/languages/index.js';
+import type { RepositoryTables } from '../store/lance-store.js';
+import { sqlIn } from '../store/sql.js';
+import type { SymbolRow } from '../store/symbol-rows.js';
+import type { FileGraph } from './file-graph.js';
+import { PathIndex } from './path-index.js';
+import { resolveImports, type GoModule, type ImportSpecifier } from './resolve-imports.js';
+
+/** References `symbols()` lists unless the caller says otherwise. */
+export const DEFAULT_REFERENCE_LIMIT = 50;
+
+/** Graphs read at one version of the symbol and file tables; a table that changed since is read again. */
+const cache = new WeakMap<Table, { version: string; graphs: Promise<FileGraph[]> }>();
+
+/**
+ * Every indexed file of a language the graph knows, with its definitions, its
+ * references and its imports resolved against the manifest of now. Kept per version
+ * of the symbol and file tables (a version check costs next to nothing; a live update
+ * makes new versions, so the graph is never stale), so a server answers repeated map
+ * requests without reading the tables again.
+ */
+export async function readFileGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>, signal?: AbortSignal): Promise<FileGraph[]> {
+  const version = `${await tables.symbols.version()}:${await tables.files.version()}`;
+  const cached = cache.get(tables.symbols);
+  if (cached && cached.version === version) return cached.graphs;
+  const graphs = buildGraphs(tables, signal);
+  cache.set(tables.symbols, { version, graphs });
+  // A failed or aborted read is not kept: the next call reads again.
+  graphs.catch(() => cache.delete(tables.symbols));
+  return graphs;
+}
+
+type GraphRow = Pick<SymbolRow, 'path' | 'role' | 'name' | 'kind' | 'start_line' | 'end_line'> & { text?: string };
+
+async function buildGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>, signal: AbortSignal | undefined): Promise<FileGraph[]> {
+  const manifest = (await tables.files.query().where("skipped = ''").select(['path']).toArray()) as { path: string }[];
+  signal?.throwIfAborted();
+  const graphs = new Map<string, FileGraph & { raw: ImportSpecifier[] }>();
+  for (const { path } of manifest) {
+    const language = languageForPath(path)?.id;
+    if (language) graphs.set(path, { path, language, definitions: [], references: [], imports: [], raw: [] });
+  }
+  const definitions = (await tables.symbols.query().where("role = 'definition'").select(['path', 'role', 'name', 'kind', 'start_line', 'end_line', 'text']).toArray()) as GraphRow[];
+  signal?.throwIfAborted();
+  const others = (await tables.symbols.query().where("role <> 'definition'").select(['path', 'role', 'name', 'kind', 'start_line', 'end_line']).toArray()) as GraphRow[];
+  signal?.throwIfAborted();
+  const goModules: GoModule[] = [];
+  for (const row of [...definitions, ...others]) {
+    if (row.role === 'module') {
+      const folder = row.path.includes('/') ? row.path.slice(0, row.path.lastIndexOf('/')) : '';
+      goModules.push({ folder, path: row.name });
+      continue;
+    }
+    const graph = graphs.get(row.path);
+    if (!graph) continue;
+    if (row.role === 'definition') graph.definitions.push({ name: row.name, kind: row.kind, startLine: row.start_line, endLine: row.end_line, signature: row.text ?? '' });
+    else if (row.role === 'reference') graph.references.push({ name: row.name, line: row.start_line });
+    else if (row.role === 'import') graph.raw.push({ specifier: row.name, kind: row.kind });
+  }
+  // The deepest module first: a nested module owns its folder, not the one above it.
+  goModules.sort((left, right) => right.folder.length - left.folder.length);
+  const context = { files: new PathIndex(graphs.keys()), goModules };
+  const result: FileGraph[] = [];
+  for (const { raw, ...graph } of [...graphs.values()].sort((left, right) => (left.path < right.path ? -1 : 1))) {
+    graph.definitions.sort((left, right) => left.startLine - right.startLine);
+    graph.references.sort((left, right) => left.line - right.line);
+    graph.imports = resolveImports(graph.path, graph.language, raw, context);
+    result.push(graph);
+  }
+  return result;
+}
+
+/** The name a lookup matches: the name itself, or the last segment of a qualified one (`Ledger.settle`, `bank::Ledger`, `App\\Ledger`). */
+export function lookupName(name: string): string {
+  return name.split(/::|\.|\\|#|->/).filter((part) => part !== '').at(-1) ?? name;
+}
+
+/**
+ * What the graph knows of a name: its definitions (exact name, or the last segment of a
+ * qualified name) and its references, in path and line order, at most `limit`
+ * (`truncated` when there are more).
+ */
+export async function lookupSymbol(symbols: Table, name: string, options: { limit?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<SymbolsResponse> {
+  const names = [...new Set([name, lookupName(name)])];
+  const limit = options.limit ?? DEFAULT_REFERENCE_LIMIT;
+  const rows = (await symbols
+    .query()
+    .where(`role IN ('definition', 'reference') AND ${sqlIn('name', names)}`)
+    .select(['path', 'language', 'role', 'name', 'kind', 'start_line', 'end_line', 'text'])
+    .toArray()) as SymbolRow[];
+  options.signal?.throwIfAborted();
+  const byPlace = (left: SymbolRow, right: SymbolRow): number => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.start_line - right.start_line);
+  rows.sort(byPlace);
+  const definitions: SymbolDefinition[] = rows
+    .filter((row) => row.role === 'definition')
+    .map((row) => ({ path: row.path, language: row.language as LanguageId, name: row.name, kind: row.kind, startLine: row.start_line, endLine: row.end_line, signature: row.text }));
+  const references: SymbolReference[] = rows
+    .filter((row) => row.role === 'reference')
+    .map((row) => ({ path: row.path, language: row.language as LanguageId, name: row.name, line: row.start_line, text: row.text }));
+  const response: SymbolsResponse = { name, definitions, references: references.slice(0, limit) };
+  if (references.length > limit) response.truncated = true;
+  return response;
+}
