@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import * as lancedb from '@lancedb/lancedb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LanceStore, lazyEmbedder, openIndex, updateFiles, type CodeIndex, type FileGraph, type RepositoryIndex } from '../../../indexer/index.js';
-import type { IndexSummary } from '../../../schemas/index.js';
+import { MinionsError, type IndexSummary } from '../../../schemas/index.js';
 import { writeTree } from '../../support/file-tree.js';
 import { RecordingEmbedder } from '../../support/recording-embedder.js';
 
@@ -148,5 +149,23 @@ describe('the symbol graph of an indexed repository', () => {
     assert.deepEqual((await handle.symbols('later')).definitions, []);
     assert.deepEqual((await handle.symbols('total')).definitions.map((definition) => `${definition.path}:${definition.startLine}-${definition.endLine}`), ['src/sum.ts:1-3']);
     assert.deepEqual(importsOf(await handle.fileGraphs()), { 'src/app.ts': ['src/sum.ts'] });
+  });
+
+  it('an index built before the graph (no symbol table) is index-missing, naming the command, until `index` rebuilds it', async () => {
+    const root = await writeTree(join(folder, 'old'), { 'a.py': 'def alpha():\n    return 1\n' });
+    const handle = await index.repository(root);
+    await drain(handle);
+    const connection = await lancedb.connect(join(index.dataDir, 'lancedb'));
+    await connection.dropTable(`symbols_${handle.id}`);
+    connection.close();
+    const metaFile = join(index.dataDir, 'repositories', `${handle.id}.json`);
+    await writeFile(metaFile, JSON.stringify({ ...JSON.parse(await readFile(metaFile, 'utf8')), chunker: 2 }));
+    handle.close();
+    await assert.rejects(handle.symbols('alpha'), (error: unknown) => error instanceof MinionsError && error.code === 'index-missing' && /minions index/.test(error.message));
+    const embedded = embedder.texts.length;
+    const summary = await drain(handle);
+    assert.match(summary.rebuilt ?? '', /the chunker changed \(version 2 -> 3\)/);
+    assert.equal(embedder.texts.length, embedded, 'the rebuild takes every vector from the cache');
+    assert.deepEqual((await handle.symbols('alpha')).definitions.map((definition) => definition.signature), ['def alpha()']);
   });
 });
