@@ -48,19 +48,38 @@ async function child(checkout: string, tree: string): Promise<void> {
       if (event.type === 'text-end') text = event.seconds;
       if (event.type === 'index-end') summary = event.summary;
     }
+    const graph = await graphTimes(repository);
     await code.close();
     const sizes: Record<string, number> = {};
     for (const name of await readdir(join(data, 'lancedb'))) {
       const kind = name.split('_')[0] ?? name;
       sizes[kind] = (sizes[kind] ?? 0) + Number(execFileSync('du', ['-sk', join(data, 'lancedb', name)], { encoding: 'utf8' }).split('\t')[0]) / 1024;
     }
-    console.log(JSON.stringify({ ...summary, text, sizes }));
+    console.log(JSON.stringify({ ...summary, text, sizes, graph }));
   } finally {
     await rm(data, { recursive: true, force: true });
   }
 }
 
-function runChild(checkout: string, tree: string): Promise<{ seconds: number; text: number; files: number; chunks: number; sizes: Record<string, number> }> {
+/** Reading the graph (cold, then from memory) and looking up the most referenced name, when the checkout has them. */
+async function graphTimes(repository: Indexer.RepositoryIndex): Promise<{ cold: number; cached: number; lookup: number; name: string } | undefined> {
+  if (typeof (repository as Partial<Indexer.RepositoryIndex>).fileGraphs !== 'function') return undefined;
+  let started = performance.now();
+  const graphs = await repository.fileGraphs();
+  const cold = performance.now() - started;
+  started = performance.now();
+  await repository.fileGraphs();
+  const cached = performance.now() - started;
+  const counts = new Map<string, number>();
+  for (const graph of graphs) for (const reference of graph.references) counts.set(reference.name, (counts.get(reference.name) ?? 0) + 1);
+  const name = [...counts].sort((left, right) => right[1] - left[1])[0]?.[0] ?? 'main';
+  await repository.symbols(name);
+  started = performance.now();
+  for (let round = 0; round < 5; round++) await repository.symbols(name);
+  return { cold, cached, lookup: (performance.now() - started) / 5, name };
+}
+
+function runChild(checkout: string, tree: string): Promise<{ seconds: number; text: number; files: number; chunks: number; sizes: Record<string, number>; graph?: { cold: number; cached: number; lookup: number; name: string } }> {
   return new Promise((done, fail) => {
     const process_ = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', checkout, '--tree', tree], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -77,13 +96,14 @@ async function compare(): Promise<void> {
     return { name, folder: resolve(folder) };
   });
   console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}; tree ${tree}\n`);
-  console.log('| round | variant | files | chunks | text phase s | index s | chunks MB | symbols MB | files MB |');
-  console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| round | variant | files | chunks | text phase s | index s | chunks MB | symbols MB | files MB | fileGraphs cold / cached ms | symbols(name) ms |');
+  console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const variant of round % 2 === 1 ? variants : [...variants].reverse()) {
       const result = await runChild(variant.folder, tree);
       const mb = (kind: string): string => (result.sizes[kind] === undefined ? '-' : (result.sizes[kind] as number).toFixed(1));
-      console.log(`| ${round} | ${variant.name} | ${result.files} | ${result.chunks} | ${result.text.toFixed(2)} | ${result.seconds.toFixed(2)} | ${mb('chunks')} | ${mb('symbols')} | ${mb('files')} |`);
+      const graph = result.graph ? [`${result.graph.cold.toFixed(0)} / ${result.graph.cached.toFixed(2)}`, `${result.graph.lookup.toFixed(1)} (${result.graph.name})`] : ['-', '-'];
+      console.log(`| ${round} | ${variant.name} | ${result.files} | ${result.chunks} | ${result.text.toFixed(2)} | ${result.seconds.toFixed(2)} | ${mb('chunks')} | ${mb('symbols')} | ${mb('files')} | ${graph.join(' | ')} |`);
     }
   }
 }
