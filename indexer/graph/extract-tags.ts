@@ -36,7 +36,7 @@ export const MAX_REFERENCE_TEXT = 160;
  * language's own printing, logging and length helpers, receivers). One-letter names
  * are skipped too.
  */
-const noise = new Set(['console', 'print', 'println', 'printf', 'len', 'self', 'this', 'super', 'require', 'puts', 'fmt', 'echo', 'new', 'Self']);
+const noise = new Set(['console', 'print', 'println', 'printf', 'len', 'self', 'this', 'super', 'require', 'puts', 'echo', 'new', 'Self']);
 
 const queries = new Map<string, Parser.Query | null>();
 

@@ -35,7 +35,8 @@ export async function readFileGraphs(tables: Pick<RepositoryTables, 'symbols' | 
 type GraphRow = Pick<SymbolRow, 'path' | 'role' | 'name' | 'kind' | 'start_line' | 'end_line'> & { text?: string };
 
 async function buildGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>, signal: AbortSignal | undefined): Promise<FileGraph[]> {
-  const manifest = (await tables.files.query().where("skipped = ''").select(['path']).toArray()) as { path: string }[];
+  // Indexed files: a capped file (`too-many-chunks`) keeps its first chunks and its whole graph.
+  const manifest = (await tables.files.query().where("skipped = '' OR skipped = 'too-many-chunks'").select(['path']).toArray()) as { path: string }[];
   signal?.throwIfAborted();
   const graphs = new Map<string, FileGraph & { raw: ImportSpecifier[] }>();
   for (const { path } of manifest) {

@@ -60,8 +60,8 @@ const expectedImports: Record<string, string[]> = {
   'php/src/App.php': ['php/src/Bank/Ledger.php', 'php/src/helpers.php'],
 };
 
-async function drain(handle: RepositoryIndex): Promise<IndexSummary> {
-  const run = handle.index();
+async function drain(handle: RepositoryIndex, options: Parameters<RepositoryIndex['index']>[0] = {}): Promise<IndexSummary> {
+  const run = handle.index(options);
   for (let next = await run.next(); ; next = await run.next()) if (next.done) return next.value;
 }
 
@@ -167,5 +167,15 @@ describe('the symbol graph of an indexed repository', () => {
     assert.match(summary.rebuilt ?? '', /the chunker changed \(version 2 -> 3\)/);
     assert.equal(embedder.texts.length, embedded, 'the rebuild takes every vector from the cache');
     assert.deepEqual((await handle.symbols('alpha')).definitions.map((definition) => definition.signature), ['def alpha()']);
+  });
+
+  it('keeps the whole graph of a file whose chunks were capped', async () => {
+    const root = await writeTree(join(folder, 'capped'), { 'many.js': 'function one() {}\nfunction two() {}\nfunction three() {\n  return one() + two();\n}\n' });
+    const handle = await index.repository(root);
+    await drain(handle, { chunk: { maxChunks: 1 } });
+    const [graph] = await handle.fileGraphs();
+    assert.equal(graph?.path, 'many.js');
+    assert.deepEqual(graph?.definitions.map((definition) => definition.name), ['one', 'two', 'three']);
+    assert.deepEqual(graph?.references, [{ name: 'one', line: 4 }, { name: 'two', line: 4 }]);
   });
 });
