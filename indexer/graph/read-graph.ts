@@ -1,4 +1,5 @@
-import type { Table } from '@lancedb/lancedb';
+import type { Query, Table } from '@lancedb/lancedb';
+import { abortable } from '../../platform/index.js';
 import type { LanguageId, SymbolDefinition, SymbolReference, SymbolsResponse } from '../../schemas/index.js';
 import { languageForPath } from '../chunk/languages/index.js';
 import type { RepositoryTables } from '../store/lance-store.js';
@@ -22,44 +23,62 @@ const cache = new WeakMap<Table, { version: string; graphs: Promise<FileGraph[]>
  * requests without reading the tables again.
  */
 export async function readFileGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>, signal?: AbortSignal): Promise<FileGraph[]> {
+  signal?.throwIfAborted();
   const version = `${await tables.symbols.version()}:${await tables.files.version()}`;
   const cached = cache.get(tables.symbols);
-  if (cached && cached.version === version) return cached.graphs;
-  const graphs = buildGraphs(tables, signal);
+  if (cached && cached.version === version) return abortable(cached.graphs, signal);
+  // The read is shared by every caller of this version, so no caller's signal stops it: each only stops waiting.
+  const graphs = buildGraphs(tables);
   cache.set(tables.symbols, { version, graphs });
-  // A failed or aborted read is not kept: the next call reads again.
+  // A failed read is not kept: the next call reads again.
   graphs.catch(() => cache.delete(tables.symbols));
-  return graphs;
+  return abortable(graphs, signal);
 }
 
-type GraphRow = Pick<SymbolRow, 'path' | 'role' | 'name' | 'kind' | 'start_line' | 'end_line'> & { text?: string };
+/**
+ * Visits the rows of a scan batch by batch, reading each column once as a plain array:
+ * the row objects `toArray()` returns decode a field on every access, which made reading
+ * the Go standard library's 645k rows take seconds instead of one.
+ */
+async function scanColumns(query: Query, columns: readonly string[], visit: (column: (name: string) => unknown[], rows: number) => void): Promise<void> {
+  for await (const batch of query.select([...columns])) {
+    const arrays = new Map(columns.map((name) => [name, (batch.getChild(name)?.toArray() ?? []) as unknown[]]));
+    visit((name) => arrays.get(name) ?? [], batch.numRows);
+  }
+}
 
-async function buildGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>, signal: AbortSignal | undefined): Promise<FileGraph[]> {
+type PendingGraph = FileGraph & { raw: ImportSpecifier[] };
+
+async function buildGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>): Promise<FileGraph[]> {
+  const graphs = new Map<string, PendingGraph>();
   // Indexed files: a capped file (`too-many-chunks`) keeps its first chunks and its whole graph.
-  const manifest = (await tables.files.query().where("skipped = '' OR skipped = 'too-many-chunks'").select(['path']).toArray()) as { path: string }[];
-  signal?.throwIfAborted();
-  const graphs = new Map<string, FileGraph & { raw: ImportSpecifier[] }>();
-  for (const { path } of manifest) {
-    const language = languageForPath(path)?.id;
-    if (language) graphs.set(path, { path, language, definitions: [], references: [], imports: [], raw: [] });
-  }
-  const definitions = (await tables.symbols.query().where("role = 'definition'").select(['path', 'role', 'name', 'kind', 'start_line', 'end_line', 'text']).toArray()) as GraphRow[];
-  signal?.throwIfAborted();
-  const others = (await tables.symbols.query().where("role <> 'definition'").select(['path', 'role', 'name', 'kind', 'start_line', 'end_line']).toArray()) as GraphRow[];
-  signal?.throwIfAborted();
-  const goModules: GoModule[] = [];
-  for (const row of [...definitions, ...others]) {
-    if (row.role === 'module') {
-      const folder = row.path.includes('/') ? row.path.slice(0, row.path.lastIndexOf('/')) : '';
-      goModules.push({ folder, path: row.name });
-      continue;
+  await scanColumns(tables.files.query().where("skipped = '' OR skipped = 'too-many-chunks'"), ['path'], (column, rows) => {
+    const paths = column('path') as string[];
+    for (let row = 0; row < rows; row++) {
+      const path = paths[row] as string;
+      const language = languageForPath(path)?.id;
+      if (language) graphs.set(path, { path, language, definitions: [], references: [], imports: [], raw: [] });
     }
-    const graph = graphs.get(row.path);
-    if (!graph) continue;
-    if (row.role === 'definition') graph.definitions.push({ name: row.name, kind: row.kind, startLine: row.start_line, endLine: row.end_line, signature: row.text ?? '' });
-    else if (row.role === 'reference') graph.references.push({ name: row.name, line: row.start_line });
-    else if (row.role === 'import') graph.raw.push({ specifier: row.name, kind: row.kind });
-  }
+  });
+  const goModules: GoModule[] = [];
+  // Definitions with their signatures; the rest without text (references' lines are most of the table).
+  await scanColumns(tables.symbols.query().where("role = 'definition'"), ['path', 'name', 'kind', 'start_line', 'end_line', 'text'], (column, rows) => {
+    const [paths, names, kinds, starts, ends, texts] = ['path', 'name', 'kind', 'start_line', 'end_line', 'text'].map(column) as [string[], string[], string[], number[], number[], string[]];
+    for (let row = 0; row < rows; row++) {
+      graphs.get(paths[row] as string)?.definitions.push({ name: names[row] as string, kind: kinds[row] as string, startLine: starts[row] as number, endLine: ends[row] as number, signature: texts[row] as string });
+    }
+  });
+  await scanColumns(tables.symbols.query().where("role <> 'definition'"), ['path', 'role', 'name', 'kind', 'start_line'], (column, rows) => {
+    const [paths, roles, names, kinds, starts] = ['path', 'role', 'name', 'kind', 'start_line'].map(column) as [string[], string[], string[], string[], number[]];
+    for (let row = 0; row < rows; row++) {
+      const path = paths[row] as string;
+      const name = names[row] as string;
+      if (roles[row] === 'module') goModules.push({ folder: path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '', path: name });
+      const graph = graphs.get(path);
+      if (roles[row] === 'reference') graph?.references.push({ name, line: starts[row] as number });
+      else if (roles[row] === 'import') graph?.raw.push({ specifier: name, kind: kinds[row] as string });
+    }
+  });
   // The deepest module first: a nested module owns its folder, not the one above it.
   goModules.sort((left, right) => right.folder.length - left.folder.length);
   const context = { files: new PathIndex(graphs.keys()), goModules };

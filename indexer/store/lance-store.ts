@@ -14,6 +14,7 @@ export interface RepositoryTables {
 }
 
 const FTS_INDEX = 'search_text_idx';
+const NAME_INDEX = 'name_idx';
 
 type TableSchema = Parameters<lancedb.Connection['createEmptyTable']>[1];
 
@@ -215,9 +216,10 @@ export async function sweepOrphans(tables: RepositoryTables, manifest: ReadonlyM
 }
 
 /**
- * Brings the full-text index up to date and compacts: creates the index on first
- * use, then `optimize` merges new rows into it, compacts small fragments and removes
- * old table versions, so tables do not grow without bound across runs.
+ * Brings the full-text index (and the symbol table's name index) up to date and
+ * compacts: creates the indexes on first use, then `optimize` merges new rows into
+ * them, compacts small fragments and removes old table versions, so tables do not grow
+ * without bound across runs.
  */
 export async function optimizeRepository(tables: RepositoryTables, vectorCache?: lancedb.Table): Promise<void> {
   const indices = await tables.chunks.listIndices();
@@ -227,6 +229,11 @@ export async function optimizeRepository(tables: RepositoryTables, vectorCache?:
       replace: true,
       config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true, asciiFolding: true, lowercase: true }),
     });
+  }
+  // Name lookups (`symbols()`) read the index instead of scanning every row; rows written
+  // since (live updates) are scanned until the next optimisation merges them in.
+  if (!(await tables.symbols.listIndices()).some((index) => index.name === NAME_INDEX) && (await tables.symbols.countRows()) > 0) {
+    await tables.symbols.createIndex('name', { name: NAME_INDEX, replace: true, config: lancedb.Index.btree() });
   }
   const olderThan = new Date();
   for (const table of [tables.chunks, tables.files, tables.symbols]) await table.optimize({ cleanupOlderThan: olderThan });

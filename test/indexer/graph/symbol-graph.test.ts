@@ -178,4 +178,15 @@ describe('the symbol graph of an indexed repository', () => {
     assert.deepEqual(graph?.definitions.map((definition) => definition.name), ['one', 'two', 'three']);
     assert.deepEqual(graph?.references, [{ name: 'one', line: 4 }, { name: 'two', line: 4 }]);
   });
+
+  it('lets a caller stop waiting for the graph without failing the others that share its read', async () => {
+    const handle = await index.repository(await writeTree(join(folder, 'shared'), { 'a.py': 'def alpha():\n    return beta()\n' }));
+    await drain(handle);
+    const controller = new AbortController();
+    const stopped = handle.fileGraphs(controller.signal);
+    const waiting = handle.fileGraphs();
+    controller.abort();
+    await assert.rejects(stopped, (error: unknown) => error instanceof Error && error.name === 'AbortError');
+    assert.deepEqual((await waiting).map((graph) => graph.references), [[{ name: 'beta', line: 2 }]]);
+  });
 });
