@@ -231,8 +231,10 @@ export async function optimizeRepository(tables: RepositoryTables, vectorCache?:
     });
   }
   // Name lookups (`symbols()`) read the index instead of scanning every row; rows written
-  // since (live updates) are scanned until the next optimisation merges them in.
-  if (!(await tables.symbols.listIndices()).some((index) => index.name === NAME_INDEX) && (await tables.symbols.countRows()) > 0) {
+  // since (live updates) are scanned until the next optimisation merges them in. It is
+  // made by the full optimisation (with the vector cache: end of a run, the watcher's),
+  // not the one that ends the text phase, so it never delays "searchable by text".
+  if (vectorCache && !(await tables.symbols.listIndices()).some((index) => index.name === NAME_INDEX) && (await tables.symbols.countRows()) > 0) {
     await tables.symbols.createIndex('name', { name: NAME_INDEX, replace: true, config: lancedb.Index.btree() });
   }
   const olderThan = new Date();

@@ -29,6 +29,7 @@ test('symbol rows of a path the manifest does not know (a write killed before it
   const root = await fixture.repo('repo', { 'a.js': 'function alpha() {\n  return beta();\n}\n' });
   await fixture.index(root, embedder);
   const tables = await fixture.store.repository((await resolveRepository(root)).repositoryId, embedder.dimension, false);
+  assert.deepEqual((await tables.symbols.listIndices()).map((index) => index.name), ['name_idx'], 'a run ends with the name index of the symbol table');
   const ghost = toSymbolRows('ghost.js', 'javascript', { definitions: [{ name: 'ghost', kind: 'function', startLine: 1, endLine: 1, signature: 'function ghost()' }], references: [], imports: [] });
   await tables.symbols.add(ghost as unknown as Record<string, unknown>[]);
   assert.equal(await sweepOrphans(tables, await readManifest(tables.files)), 1);
