@@ -229,7 +229,11 @@ export class RepositoryIndex {
   private async open(meta: RepositoryMeta): Promise<RepositoryTables> {
     const { store } = this.context;
     if (!(await store.hasRepository(this.id))) throw new Error('its tables are missing');
-    const tables = await store.repository(this.id, meta.dimension, false);
+    const tables = await store.repository(this.id, meta.dimension, false).catch((error: unknown) => {
+      // Chunks and manifest exist (checked above): what is missing is the symbol table of an index built before it.
+      if (!(error instanceof MinionsError) || error.code !== 'index-missing') throw error;
+      throw new MinionsError('index-missing', `The index of ${this.root} was built before the symbol graph; bring it up to date with \`${indexCommand(this.root)}\` (every vector comes from the cache).`, { cause: error });
+    });
     this.context.log?.debug({ repositoryId: this.id, root: this.root }, 'opened the index tables');
     return tables;
   }

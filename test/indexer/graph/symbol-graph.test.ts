@@ -161,7 +161,9 @@ describe('the symbol graph of an indexed repository', () => {
     const metaFile = join(index.dataDir, 'repositories', `${handle.id}.json`);
     await writeFile(metaFile, JSON.stringify({ ...JSON.parse(await readFile(metaFile, 'utf8')), chunker: 2 }));
     handle.close();
-    await assert.rejects(handle.symbols('alpha'), (error: unknown) => error instanceof MinionsError && error.code === 'index-missing' && /minions index/.test(error.message));
+    const missing = (error: unknown): boolean => error instanceof MinionsError && error.code === 'index-missing' && error.message.includes(`minions index ${handle.root}`);
+    await assert.rejects(handle.symbols('alpha'), missing);
+    await assert.rejects(handle.query({ query: 'alpha', mode: 'text' }), missing);
     const embedded = embedder.texts.length;
     const summary = await drain(handle);
     assert.match(summary.rebuilt ?? '', /the chunker changed \(version 2 -> 3\)/);
