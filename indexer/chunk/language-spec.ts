@@ -66,6 +66,8 @@ export interface TagsRule {
   query: string;
   /** The specifiers an `@import.<kind>` capture names; default: its text without quotes. */
   imports?: (node: SyntaxNode, kind: string) => string[];
+  /** The node a definition's signature starts at, when not its own (Go: the `type` keyword of a lone spec). */
+  signatureFrom?: (node: SyntaxNode) => SyntaxNode;
 }
 
 /** The text of a node's `name` field, the default name rule. */

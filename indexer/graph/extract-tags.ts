@@ -82,7 +82,7 @@ export async function extractTags(spec: LanguageSpec, tree: Parser.Tree, source:
     if (role !== 'definition' || !name) continue;
     const known = definitions.get(name.startIndex);
     if (known && !generalKinds.has(known.kind)) continue;
-    definitions.set(name.startIndex, { name: name.text, kind, startLine: node.startPosition.row + 1, endLine: endRowOf(node) + 1, signature: signatureOf(node, source, node) });
+    definitions.set(name.startIndex, { name: name.text, kind, startLine: node.startPosition.row + 1, endLine: endRowOf(node) + 1, signature: signatureOf(node, source, spec.tags?.signatureFrom?.(node) ?? node) });
   }
   result.definitions = [...definitions.values()].sort((left, right) => left.startLine - right.startLine);
   const seen = new Set<string>();

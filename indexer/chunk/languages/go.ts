@@ -66,5 +66,6 @@ export const go: LanguageSpec = {
 
 (import_spec path: (interpreted_string_literal) @import.package)
 `,
+    signatureFrom: (node) => (node.type === 'type_spec' && node.parent?.type === 'type_declaration' && loneSpec(node.parent) === node ? node.parent : node),
   },
 };

@@ -117,6 +117,8 @@ describe('tags queries on the language fixtures', () => {
     assert.equal(graph.references.find((reference) => reference.name === 'fingerprint')?.text, 'const id = fingerprint({ id: account, from: account, to: this.owner, cents, currency: Currency.Euro });');
     const go = await graphOf('go/ledger.go');
     assert.equal(go.definitions.find((definition) => definition.name === 'Settle')?.signature, 'func (l *Ledger) Settle(adjustments Totals) (Totals, error)');
+    assert.equal(go.definitions.find((definition) => definition.name === 'Entry')?.signature, 'type Entry struct', 'a lone type spec keeps its keyword');
+    assert.equal(go.definitions.find((definition) => definition.name === 'Totals')?.signature, 'Totals map[AccountID]int64', 'a spec of a group has none');
   });
 
   it('never counts a definition\'s own name as a reference to it', async () => {
