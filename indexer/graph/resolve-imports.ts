@@ -97,8 +97,13 @@ const resolveRust: Resolver = (from, { specifier, kind }, { files }) => {
   const segments = specifier.split('::').filter((segment) => segment !== '');
   const [head, ...rest] = segments;
   if (head === 'crate') return rustModuleFile(crateSource(from), rest, files);
-  if (head === 'self') return rustModuleFile(rustModuleFolder(from), rest, files);
-  if (head === 'super') return rest.length === 0 ? [] : rustModuleFile(joinInside(rustModuleFolder(from), '..') ?? '', rest, files);
+  if (head === 'self' || head === 'super') {
+    // Each leading `super` climbs one module: `super::super::x` from `a/b/c.rs` is `a/x`.
+    let folder: string | undefined = rustModuleFolder(from);
+    let path = head === 'self' ? rest : segments;
+    for (; path[0] === 'super' && folder !== undefined; path = path.slice(1)) folder = joinInside(folder, '..');
+    return folder === undefined || path.length === 0 ? [] : rustModuleFile(folder, path, files);
+  }
   if (head === undefined || rest.length === 0) return [];
   // Another crate of the workspace: `bank_core::ledger` -> `bank-core/src/ledger.rs` (or `bank_core/src/...`).
   for (const crate of [head, head.replaceAll('_', '-')]) {

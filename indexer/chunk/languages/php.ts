@@ -49,6 +49,10 @@ export const php: LanguageSpec = {
 (require_once_expression (string (string_content) @import.require))
 (include_expression (string (string_content) @import.require))
 (include_once_expression (string (string_content) @import.require))
+(require_expression (binary_expression left: (name) @_dir right: (string (string_content) @import.require)) (#eq? @_dir "__DIR__"))
+(require_once_expression (binary_expression left: (name) @_dir right: (string (string_content) @import.require)) (#eq? @_dir "__DIR__"))
+(include_expression (binary_expression left: (name) @_dir right: (string (string_content) @import.require)) (#eq? @_dir "__DIR__"))
+(include_once_expression (binary_expression left: (name) @_dir right: (string (string_content) @import.require)) (#eq? @_dir "__DIR__"))
 `,
   },
 };

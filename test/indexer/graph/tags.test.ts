@@ -135,6 +135,14 @@ describe('tags queries on the language fixtures', () => {
     assert.deepEqual(named.references, [{ name: 'helper', line: 5, text: 'print(helper())' }]);
   });
 
+  it('reads PHP requires written from __DIR__, and leaves computed ones out', async () => {
+    const graph = (await chunkText('a.php', "<?php\nrequire_once __DIR__ . '/lib/helpers.php';\ninclude 'views/page.php';\nrequire $dynamic;\n")).graph;
+    assert.deepEqual(graph.imports, [
+      { specifier: '/lib/helpers.php', kind: 'require', line: 2 },
+      { specifier: 'views/page.php', kind: 'require', line: 3 },
+    ]);
+  });
+
   it('has no graph for line windows (no grammar, or a parse that failed)', async () => {
     assert.deepEqual((await chunkText('notes.txt', 'refund() the charge\n')).graph, { definitions: [], references: [], imports: [] });
   });
