@@ -22,14 +22,18 @@ export interface NamedEdge extends WeightedEdge {
   name: string;
 }
 
-/** The file graph as PageRank reads it: nodes are the files in path order, edges named by what they reference. */
-export interface FileEdges {
+/** A repository's files as graph nodes, in path order, and which files define each name: what every ranking starts from. */
+export interface FileNodes {
   paths: string[];
   /** Each file's graph, in node order. */
   graphs: FileGraph[];
   indexOf: Map<string, number>;
   /** Which files define each name, in node order. */
   definers: Map<string, number[]>;
+}
+
+/** The file graph as PageRank reads it: the nodes, and edges named by what they reference. */
+export interface FileEdges extends FileNodes {
   named: NamedEdge[];
   imports: WeightedEdge[];
 }
@@ -59,37 +63,42 @@ function definersByName(graphs: readonly FileGraph[], indexOf: Map<string, numbe
   return definers;
 }
 
-/**
- * Builds the weighted edges of the file graph: each file that references a name points
- * at each other file defining it, weighing `sqrt(count) x nameFactor` (so one file
- * calling a helper fifty times does not outweigh fifty files calling it once), and at
- * each repository file it imports with `importWeight`. Files are the nodes in path
- * order; a path listed twice keeps its first graph.
- */
-export function buildFileEdges(graphs: readonly FileGraph[], focusSymbols: ReadonlySet<string>, weights: EdgeWeights = DEFAULT_EDGE_WEIGHTS): FileEdges {
+/** Numbers a repository's files in path order (a path listed twice keeps its first graph) and indexes who defines what. */
+export function fileNodes(graphs: readonly FileGraph[]): FileNodes {
   const unique = new Map<string, FileGraph>();
   for (const graph of graphs) if (!unique.has(graph.path)) unique.set(graph.path, graph);
   const paths = [...unique.keys()].sort();
   const ordered = paths.map((path) => unique.get(path)!);
   const indexOf = new Map(paths.map((path, node) => [path, node]));
-  const definers = definersByName(ordered, indexOf);
+  return { paths, graphs: ordered, indexOf, definers: definersByName(ordered, indexOf) };
+}
+
+const byName = ([a]: [string, number], [b]: [string, number]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Builds the weighted edges of the file graph: each file that references a name points
+ * at each other file defining it, weighing `sqrt(count) x nameFactor` (so one file
+ * calling a helper fifty times does not outweigh fifty files calling it once), and at
+ * each repository file it imports with `importWeight`.
+ */
+export function buildFileEdges(nodes: FileNodes, focusSymbols: ReadonlySet<string>, weights: EdgeWeights = DEFAULT_EDGE_WEIGHTS): FileEdges {
   const named: NamedEdge[] = [];
   const imports: WeightedEdge[] = [];
-  ordered.forEach((graph, from) => {
+  nodes.graphs.forEach((graph, from) => {
     const counts = new Map<string, number>();
     for (const { name } of graph.references) counts.set(name, (counts.get(name) ?? 0) + 1);
-    for (const [name, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const targets = definers.get(name);
+    for (const [name, count] of [...counts].sort(byName)) {
+      const targets = nodes.definers.get(name);
       if (!targets) continue;
       const weight = Math.sqrt(count) * nameFactor(name, targets.length, focusSymbols.has(name), weights);
       for (const to of targets) if (to !== from) named.push({ from, to, weight, name });
     }
     for (const path of new Set(graph.imports)) {
-      const to = indexOf.get(path);
+      const to = nodes.indexOf.get(path);
       if (to !== undefined && to !== from) imports.push({ from, to, weight: weights.importWeight });
     }
   });
-  return { paths, graphs: ordered, indexOf, definers, named, imports };
+  return { ...nodes, named, imports };
 }
 
 /**

@@ -40,33 +40,42 @@ interface TransitionRows {
 
 /** Parallel edges add up; self-edges and edges of no positive weight are dropped (a file citing itself says nothing of its importance). */
 function transitionRows(nodeCount: number, edges: readonly WeightedEdge[]): TransitionRows {
-  const merged = new Map<number, number>();
+  // Bucket the edges by source (a counting sort), then merge each row's repeats.
+  const counts = new Uint32Array(nodeCount + 1);
+  for (const { from, to, weight } of edges) {
+    if (!(from >= 0 && to >= 0 && from < nodeCount && to < nodeCount)) throw new RangeError(`edge ${from}->${to} outside 0..${nodeCount - 1}`);
+    if (from !== to && weight > 0) counts[from + 1]! += 1;
+  }
+  for (let node = 0; node < nodeCount; node++) counts[node + 1]! += counts[node]!;
+  const fill = counts.slice(0, nodeCount);
+  const bucketTargets = new Uint32Array(counts[nodeCount]!);
+  const bucketWeights = new Float64Array(counts[nodeCount]!);
   for (const { from, to, weight } of edges) {
     if (from === to || !(weight > 0)) continue;
-    if (from < 0 || to < 0 || from >= nodeCount || to >= nodeCount) throw new RangeError(`edge ${from}->${to} outside 0..${nodeCount - 1}`);
-    const key = from * nodeCount + to;
-    merged.set(key, (merged.get(key) ?? 0) + weight);
+    const position = fill[from]!++;
+    bucketTargets[position] = to;
+    bucketWeights[position] = weight;
   }
-  // Sorted keys give each row its targets in ascending order: the sums below run in one order, always.
-  const keys = [...merged.keys()].sort((a, b) => a - b);
   const offsets = new Uint32Array(nodeCount + 1);
-  const targets = new Uint32Array(keys.length);
-  const shares = new Float64Array(keys.length);
-  const outWeight = new Float64Array(nodeCount);
-  keys.forEach((key, position) => {
-    const from = Math.floor(key / nodeCount);
-    offsets[from + 1]! += 1;
-    targets[position] = key % nodeCount;
-    shares[position] = merged.get(key)!;
-    outWeight[from]! += shares[position]!;
-  });
-  for (let node = 0; node < nodeCount; node++) offsets[node + 1]! += offsets[node]!;
+  const targets = new Uint32Array(bucketTargets.length);
+  const shares = new Float64Array(bucketTargets.length);
   const dangling = new Uint8Array(nodeCount);
+  let written = 0;
   for (let node = 0; node < nodeCount; node++) {
-    if (offsets[node] === offsets[node + 1]) dangling[node] = 1;
-    for (let position = offsets[node]!; position < offsets[node + 1]!; position++) shares[position]! /= outWeight[node]!;
+    // Targets in ascending order, each once: the sums below then run in one order, whatever the input's.
+    const row = new Map<number, number>();
+    for (let position = counts[node]!; position < counts[node + 1]!; position++) row.set(bucketTargets[position]!, (row.get(bucketTargets[position]!) ?? 0) + bucketWeights[position]!);
+    const rowTargets = [...row.keys()].sort((a, b) => a - b);
+    let outWeight = 0;
+    for (const target of rowTargets) outWeight += row.get(target)!;
+    for (const target of rowTargets) {
+      targets[written] = target;
+      shares[written++] = row.get(target)! / outWeight;
+    }
+    offsets[node + 1] = written;
+    if (rowTargets.length === 0) dangling[node] = 1;
   }
-  return { offsets, targets, shares, dangling };
+  return { offsets, targets: targets.subarray(0, written), shares: shares.subarray(0, written), dangling };
 }
 
 /** The teleport distribution: the given weights normalised, or uniform when none are positive. */

@@ -1,6 +1,6 @@
 import type { RepoMap, RepoMapFile, RepoMapRequest } from '../../schemas/index.js';
 import { estimateTokens } from '../chunk/tokens.js';
-import { DEFAULT_EDGE_WEIGHTS, buildFileEdges, rankDefinitions, type EdgeWeights, type FileEdges } from './file-edges.js';
+import { DEFAULT_EDGE_WEIGHTS, buildFileEdges, fileNodes, rankDefinitions, type EdgeWeights, type FileEdges, type FileNodes } from './file-edges.js';
 import type { FileGraph } from './file-graph.js';
 import { mentionedFiles, mentionedNames } from './mentions.js';
 import { pageRank, type PageRankOptions } from './pagerank.js';
@@ -24,14 +24,14 @@ interface Focus {
   symbols: string[];
 }
 
-function resolveFocus(edges: FileEdges, request: RepoMapRequest): Focus {
+function resolveFocus(edges: FileNodes, request: RepoMapRequest): Focus {
   const text = request.text ?? '';
   const files = [...new Set([...(request.focusFiles ?? []), ...mentionedFiles(text, edges.paths)])].filter((path) => edges.indexOf.has(path));
   const symbols = [...new Set([...(request.focusSymbols ?? []), ...mentionedNames(text, (name) => edges.definers.has(name))])].filter((name) => edges.definers.has(name));
   return { files, symbols };
 }
 
-function personalization(edges: FileEdges, focus: Focus): Float64Array | undefined {
+function personalization(edges: FileNodes, focus: Focus): Float64Array | undefined {
   const weights = new Float64Array(edges.paths.length);
   let total = 0;
   for (const path of focus.files) {
@@ -158,11 +158,9 @@ export function largestFitting(total: number, fits: (count: number) => boolean):
  * deterministic: the same graphs and request give the same map.
  */
 export function buildRepoMap(graphs: readonly FileGraph[], request: RepoMapRequest, options: RepoMapOptions = {}): RepoMap {
-  const focusSymbols = new Set(request.focusSymbols ?? []);
-  const plain = buildFileEdges(graphs, new Set(), options.weights ?? DEFAULT_EDGE_WEIGHTS);
-  const focus = resolveFocus(plain, request);
-  for (const name of focus.symbols) focusSymbols.add(name);
-  const edges = focusSymbols.size > 0 ? buildFileEdges(graphs, focusSymbols, options.weights ?? DEFAULT_EDGE_WEIGHTS) : plain;
+  const nodes = fileNodes(graphs);
+  const focus = resolveFocus(nodes, request);
+  const edges = buildFileEdges(nodes, new Set(focus.symbols), options.weights ?? DEFAULT_EDGE_WEIGHTS);
   const { ranks } = pageRank(edges.paths.length, [...edges.named, ...edges.imports], { ...options.pageRank, ...optional(personalization(edges, focus)) });
   const excluded = new Set((request.exclude ?? []).map((path) => edges.indexOf.get(path)).filter((node) => node !== undefined));
   const focusNodes = focus.files.map((path) => edges.indexOf.get(path)!);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_EDGE_WEIGHTS, buildFileEdges, nameFactor, rankDefinitions } from '../../../indexer/graph/file-edges.js';
+import { DEFAULT_EDGE_WEIGHTS, buildFileEdges, fileNodes, nameFactor, rankDefinitions } from '../../../indexer/graph/file-edges.js';
 import type { FileGraph } from '../../../indexer/graph/file-graph.js';
 import { pageRank, type WeightedEdge } from '../../../indexer/graph/pagerank.js';
 import { randomEdges, seededRandom, shuffled } from './graph-helpers.js';
@@ -91,7 +91,7 @@ describe('file edges', () => {
   });
 
   it('points from users to definers with sqrt(count) weights, skipping self-references and unknown names', () => {
-    const edges = buildFileEdges([file('b.ts', ['send'], ['send']), file('a.ts', [], ['send', 'send', 'send', 'send', 'console']), file('c.ts', [], [], ['b.ts', 'a.ts', 'missing.ts'])], new Set());
+    const edges = buildFileEdges(fileNodes([file('b.ts', ['send'], ['send']), file('a.ts', [], ['send', 'send', 'send', 'send', 'console']), file('c.ts', [], [], ['b.ts', 'a.ts', 'missing.ts'])]), new Set());
     assert.deepEqual(edges.paths, ['a.ts', 'b.ts', 'c.ts']);
     assert.deepEqual(edges.named, [{ from: 0, to: 1, weight: 2, name: 'send' }]);
     assert.deepEqual(edges.imports, [{ from: 2, to: 1, weight: DEFAULT_EDGE_WEIGHTS.importWeight }, { from: 2, to: 0, weight: DEFAULT_EDGE_WEIGHTS.importWeight }]);
@@ -100,7 +100,7 @@ describe('file edges', () => {
   it('lets a focus symbol pull rank to its definer, and a private name push it away', () => {
     const graphs = [file('main.ts', [], ['parse', 'render']), file('parse.ts', ['parse'], []), file('render.ts', ['render'], [])];
     const rankOf = (focus: string[], list = graphs): Record<string, number> => {
-      const edges = buildFileEdges(list, new Set(focus));
+      const edges = buildFileEdges(fileNodes(list), new Set(focus));
       const { ranks } = pageRank(edges.paths.length, [...edges.named, ...edges.imports]);
       return Object.fromEntries(edges.paths.map((path, node) => [path, ranks[node]!]));
     };
@@ -114,7 +114,7 @@ describe('file edges', () => {
   });
 
   it('spreads a file’s rank over the definitions it references', () => {
-    const edges = buildFileEdges([file('main.ts', [], ['parse', 'parse', 'parse', 'parse', 'render']), file('lib.ts', ['parse', 'render'], [])], new Set());
+    const edges = buildFileEdges(fileNodes([file('main.ts', [], ['parse', 'parse', 'parse', 'parse', 'render']), file('lib.ts', ['parse', 'render'], [])]), new Set());
     const ranked = rankDefinitions(edges, [0.25, 0.75]);
     const lib = ranked.get(edges.indexOf.get('lib.ts')!)!;
     assert.ok(Math.abs(lib.get('parse')! - (0.75 * 2) / 3) < 1e-12, 'sqrt(4) of 3 weight units');
