@@ -16,6 +16,11 @@ const COMMON_WORDS = new Set(
   ).split(' '),
 );
 
+/** Whether a word is everyday English that also happens to name things in code (`error`, `test`, `add`), in any case. */
+export function isEverydayWord(word: string): boolean {
+  return COMMON_WORDS.has(word.toLowerCase());
+}
+
 const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 
 /** camelCase, PascalCase with an inner capital, snake_case, digits or `$`: a word no one writes in prose. */
@@ -32,7 +37,7 @@ export function mentionedNames(text: string, isDefined: (name: string) => boolea
   const found = new Set<string>();
   for (const [word] of text.matchAll(WORD)) {
     if (found.has(word) || !isDefined(word)) continue;
-    if (identifierShaped(word) || (word.length >= 3 && !COMMON_WORDS.has(word.toLowerCase()))) found.add(word);
+    if (identifierShaped(word) || (word.length >= 3 && !isEverydayWord(word))) found.add(word);
   }
   return [...found];
 }

@@ -158,7 +158,11 @@ export function largestFitting(total: number, fits: (count: number) => boolean):
  * deterministic: the same graphs and request give the same map.
  */
 export function buildRepoMap(graphs: readonly FileGraph[], request: RepoMapRequest, options: RepoMapOptions = {}): RepoMap {
-  const nodes = fileNodes(graphs);
+  return repoMapOf(fileNodes(graphs), request, options);
+}
+
+/** `buildRepoMap` over a repository's nodes already indexed (`analyseGraph(...).nodes`, cached per index version). */
+export function repoMapOf(nodes: FileNodes, request: RepoMapRequest, options: RepoMapOptions = {}): RepoMap {
   const focus = resolveFocus(nodes, request);
   const edges = buildFileEdges(nodes, new Set(focus.symbols), options.weights ?? DEFAULT_EDGE_WEIGHTS);
   const { ranks } = pageRank(edges.paths.length, [...edges.named, ...edges.imports], { ...options.pageRank, ...optional(personalization(edges, focus)) });
