@@ -128,13 +128,17 @@ async function printLatency(runtime: CodeIndex, queries: readonly DevQuery[]): P
 }
 
 /** One knob swept with the others at their defaults, on the variant it acts on. */
-interface Sweep { knob: 'docsFactor' | 'askedFactor' | 'secondaryFactor' | 'fileBonus'; values: number[]; variant: Variant }
+interface Sweep { knob: 'docsFactor' | 'askedFactor' | 'secondaryFactor' | 'fileBonus' | 'definitionFactor' | 'centralityWeight' | 'neighbourFactor'; values: number[]; variant: Variant }
 const hybridChunks: Variant = { mode: 'hybrid', input: 'query', group: 'chunk' };
 const sweeps: Sweep[] = [
   { knob: 'docsFactor', values: [0.1, 0.2, 0.3, 0.5, 1], variant: hybridChunks },
   { knob: 'askedFactor', values: [0.5, 0.8, 1, 1.2, 1.5], variant: hybridChunks },
   { knob: 'secondaryFactor', values: [0.3, 0.5, 0.7], variant: hybridChunks },
   { knob: 'fileBonus', values: [0, 0.05, 0.1, 0.2, 0.35], variant: { mode: 'hybrid', input: 'query', group: 'file' } },
+  // The graph factors (indexer/search/graph-ranking.ts).
+  { knob: 'definitionFactor', values: [1, 1.1, 1.25, 1.5, 2], variant: hybridChunks },
+  { knob: 'centralityWeight', values: [0, 0.05, 0.1, 0.2, 0.4], variant: hybridChunks },
+  { knob: 'neighbourFactor', values: [1, 1.05, 1.1, 1.2, 1.4], variant: hybridChunks },
 ];
 
 /**
