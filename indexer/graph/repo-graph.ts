@@ -55,3 +55,15 @@ export function analyseGraph(graphs: readonly FileGraph[]): RepoGraph {
   const { ranks } = pageRank(nodes.paths.length, [...edges.named, ...edges.imports]);
   return { nodes, ranks, signals: { centrality: centralities(nodes.paths, ranks), neighbours: neighboursOf(edges) } };
 }
+
+const analysed = new WeakMap<readonly FileGraph[], RepoGraph>();
+
+/**
+ * `analyseGraph`, kept per graphs array: `RepositoryIndex.fileGraphs()` returns the same
+ * array while the index's tables keep their version, so the PageRank runs once a version.
+ */
+export function analysedGraph(graphs: readonly FileGraph[]): RepoGraph {
+  let graph = analysed.get(graphs);
+  if (!graph) analysed.set(graphs, (graph = analyseGraph(graphs)));
+  return graph;
+}
