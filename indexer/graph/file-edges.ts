@@ -1,3 +1,4 @@
+import { pathClass, type PathClass } from '../search/path-classes.js';
 import type { FileGraph } from './file-graph.js';
 import type { WeightedEdge } from './pagerank.js';
 
@@ -12,10 +13,16 @@ export interface EdgeWeights {
   commonDefiners: number;
   /** Weight of an import edge: it carries no name, and the references it enables weigh already. */
   importWeight: number;
+  /**
+   * Multiplier of an edge into a test, example or documentation file the task does not ask
+   * for: tests define `test`, `t`, `payload` and every test file uses them, which would
+   * otherwise pile rank onto test helpers.
+   */
+  secondaryFactor: number;
 }
 
 /** The weights the map uses: a reference counts 1 (sqrt of its count), a focus symbol's x10, private and common names' x0.1, an import 0.5. */
-export const DEFAULT_EDGE_WEIGHTS: EdgeWeights = { focusFactor: 10, privateFactor: 0.1, commonFactor: 0.1, commonDefiners: 5, importWeight: 0.5 };
+export const DEFAULT_EDGE_WEIGHTS: EdgeWeights = { focusFactor: 10, privateFactor: 0.1, commonFactor: 0.1, commonDefiners: 5, importWeight: 0.5, secondaryFactor: 0.1 };
 
 /** An edge from a file that uses `name` to a file that defines it. */
 export interface NamedEdge extends WeightedEdge {
@@ -30,6 +37,8 @@ export interface FileNodes {
   indexOf: Map<string, number>;
   /** Which files define each name, in node order. */
   definers: Map<string, number[]>;
+  /** Each file's class (source, test, example, docs), in node order. */
+  classes: PathClass[];
 }
 
 /** The file graph as PageRank reads it: the nodes, and edges named by what they reference. */
@@ -70,7 +79,7 @@ export function fileNodes(graphs: readonly FileGraph[]): FileNodes {
   const paths = [...unique.keys()].sort();
   const ordered = paths.map((path) => unique.get(path)!);
   const indexOf = new Map(paths.map((path, node) => [path, node]));
-  return { paths, graphs: ordered, indexOf, definers: definersByName(ordered, indexOf) };
+  return { paths, graphs: ordered, indexOf, definers: definersByName(ordered, indexOf), classes: paths.map(pathClass) };
 }
 
 const byName = ([a]: [string, number], [b]: [string, number]): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -79,11 +88,13 @@ const byName = ([a]: [string, number], [b]: [string, number]): number => (a < b 
  * Builds the weighted edges of the file graph: each file that references a name points
  * at each other file defining it, weighing `sqrt(count) x nameFactor` (so one file
  * calling a helper fifty times does not outweigh fifty files calling it once), and at
- * each repository file it imports with `importWeight`.
+ * each repository file it imports with `importWeight`. Edges into test, example and
+ * documentation files weigh `secondaryFactor` more unless the task asks for that class.
  */
-export function buildFileEdges(nodes: FileNodes, focusSymbols: ReadonlySet<string>, weights: EdgeWeights = DEFAULT_EDGE_WEIGHTS): FileEdges {
+export function buildFileEdges(nodes: FileNodes, focusSymbols: ReadonlySet<string>, weights: EdgeWeights = DEFAULT_EDGE_WEIGHTS, asked: ReadonlySet<PathClass> = new Set()): FileEdges {
   const named: NamedEdge[] = [];
   const imports: WeightedEdge[] = [];
+  const into = (to: number): number => (nodes.classes[to] === 'source' || asked.has(nodes.classes[to]!) ? 1 : weights.secondaryFactor);
   nodes.graphs.forEach((graph, from) => {
     const counts = new Map<string, number>();
     for (const { name } of graph.references) counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -91,11 +102,11 @@ export function buildFileEdges(nodes: FileNodes, focusSymbols: ReadonlySet<strin
       const targets = nodes.definers.get(name);
       if (!targets) continue;
       const weight = Math.sqrt(count) * nameFactor(name, targets.length, focusSymbols.has(name), weights);
-      for (const to of targets) if (to !== from) named.push({ from, to, weight, name });
+      for (const to of targets) if (to !== from) named.push({ from, to, weight: weight * into(to), name });
     }
     for (const path of new Set(graph.imports)) {
       const to = nodes.indexOf.get(path);
-      if (to !== undefined && to !== from) imports.push({ from, to, weight: weights.importWeight });
+      if (to !== undefined && to !== from) imports.push({ from, to, weight: weights.importWeight * into(to) });
     }
   });
   return { ...nodes, named, imports };

@@ -2,7 +2,7 @@ import type { RepoMapFile } from '../../schemas/index.js';
 import type { GraphDefinition } from './file-graph.js';
 
 /** The longest signature row the map prints; longer ones end in `…`. */
-const MAX_SIGNATURE_CHARS = 160;
+const MAX_SIGNATURE_CHARS = 120;
 
 /** One file as the map renders it: all of its definitions (for nesting) and which are chosen. */
 export interface MapSection {

@@ -1,5 +1,6 @@
 import type { RepoMap, RepoMapFile, RepoMapRequest } from '../../schemas/index.js';
 import { estimateTokens } from '../chunk/tokens.js';
+import { askedClasses } from '../search/path-classes.js';
 import { DEFAULT_EDGE_WEIGHTS, buildFileEdges, fileNodes, rankDefinitions, type EdgeWeights, type FileEdges, type FileNodes } from './file-edges.js';
 import type { FileGraph } from './file-graph.js';
 import { mentionedFiles, mentionedNames } from './mentions.js';
@@ -77,31 +78,44 @@ function definitionsByName(edges: FileEdges): (node: number, name: string) => nu
   };
 }
 
+/** How many files' definitions of one focus symbol go first (the best ranked), and how many of its definitions per file (overloads). */
+const FOCUS_DEFINERS = 3;
+const FOCUS_OVERLOADS = 3;
+
 /**
- * The ranked list the budget cuts: focus files first (their headers), then the focus
- * symbols' definitions, then every (file, name) by the rank flowing to it, then the
- * definitions nobody references, then the files left, each group best first.
+ * The ranked list the budget cuts: the focus files (their headers), the focus symbols'
+ * definitions in their best files (even ones nobody references), then each (file, name)
+ * by the rank flowing to it (its first definition: twenty `get ()` accessors of one file
+ * say no more than one), then the first definition of each name nobody references, the
+ * files left (their names), and last the repeated names; each group best file first. A
+ * definition is listed once.
  */
 function rankedEntries(edges: FileEdges, focus: Focus, ranks: Float64Array, excluded: ReadonlySet<number>): Entry[] {
   const entries: Entry[] = [];
-  const taken = new Set<string>();
+  const listed = new Set<number>();
+  const shown = new Set<string>();
   const named = definitionsByName(edges);
-  const add = (node: number, name: string | undefined): void => {
-    const key = `${node}\u0000${name ?? ''}`;
-    if (excluded.has(node) || taken.has(key)) return;
-    taken.add(key);
-    entries.push({ node, definitions: name === undefined ? [] : named(node, name) });
+  const push = (node: number, indices: readonly number[]): void => {
+    if (excluded.has(node)) return;
+    const fresh = indices.filter((index) => !shown.has(`${node}:${index}`));
+    if (fresh.length === 0 && (indices.length > 0 || listed.has(node))) return;
+    for (const index of fresh) shown.add(`${node}:${index}`);
+    listed.add(node);
+    entries.push({ node, definitions: fresh });
   };
   const fileOrder = byRank(ranks);
-  for (const path of focus.files) add(edges.indexOf.get(path)!, undefined);
-  for (const name of focus.symbols) for (const node of [...edges.definers.get(name)!].sort(fileOrder)) add(node, name);
+  for (const path of focus.files) push(edges.indexOf.get(path)!, []);
+  for (const name of focus.symbols) {
+    for (const node of [...edges.definers.get(name)!].sort(fileOrder).slice(0, FOCUS_DEFINERS)) push(node, named(node, name).slice(0, FOCUS_OVERLOADS));
+  }
   const flows: { node: number; name: string; rank: number }[] = [];
   for (const [node, names] of rankDefinitions(edges, ranks)) for (const [name, rank] of names) flows.push({ node, name, rank });
   flows.sort((a, b) => b.rank - a.rank || fileOrder(a.node, b.node) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const { node, name } of flows) add(node, name);
+  for (const { node, name } of flows) push(node, named(node, name).slice(0, 1));
   const nodes = edges.paths.map((_, node) => node).sort(fileOrder);
-  for (const node of nodes) for (const definition of edges.graphs[node]!.definitions) add(node, definition.name);
-  for (const node of nodes) add(node, undefined);
+  for (const node of nodes) for (const name of new Set(edges.graphs[node]!.definitions.map((definition) => definition.name))) push(node, named(node, name).slice(0, 1));
+  for (const node of nodes) push(node, []);
+  for (const node of nodes) edges.graphs[node]!.definitions.forEach((_, index) => push(node, [index]));
   return entries;
 }
 
@@ -164,7 +178,7 @@ export function buildRepoMap(graphs: readonly FileGraph[], request: RepoMapReque
 /** `buildRepoMap` over a repository's nodes already indexed (`analyseGraph(...).nodes`, cached per index version). */
 export function repoMapOf(nodes: FileNodes, request: RepoMapRequest, options: RepoMapOptions = {}): RepoMap {
   const focus = resolveFocus(nodes, request);
-  const edges = buildFileEdges(nodes, new Set(focus.symbols), options.weights ?? DEFAULT_EDGE_WEIGHTS);
+  const edges = buildFileEdges(nodes, new Set(focus.symbols), options.weights ?? DEFAULT_EDGE_WEIGHTS, askedClasses(request.text ?? ''));
   const { ranks } = pageRank(edges.paths.length, [...edges.named, ...edges.imports], { ...options.pageRank, ...optional(personalization(edges, focus)) });
   const excluded = new Set((request.exclude ?? []).map((path) => edges.indexOf.get(path)).filter((node) => node !== undefined));
   const focusNodes = focus.files.map((path) => edges.indexOf.get(path)!);

@@ -117,16 +117,33 @@ describe('buildRepoMap', () => {
     assert.deepEqual(buildRepoMap(graphs, request), first);
   });
 
-  it('puts focus files first and shows the focus symbols’ definitions, even unreferenced ones', () => {
+  it('puts focus files first and shows the focus symbols’ definitions in their best files', () => {
     const graphs = randomRepository(seededRandom(13), 120, 80);
     const definer = graphs.find((graph) => graph.definitions.some(({ name }) => name.startsWith('name')))!;
     const symbol = definer.definitions.find(({ name }) => name.startsWith('name'))!.name;
     const map = buildRepoMap(graphs, { budgetTokens: 256, focusFiles: ['src/util/file2.ts'], focusSymbols: [symbol] });
     assert.equal(map.files[0]?.path, 'src/util/file2.ts');
-    for (const graph of graphs.filter(({ definitions }) => definitions.some(({ name }) => name === symbol))) {
-      const shown = map.files.find(({ path }) => path === graph.path);
-      assert.ok(shown?.definitions.some(({ name }) => name === symbol), `${symbol} of ${graph.path} is in the map`);
-    }
+    const definers = graphs.filter(({ definitions }) => definitions.some(({ name }) => name === symbol)).length;
+    const showing = map.files.filter(({ definitions }) => definitions.some(({ name }) => name === symbol)).length;
+    assert.ok(definers > 3, 'the symbol is defined in many files');
+    assert.equal(showing, 3, `${symbol} shown in its three best files of ${definers}`);
+  });
+
+  it('shows one of a file’s many same-named definitions, and keeps test helpers from gathering rank', () => {
+    const accessors = Array.from({ length: 12 }, (_, index) => ({ name: 'get', kind: 'method', startLine: 20 + index * 5, endLine: 22 + index * 5, signature: 'get ()' }));
+    const request: FileGraph = { path: 'lib/request.js', language: 'javascript', definitions: [{ name: 'Request', kind: 'function', startLine: 1, endLine: 10, signature: 'function Request (id)' }, ...accessors], references: [], imports: [] };
+    const tests = Array.from({ length: 6 }, (_, index): FileGraph => ({ path: `test/t${index}.test.js`, language: 'javascript', definitions: [], references: [{ name: 'test', line: 1 }, { name: 'get', line: 2 }], imports: ['test/helper.js'] }));
+    const helper: FileGraph = { path: 'test/helper.js', language: 'javascript', definitions: [{ name: 'test', kind: 'function', startLine: 1, endLine: 3, signature: 'function test (name, fn)' }], references: [], imports: [] };
+    const server: FileGraph = { path: 'lib/server.js', language: 'javascript', definitions: [], references: [{ name: 'Request', line: 3 }, { name: 'get', line: 4 }], imports: ['lib/request.js'] };
+    const graphs = [request, helper, server, ...tests];
+    const map = buildRepoMap(graphs, { budgetTokens: 64 });
+    assert.equal(map.files[0]?.path, 'lib/request.js');
+    assert.equal(map.text.split('get ()').length - 1, 1, map.text);
+    const asked = buildRepoMap(graphs, { budgetTokens: 4096, text: 'the test helper' });
+    const plain = buildRepoMap(graphs, { budgetTokens: 4096 });
+    const rankOf = (of: typeof map, path: string): number => of.files.find((file) => file.path === path)?.rank ?? 0;
+    assert.ok(rankOf(plain, 'test/helper.js') < rankOf(plain, 'lib/request.js'), 'six test files using a helper do not outrank the source');
+    assert.ok(rankOf(asked, 'test/helper.js') > rankOf(asked, 'lib/request.js'), 'unless the task asks for tests');
   });
 
   it('follows the identifiers and file names a task mentions', () => {
