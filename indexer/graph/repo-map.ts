@@ -1,6 +1,6 @@
 import type { RepoMap, RepoMapFile, RepoMapRequest } from '../../schemas/index.js';
 import { estimateTokens } from '../chunk/tokens.js';
-import { askedClasses } from '../search/path-classes.js';
+import { askedClasses, type PathClass } from '../search/path-classes.js';
 import { DEFAULT_EDGE_WEIGHTS, buildFileEdges, fileNodes, rankDefinitions, type EdgeWeights, type FileEdges, type FileNodes } from './file-edges.js';
 import type { FileGraph } from './file-graph.js';
 import { mentionedFiles, mentionedNames } from './mentions.js';
@@ -84,13 +84,13 @@ const FOCUS_OVERLOADS = 3;
 
 /**
  * The ranked list the budget cuts: the focus files (their headers), the focus symbols'
- * definitions in their best files (even ones nobody references), then each (file, name)
+ * definitions in their best source files (even ones nobody references), then each (file, name)
  * by the rank flowing to it (its first definition: twenty `get ()` accessors of one file
  * say no more than one), then the first definition of each name nobody references, the
  * files left (their names), and last the repeated names; each group best file first. A
  * definition is listed once.
  */
-function rankedEntries(edges: FileEdges, focus: Focus, ranks: Float64Array, excluded: ReadonlySet<number>): Entry[] {
+function rankedEntries(edges: FileEdges, focus: Focus, ranks: Float64Array, excluded: ReadonlySet<number>, asked: ReadonlySet<PathClass>): Entry[] {
   const entries: Entry[] = [];
   const listed = new Set<number>();
   const shown = new Set<string>();
@@ -106,7 +106,10 @@ function rankedEntries(edges: FileEdges, focus: Focus, ranks: Float64Array, excl
   const fileOrder = byRank(ranks);
   for (const path of focus.files) push(edges.indexOf.get(path)!, []);
   for (const name of focus.symbols) {
-    for (const node of [...edges.definers.get(name)!].sort(fileOrder).slice(0, FOCUS_DEFINERS)) push(node, named(node, name).slice(0, FOCUS_OVERLOADS));
+    // Only definitions in source go first (or in the classes the task asks for): `payload` of a task is not the `payload` of fifty tests.
+    const definers = edges.definers.get(name)!;
+    const preferred = definers.filter((node) => edges.classes[node] === 'source' || asked.has(edges.classes[node]!));
+    for (const node of preferred.sort(fileOrder).slice(0, FOCUS_DEFINERS)) push(node, named(node, name).slice(0, FOCUS_OVERLOADS));
   }
   const flows: { node: number; name: string; rank: number }[] = [];
   for (const [node, names] of rankDefinitions(edges, ranks)) for (const [name, rank] of names) flows.push({ node, name, rank });
@@ -178,11 +181,12 @@ export function buildRepoMap(graphs: readonly FileGraph[], request: RepoMapReque
 /** `buildRepoMap` over a repository's nodes already indexed (`analyseGraph(...).nodes`, cached per index version). */
 export function repoMapOf(nodes: FileNodes, request: RepoMapRequest, options: RepoMapOptions = {}): RepoMap {
   const focus = resolveFocus(nodes, request);
-  const edges = buildFileEdges(nodes, new Set(focus.symbols), options.weights ?? DEFAULT_EDGE_WEIGHTS, askedClasses(request.text ?? ''));
+  const asked = askedClasses(request.text ?? '');
+  const edges = buildFileEdges(nodes, new Set(focus.symbols), options.weights ?? DEFAULT_EDGE_WEIGHTS, asked);
   const { ranks } = pageRank(edges.paths.length, [...edges.named, ...edges.imports], { ...options.pageRank, ...optional(personalization(edges, focus)) });
   const excluded = new Set((request.exclude ?? []).map((path) => edges.indexOf.get(path)).filter((node) => node !== undefined));
   const focusNodes = focus.files.map((path) => edges.indexOf.get(path)!);
-  const entries = rankedEntries(edges, focus, ranks, excluded);
+  const entries = rankedEntries(edges, focus, ranks, excluded, asked);
   const parentCache = new Map<number, Int32Array>();
   const parents = (node: number): Int32Array => {
     let found = parentCache.get(node);
