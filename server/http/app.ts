@@ -14,6 +14,7 @@ import { Metrics } from './metrics.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
 import { repositoryRoutes } from './routes/repositories.js';
+import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { TaskQueue } from './tasks/task-queue.js';
@@ -114,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(systemRoutes, { context });
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
+  await app.register(symbolRoutes, { context, prefix: '/v1' });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());
