@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { acquireLock, isAbortError, type HeldLock, type LockHolder } from '../../platform/index.js';
-import { MinionsError, type IndexEvent, type IndexSummary, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
+import { MinionsError, type IndexEvent, type IndexSummary, type RepoMap, type RepoMapRequest, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
 import type { FileGraph } from '../graph/file-graph.js';
 import { lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
+import { analysedGraph } from '../graph/repo-graph.js';
+import { repoMapOf } from '../graph/repo-map.js';
 import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
 import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository-meta.js';
 import { corrupt, type LanceStore, type RepositoryTables } from '../store/lance-store.js';
@@ -66,7 +68,7 @@ export class RepositoryIndex {
   ) {
     this.id = repository.repositoryId;
     this.root = repository.root;
-    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal) };
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal), graph: async (signal) => analysedGraph(await this.fileGraphs(signal)).signals };
   }
 
   /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */
@@ -148,6 +150,19 @@ export class RepositoryIndex {
    */
   fileGraphs(signal?: AbortSignal): Promise<FileGraph[]> {
     return this.readGraph((tables) => readFileGraphs(tables, signal));
+  }
+
+  /**
+   * The repository's map for a request: the files that matter for the task (personalised
+   * PageRank over the symbol graph) with their key signatures, within `budgetTokens`
+   * (`buildRepoMap`). The graph's analysis is kept per version of the tables, so only the
+   * personalised ranking and the rendering run per request. `index-missing` for a
+   * repository never indexed, as queries.
+   */
+  async repoMap(request: RepoMapRequest, signal?: AbortSignal): Promise<RepoMap> {
+    const graph = analysedGraph(await this.fileGraphs(signal));
+    signal?.throwIfAborted();
+    return repoMapOf(graph.nodes, request);
   }
 
   /** Releases the open tables; a later call opens them again. */
