@@ -87,6 +87,15 @@ describe('RepositoryIndex.repoMap', () => {
       (await handle.query({ query: 'trim header value', mode: 'text', k: 5 }, { ranking: { centralityWeight } })).results[0]?.path;
     assert.equal(await first(0), 'lib/leaf.js', 'the better text match leads without the prior');
     assert.equal(await first(1), 'lib/core.js', 'the file six others use leads with a strong prior');
+
+    // The users move to a helper of leaf.js: the next query ranks with the analysis at hand
+    // while the new version is analysed, and the queries after it with the new one.
+    for (let index = 0; index < 6; index++) await writeFile(join(root, `lib/user${index}.js`), `const { leafHelper } = require('./leaf')\nfunction use${index} () {\n  return leafHelper(${index})\n}\n`);
+    await writeFile(join(root, 'lib/leaf.js'), '// trims a header value, trims the header value again\nfunction trimHeaderValue (value) {\n  return value.trim()\n}\nfunction leafHelper (value) {\n  return value\n}\nmodule.exports = { trimHeaderValue, leafHelper }\n');
+    await drain(handle);
+    assert.equal(await first(1), 'lib/core.js', 'the analysis at hand answers at once');
+    await handle.fileGraphs();
+    assert.equal(await first(1), 'lib/leaf.js', 'then the new version’s');
   });
 
   it('is index-missing for a repository never indexed', async () => {
