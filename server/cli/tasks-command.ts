@@ -66,7 +66,7 @@ function submitRequest(context: TasksContext): TaskRequest {
 
 /** One line per task: id, status, age, repository, the prompt's start. */
 function taskLine(task: Task): string {
-  return `${column(task.id, 10)} ${column(task.status, 11)} ${column(task.createdAt.slice(0, 19).replace('T', ' '), 19)}  ${task.request.repo}  ${task.request.prompt.replace(/\s+/g, ' ').slice(0, 60)}`;
+  return `${task.id} ${column(task.status, 11)} ${column(task.createdAt.slice(0, 19).replace('T', ' '), 19)}  ${task.request.repo}  ${task.request.prompt.replace(/\s+/g, ' ').slice(0, 60)}`;
 }
 
 /** A task in a few lines: status, repository, prompt, times, error, and its result when there is one. */
@@ -90,7 +90,7 @@ export const tasksSubcommands: Record<string, TasksSubcommand> = {
     async run(context) {
       const accepted = await context.client.request<TaskAccepted>('POST', '/v1/tasks', { body: submitRequest(context), signal: context.io.signal });
       if (context.values['follow'] === true) {
-        if (!context.json) await write(context.io.stderr, `task ${accepted.id} ${accepted.status}\n`);
+        if (!context.json) await write(context.io.stderr, `task ${accepted.id} submitted (${accepted.status})\n`);
         return followTask(context.client, accepted.id, context.io, context.json);
       }
       await (context.json ? printJson(context.io, accepted) : write(context.io.stdout, `${accepted.id}\n`));
