@@ -28,7 +28,9 @@ export async function enclosingIndexedRepository(dataDir: string, path: string):
   const folder = metaFolderOf(dataDir);
   let current = await realpath(path).catch(() => undefined);
   while (current !== undefined) {
-    const { repositoryId, root } = await resolveRepository(current);
+    const resolved = await resolveRepository(current).catch(() => undefined);
+    if (resolved === undefined) return undefined; // a file, or gone meanwhile: the caller reports it
+    const { repositoryId, root } = resolved;
     // A damaged record still marks an index: the query then says how to rebuild it.
     if (await readMeta(folder, repositoryId).then((meta) => meta !== undefined, () => true)) return root;
     const parent = dirname(current);
