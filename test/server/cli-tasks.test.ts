@@ -16,6 +16,7 @@ import { ServerClient } from '../../server/server-client.js';
 import { calculatorFiles, makeRepo, toolModel, type FixtureRepo } from '../agent/agent-fixtures.js';
 import { closedPort, startScriptedOllama, type ChatRequestBody, type ScriptedOllama } from '../support/scripted-ollama.js';
 import { cliChild, startServe, type ServeChild } from '../support/serve-child.js';
+import { ServerFixture } from './http/server-fixture.js';
 import { runCli } from './cli-run.js';
 
 const embedModel = 'nomic-embed-text';
@@ -167,6 +168,28 @@ describe('the CLI as a client of a running minions serve', () => {
       assert.deepEqual(errors, [], 'stdout carried only protocol messages');
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('minions tasks with a server that needs a token', () => {
+  it('says so in one line without it, and works with --token or MINIONS_TOKEN', async () => {
+    const fixture = await ServerFixture.create();
+    try {
+      const app = await fixture.build({ token: 'sesame' });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const refused = await runCli(['tasks', 'list', '--server', url], fixture.folder, {});
+      assert.deepEqual([refused.code, refused.stderr], [1, 'minions: This server requires Authorization: Bearer <token>.\n']);
+      const wrong = await runCli(['tasks', 'list', '--server', url, '--token', 'open'], fixture.folder, {});
+      assert.deepEqual([wrong.code, wrong.stderr], [1, 'minions: The bearer token is not valid.\n']);
+      for (const [argv, env] of [[['--token', 'sesame'], {}], [[], { MINIONS_TOKEN: 'sesame' }]] as const) {
+        const listed = await runCli(['tasks', 'list', '--server', url, '--json', ...argv], fixture.folder, env);
+        assert.equal(listed.code, 0, listed.stderr);
+        assert.deepEqual(JSON.parse(listed.stdout), { tasks: [] });
+      }
+    } finally {
+      await fixture.dispose();
     }
   });
 });
