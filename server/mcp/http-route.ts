@@ -12,11 +12,12 @@ import { apiOperations, type JsonApi } from './operations.js';
 /** The version the MCP server reports: that of the HTTP API (the OpenAPI document's). */
 const API_VERSION = '1.0.0';
 
-/** The app's own JSON routes, called in process with the caller's credentials. */
-function injectedApi(app: FastifyInstance, authorization: string | undefined): JsonApi {
+/** The app's own JSON routes, called in process with the caller's credentials and address (its rate limit counts them). */
+function injectedApi(app: FastifyInstance, caller: { authorization: string | undefined; ip: string }): JsonApi {
+  const { authorization, ip } = caller;
   return {
     async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown } = {}): Promise<T> {
-      const response = await app.inject({ method, url: path, headers: authorization === undefined ? {} : { authorization }, ...(options.body === undefined ? {} : { payload: options.body as object }) });
+      const response = await app.inject({ method, url: path, remoteAddress: ip, headers: authorization === undefined ? {} : { authorization }, ...(options.body === undefined ? {} : { payload: options.body as object }) });
       if (response.statusCode >= 400) throw errorOfAnswer(response.statusCode, response.body, path);
       return (response.body === '' ? undefined : response.json()) as T;
     },
@@ -29,7 +30,7 @@ const jsonRpcError = (message: string): Record<string, unknown> => ({ jsonrpc: '
 export const mcpRoutes: FastifyPluginAsync<{ log: Logger }> = async (app, { log }) => {
   const root = app;
   app.post('/mcp', { schema: { tags: ['mcp'], summary: 'Model Context Protocol (Streamable HTTP, stateless): the minions tools and repositories for MCP clients' } }, async (request, reply) => {
-    const server = createMcpServer(apiOperations(injectedApi(root, request.headers.authorization)), { version: API_VERSION, log });
+    const server = createMcpServer(apiOperations(injectedApi(root, { authorization: request.headers.authorization, ip: request.ip })), { version: API_VERSION, log });
     const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
     reply.hijack();
     reply.raw.on('close', () => {
