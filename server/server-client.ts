@@ -39,6 +39,7 @@ export async function findServer(choice: ServerChoice, env: NodeJS.ProcessEnv, c
   const dataDir = quickDataDir(env, choice.dataDir, cwd);
   const running = await readRunningServer(dataDir);
   if (running === undefined) throw new MinionsError('not-found', `No minions server runs on the data directory ${dataDir}: start one with \`minions serve\`, or name one with --server URL.`);
+  if (running.token && token === undefined) throw new MinionsError('unauthorized', `The minions server at ${running.url} needs a token: set MINIONS_TOKEN or pass --token.`);
   return { url: running.url, token };
 }
 

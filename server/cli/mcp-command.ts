@@ -60,7 +60,6 @@ export async function mcpCommand(argv: readonly string[], io: CommandIo): Promis
   const running = values.server === undefined ? await readRunningServer(quickDataDir(io.env, values['data-dir'], io.cwd)) : undefined;
   if (values.server !== undefined || running !== undefined) {
     const target = await findServer({ server: values.server, token: values.token, dataDir: values['data-dir'] }, io.env, io.cwd);
-    if (running?.token === true && target.token === undefined) throw new MinionsError('unauthorized', `The minions server at ${running.url} needs a token: set MINIONS_TOKEN (or pass --token) for \`minions mcp\`.`);
     log.info({ server: target.url }, 'serving MCP through the running minions server');
     await serveStdio(apiOperations(new ServerClient(target)), io, log);
     return 0;

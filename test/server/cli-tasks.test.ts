@@ -16,6 +16,8 @@ import { ServerClient } from '../../server/server-client.js';
 import { calculatorFiles, makeRepo, toolModel, type FixtureRepo } from '../agent/agent-fixtures.js';
 import { closedPort, startScriptedOllama, type ChatRequestBody, type ScriptedOllama } from '../support/scripted-ollama.js';
 import { cliChild, startServe, type ServeChild } from '../support/serve-child.js';
+import { lockDataDirectory } from '../../server/cli/serve-command.js';
+import { publishServer } from '../../server/server-file.js';
 import { ServerFixture } from './http/server-fixture.js';
 import { runCli } from './cli-run.js';
 
@@ -187,6 +189,19 @@ describe('minions tasks with a server that needs a token', () => {
         const listed = await runCli(['tasks', 'list', '--server', url, '--json', ...argv], fixture.folder, env);
         assert.equal(listed.code, 0, listed.stderr);
         assert.deepEqual(JSON.parse(listed.stdout), { tasks: [] });
+      }
+      // Found through the data directory, as `minions serve` publishes itself there.
+      const lock = await lockDataDirectory(fixture.dataDir);
+      const published = await publishServer(fixture.dataDir, { url, token: true, embedder: 'default' });
+      try {
+        const env = { MINIONS_DATA_DIR: fixture.dataDir };
+        const noToken = await runCli(['tasks', 'list'], fixture.folder, env);
+        assert.deepEqual([noToken.code, noToken.stderr], [1, `minions: The minions server at ${url} needs a token: set MINIONS_TOKEN or pass --token.\n`]);
+        const found = await runCli(['tasks', 'list'], fixture.folder, { ...env, MINIONS_TOKEN: 'sesame' });
+        assert.deepEqual([found.code, found.stdout], [0, 'No tasks.\n']);
+      } finally {
+        await published.remove();
+        await lock.release();
       }
     } finally {
       await fixture.dispose();
