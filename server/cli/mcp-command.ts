@@ -9,8 +9,9 @@ import { pino, type Logger } from 'pino';
 import { MinionsError } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { quickDataDir } from '../data-dir.js';
-import { apiOperations, createMcpServer, localOperations, type McpOperations } from '../mcp/index.js';
-import { openCodeIndex } from '../runtime.js';
+// Not the index: a session through a running server never loads LanceDB or the models.
+import { createMcpServer } from '../mcp/mcp-server.js';
+import { apiOperations, type McpOperations } from '../mcp/operations.js';
 import { ServerClient, findServer } from '../server-client.js';
 import { readRunningServer } from '../server-file.js';
 import { readSetting } from '../settings.js';
@@ -65,6 +66,7 @@ export async function mcpCommand(argv: readonly string[], io: CommandIo): Promis
     return 0;
   }
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
+  const [{ openCodeIndex }, { localOperations }] = await Promise.all([import('../runtime.js'), import('../mcp/local-operations.js')]);
   const index = await openCodeIndex(config, log.child({ component: 'index' }));
   try {
     log.info({ dataDir: config.dataDir }, 'no minions server runs on the data directory: serving the index in this process (tasks need `minions serve`)');

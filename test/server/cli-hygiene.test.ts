@@ -4,7 +4,7 @@
 // run in a subfolder of an indexed repository.
 import assert from 'node:assert/strict';
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,9 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs the CLI as its own process; its exit code and output. */
 function cli(argv: string[], env: NodeJS.ProcessEnv, options: SpawnOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliChild, ...argv], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  // Leading `--import X` pairs are node's, the rest the CLI's.
+  const nodeOptions = argv[0] === '--import' ? argv.slice(0, 2) : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeOptions, cliChild, ...argv.slice(nodeOptions.length)], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (data: Buffer) => (stdout += data.toString()));
@@ -63,6 +65,23 @@ describe('command-line hygiene', () => {
     const submit = await cli(['tasks', 'submit', '-h'], env);
     assert.equal(submit.code, 0);
     assert.match(submit.stdout, /^Usage: minions tasks submit --repo <path> "<task>"[^]*^ {2}--follow\n/m);
+  });
+
+  it('loads none of the index, the models or Fastify for help and for the client commands', async () => {
+    const heavy = ['@lancedb/lancedb', 'apache-arrow', 'tree-sitter', '@huggingface/transformers', 'onnxruntime-node', 'fastify', 'chokidar', '@modelcontextprotocol/sdk'];
+    const moduleTrace = fileURLToPath(new URL('../support/module-trace.mjs', import.meta.url));
+    for (const [index, argv] of [['serve', '--help'], ['tasks', 'list'], ['quer']].entries()) {
+      const trace = join(folder, `trace-${index}.json`);
+      await cli(['--import', moduleTrace, ...argv], { ...env, MINIONS_MODULE_TRACE: trace });
+      const packages = JSON.parse(await readFile(trace, 'utf8')) as string[];
+      assert.deepEqual(heavy.filter((name) => packages.includes(name)), [], argv.join(' '));
+    }
+    // `minions mcp` through a server (here one that never answers: stdin closes first) needs the SDK, not the index.
+    const trace = join(folder, 'trace-mcp.json');
+    const mcp = await cli(['--import', moduleTrace, 'mcp', '--server', 'http://127.0.0.1:1'], { ...env, MINIONS_MODULE_TRACE: trace });
+    assert.equal(mcp.code, 0, mcp.stderr);
+    const packages = JSON.parse(await readFile(trace, 'utf8')) as string[];
+    assert.deepEqual(heavy.filter((name) => packages.includes(name)), ['@modelcontextprotocol/sdk']);
   });
 
   it('names an unknown command, with the closest one when there is one', async () => {
