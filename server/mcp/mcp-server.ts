@@ -41,10 +41,11 @@ async function callTool(tool: McpTool, operations: McpOperations, input: unknown
  */
 export function createMcpServer(operations: McpOperations, options: { version: string; log?: Logger | undefined }): McpServer {
   const server = new McpServer({ name: 'minions', version: options.version }, { instructions });
-  const tools = new Map(mcpTools.map((tool) => [tool.name, tool]));
+  const offered = mcpTools.filter((tool) => tool.requires === undefined || operations[tool.requires] !== undefined);
+  const tools = new Map(offered.map((tool) => [tool.name, tool]));
   server.server.registerCapabilities({ tools: {} });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: mcpTools.map((tool) => ({ name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.input, annotations: tool.annotations })),
+    tools: offered.map((tool) => ({ name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.input, annotations: tool.annotations })),
   }));
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = tools.get(request.params.name);

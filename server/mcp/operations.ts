@@ -1,7 +1,7 @@
 // What the MCP tools and resources need, as one interface: implemented over the HTTP API
 // (inside `minions serve`, and by `minions mcp` when a server runs) and over the index in
 // this process (`minions mcp` without a server, where tasks cannot run).
-import type { QueryRequest, QueryResponse, Repository, Task, TaskAccepted, TaskRequest, TaskResult } from '../../schemas/index.js';
+import type { ContextRequest, ContextResponse, QueryRequest, QueryResponse, RepoMap, RepoMapRequest, Repository, SymbolsResponse, Task, TaskAccepted, TaskRequest, TaskResult } from '../../schemas/index.js';
 
 /** The operations behind the MCP tools and resources. Each failure is a `MinionsError` whose message is shown to the client. */
 export interface McpOperations {
@@ -16,6 +16,12 @@ export interface McpOperations {
   task(id: string, signal: AbortSignal): Promise<Task>;
   /** A finished task's result (`conflict` until there is one). */
   taskResult(id: string, signal: AbortSignal): Promise<TaskResult>;
+  /** Where a name is defined and used, from the symbol graph (`find_definition`, `find_references`). */
+  symbols?(repo: string, name: string, options: { limit?: number | undefined; signal: AbortSignal }): Promise<SymbolsResponse>;
+  /** The repository's map, personalised by the request, within its token budget (`repo_map`). */
+  repoMap?(repo: string, request: RepoMapRequest, signal: AbortSignal): Promise<RepoMap>;
+  /** What the agent's first prompt would hold for a task (`context`). */
+  context?(request: ContextRequest, signal: AbortSignal): Promise<ContextResponse>;
 }
 
 /** A JSON API to call: `ServerClient` over the network, or the app itself through `inject`. */

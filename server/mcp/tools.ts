@@ -2,7 +2,7 @@
 // schemas are the TypeBox schemas the HTTP API validates the same requests with, so a
 // tool call and a request are checked (and refused) alike.
 import { Type, type Static, type TObject } from '@sinclair/typebox';
-import { IdParams, QueryRequest, TaskRequest } from '../../schemas/index.js';
+import { ContextRequest, IdParams, MinionsError, QueryRequest, RepoMapRequest, TaskRequest } from '../../schemas/index.js';
 import type { McpOperations } from './operations.js';
 
 /** Hints for clients (MCP tool annotations): whether a tool only reads. */
@@ -18,6 +18,8 @@ export interface McpTool {
   description: string;
   input: TObject;
   annotations: ToolHints;
+  /** The optional operation the tool needs: it is offered only where the operations have it. */
+  requires?: 'symbols' | 'repoMap' | 'context';
   /** Runs with arguments already checked against `input`; the value is sent back as JSON text. */
   run(operations: McpOperations, input: unknown, signal: AbortSignal): Promise<unknown>;
 }
@@ -29,6 +31,29 @@ function tool<S extends TObject>(definition: Omit<McpTool, 'run' | 'input'> & { 
 
 const reads: ToolHints = { readOnlyHint: true, openWorldHint: false };
 const NoArguments = Type.Object({}, { additionalProperties: false });
+const repo = Type.String({ minLength: 1, maxLength: 4096, description: 'the absolute path of the repository root, or its id from list_repositories' });
+
+/** `find_definition` and `find_references`: a name in a repository, and how many references at most. */
+const SymbolArguments = Type.Object(
+  {
+    repo,
+    name: Type.String({ minLength: 1, maxLength: 256, pattern: '\\S', description: 'the identifier; a qualified name (`Ledger.settle`) also matches its last segment' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'most references listed (default 50)' })),
+  },
+  { additionalProperties: false },
+);
+
+/** `repo_map`: the repository and the map request, whose budget defaults to `DEFAULT_MAP_TOKENS`. */
+const RepoMapArguments = Type.Composite([Type.Object({ repo }), Type.Omit(RepoMapRequest, ['budgetTokens']), Type.Object({ budgetTokens: Type.Optional(RepoMapRequest.properties.budgetTokens) })], { additionalProperties: false });
+
+/** The map's budget when a call names none: an outline a model can read at a glance. */
+export const DEFAULT_MAP_TOKENS = 1024;
+
+/** An optional operation, or the error a tool gives where it is missing (never listed there, so only a stale client sees it). */
+function needed<T>(operation: T | undefined, what: string): T {
+  if (operation === undefined) throw new MinionsError('agent-unavailable', `${what} is not available here.`);
+  return operation;
+}
 
 /** The tools every minions MCP server offers, in the order they are listed. */
 export const mcpTools: readonly McpTool[] = [
@@ -75,5 +100,49 @@ export const mcpTools: readonly McpTool[] = [
     input: IdParams,
     annotations: reads,
     run: (operations, input, signal) => operations.taskResult(input.id, signal),
+  }),
+  tool({
+    name: 'find_definition',
+    title: 'Find a definition',
+    description: 'Where a function, class, method, type or constant is defined in a repository, from its symbol graph: path, lines, kind and signature.',
+    input: SymbolArguments,
+    annotations: reads,
+    requires: 'symbols',
+    run: async (operations, input, signal) => {
+      const { name, definitions } = await needed(operations.symbols, 'The symbol graph')(input.repo, input.name, { limit: 1, signal });
+      return { name, definitions };
+    },
+  }),
+  tool({
+    name: 'find_references',
+    title: 'Find references',
+    description: 'Where a name is used in a repository (calls, type uses, imports), from its symbol graph: path, line and the line\'s text.',
+    input: SymbolArguments,
+    annotations: reads,
+    requires: 'symbols',
+    run: async (operations, input, signal) => {
+      const { name, references, truncated } = await needed(operations.symbols, 'The symbol graph')(input.repo, input.name, { limit: input.limit, signal });
+      return { name, references, ...(truncated ? { truncated } : {}) };
+    },
+  }),
+  tool({
+    name: 'repo_map',
+    title: 'Repository map',
+    description:
+      'An outline of the most relevant files of a repository and their key definitions, ranked by the symbol graph (personalised PageRank) and cut to a token budget. ' +
+      'Focus it with focusFiles, focusSymbols or a task text.',
+    input: RepoMapArguments,
+    annotations: reads,
+    requires: 'repoMap',
+    run: ({ repoMap }, { repo: root, budgetTokens, ...request }, signal) => needed(repoMap, 'The repository map')(root, { ...request, budgetTokens: budgetTokens ?? DEFAULT_MAP_TOKENS }, signal),
+  }),
+  tool({
+    name: 'context',
+    title: 'Context for a task',
+    description: "What a minion's first prompt would hold for a task on a repository: the sections (task, rules, code, map) with their text, tokens and the file spans they show.",
+    input: ContextRequest,
+    annotations: reads,
+    requires: 'context',
+    run: ({ context }, input, signal) => needed(context, 'Context assembly')(input, signal),
   }),
 ];
