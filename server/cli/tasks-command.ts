@@ -162,6 +162,10 @@ export function tasksSubcommandHelp(name: string): string | undefined {
 /** `minions tasks <subcommand> ...`: runs one subcommand against the server; returns its exit code. */
 export async function tasksCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    await write(io.stdout, tasksHelp());
+    return 0;
+  }
   const subcommand = name === undefined ? undefined : tasksSubcommands[name];
   if (subcommand === undefined) {
     if (name !== undefined) throw new MinionsError('invalid-argument', `Unknown tasks subcommand "${name}"; the subcommands are ${Object.keys(tasksSubcommands).join(', ')}.`);

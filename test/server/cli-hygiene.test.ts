@@ -62,6 +62,9 @@ describe('command-line hygiene', () => {
     }
     const serve = await cli(['help', 'serve'], env);
     assert.match(serve.stdout, /^ {2}--port N\n/m);
+    const tasks = await cli(['tasks', '--help'], env);
+    assert.equal(tasks.code, 0);
+    assert.match(tasks.stdout, /^ {2}minions tasks follow <id> /m);
     const submit = await cli(['tasks', 'submit', '-h'], env);
     assert.equal(submit.code, 0);
     assert.match(submit.stdout, /^Usage: minions tasks submit --repo <path> "<task>"[^]*^ {2}--follow\n/m);
