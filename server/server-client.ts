@@ -4,6 +4,7 @@
 import { MinionsError, type ErrorCode, type TaskEvent } from '../schemas/index.js';
 import { quickDataDir } from './data-dir.js';
 import { readRunningServer } from './server-file.js';
+import { readSetting } from './settings.js';
 
 /** Where a server is and the token to show it. */
 export interface ServerTarget {
@@ -21,11 +22,12 @@ export interface ServerChoice {
 
 /**
  * The server a client command talks to: `--server URL` when given, else the `minions serve`
- * running on the data directory (its `locks/server.json`). The token is `--token`, else
- * MINIONS_TOKEN. No server is a `not-found` error in one line that says how to start one.
+ * running on the data directory (its `locks/server.json`). The token is the `token` setting
+ * (`--token`, else MINIONS_TOKEN). No server is a `not-found` error in one line that says how to start one.
  */
 export async function findServer(choice: ServerChoice, env: NodeJS.ProcessEnv, cwd: string): Promise<ServerTarget> {
-  const token = choice.token ?? (env['MINIONS_TOKEN'] === '' ? undefined : env['MINIONS_TOKEN']);
+  const given = readSetting('token', env, { token: choice.token });
+  const token = given === undefined || given === '' ? undefined : given;
   if (choice.server !== undefined) {
     let url: URL;
     try {
