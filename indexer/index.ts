@@ -13,6 +13,7 @@ export {
 } from './embedding/index.js';
 export { RepositoryIndex, lazyEmbedder, openIndex, type CodeIndex, type EmbedderProvider, type IndexLog, type IndexOptions, type OpenIndexOptions, type QueryAnswer, type QueryOptions, type RepositoryQuery, type WatchOptions, type WriteLockOptions } from './code-index/index.js';
 export { DEFAULT_QUERY_BATCH, batchQueryEmbeddings, batchedQueries, type QueryBatchOptions } from './code-index/index.js';
+export { enclosingIndexedRepository, indexedRepositories } from './code-index/index.js';
 export { discoverFiles, readAndClassify } from './files/index.js';
 export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
 export { updateFiles, type UpdateFilesOptions, type UpdateSummary } from './indexing/update-files.js';

@@ -11,6 +11,7 @@ import { bearerAuth, checkBindAddress } from './auth.js';
 import { resolveLimits, type App, type ServerContext, type ServerLimits } from './context.js';
 import { handleError, handleNotFound } from './errors.js';
 import { Metrics } from './metrics.js';
+import { mcpRoutes } from '../mcp/http-route.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
 import { repositoryRoutes } from './routes/repositories.js';
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
   await app.register(symbolRoutes, { context, prefix: '/v1' });
+  await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());
