@@ -11,6 +11,7 @@ export {
   type EmbedOptions,
   type EncoderPrecision,
 } from './embedding/index.js';
+export { forgetRepository, listIndexedRepositories, type ForgottenRepository, type IndexedRepository } from './code-index/index.js';
 export { RepositoryIndex, lazyEmbedder, openIndex, type CodeIndex, type EmbedderProvider, type IndexLog, type IndexOptions, type OpenIndexOptions, type QueryAnswer, type QueryOptions, type RepositoryQuery, type WatchOptions, type WriteLockOptions } from './code-index/index.js';
 export { DEFAULT_QUERY_BATCH, batchQueryEmbeddings, batchedQueries, type QueryBatchOptions } from './code-index/index.js';
 export { enclosingIndexedRepository, indexedRepositories } from './code-index/index.js';

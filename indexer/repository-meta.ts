@@ -36,7 +36,12 @@ export async function resolveRepository(path: string): Promise<RepositoryRef> {
   });
   if (!info.isDirectory()) throw new MinionsError('invalid-argument', `${path} is not a folder; give the repository's root folder.`);
   const root = await realpath(path);
-  return { root, repositoryId: createHash('sha256').update(root).digest('hex').slice(0, 16) };
+  return { root, repositoryId: repositoryIdOf(root) };
+}
+
+/** The id a repository's tables and record are named by: derived from its real path. */
+export function repositoryIdOf(root: string): string {
+  return createHash('sha256').update(root).digest('hex').slice(0, 16);
 }
 
 const metaPath = (folder: string, repositoryId: string): string => join(folder, `${repositoryId}.json`);

@@ -4,3 +4,4 @@ export { DEFAULT_QUERY_BATCH, batchQueryEmbeddings, batchedQueries, type QueryBa
 export { DEFAULT_K, answerQuery, type QueryAnswer, type QueryOptions, type RepositoryQuery } from './query-policy.js';
 export { RepositoryIndex, type IndexLog, type IndexOptions, type WatchOptions, type WriteLockOptions } from './repository-index.js';
 export { enclosingIndexedRepository, indexedRepositories } from './indexed-repositories.js';
+export { forgetRepository, listIndexedRepositories, type ForgottenRepository, type IndexedRepository } from './housekeeping.js';

@@ -1,4 +1,4 @@
-import { readdir, rename } from 'node:fs/promises';
+import { lstat, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
@@ -80,6 +80,25 @@ export class LanceStore {
     for (const name of [tableNames.chunks(repositoryId), tableNames.files(repositoryId), tableNames.symbols(repositoryId)]) {
       if (names.includes(name)) await this.connection.dropTable(name);
     }
+  }
+
+  /** Every table of a repository: its chunks and manifest, and any other table named after it (`<kind>_<id>`). */
+  async tablesOf(repositoryId: string): Promise<string[]> {
+    return (await this.connection.tableNames()).filter((name) => name.endsWith(`_${repositoryId}`) && !name.startsWith('vectors_'));
+  }
+
+  /** Drops every table of a repository (`minions forget`); returns their names. */
+  async forgetRepository(repositoryId: string): Promise<string[]> {
+    const names = await this.tablesOf(repositoryId);
+    for (const name of names) await this.connection.dropTable(name);
+    return names;
+  }
+
+  /** Bytes on disk of the given tables (LanceDB keeps each in a `<name>.lance` folder). */
+  async tableBytes(names: readonly string[]): Promise<number> {
+    let total = 0;
+    for (const name of names) total += await folderBytes(join(this.folder, `${name}.lance`));
+    return total;
   }
 
   /** The embedding cache table of a model. */
@@ -245,3 +264,15 @@ export async function optimizeRepository(tables: RepositoryTables, vectorCache?:
 
 /** Versions of the shared vector cache younger than this survive an optimisation. */
 const CACHE_GRACE_MS = 5 * 60 * 1000;
+
+/** The bytes of the files under a folder (0 when it does not exist). */
+async function folderBytes(folder: string): Promise<number> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) total += await folderBytes(path);
+    else total += await lstat(path).then((info) => info.size, () => 0);
+  }
+  return total;
+}

@@ -14,6 +14,7 @@ import { Metrics } from './metrics.js';
 import { mcpRoutes } from '../mcp/http-route.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
+import { followUpRoutes } from './routes/follow-ups.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(taskRoutes, { context, prefix: '/v1' });
   await app.register(symbolRoutes, { context, prefix: '/v1' });
   await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
+  await app.register(followUpRoutes, { context, prefix: '/v1' });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());
