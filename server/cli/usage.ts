@@ -25,6 +25,11 @@ export const runUsage =
 export const serveUsage =
   'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
+/** One line of usage of `minions mcp`, for its errors and the help. */
+export const mcpUsage = 'minions mcp [--server URL] [--token T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy]';
+
+/** One line of usage of `minions tasks`, for its errors and the help. */
+export const tasksUsage = 'minions tasks submit|list|show|follow|follow-up|cancel ... [--server URL] [--token T] [--json]';
 /** One line of usage of `minions tasks follow-up`, for its errors and the help. */
 export const followUpUsage = 'minions tasks follow-up <task-id> "<more>" [--model M] [--follow] [--json] [--server URL] [--token T]';
 
@@ -39,12 +44,6 @@ export const pruneUsage = 'minions prune [--dry-run] [--older-than DAYS] [--json
 
 /** One line of usage of `minions doctor`, for its errors and the help. */
 export const doctorUsage = 'minions doctor [--json] [--data-dir DIR] [--model M]';
-
-/** One line of usage of `minions mcp`, for its errors and the help. */
-export const mcpUsage = 'minions mcp [--server URL] [--token T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy]';
-
-/** One line of usage of `minions tasks`, for its errors and the help. */
-export const tasksUsage = 'minions tasks submit|list|show|follow|follow-up|cancel ... [--server URL] [--token T] [--json]';
 
 /** The text of `minions --help`. */
 export const usage = `minions: self-hosted coding agents on a local code index.
@@ -72,7 +71,7 @@ Usage:
       The MCP server on stdio (search_code, list_repositories, run_task, task_status, task_result; the
       repositories as resources), through the running \`minions serve\` when there is one, else in this process.
   ${tasksUsage}
-      The CLI as a client of a running server: queue, list, show, follow (live) and cancel its tasks.
+      The CLI as a client of a running server: queue, list, show, follow (live), follow up and cancel its tasks.
   ${reposUsage}
       List the indexed repositories: path, files, chunks, size on disk, last indexed.
   ${forgetUsage}
