@@ -1,12 +1,13 @@
 // The indexed repositories of a data directory as a whole, for `minions repos` and
 // `minions forget`: listed from their records (no table is opened), and removed with
 // every table, record and lock they have. The storage layout stays known only here.
-import { readdir, realpath, rm, stat } from 'node:fs/promises';
+import { realpath, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { acquireLock } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { readMeta, repositoryIdOf, resolveRepository } from '../repository-meta.js';
 import { LanceStore } from '../store/lance-store.js';
+import { indexedRepositories } from './indexed-repositories.js';
 
 /** One indexed repository as `minions repos` shows it. */
 export interface IndexedRepository {
@@ -40,20 +41,17 @@ const layout = (dataDir: string): { lancedb: string; records: string; locks: str
 
 /** The repositories indexed under a data directory, by path. A damaged record is skipped (`forget` by id still removes it). */
 export async function listIndexedRepositories(dataDir: string): Promise<IndexedRepository[]> {
-  const folders = layout(dataDir);
-  const ids = (await readdir(folders.records).catch(() => [])).filter((name) => /^[0-9a-f]{16}\.json$/.test(name)).map((name) => name.slice(0, -5));
-  if (ids.length === 0) return [];
-  const store = await LanceStore.open(folders.lancedb);
+  const records = await indexedRepositories(dataDir);
+  if (records.length === 0) return [];
+  const store = await LanceStore.open(layout(dataDir).lancedb);
   try {
     const found: IndexedRepository[] = [];
-    for (const repositoryId of ids) {
-      const meta = await readMeta(folders.records, repositoryId).catch(() => undefined);
-      if (meta === undefined) continue;
+    for (const meta of records) {
       const present = await stat(meta.root).then((info) => info.isDirectory(), () => false);
-      const bytes = await store.tableBytes(await store.tablesOf(repositoryId));
-      found.push({ repositoryId, root: meta.root, present, files: meta.files, chunks: meta.chunks, bytes, updatedAt: meta.updatedAt, model: meta.model });
+      const bytes = await store.tableBytes(await store.tablesOf(meta.repositoryId));
+      found.push({ repositoryId: meta.repositoryId, root: meta.root, present, files: meta.files, chunks: meta.chunks, bytes, updatedAt: meta.updatedAt, model: meta.model });
     }
-    return found.sort((a, b) => a.root.localeCompare(b.root));
+    return found;
   } finally {
     store.close();
   }
@@ -95,7 +93,7 @@ async function idOf(dataDir: string, target: string): Promise<string> {
   const present = await stat(target).then((info) => info.isDirectory(), () => false);
   if (present) return (await resolveRepository(target)).repositoryId;
   const absolute = resolve(target);
-  const recorded = (await listIndexedRepositories(dataDir)).find((repository) => repository.root === absolute);
+  const recorded = (await indexedRepositories(dataDir)).find((repository) => repository.root === absolute);
   if (recorded !== undefined) return recorded.repositoryId;
   // A folder gone from disk: its real path was its absolute path unless a symlink led there.
   const real = await realpath(absolute).catch(() => absolute);

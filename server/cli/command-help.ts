@@ -62,6 +62,10 @@ const optionHelp: Record<string, Record<string, string>> = {
     ...embedding,
     ...privacy,
   },
+  repos: { '--json': 'print { dataDir, repositories } as JSON', ...dataDir },
+  forget: { '--json': 'print what was removed as JSON', ...dataDir },
+  prune: { '--dry-run': 'only say what would be removed', '--older-than DAYS': 'remove the logs of tasks that ended more than DAYS ago (default 30)', '--json': 'print the plan as JSON', ...dataDir },
+  doctor: { '--model M': 'the agent model to check (MINIONS_MODEL)', '--json': 'print { ok, checks } as JSON', ...dataDir, ...privacy },
   mcp: { ...server, ...dataDir, '--embedder E, --threads N': 'as for `minions query`, when no server runs', ...privacy },
 };
 

@@ -14,7 +14,6 @@ type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   chunks: async () => (await import('./chunks-command.js')).chunksCommand,
   doctor: async () => (await import('./doctor-command.js')).doctorCommand,
-  'follow-up': async () => (await import('./follow-up-command.js')).followUpCommand,
   forget: async () => (await import('./forget-command.js')).forgetCommand,
   prune: async () => (await import('./prune-command.js')).pruneCommand,
   repos: async () => (await import('./repos-command.js')).reposCommand,

@@ -7,6 +7,7 @@ import { MinionsError, type Task, type TaskAccepted, type TaskRequest } from '..
 import { ServerClient, findServer } from '../server-client.js';
 import type { CommandIo } from './io.js';
 import { column, terminalSafe, write } from './output.js';
+import { followUpCommand } from './follow-up-command.js';
 import { describeResult } from './result-output.js';
 import { followTask } from './tasks-follow.js';
 
@@ -132,6 +133,7 @@ export const tasksSubcommands: Record<string, TasksSubcommand> = {
     help: {},
     run: (context) => followTask(context.client, idOf(context, tasksSubcommands['follow']?.usage ?? ''), context.io, context.json),
   },
+  'follow-up': followUpCommand,
   cancel: {
     usage: 'minions tasks cancel <id> [--json] [--server URL] [--token T]',
     summary: 'Cancel a task: a queued one ends at once, a running one is stopped.',

@@ -29,9 +29,9 @@ export const serveUsage =
 export const mcpUsage = 'minions mcp [--server URL] [--token T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy]';
 
 /** One line of usage of `minions tasks`, for its errors and the help. */
-export const tasksUsage = 'minions tasks submit|list|show|follow|cancel ... [--server URL] [--token T] [--json]';
+export const tasksUsage = 'minions tasks submit|list|show|follow|follow-up|cancel ... [--server URL] [--token T] [--json]';
 /** One line of usage of `minions tasks follow-up`, for its errors and the help. */
-export const followUpUsage = 'minions tasks follow-up <task-id> "<more>" [--model M] [--server URL] [--json] [--data-dir DIR]';
+export const followUpUsage = 'minions tasks follow-up <task-id> "<more>" [--model M] [--follow] [--json] [--server URL] [--token T]';
 
 /** One line of usage of `minions repos`, for its errors and the help. */
 export const reposUsage = 'minions repos [--json] [--data-dir DIR]';
@@ -71,9 +71,7 @@ Usage:
       The MCP server on stdio (search_code, list_repositories, run_task, task_status, task_result; the
       repositories as resources), through the running \`minions serve\` when there is one, else in this process.
   ${tasksUsage}
-      The CLI as a client of a running server: queue, list, show, follow (live) and cancel its tasks.
-  ${followUpUsage}
-      Follow up a finished task on the running server: a new run on its branch, from its last commit.
+      The CLI as a client of a running server: queue, list, show, follow (live), follow up and cancel its tasks.
   ${reposUsage}
       List the indexed repositories: path, files, chunks, size on disk, last indexed.
   ${forgetUsage}

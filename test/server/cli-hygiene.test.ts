@@ -94,7 +94,7 @@ describe('command-line hygiene', () => {
     assert.deepEqual([far.code, far.stderr], [2, 'minions: unknown command "frobnicate". Run `minions --help` for the commands.\n']);
     const tasks = await cli(['tasks', 'folow', '1'], env);
     assert.equal(tasks.code, 2);
-    assert.equal(tasks.stderr, 'minions: Unknown tasks subcommand "folow"; the subcommands are submit, list, show, follow, cancel.\n');
+    assert.equal(tasks.stderr, 'minions: Unknown tasks subcommand "folow"; the subcommands are submit, list, show, follow, follow-up, cancel.\n');
   });
 
   it('says in one line that the port is in use', async () => {

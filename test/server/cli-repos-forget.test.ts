@@ -67,7 +67,7 @@ describe('minions repos and minions forget', () => {
     assert.equal((await listed()).length, 3, 'nothing was removed');
     const { code, stdout } = await runCli(['forget', 'alpha', '--data-dir', dataDir], folder);
     assert.equal(code, 0, stdout);
-    assert.match(stdout, new RegExp(`Forgot .*alpha \\(${id}\\): 2 tables, .* freed; removed from the server's registered repositories\\.`));
+    assert.match(stdout, new RegExp(`Forgot .*alpha \\(${id}\\): \\d+ tables, .* freed; removed from the server's registered repositories\\.`));
     assert.deepEqual((await listed()).map((repository) => repository.repositoryId).includes(id), false);
     const left = [...(await readdir(join(dataDir, 'lancedb'))), ...(await readdir(join(dataDir, 'repositories'))), ...(await readdir(join(dataDir, 'locks')))];
     assert.deepEqual(left.filter((name) => name.includes(id)), [], 'no table, record or lock of it is left');

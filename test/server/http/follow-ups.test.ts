@@ -60,7 +60,7 @@ describe('follow-ups through the API with the real agent', () => {
       // The follow-up comes from the CLI, over HTTP on a real port.
       ollama.setChat([addSubtract, finish('subtract() added.')]);
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
-      const cli = await runCli(['follow-up', first.id, 'Also add subtract(a, b)', 'to src/math.js', '--server', url, '--json'], repo.root);
+      const cli = await runCli(['tasks', 'follow-up', first.id, 'Also add subtract(a, b)', 'to src/math.js', '--server', url, '--json'], repo.root);
       assert.equal(cli.code, 0, cli.stderr);
       const followUp = JSON.parse(cli.stdout) as { id: string; status: string; followUpOf: string };
       assert.equal(followUp.followUpOf, first.id);
@@ -142,20 +142,20 @@ describe('follow-ups through the API with the real agent', () => {
       const head = git(repo.root, 'rev-parse', 'HEAD');
       // The CLI finds the server of its data directory, and prints the server's refusal in one line.
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
-      const none = await runCli(['follow-up', 'no-such-task', 'More', '--data-dir', fixture.dataDir], repo.root);
+      const none = await runCli(['tasks', 'follow-up', 'no-such-task', 'More', '--data-dir', fixture.dataDir], repo.root);
       assert.equal(none.code, 1);
-      assert.match(none.stderr, /No minions server runs on .*: start one with `minions serve`, or name one with --server URL\./);
+      assert.match(none.stderr, /No minions server runs on the data directory .*: start one with `minions serve`, or name one with --server URL\./);
       const lock = await acquireLock(join(fixture.dataDir, 'locks', 'server.lock'), { command: 'minions serve' });
       const published = await publishServer(fixture.dataDir, { url, token: false, embedder: 'default' });
       try {
-        const missing = await runCli(['follow-up', 'no-such-task', 'More', '--data-dir', fixture.dataDir], repo.root);
+        const missing = await runCli(['tasks', 'follow-up', 'no-such-task', 'More', '--data-dir', fixture.dataDir], repo.root);
         assert.equal(missing.code, 1);
         assert.match(missing.stderr, /^minions: No task no-such-task\.\n$/);
       } finally {
         await published.remove();
         await lock.release();
       }
-      const usage = await runCli(['follow-up', 'only-an-id', '--server', url], repo.root);
+      const usage = await runCli(['tasks', 'follow-up', 'only-an-id', '--server', url], repo.root);
       assert.equal(usage.code, 2);
       const forged = await errorOf(app, '/v1/tasks', { repo: repo.root, prompt: 'More', continueFrom: { task: 'x', branch: 'main', commit: head, prompt: 'p', diff: '', summaries: [] } });
       assert.equal(forged.statusCode, 400);

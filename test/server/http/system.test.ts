@@ -39,6 +39,7 @@ describe('health, metrics and the OpenAPI document', () => {
       'GET /v1/tasks/{id}',
       'GET /v1/tasks/{id}/events',
       'GET /v1/tasks/{id}/result',
+      'POST /mcp',
       'POST /v1/query',
       'POST /v1/repositories',
       'POST /v1/tasks',
