@@ -16,6 +16,7 @@ import { RepositoryRegistry } from './repositories/registry.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
+import { defaultUiDir, uiRoutes } from './routes/ui.js';
 import { TaskQueue } from './tasks/task-queue.js';
 import type { OpenLogFile } from './tasks/task-log.js';
 import { TaskStore } from './tasks/task-store.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   worktreesDir?: string | undefined;
   /** Opens the task logs' files; tests pass one that writes short or fails as a full disk does. */
   taskFiles?: OpenLogFile | undefined;
+  /** The bundled web UI served at `/` (default: the package's `dist/ui`, built by `npm run build`). */
+  uiDir?: string | undefined;
 }
 
 /**
@@ -114,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(systemRoutes, { context });
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
+  await app.register(uiRoutes, { folder: options.uiDir ?? (await defaultUiDir()) });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());
