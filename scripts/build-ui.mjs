@@ -26,7 +26,6 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await copyFile(join(root, 'ui', 'index.html'), join(outdir, 'index.html'));
-await copyFile(join(root, 'ui', 'styles.css'), join(outdir, 'styles.css'));
+for (const file of ['index.html', 'styles.css', 'favicon.svg']) await copyFile(join(root, 'ui', file), join(outdir, file));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 process.stdout.write(`minions ui: ${outdir} (app.js ${(bytes / 1024).toFixed(1)} KiB)\n`);

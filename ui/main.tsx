@@ -49,10 +49,12 @@ function App() {
   const [generation, setGeneration] = useState(0);
   const main = useRef<HTMLElement>(null);
   useEffect(() => onUnauthorized(() => setAsking(true)), []);
+  const firstRoute = useRef(true);
   useEffect(() => {
     document.title = `${titles[route.page]} · minions`;
-    // Move focus to the new page, as a page load would, for keyboard and screen-reader users.
-    main.current?.focus({ preventScroll: true });
+    // After a navigation (not on load), move focus to the new page as a page load would, for keyboard and screen-reader users.
+    if (!firstRoute.current) main.current?.focus({ preventScroll: true });
+    firstRoute.current = false;
   }, [route]);
   const accept = (token: string): void => {
     session.setToken(token);
