@@ -12,7 +12,7 @@ import { loadConfig } from '../../server/config.js';
 import type { App } from '../../server/http/context.js';
 import { calculatorFiles, makeRepo, startAgentOllama, toolModel, type FixtureRepo } from '../agent/agent-fixtures.js';
 import { ServerFixture } from '../server/http/server-fixture.js';
-import type { ChatScript, ScriptedOllama } from '../support/scripted-ollama.js';
+import type { ChatReply, ChatScript, ScriptedOllama } from '../support/scripted-ollama.js';
 
 /** The chromium the tests drive: MINIONS_CHROMIUM, else Debian's package. */
 export const chromiumPath = process.env.MINIONS_CHROMIUM ?? '/usr/bin/chromium';
@@ -39,7 +39,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The chat of a task that fixes `add` in the calculator fixture: search, edit, finish. */
-export const fixAddChat: ChatScript = [
+export const fixAddChat: readonly ChatReply[] = [
   { toolCalls: [{ name: 'search_code', arguments: { query: 'add two numbers' } }] },
   { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } }] },
   { toolCalls: [{ name: 'finish', arguments: { summary: 'add() adds.' } }] },
@@ -80,11 +80,12 @@ export async function startUiServer(options: { token?: string; chat?: ChatScript
 }
 
 /** Records what a page asked the network for and what it complained about in its console. */
-export function watchPage(page: Page): { urls: string[]; authorization: (string | undefined)[]; problems: string[] } {
-  const seen = { urls: [] as string[], authorization: [] as (string | undefined)[], problems: [] as string[] };
+export function watchPage(page: Page): { urls: string[]; authorization: (string | undefined)[]; lastEventIds: (string | undefined)[]; problems: string[] } {
+  const seen = { urls: [] as string[], authorization: [] as (string | undefined)[], lastEventIds: [] as (string | undefined)[], problems: [] as string[] };
   page.on('request', (request) => {
     seen.urls.push(request.url());
     seen.authorization.push(request.headers()['authorization']);
+    seen.lastEventIds.push(request.headers()['last-event-id']);
   });
   page.on('console', (message) => {
     // A 401 before the token is given is expected; anything else (a CSP violation, an exception) is a problem.

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TaskResult } from '../../schemas/index.js';
-import { launchBrowser, startUiServer, unnamedElements, watchPage } from './ui-harness.js';
+import { fixAddChat, launchBrowser, startUiServer, unnamedElements, watchPage } from './ui-harness.js';
 
 const token = 'ui-test-token-5f2c';
 
@@ -154,6 +154,40 @@ describe('the web UI in chromium', () => {
       assert.equal(await page.getByRole('button', { name: 'Cancel task' }).count(), 0);
       assert.deepEqual(seen.problems, []);
     } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it('resumes a dropped event stream with Last-Event-ID and shows each event once', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The first model turn waits for the gate, so the stream can be cut while the task runs.
+    const server = await startUiServer({ chat: async (_request, turn) => (turn === 0 ? gate.then(() => fixAddChat[0]!) : fixAddChat[turn]!) });
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    try {
+      await page.goto(server.url);
+      await register(page, server.repo.root);
+      await go(page, 'Tasks');
+      await page.getByLabel('Task', { exact: true }).fill('Fix add in src/math.js: it subtracts');
+      await page.getByRole('button', { name: 'Submit task' }).click();
+      await server.ollama.waitForRequest('/api/chat');
+      await page.getByRole('status').getByText(/Running: implement/).waitFor();
+      const streams = [...server.app.minions.streams];
+      assert.equal(streams.length, 1, 'the page reads one event stream');
+      for (const finish of streams) finish();
+      release();
+      await page.getByRole('status').getByText('Task succeeded.').waitFor({ timeout: 120_000 });
+      const resumed = seen.urls.map((url, index) => ({ url, lastEventId: seen.lastEventIds[index] })).filter((request) => /\/v1\/tasks\/[^/]+\/events$/.test(request.url));
+      assert.equal(resumed.length, 2, 'reconnected once');
+      assert.equal(resumed[0]?.lastEventId, undefined);
+      assert.match(resumed[1]?.lastEventId ?? '', /^[1-9]\d*$/);
+      const nodes = await page.locator('.timeline > li h3').allTextContents();
+      assert.equal(nodes.filter((text) => text.startsWith('implement ')).length, 1, `each node once: ${nodes.join(' | ')}`);
+      assert.equal(await page.locator('.activity.model').count(), 3, 'each model call once');
+    } finally {
+      release();
       await page.close();
       await server.close();
     }

@@ -69,8 +69,9 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ folder: string }> = async (ap
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
     const page = assets.get('index.html');
     if (page !== undefined) return sendAsset(reply, 'index.html', page);
+    // 404, not a 5xx: nothing failed, this installation just has no UI to serve.
     return reply
-      .status(503)
+      .status(404)
       .headers(uiSecurityHeaders)
       .type('text/plain; charset=utf-8')
       .send(`The web UI is not built (no ${join(folder, 'index.html')}): run npm run build. The API is at /v1 and documented at /docs.\n`);
