@@ -11,7 +11,7 @@ import { createRunner, loadAgentSettings } from '../../server/agent-wiring.js';
 import { loadConfig } from '../../server/config.js';
 import type { App } from '../../server/http/context.js';
 import { calculatorFiles, makeRepo, startAgentOllama, toolModel, type FixtureRepo } from '../agent/agent-fixtures.js';
-import { ServerFixture } from '../server/http/server-fixture.js';
+import { GatedEmbedder, ServerFixture } from '../server/http/server-fixture.js';
 import type { ChatReply, ChatScript, ScriptedOllama } from '../support/scripted-ollama.js';
 
 /** The chromium the tests drive: MINIONS_CHROMIUM, else Debian's package. */
@@ -52,18 +52,22 @@ export interface UiServer {
   repo: FixtureRepo;
   ollama: ScriptedOllama;
   fixture: ServerFixture;
+  /** With `gateEmbedding`: the embedder that holds every call until `open()`. */
+  gate: GatedEmbedder | undefined;
   close(): Promise<void>;
 }
 
 /** Starts a server with the real agent on the scripted Ollama and the UI, listening on 127.0.0.1. */
-export async function startUiServer(options: { token?: string; chat?: ChatScript } = {}): Promise<UiServer> {
+export async function startUiServer(options: { token?: string; chat?: ChatScript; gateEmbedding?: boolean } = {}): Promise<UiServer> {
   const ollama = await startAgentOllama(options.chat ?? fixAddChat);
   const repo = await makeRepo(calculatorFiles);
   const fixture = await ServerFixture.create();
+  const gate = options.gateEmbedding ? new GatedEmbedder(fixture.embedder) : undefined;
+  const index = gate ? await fixture.openIndex(async () => gate) : fixture.index;
   const env = { OLLAMA_HOST: ollama.host, MINIONS_MODEL: toolModel, PATH: process.env.PATH };
   const config = loadConfig({ MINIONS_DATA_DIR: fixture.dataDir, MINIONS_ALLOW_NETWORK_COMMANDS: '1' });
-  const runner = createRunner(loadAgentSettings(env, config), fixture.index, env);
-  const app = await fixture.build({ runner, uiDir: await uiBundle(), ...(options.token ? { token: options.token } : {}) });
+  const runner = createRunner(loadAgentSettings(env, config), index, env);
+  const app = await fixture.build({ index, runner, uiDir: await uiBundle(), ...(options.token ? { token: options.token } : {}) });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: address,
@@ -71,7 +75,9 @@ export async function startUiServer(options: { token?: string; chat?: ChatScript
     repo,
     ollama,
     fixture,
+    gate,
     async close() {
+      gate?.open();
       await fixture.dispose();
       await repo.dispose();
       await ollama.close();

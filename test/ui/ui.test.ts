@@ -192,4 +192,29 @@ describe('the web UI in chromium', () => {
       await server.close();
     }
   });
+
+  it("shows a repository's indexing progress live, then its files and chunks, and removes it", async () => {
+    const server = await startUiServer({ gateEmbedding: true });
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      await page.getByLabel('Repository path').fill(server.repo.root);
+      await page.getByRole('button', { name: 'Register' }).click();
+      await server.gate?.waiting();
+      const progress = page.getByRole('progressbar', { name: new RegExp(`Indexing ${server.repo.root}`) });
+      await progress.waitFor();
+      assert.deepEqual(await unnamedElements(page), [], 'the progress bar is named');
+      server.gate?.open();
+      const row = page.getByRole('row', { name: new RegExp(server.repo.root) });
+      await row.getByText('ready', { exact: true }).waitFor();
+      assert.equal(await progress.count(), 0, 'the bar goes once indexed, without a reload');
+      assert.match(await row.innerText(), /ready\s+5\s+\d+/, 'files and chunks');
+      await page.getByRole('button', { name: `Remove ${server.repo.root}` }).click();
+      await page.getByText('No repository is registered yet.').waitFor();
+      assert.match(await page.locator('.announce').innerText(), /Removed .*Its index stays on disk\./);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
 });
