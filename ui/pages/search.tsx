@@ -95,6 +95,48 @@ function Field({ id, label, children }: { id: string; label: string; children: C
   );
 }
 
+/** The query form: query, repository, mode, ranking, result count, languages and path prefix. */
+function SearchFields(props: { form: SearchForm; set: (patch: Partial<SearchForm>) => void; repositories: readonly Repository[]; busy: boolean; onSubmit: (event: Event) => void }) {
+  const { form, set, repositories, busy } = props;
+  return (
+    <form class="search-form" role="search" aria-label="Search code" onSubmit={props.onSubmit}>
+      <div class="field wide">
+        <label for="search-query">Query</label>
+        <input id="search-query" type="search" required value={form.query} placeholder="where are tokens refreshed" onInput={(event) => set({ query: event.currentTarget.value })} />
+      </div>
+      <div class="field">
+        <RepositorySelect id="search-repo" label="Repository" repositories={repositories} value={form.repo} required onChange={(repo) => set({ repo })} />
+      </div>
+      <Field id="search-mode" label="Mode">
+        <select id="search-mode" value={form.mode} onChange={(event) => set({ mode: event.currentTarget.value as SearchForm['mode'] })}>
+          <option value="">best available</option>
+          <option value="hybrid">hybrid</option>
+          <option value="vector">vector</option>
+          <option value="text">text (BM25)</option>
+        </select>
+      </Field>
+      <Field id="search-group" label="Rank">
+        <select id="search-group" value={form.group} onChange={(event) => set({ group: event.currentTarget.value as QueryGroup })}>
+          <option value="chunk">symbols</option>
+          <option value="file">files</option>
+        </select>
+      </Field>
+      <Field id="search-k" label="Results">
+        <input id="search-k" type="number" min={1} max={200} value={form.k} onInput={(event) => set({ k: event.currentTarget.value })} />
+      </Field>
+      <Field id="search-languages" label="Languages">
+        <input id="search-languages" value={form.languages} placeholder="typescript, python" onInput={(event) => set({ languages: event.currentTarget.value })} />
+      </Field>
+      <Field id="search-prefix" label="Path prefix">
+        <input id="search-prefix" value={form.pathPrefix} placeholder="src/" onInput={(event) => set({ pathPrefix: event.currentTarget.value })} />
+      </Field>
+      <button type="submit" disabled={busy || form.repo === ''}>
+        Search
+      </button>
+    </form>
+  );
+}
+
 /** Search: a query over one repository with its mode, grouping and filters; ranked symbols (or files) with snippets and lines. */
 export function SearchPage() {
   const [repositories, setRepositories] = useState<Repository[]>([]);
@@ -124,41 +166,7 @@ export function SearchPage() {
   return (
     <>
       <h1>Search</h1>
-      <form class="search-form" role="search" aria-label="Code" onSubmit={(event) => void submit(event)}>
-        <div class="field wide">
-          <label for="search-query">Query</label>
-          <input id="search-query" type="search" required value={form.query} placeholder="where are tokens refreshed" onInput={(event) => set({ query: event.currentTarget.value })} />
-        </div>
-        <div class="field">
-          <RepositorySelect id="search-repo" label="Repository" repositories={repositories} value={form.repo} required onChange={(repo) => set({ repo })} />
-        </div>
-        <Field id="search-mode" label="Mode">
-          <select id="search-mode" value={form.mode} onChange={(event) => set({ mode: event.currentTarget.value as SearchForm['mode'] })}>
-            <option value="">best available</option>
-            <option value="hybrid">hybrid</option>
-            <option value="vector">vector</option>
-            <option value="text">text (BM25)</option>
-          </select>
-        </Field>
-        <Field id="search-group" label="Rank">
-          <select id="search-group" value={form.group} onChange={(event) => set({ group: event.currentTarget.value as QueryGroup })}>
-            <option value="chunk">symbols</option>
-            <option value="file">files</option>
-          </select>
-        </Field>
-        <Field id="search-k" label="Results">
-          <input id="search-k" type="number" min={1} max={200} value={form.k} onInput={(event) => set({ k: event.currentTarget.value })} />
-        </Field>
-        <Field id="search-languages" label="Languages">
-          <input id="search-languages" value={form.languages} placeholder="typescript, python" onInput={(event) => set({ languages: event.currentTarget.value })} />
-        </Field>
-        <Field id="search-prefix" label="Path prefix">
-          <input id="search-prefix" value={form.pathPrefix} placeholder="src/" onInput={(event) => set({ pathPrefix: event.currentTarget.value })} />
-        </Field>
-        <button type="submit" disabled={busy || form.repo === ''}>
-          Search
-        </button>
-      </form>
+      <SearchFields form={form} set={set} repositories={repositories} busy={busy} onSubmit={(event) => void submit(event)} />
       {error ? <p role="alert" class="error-text">{error}</p> : null}
       {repositories.length === 0 && !error ? <p>Register a repository first to search it.</p> : null}
       {response ? <Results response={response} /> : null}
