@@ -159,11 +159,11 @@ describe('the web UI in chromium', () => {
     }
   });
 
-  it('resumes a dropped event stream with Last-Event-ID and shows each event once', async () => {
+  it('shows the changes as they are made, and resumes a dropped event stream with Last-Event-ID, each event once', async () => {
     let release = (): void => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    // The first model turn waits for the gate, so the stream can be cut while the task runs.
-    const server = await startUiServer({ chat: async (_request, turn) => (turn === 0 ? gate.then(() => fixAddChat[0]!) : fixAddChat[turn]!) });
+    // The last model turn (after the edit) waits for the gate, so the stream can be cut while the task runs.
+    const server = await startUiServer({ chat: async (_request, turn) => (turn === 2 ? gate.then(() => fixAddChat[2]!) : fixAddChat[turn]!) });
     const page = await browser.newPage();
     const seen = watchPage(page);
     try {
@@ -172,8 +172,11 @@ describe('the web UI in chromium', () => {
       await go(page, 'Tasks');
       await page.getByLabel('Task', { exact: true }).fill('Fix add in src/math.js: it subtracts');
       await page.getByRole('button', { name: 'Submit task' }).click();
-      await server.ollama.waitForRequest('/api/chat');
+      await server.ollama.waitForRequest('/api/chat', 3);
       await page.getByRole('status').getByText(/Running: implement/).waitFor();
+      const changes = page.getByRole('region', { name: 'Changes so far', exact: true });
+      await changes.getByText('+  return a + b;').waitFor();
+      assert.match(await changes.innerText(), /^- {2}return a - b;$/m, 'the edit shows while the task runs');
       const streams = [...server.app.minions.streams];
       assert.equal(streams.length, 1, 'the page reads one event stream');
       for (const finish of streams) finish();
