@@ -104,7 +104,7 @@ function SearchFields(props: { form: SearchForm; set: (patch: Partial<SearchForm
         <label for="search-query">Query</label>
         <input id="search-query" type="search" required value={form.query} placeholder="where are tokens refreshed" onInput={(event) => set({ query: event.currentTarget.value })} />
       </div>
-      <div class="field">
+      <div class="field double">
         <RepositorySelect id="search-repo" label="Repository" repositories={repositories} value={form.repo} required onChange={(repo) => set({ repo })} />
       </div>
       <Field id="search-mode" label="Mode">

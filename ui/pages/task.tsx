@@ -59,27 +59,40 @@ function Summary({ task, activity, onCancel }: { task: Task | undefined; activit
   );
 }
 
-/** One task, live over its event stream: the timeline of nodes, checks, the changes as they grow; then its result; cancel. */
-export function TaskPage({ id }: { id: string }) {
-  const [task, setTask] = useState<Task | undefined>(undefined);
+/** Follows a task's events into its activity; `error` is final (no such task, 401), `reconnecting` passes with the next event. */
+function useTaskEvents(id: string): { activity: TaskActivity; error: string | undefined; reconnecting: string | undefined } {
   const [activity, setActivity] = useState<TaskActivity>(emptyActivity);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [reconnecting, setReconnecting] = useState<string | undefined>(undefined);
   useEffect(() => {
     const controller = new AbortController();
-    api.task(id, controller.signal).then(setTask, (caught: unknown) => controller.signal.aborted || setError(describeError(caught)));
     void followTask(id, controller.signal, {
-      onEvent: (event) => setActivity((current) => foldEvent(current, event)),
-      onError: (caught, final) => setError(final ? describeError(caught) : `Connection lost (${describeError(caught)}); reconnecting…`),
+      onEvent: (event) => {
+        setReconnecting(undefined);
+        setActivity((current) => foldEvent(current, event));
+      },
+      onError: (caught, final) => (final ? setError(describeError(caught)) : setReconnecting(`Connection lost (${describeError(caught)}); reconnecting…`)),
     });
     return () => controller.abort();
   }, [id]);
+  return { activity, error, reconnecting };
+}
+
+/** One task, live over its event stream: the timeline of nodes, checks, the changes as they grow; then its result; cancel. */
+export function TaskPage({ id }: { id: string }) {
+  const [task, setTask] = useState<Task | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const { activity, error: streamError, reconnecting } = useTaskEvents(id);
   useEffect(() => {
-    // The task's own record has the ids and times the events do not; refresh it when it ends.
-    if (activity.result !== undefined || activity.error !== undefined) api.task(id).then(setTask, () => undefined);
+    // The task's own record has the times the events do not; load it again when the task ends.
+    const controller = new AbortController();
+    api.task(id, controller.signal).then(setTask, (caught: unknown) => controller.signal.aborted || setError(describeError(caught)));
+    return () => controller.abort();
   }, [id, activity.result, activity.error]);
   const cancel = (): void => {
     api.cancel(id).catch((caught: unknown) => setError(describeError(caught)));
   };
+  const problem = error ?? streamError;
   return (
     <>
       <p>
@@ -89,7 +102,8 @@ export function TaskPage({ id }: { id: string }) {
       <p class="announce" role="status" aria-live="polite">
         {progressLine(activity)}
       </p>
-      {error ? <p role="alert" class="error-text">{error}</p> : null}
+      {problem ? <p role="alert" class="error-text">{problem}</p> : null}
+      {reconnecting ? <p class="error-text">{reconnecting}</p> : null}
       {activity.error ? <p class="error-text">{activity.error}</p> : null}
       {activity.result ? <ResultView result={activity.result} /> : null}
       <section aria-labelledby="timeline-title">

@@ -35,7 +35,7 @@ function SubmitForm({ repositories }: { repositories: readonly Repository[] }) {
   return (
     <form class="task-form" aria-labelledby="submit-title" onSubmit={(event) => void submit(event)}>
       <h2 id="submit-title">New task</h2>
-      <div class="field">
+      <div class="field double">
         <RepositorySelect id="task-repo" label="Repository" repositories={repositories} value={chosen} required onChange={setRepo} />
       </div>
       <div class="field wide">
