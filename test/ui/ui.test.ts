@@ -139,6 +139,7 @@ describe('the web UI in chromium', () => {
       assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content', 'the skip link comes first');
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate('document.activeElement.textContent'), 'Repositories');
+      assert.equal(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle'), 'solid', 'focus is visible');
       await register(page, server.repo.root);
       await go(page, 'Tasks');
       await page.getByLabel('Task', { exact: true }).fill('Fix add');
