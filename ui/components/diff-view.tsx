@@ -40,17 +40,18 @@ function lineClass(line: string): string {
   return 'ctx';
 }
 
-/** The diff of a task, one section per file with its counts. */
-export function DiffView({ diff, label }: { diff: string; label: string }) {
+/** The diff of a task, one section per file with its counts; file headings at `level` (under the section's own heading). */
+export function DiffView({ diff, label, level = 4 }: { diff: string; label: string; level?: 3 | 4 }) {
+  const Heading = level === 3 ? 'h3' : 'h4';
   const files = parseDiff(diff);
   if (files.length === 0) return <p>No changes.</p>;
   return (
     <div class="diff" aria-label={label} role="region">
       {files.map((file) => (
         <section key={file.path} class="diff-file">
-          <h4>
+          <Heading>
             <code>{file.path}</code> <span class="counts">+{file.added} −{file.removed}</span>
-          </h4>
+          </Heading>
           <pre tabIndex={0} aria-label={`Changes to ${file.path}`}>
             {file.lines.map((line, index) => (
               <span key={index} class={lineClass(line)}>

@@ -57,7 +57,7 @@ export function EditsSoFar({ edits }: { edits: readonly Edit[] }) {
       return [`diff --git a/${edit.path} b/${edit.path}`, `@@ ${edit.tool} @@`, ...minus, ...plus].join('\n');
     })
     .join('\n');
-  return <DiffView diff={asDiff} label="Edits so far, as the agent made them" />;
+  return <DiffView diff={asDiff} label="Edits so far, as the agent made them" level={3} />;
 }
 
 /** What the task handed back: PR title and body (with copy buttons), branch, guardrails, the rendered diff, the checks. */

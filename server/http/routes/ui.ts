@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where the static files of the UI are served from, besides `/` itself. */
 export const uiAssetPrefix = '/ui/';
@@ -40,23 +41,29 @@ export async function defaultUiDir(): Promise<string> {
   }
 }
 
+/** One file of the UI, with the validator a browser revalidates it by. */
+interface Asset {
+  body: Buffer;
+  etag: string;
+}
+
 /** The UI's files, read once at start: a handful of small files that change only with a new build. */
-async function loadAssets(folder: string): Promise<Map<string, Buffer>> {
-  const assets = new Map<string, Buffer>();
+async function loadAssets(folder: string): Promise<Map<string, Asset>> {
+  const assets = new Map<string, Asset>();
   const names = await readdir(folder).catch(() => [] as string[]);
   for (const name of names) {
-    if (contentTypes[extname(name)] !== undefined) assets.set(name, await readFile(join(folder, name)));
+    if (contentTypes[extname(name)] === undefined) continue;
+    const body = await readFile(join(folder, name));
+    assets.set(name, { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
   }
   return assets;
 }
 
-function sendAsset(reply: FastifyReply, name: string, body: Buffer): FastifyReply {
-  // The page is revalidated each time (a new build must show); its assets are named by the page.
-  return reply
-    .headers(uiSecurityHeaders)
-    .header('cache-control', 'no-cache')
-    .type(contentTypes[extname(name)] ?? 'application/octet-stream')
-    .send(body);
+function sendAsset(request: FastifyRequest, reply: FastifyReply, name: string, asset: Asset): FastifyReply {
+  // Revalidated on each load (a new build must show at once); unchanged files cost a 304.
+  reply.headers(uiSecurityHeaders).header('cache-control', 'no-cache').header('etag', asset.etag);
+  if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
+  return reply.type(contentTypes[extname(name)] ?? 'application/octet-stream').send(asset.body);
 }
 
 /**
@@ -66,9 +73,9 @@ function sendAsset(reply: FastifyReply, name: string, body: Buffer): FastifyRepl
  */
 export const uiRoutes: FastifyPluginAsyncTypebox<{ folder: string }> = async (app, { folder }) => {
   const assets = await loadAssets(folder);
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const page = assets.get('index.html');
-    if (page !== undefined) return sendAsset(reply, 'index.html', page);
+    if (page !== undefined) return sendAsset(request, reply, 'index.html', page);
     // 404, not a 5xx: nothing failed, this installation just has no UI to serve.
     return reply
       .status(404)
@@ -77,8 +84,8 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ folder: string }> = async (ap
       .send(`The web UI is not built (no ${join(folder, 'index.html')}): run npm run build. The API is at /v1 and documented at /docs.\n`);
   });
   app.get<{ Params: { file: string } }>(`${uiAssetPrefix}:file`, { schema: { hide: true } }, async (request, reply) => {
-    const body = assets.get(request.params.file);
-    if (body === undefined || request.params.file === 'index.html') return reply.callNotFound();
-    return sendAsset(reply, request.params.file, body);
+    const asset = assets.get(request.params.file);
+    if (asset === undefined || request.params.file === 'index.html') return reply.callNotFound();
+    return sendAsset(request, reply, request.params.file, asset);
   });
 };

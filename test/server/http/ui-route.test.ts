@@ -28,6 +28,11 @@ describe('the web UI route', () => {
       assert.equal(script.statusCode, 200);
       assert.match(script.headers['content-type'] as string, /^text\/javascript/);
       assert.equal((await app.inject({ url: '/ui/styles.css' })).headers['content-type'], 'text/css; charset=utf-8');
+      const etag = script.headers.etag as string;
+      assert.match(etag, /^"[\w-]{22}"$/);
+      const again = await app.inject({ url: '/ui/app.js', headers: { 'if-none-match': etag } });
+      assert.equal(again.statusCode, 304, 'an unchanged file is not sent again');
+      assert.equal(again.body, '');
       for (const url of ['/ui/notes.txt', '/ui/missing.js', '/ui/%2e%2e%2fpackage.json', '/ui/index.html']) {
         assert.equal((await app.inject({ url })).statusCode, 404, url);
       }
