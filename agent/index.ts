@@ -13,5 +13,7 @@ export { defaultProtectedPaths } from './guardrails.js';
 export { defaultAllowedCommands } from './workspace/allow-list.js';
 export { createLauncher, type CommandLauncher } from './workspace/command-launch.js';
 export { bubblewrapArgv, createBubblewrapSandbox, sandboxHome, type CommandSandbox, type SandboxLayout, type SandboxProbe } from './workspace/command-sandbox.js';
-export { removeStaleWorktrees } from './workspace/stale-worktrees.js';
+export { minionsWorktrees, removeStaleWorktrees } from './workspace/stale-worktrees.js';
+export { deleteTaskBranch, emptyTaskBranches, type EmptyTaskBranch } from './workspace/task-branches.js';
+export { removeWorktree } from './workspace/git.js';
 export { createUnshareSandbox, type CommandIsolation, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';

@@ -15,6 +15,7 @@ import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
 import { snapshotWorkingTree, uncommittedChanges } from './workspace/checkout.js';
+import { continuationPoint } from './workspace/continuation.js';
 import { createLauncher } from './workspace/command-launch.js';
 import { createBubblewrapSandbox, type CommandSandbox, type SandboxProbe } from './workspace/command-sandbox.js';
 import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
@@ -93,8 +94,9 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       if (blueprint === undefined) throw new MinionsError('invalid-argument', `Unknown blueprint "${task.request.blueprint}"; known: default${Object.keys(options.blueprints ?? {}).map((name) => `, ${name}`).join('')}.`);
       validateBlueprint(blueprint);
       const repoRoot = await repositoryRoot(task.root, signal);
-      const base = task.request.base ?? 'HEAD';
-      const start = await startingPoint(repoRoot, base, task.request.fromWorkingTree === true, signal);
+      const continuation = task.request.continueFrom;
+      const base = continuation?.branch ?? task.request.base ?? 'HEAD';
+      const start = continuation === undefined ? await startingPoint(repoRoot, base, task.request.fromWorkingTree === true, signal) : await continuationPoint(repoRoot, task.request, signal);
       const { baseCommit } = start;
       const probe = await commandSandbox.probe(signal);
       if (!probe.available && options.allowUnsandboxedCommands !== true) throw unsandboxedRefusal(probe.reason);
@@ -105,9 +107,10 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         throw network.refused;
       }
       const models = await connectModels(options, blueprint, task.request, limits.maxContextLength, signal);
-      let branch = branchName(task.id, task.request.prompt);
-      for (let suffix = 2; await branchExists(repoRoot, branch, signal); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
+      let branch = continuation?.branch ?? branchName(task.id, task.request.prompt);
+      for (let suffix = 2; continuation === undefined && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
+      state.base = base;
       state.checkout = start.checkout;
       const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });
       emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
@@ -221,8 +224,10 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
     ...(state.checkout.uncommitted.length > 0 ? { checkout: state.checkout } : {}),
     ...(state.notCommitted.length > 0 ? { notCommitted: state.notCommitted } : {}),
     ...(state.warnings.length > 0 ? { warnings: state.warnings } : {}),
+    ...(state.summaries.length > 0 ? { summaries: state.summaries.map((summary) => summary.text) } : {}),
   };
 }
+
 
 /**
  * The commit a task starts from, and the user's uncommitted changes: named whenever the

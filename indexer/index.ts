@@ -11,8 +11,10 @@ export {
   type EmbedOptions,
   type EncoderPrecision,
 } from './embedding/index.js';
+export { forgetRepository, listIndexedRepositories, type ForgottenRepository, type IndexedRepository } from './code-index/index.js';
 export { RepositoryIndex, lazyEmbedder, openIndex, type CodeIndex, type EmbedderProvider, type IndexLog, type IndexOptions, type OpenIndexOptions, type QueryAnswer, type QueryOptions, type RepositoryQuery, type WatchOptions, type WriteLockOptions } from './code-index/index.js';
 export { DEFAULT_QUERY_BATCH, batchQueryEmbeddings, batchedQueries, type QueryBatchOptions } from './code-index/index.js';
+export { enclosingIndexedRepository, indexedRepositories } from './code-index/index.js';
 export { discoverFiles, readAndClassify } from './files/index.js';
 export { indexRepository, type IndexRepositoryOptions } from './indexing/index-repository.js';
 export { updateFiles, type UpdateFilesOptions, type UpdateSummary } from './indexing/update-files.js';
@@ -27,3 +29,9 @@ export { listIndexedPaths } from './indexing/indexed-paths.js';
 export { watchRepository, type WatchRepositoryOptions } from './watch/watch-repository.js';
 export { systemClock, type CancelTimer, type Clock } from './watch/clock.js';
 export { createPathFilter, type PathFilter } from './files/index.js';
+export type { FileGraph, GraphDefinition, GraphReference } from './graph/file-graph.js';
+export type { ExtractedReference, FileSymbols, RawImport } from './graph/extract-tags.js';
+export { DEFAULT_REFERENCE_LIMIT } from './graph/read-graph.js';
+export { buildRepoMap, repoMapOf, type RepoMapOptions } from './graph/repo-map.js';
+export { analyseGraph, analysedGraph, type GraphSignals, type RepoGraph } from './graph/repo-graph.js';
+export { pageRank, type PageRankOptions, type PageRankResult, type WeightedEdge } from './graph/pagerank.js';

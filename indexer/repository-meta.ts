@@ -6,9 +6,10 @@ import { MinionsError } from '../schemas/index.js';
 /**
  * Version of the chunker's output and of the chunk table's layout. Bump it when chunk
  * boundaries, headers, hashes or stored columns change: every index built with another
- * version is rebuilt (vectors still come from the cache), and says why.
+ * version is rebuilt (vectors still come from the cache), and says why. Version 3
+ * added the symbol table (`symbols_<id>`): indexes built before it are rebuilt.
  */
-export const CHUNKER_VERSION = 2;
+export const CHUNKER_VERSION = 3;
 
 /** What an index was built with, and its counts; kept as a small JSON file per repository. */
 export interface RepositoryMeta {
@@ -35,7 +36,12 @@ export async function resolveRepository(path: string): Promise<RepositoryRef> {
   });
   if (!info.isDirectory()) throw new MinionsError('invalid-argument', `${path} is not a folder; give the repository's root folder.`);
   const root = await realpath(path);
-  return { root, repositoryId: createHash('sha256').update(root).digest('hex').slice(0, 16) };
+  return { root, repositoryId: repositoryIdOf(root) };
+}
+
+/** The id a repository's tables and record are named by: derived from its real path. */
+export function repositoryIdOf(root: string): string {
+  return createHash('sha256').update(root).digest('hex').slice(0, 16);
 }
 
 const metaPath = (folder: string, repositoryId: string): string => join(folder, `${repositoryId}.json`);

@@ -49,6 +49,8 @@ export const RepoMapRequest = Type.Object(
     focusFiles: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { maxItems: 200 })),
     focusSymbols: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 200 })),
     text: Type.Optional(Type.String({ maxLength: 16384 })),
+    /** Files the map leaves out because the caller shows them already (in full, or as search hits); they still personalise the ranking. */
+    exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { maxItems: 200 })),
     /** The most tokens the rendered map may take. */
     budgetTokens: Type.Integer({ minimum: 64, maximum: 65536 }),
   },
@@ -71,3 +73,17 @@ export const RepoMap = Type.Object({
   files: Type.Array(RepoMapFile),
 });
 export type RepoMap = Static<typeof RepoMap>;
+
+/**
+ * `GET /v1/repositories/:id/symbols` query string: the name (a plain or qualified
+ * identifier) and how many references at most (1-1000, default 50). Query strings are
+ * not coerced (the server's Ajv keeps types strict), so `limit` is digits.
+ */
+export const SymbolsQuery = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256, pattern: '\\S', description: 'the name to look up; a qualified name (`Ledger.settle`, `bank::Ledger`) also matches its last segment' }),
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: 'most references listed (1-1000, default 50)' })),
+  },
+  { additionalProperties: false },
+);
+export type SymbolsQuery = Static<typeof SymbolsQuery>;

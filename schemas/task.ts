@@ -1,6 +1,28 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AgentEmit } from './task-events.js';
 
+/** The largest earlier diff a follow-up carries into its context, in characters (a longer one is cut in the middle). */
+export const maxEarlierDiff = 20_000;
+
+/**
+ * "Continue on branch X from commit Y": a follow-up run works on the earlier run's branch,
+ * starting at its last commit (checked when the run starts: the branch must still point
+ * there), and commits on top. The earlier prompt, diff and summaries go into the context.
+ * `POST /v1/tasks/:id/follow-ups` fills it in from the earlier task.
+ */
+export const TaskContinuation = Type.Object(
+  {
+    task: Type.String({ minLength: 1, maxLength: 200, description: 'id of the earlier task' }),
+    branch: Type.String({ minLength: 1, maxLength: 255, description: 'the branch the earlier run committed on' }),
+    commit: Type.String({ pattern: '^[0-9a-f]{40}([0-9a-f]{24})?$', description: 'the commit the follow-up starts from: the tip of the branch' }),
+    prompt: Type.String({ maxLength: 20000, description: 'the earlier prompt' }),
+    diff: Type.String({ maxLength: maxEarlierDiff + 200, description: 'the earlier diff, bounded' }),
+    summaries: Type.Array(Type.String({ maxLength: 4000 }), { maxItems: 20, description: "the earlier run's finish summaries" }),
+  },
+  { additionalProperties: false },
+);
+export type TaskContinuation = Static<typeof TaskContinuation>;
+
 /** A task in plain words for a minion (`POST /v1/tasks`, `minions run`). */
 export const TaskRequest = Type.Object(
   {
@@ -16,10 +38,21 @@ export const TaskRequest = Type.Object(
       Type.Boolean({ description: "start from HEAD plus the uncommitted changes of the user's checkout (committed first on the task's branch); not with another base" }),
     ),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2, description: "sampling temperature of the agent's model (default: the Modelfile's, else 0.2)" })),
+    continueFrom: Type.Optional(TaskContinuation),
   },
   { additionalProperties: false },
 );
 export type TaskRequest = Static<typeof TaskRequest>;
+
+/** A follow-up of a finished task (`POST /v1/tasks/:id/follow-ups`): more to do on its branch. */
+export const FollowUpRequest = Type.Object(
+  {
+    prompt: Type.String({ minLength: 1, maxLength: 20000 }),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Ollama model (default: the earlier task\'s)' })),
+  },
+  { additionalProperties: false },
+);
+export type FollowUpRequest = Static<typeof FollowUpRequest>;
 
 /** Where a task is in its life. `interrupted`: the process died while it ran. */
 export const TaskStatus = Type.Union([
@@ -77,6 +110,7 @@ export const TaskResult = Type.Object({
   ),
   notCommitted: Type.Optional(Type.Array(Type.String(), { description: 'untracked files that commands created (build output, caches): left out of the commit' })),
   warnings: Type.Optional(Type.Array(Type.String(), { description: 'what a reviewer should know, e.g. that only test files changed on a behaviour fix' })),
+  summaries: Type.Optional(Type.Array(Type.String(), { description: "the model's finish summaries, round by round (a follow-up reads them)" })),
 });
 export type TaskResult = Static<typeof TaskResult>;
 
@@ -90,6 +124,8 @@ export const Task = Type.Object({
   endedAt: Type.Optional(Type.String()),
   result: Type.Optional(TaskResult),
   error: Type.Optional(Type.String()),
+  followUpOf: Type.Optional(Type.String({ description: 'the task this one follows up (it continues on its branch)' })),
+  followUps: Type.Optional(Type.Array(Type.String(), { description: 'the follow-ups of this task, oldest first' })),
 });
 export type Task = Static<typeof Task>;
 

@@ -3,6 +3,7 @@
 // product's query path and scores the FILES it ranks (each file at the rank of its best
 // chunk). Prints Markdown tables, one section a dev set.
 //   npm run bench:retrieval [-- --data-dir bench-corpora/.data] [-- --tune [-- --sweep docsFactor]] [-- --corpus pino] [-- --dev-set FILE ...]
+//   [-- --compare '{"centralityWeight":0}']  (the defaults against that ranking, quality and latency in one run)
 import { cpus } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import type { QueryGroup, QueryMode, QueryResult } from '../schemas/index.js';
 import { loadConfig } from '../server/config.js';
 import { openCodeIndex } from '../server/runtime.js';
 import { corpusFolder, ensureCorpus } from './corpora.js';
+import { printComparison } from './retrieval-compare.js';
 import { better, corpusOf, figureCells, fixed, percentile, readDevSet, row, score, signed, specOf, summarize, type DevQuery, type Figures, type Scores } from './retrieval-figures.js';
 
 const { values } = parseArgs({
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     tune: { type: 'boolean', default: false },
     corpus: { type: 'string', multiple: true },
     sweep: { type: 'string', multiple: true },
+    compare: { type: 'string' },
   },
 });
 const dataDir = values['data-dir'];
@@ -128,13 +131,17 @@ async function printLatency(runtime: CodeIndex, queries: readonly DevQuery[]): P
 }
 
 /** One knob swept with the others at their defaults, on the variant it acts on. */
-interface Sweep { knob: 'docsFactor' | 'askedFactor' | 'secondaryFactor' | 'fileBonus'; values: number[]; variant: Variant }
+interface Sweep { knob: 'docsFactor' | 'askedFactor' | 'secondaryFactor' | 'fileBonus' | 'definitionFactor' | 'centralityWeight' | 'neighbourFactor'; values: number[]; variant: Variant }
 const hybridChunks: Variant = { mode: 'hybrid', input: 'query', group: 'chunk' };
 const sweeps: Sweep[] = [
   { knob: 'docsFactor', values: [0.1, 0.2, 0.3, 0.5, 1], variant: hybridChunks },
   { knob: 'askedFactor', values: [0.5, 0.8, 1, 1.2, 1.5], variant: hybridChunks },
   { knob: 'secondaryFactor', values: [0.3, 0.5, 0.7], variant: hybridChunks },
   { knob: 'fileBonus', values: [0, 0.05, 0.1, 0.2, 0.35], variant: { mode: 'hybrid', input: 'query', group: 'file' } },
+  // The graph factors (indexer/search/graph-ranking.ts).
+  { knob: 'definitionFactor', values: [1, 1.1, 1.25, 1.5, 2], variant: hybridChunks },
+  { knob: 'centralityWeight', values: [0, 0.05, 0.1, 0.2, 0.4], variant: hybridChunks },
+  { knob: 'neighbourFactor', values: [1, 1.05, 1.1, 1.2, 1.4], variant: hybridChunks },
 ];
 
 /**
@@ -178,6 +185,7 @@ async function run(runtime: CodeIndex, queries: readonly DevQuery[], corpora: re
   printQuality(queries, runs, baseline);
   await printLatency(runtime, queries);
   if (values.tune) await printTuning(runtime, queries);
+  if (values.compare) await printComparison(queries, JSON.parse(values.compare) as Partial<RankingOptions>, (query, mode, group, ranking) => search(runtime, query, query.query, mode, group === 'file' ? 10 : k, ranking, group));
 }
 
 const runtime = await openCodeIndex(loadConfig(process.env, { dataDir }));

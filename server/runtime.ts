@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, lazyEmbedder, openIndex, type CodeIndex, type Embedder, type IndexLog } from '../indexer/index.js';
 import type { Config } from './config.js';
+import { checkDataDirectory } from './data-dir.js';
 
 /** Starts the configured embedder (called once, on first use, by the code index). */
 function startEmbedder(config: Config): Promise<Embedder> {
@@ -20,7 +21,9 @@ function startEmbedder(config: Config): Promise<Embedder> {
  * Opens the code index of the configured data directory with the configured embedder,
  * shared by every caller and started lazily (the composition root's job).
  */
-export function openCodeIndex(config: Config, log?: IndexLog, owner?: string): Promise<CodeIndex> {
+export async function openCodeIndex(config: Config, log?: IndexLog, owner?: string): Promise<CodeIndex> {
+  // A data directory that is a file, not writable or read-only fails here in one line, before LanceDB or a lock.
+  await checkDataDirectory(config.dataDir);
   return openIndex({ dataDir: config.dataDir, embedder: lazyEmbedder(() => startEmbedder(config)), log, owner, queryBatch: config.queryBatch });
 }
 

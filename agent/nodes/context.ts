@@ -2,6 +2,7 @@
 // the task, assembled into the first prompt of the agentic work within a token budget.
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { discoverChecks } from '../checks/discover.js';
+import { earlierRunSection } from '../context/follow-up.js';
 import { applicableRules, readRuleFiles } from '../context/rules.js';
 import { retrieveContext } from '../context/retrieval.js';
 import { estimateTokens, truncateMiddle } from '../limits.js';
@@ -17,9 +18,12 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
   const tools = new TokenCounter().toolsTokens(agentTools.map(toOllamaTool));
   const budget = Math.min(services.limits.contextTokens, Math.floor(services.contextLength * 0.4), firstPromptBudget(services.contextLength, tools));
   const ruleBudget = Math.floor(budget / 3);
+  // A follow-up's earlier run (prompt, summaries, diff) takes a share of what retrieval would get.
+  const earlier = state.request.continueFrom;
+  const earlierBudget = earlier === undefined ? 0 : Math.floor(budget / 3);
   const [ruleFiles, retrieved, plan] = await Promise.all([
     readRuleFiles(worktree, state.tracked),
-    retrieveContext(services.search, state.request.prompt, { worktree, repo: state.repoRoot, tracked: state.tracked, budgetTokens: budget - ruleBudget, signal }),
+    retrieveContext(services.search, state.request.prompt, { worktree, repo: state.repoRoot, tracked: state.tracked, budgetTokens: budget - ruleBudget - earlierBudget, signal }),
     discoverChecks(worktree),
   ]);
   state.checkPlan = plan;
@@ -30,6 +34,7 @@ export async function gatherContext({ state, services, signal }: NodeContext): P
   const note = [retrieved.note, refused.length > 0 ? `not read: ${refused.join(' ')}` : undefined].filter((part) => part !== undefined).join('; ');
   const rulesText = state.rules.map((rule) => `## ${rule.path}${rule.globs ? ` (for ${rule.globs.join(', ')})` : ''}\n${rule.content}`).join('\n\n');
   const sections = [`# Task\n${state.request.prompt}`];
+  if (earlier !== undefined) sections.push(earlierRunSection(earlier, earlierBudget * 3));
   if (rulesText !== '') sections.push(`# Repository rules (follow them)\n${truncateMiddle(rulesText, ruleBudget * 3)}`);
   if (retrieved.search === 'unavailable') {
     sections.push(`# Code search\nCode search is unavailable for this repository (${retrieved.note ?? 'no index'}). Find your way with grep, list_dir and read_file.`);

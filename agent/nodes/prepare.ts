@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { gitMetadataChanges, locateWorktreeGit } from '../workspace/git-guard.js';
 import { deleteBranch } from '../workspace/checkout.js';
-import { addWorktree, commonGitDir, git, pruneWorktrees, readConfig, removeWorktree } from '../workspace/git.js';
+import { addWorktree, addWorktreeOnBranch, commonGitDir, git, pruneWorktrees, readConfig, removeWorktree } from '../workspace/git.js';
 
 /** Untracked folders of the user's checkout that checks need (installed dependencies), linked, never copied. */
 const dependencyFolders = ['node_modules', '.venv', 'venv'];
@@ -16,7 +16,9 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
   const worktree = join(await realpath(services.worktreesDir), state.taskId.replace(/[^\w.-]/g, '_'));
   // Recorded before git runs, so clean-up removes even a half-made worktree.
   state.worktree = worktree;
-  await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  // A follow-up continues the earlier run's branch at its last commit; any other run starts a new branch at the base.
+  if (state.request.continueFrom !== undefined) await addWorktreeOnBranch(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  else await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
   // Located and verified now, before any repository code or model turn could touch it.
   const location = await locateWorktreeGit(worktree, await commonGitDir(state.repoRoot, signal), state.branch);
   state.git = location;
@@ -48,7 +50,8 @@ export async function cleanUpWorktree({ state, services }: NodeContext): Promise
     await pruneWorktrees(state.repoRoot);
   }
   // A branch without a commit of the run is the base under another name: nothing to review, so it goes.
-  if (state.commit === null) {
+  // A follow-up's branch holds the earlier runs' commits: it stays.
+  if (state.commit === null && state.request.continueFrom === undefined) {
     state.branchDeleted = await deleteBranch(state.repoRoot, state.branch).then(() => true, () => false);
   }
   services.emit('worktree-remove', { path: state.worktree, branchKept: state.branchDeleted ? null : state.branch, ...(state.branchDeleted ? { branchDeleted: state.branch } : {}) });

@@ -85,6 +85,20 @@ export async function addWorktree(root: string, path: string, branch: string, co
   await git(root, ['worktree', 'add', '--quiet', '-b', branch, path, commit], signal);
 }
 
+/**
+ * Adds a worktree at `path` on an existing branch (a follow-up continues the earlier run's
+ * branch). The branch must still point at `commit`: a branch moved since (another follow-up,
+ * the user) is a conflict, and the worktree is removed again.
+ */
+export async function addWorktreeOnBranch(root: string, path: string, branch: string, commit: string, signal: AbortSignal): Promise<void> {
+  await git(root, ['worktree', 'add', '--quiet', path, branch], signal);
+  const head = (await git(path, ['rev-parse', 'HEAD'], signal)).trim();
+  if (head !== commit) {
+    await removeWorktree(root, path);
+    throw new MinionsError('conflict', `The branch ${branch} moved since the earlier run (it points at ${head.slice(0, 12)}, not ${commit.slice(0, 12)}); follow up on the latest run of that branch.`);
+  }
+}
+
 /** Removes a worktree (even with changes in it) and prunes its bookkeeping; the branch stays. Never aborted. */
 export async function removeWorktree(root: string, path: string): Promise<void> {
   const signal = new AbortController().signal;

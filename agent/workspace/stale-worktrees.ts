@@ -20,16 +20,22 @@ async function worktreePaths(root: string, signal: AbortSignal): Promise<string[
  * The user's own worktrees elsewhere are never touched.
  */
 export async function removeStaleWorktrees(root: string, worktreesDir: string, signal: AbortSignal): Promise<string[]> {
-  const folder = await realpath(worktreesDir).catch(() => undefined);
-  if (folder === undefined) return [];
-  const stale: string[] = [];
-  for (const path of await worktreePaths(root, signal)) {
-    const real = await realpath(path).catch(() => path);
-    if (path !== folder && real !== folder && (isWithin(folder, path) || isWithin(folder, real))) stale.push(path);
-  }
+  const stale = await minionsWorktrees(root, worktreesDir, signal);
   for (const path of stale) {
     signal.throwIfAborted();
     await removeWorktree(root, path);
   }
   return stale;
+}
+
+/** The worktrees of `root` under `worktreesDir` (minions' own), as git recorded them; the user's others are never listed. */
+export async function minionsWorktrees(root: string, worktreesDir: string, signal: AbortSignal): Promise<string[]> {
+  const folder = await realpath(worktreesDir).catch(() => undefined);
+  if (folder === undefined) return [];
+  const found: string[] = [];
+  for (const path of await worktreePaths(root, signal)) {
+    const real = await realpath(path).catch(() => path);
+    if (path !== folder && real !== folder && (isWithin(folder, path) || isWithin(folder, real))) found.push(path);
+  }
+  return found;
 }

@@ -1,13 +1,17 @@
 import { join } from 'node:path';
-import { acquireLock, type HeldLock, type LockHolder } from '../../platform/index.js';
-import { MinionsError, type IndexEvent, type IndexSummary, type WatchEvent } from '../../schemas/index.js';
+import { acquireLock, isAbortError, type HeldLock, type LockHolder } from '../../platform/index.js';
+import { MinionsError, type IndexEvent, type IndexSummary, type RepoMap, type RepoMapRequest, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
+import type { FileGraph } from '../graph/file-graph.js';
+import { lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
+import { analysedGraph, type GraphSignals } from '../graph/repo-graph.js';
+import { repoMapOf } from '../graph/repo-map.js';
 import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
 import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository-meta.js';
-import type { LanceStore, RepositoryTables } from '../store/lance-store.js';
+import { corrupt, type LanceStore, type RepositoryTables } from '../store/lance-store.js';
 import { watchRepository, type WatchRepositoryOptions } from '../watch/watch-repository.js';
 import type { EmbedderProvider } from './embedder-provider.js';
-import { answerQuery, missingIndex, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
+import { answerQuery, indexCommand, missingIndex, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
 
 /** The logger a code index writes to (pino's `Logger` is one); it says when tables are opened. */
 export interface IndexLog {
@@ -57,6 +61,8 @@ export class RepositoryIndex {
   private record: Promise<RepositoryMeta | undefined> | undefined;
   private opened: Promise<RepositoryTables> | undefined;
   private readonly source: QuerySource;
+  /** The graph analysis the last query's ranking read: later queries use it while a newer index version is analysed. */
+  private rankingGraph: GraphSignals | undefined;
 
   constructor(
     private readonly repository: RepositoryRef,
@@ -64,7 +70,7 @@ export class RepositoryIndex {
   ) {
     this.id = repository.repositoryId;
     this.root = repository.root;
-    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal) };
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal), graph: (signal) => this.graphSignals(signal) };
   }
 
   /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */
@@ -129,6 +135,53 @@ export class RepositoryIndex {
     return { files: await tables.files.countRows("skipped = ''"), chunks: await tables.chunks.countRows() };
   }
 
+  /**
+   * What the symbol graph knows of a name: its definitions (by exact name, or the last
+   * segment of a qualified one) and up to `limit` references (default 50; `truncated`
+   * when there are more). `GET /v1/repositories/:id/symbols`, the agent's
+   * `find_definition` and `find_references`.
+   */
+  symbols(name: string, options: { limit?: number; signal?: AbortSignal } = {}): Promise<SymbolsResponse> {
+    return this.readGraph((tables) => lookupSymbol(tables.symbols, name, options));
+  }
+
+  /**
+   * Every indexed file's part of the symbol graph (definitions, references, imports
+   * resolved to repository files), read once per version of the tables and kept: the
+   * repo map asks for it on every request.
+   */
+  fileGraphs(signal?: AbortSignal): Promise<FileGraph[]> {
+    return this.readGraph((tables) => readFileGraphs(tables, signal));
+  }
+
+  /**
+   * The repository's map for a request: the files that matter for the task (personalised
+   * PageRank over the symbol graph) with their key signatures, within `budgetTokens`
+   * (`buildRepoMap`). The graph's analysis is kept per version of the tables, so only the
+   * personalised ranking and the rendering run per request. `index-missing` for a
+   * repository never indexed, as queries.
+   */
+  async repoMap(request: RepoMapRequest, signal?: AbortSignal): Promise<RepoMap> {
+    const graph = analysedGraph(await this.fileGraphs(signal));
+    signal?.throwIfAborted();
+    return repoMapOf(graph.nodes, request);
+  }
+
+  /**
+   * The graph signals a query's ranking reads. After an index change the graph is read and
+   * analysed again (fastify: about 0.25 s); a query does not wait for that when it has an
+   * analysis at hand, it ranks with it (one file's edit barely moves the centrality of
+   * the rest) while the new one is made in the background for the next queries. Only a
+   * first query waits.
+   */
+  private async graphSignals(signal: AbortSignal | undefined): Promise<GraphSignals | undefined> {
+    if (this.rankingGraph === undefined) return (this.rankingGraph = analysedGraph(await this.fileGraphs(signal)).signals);
+    // Not under the query's signal: the next queries want it. A failed refresh leaves the
+    // older analysis in use, and the next query tries again.
+    this.fileGraphs().then((graphs) => (this.rankingGraph = analysedGraph(graphs).signals), () => undefined);
+    return this.rankingGraph;
+  }
+
   /** Releases the open tables; a later call opens them again. */
   close(): void {
     const opened = this.opened;
@@ -137,9 +190,23 @@ export class RepositoryIndex {
       (tables) => {
         tables.chunks.close();
         tables.files.close();
+        tables.symbols.close();
       },
       () => undefined,
     );
+  }
+
+  /** Reads the graph under the query policy's errors: never indexed is `index-missing`, unreadable tables `index-corrupt`. */
+  private async readGraph<T>(read: (tables: RepositoryTables) => Promise<T>): Promise<T> {
+    const meta = await this.meta();
+    if (meta === undefined) throw missingIndex(this.root);
+    try {
+      return await read(await this.tables(meta));
+    } catch (error) {
+      if (error instanceof MinionsError || isAbortError(error)) throw error;
+      this.forgetTables();
+      throw corrupt(`of ${this.root}`, error, `${indexCommand(this.root)} --rebuild`);
+    }
   }
 
   private writeOptions<T extends { lock?: WriteLockOptions | undefined }>(embedder: Embedder, options: T): Omit<T, 'lock'> & { store: LanceStore; embedder: Embedder; metaFolder: string; exclude: string[] } {
@@ -194,7 +261,11 @@ export class RepositoryIndex {
   private async open(meta: RepositoryMeta): Promise<RepositoryTables> {
     const { store } = this.context;
     if (!(await store.hasRepository(this.id))) throw new Error('its tables are missing');
-    const tables = await store.repository(this.id, meta.dimension, false);
+    const tables = await store.repository(this.id, meta.dimension, false).catch((error: unknown) => {
+      // Chunks and manifest exist (checked above): what is missing is the symbol table of an index built before it.
+      if (!(error instanceof MinionsError) || error.code !== 'index-missing') throw error;
+      throw new MinionsError('index-missing', `The index of ${this.root} was built before the symbol graph; bring it up to date with \`${indexCommand(this.root)}\` (every vector comes from the cache).`, { cause: error });
+    });
     this.context.log?.debug({ repositoryId: this.id, root: this.root }, 'opened the index tables');
     return tables;
   }

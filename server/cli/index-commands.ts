@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { enclosingIndexedRepository } from '../../indexer/index.js';
 import { MinionsError, type IndexSummary } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { openCodeIndex } from '../runtime.js';
@@ -65,8 +67,11 @@ export async function queryCommand(argv: readonly string[], io: CommandIo): Prom
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
   const codeIndex = await openCodeIndex(config);
   try {
-    const { repo: root, ...query } = request; // the handle is the repository
+    const { repo: path, ...query } = request; // the handle is the repository
+    // Run in a subfolder of an indexed repository (`minions query . "..."`), the query searches that repository.
+    const root = (await enclosingIndexedRepository(codeIndex.dataDir, path)) ?? path;
     const repository = await codeIndex.repository(root, io.signal);
+    if (repository.root !== (await realpath(path).catch(() => path))) await write(io.stderr, terminalSafe(`minions: note: ${path} is inside the indexed repository ${repository.root}; searching all of it (--path narrows to a folder).\n`));
     const answer = await repository.query(query, { signal: io.signal });
     await printAnswer(io, answer, { json: values.json, askedMode: request.mode, root: repository.root, via: 'process' });
     return 0;

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** What a command may touch of the process: its streams, folder and cancellation. Tests pass their own. */
 export interface CommandIo {
@@ -8,4 +8,6 @@ export interface CommandIo {
   /** The environment configuration is read from. */
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** Standard input, for commands that read a protocol from it (`minions mcp`); the process's when absent. */
+  stdin?: Readable | undefined;
 }

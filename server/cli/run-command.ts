@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MinionsError, type TaskRequest, type TaskResult } from '../../schemas/index.js';
+import { MinionsError, type TaskRequest } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type ConfigOptions } from '../config.js';
 import { openCodeIndex } from '../runtime.js';
 import { printAgentEvent } from './agent-progress.js';
+import { describeResult } from './result-output.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
 import { runUsage } from './usage.js';
@@ -64,31 +65,3 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     await index.close();
   }
 }
-
-/** One check of the summary: `passed`, `FAILED` (new failures), `failed before` (no worse than the base), `unavailable`. */
-function checkSummary(check: TaskResult['checks'][number]): string {
-  const word = check.status === 'failed-before' ? 'failed before' : check.status === 'unavailable' ? 'unavailable' : check.passed ? 'passed' : 'FAILED';
-  const preexisting = check.preexisting !== undefined && check.preexisting.length > 0 ? ` (failing before the change: ${check.preexisting.join(', ')})` : '';
-  return `  ${word}  ${check.command}${preexisting}`;
-}
-
-function describeResult(result: TaskResult, repo: string): string {
-  const checks = result.checks.map(checkSummary).join('\n');
-  const lines = [
-    `${result.outcome === 'succeeded' ? 'Succeeded' : 'Failed'}${result.reason ? `: ${result.reason}` : ''}`,
-    `Branch: ${result.branch === null ? 'none (nothing committed, so none was left behind)' : `${result.branch}${result.commit ? ` (commit ${result.commit.slice(0, 12)})` : ' (nothing committed)'}`}`,
-    `PR title: ${result.prTitle || '-'}`,
-    `Checks:${checks === '' ? ' none' : `\n${checks}`}`,
-    `Guardrails: ${result.guardrails.passed ? 'passed' : result.guardrails.violations.join('; ') || 'not run'}`,
-    `Fix rounds: ${result.rounds}; tokens: ${result.tokens.input} in / ${result.tokens.output} out; ${(result.wallMs / 1000).toFixed(1)} s`,
-    ...(result.warnings ?? []).map((warning) => `Warning: ${warning}`),
-    ...(result.notCommitted && result.notCommitted.length > 0 ? [`Not committed (created by commands): ${result.notCommitted.join(', ')}`] : []),
-  ];
-  if (result.checkout !== undefined) {
-    const { uncommitted, included } = result.checkout;
-    lines.push(included ? `Started from the working tree: ${uncommitted.length} uncommitted change(s) were committed first on the branch.` : `Not included: ${uncommitted.length} uncommitted change(s) in your checkout (${uncommitted.slice(0, 5).join(', ')}${uncommitted.length > 5 ? ', …' : ''}); --from-working-tree starts from them.`);
-  }
-  if (result.commit && result.branch !== null) lines.push(`See the change: git -C ${JSON.stringify(repo)} show ${result.branch}`);
-  return `${lines.join('\n')}\n`;
-}
-

@@ -6,6 +6,7 @@ import { acquireLock, describeHolder, type LockHolder } from '../../platform/ind
 import { MinionsError, type LogLevel } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type EmbedderChoice } from '../config.js';
+import { checkDataDirectory } from '../data-dir.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
 import { defaultConcurrency } from '../http/context.js';
@@ -56,6 +57,17 @@ function embedderName(choice: EmbedderChoice): string {
   return choice.kind === 'ollama' ? `ollama:${choice.model}` : `hf:${choice.modelId}`;
 }
 
+/** A failure to listen that is the user's to fix (a port in use, a privileged port, an address not of this machine), as one line. */
+function listenError(error: unknown, settings: ServeSettings): MinionsError | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${settings.host}:${settings.port}`;
+  const options = { cause: error };
+  if (code === 'EADDRINUSE') return new MinionsError('conflict', `Port ${settings.port} on ${settings.host} is already in use by another program: stop it, or choose another port with --port (MINIONS_PORT).`, options);
+  if (code === 'EACCES') return new MinionsError('conflict', `Not allowed to listen on ${where} (ports below 1024 need privileges): choose another port with --port (MINIONS_PORT).`, options);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new MinionsError('invalid-argument', `Cannot listen on ${settings.host}: it is not an address of this machine (--host or MINIONS_HOST).`, options);
+  return undefined;
+}
+
 function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((done) => (signal.aborted ? done() : signal.addEventListener('abort', () => done(), { once: true })));
 }
@@ -88,6 +100,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   const settings = loadServeSettings(io.env, values);
   checkBindAddress(settings.host, settings.token);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] }, io.cwd);
+  await checkDataDirectory(config.dataDir);
   const dataLock = await lockDataDirectory(config.dataDir);
   try {
     return await serve(values, settings, config, io);
@@ -120,7 +133,9 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
     const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
-      const address = await app.listen({ host: settings.host, port: settings.port });
+      const address = await app.listen({ host: settings.host, port: settings.port }).catch((error: unknown) => {
+        throw listenError(error, settings) ?? error;
+      });
       // `minions query` on this data directory asks this server instead of opening the index itself.
       const published = await publishServer(config.dataDir, { url: localUrl(app.server.address() as AddressInfo), token: settings.token !== undefined, embedder: embedderName(config.embedder) });
       try {

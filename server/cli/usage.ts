@@ -25,6 +25,26 @@ export const runUsage =
 export const serveUsage =
   'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
+/** One line of usage of `minions mcp`, for its errors and the help. */
+export const mcpUsage = 'minions mcp [--server URL] [--token T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy]';
+
+/** One line of usage of `minions tasks`, for its errors and the help. */
+export const tasksUsage = 'minions tasks submit|list|show|follow|cancel ... [--server URL] [--token T] [--json]';
+/** One line of usage of `minions tasks follow-up`, for its errors and the help. */
+export const followUpUsage = 'minions tasks follow-up <task-id> "<more>" [--model M] [--server URL] [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions repos`, for its errors and the help. */
+export const reposUsage = 'minions repos [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions forget`, for its errors and the help. */
+export const forgetUsage = 'minions forget <repo-path|id> [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions prune`, for its errors and the help. */
+export const pruneUsage = 'minions prune [--dry-run] [--older-than DAYS] [--json] [--data-dir DIR]';
+
+/** One line of usage of `minions doctor`, for its errors and the help. */
+export const doctorUsage = 'minions doctor [--json] [--data-dir DIR] [--model M]';
+
 /** The text of `minions --help`. */
 export const usage = `minions: self-hosted coding agents on a local code index.
 
@@ -46,7 +66,22 @@ Usage:
       branch minions/<id>-<slug>; live progress on stderr. Models through Ollama (OLLAMA_HOST, MINIONS_MODEL).
   ${serveUsage}
       Serve the HTTP API (repositories, query, tasks; docs at /docs) until SIGINT/SIGTERM.
-      Any address but loopback needs a token (--token or MINIONS_TOKEN).
+      Any address but loopback needs a token (--token or MINIONS_TOKEN). MCP over HTTP at /mcp.
+  ${mcpUsage}
+      The MCP server on stdio (search_code, list_repositories, run_task, task_status, task_result; the
+      repositories as resources), through the running \`minions serve\` when there is one, else in this process.
+  ${tasksUsage}
+      The CLI as a client of a running server: queue, list, show, follow (live) and cancel its tasks.
+  ${followUpUsage}
+      Follow up a finished task on the running server: a new run on its branch, from its last commit.
+  ${reposUsage}
+      List the indexed repositories: path, files, chunks, size on disk, last indexed.
+  ${forgetUsage}
+      Remove a repository's index (tables, record, lock); refused while a writer holds its lock.
+  ${pruneUsage}
+      Remove task worktrees left behind, minions/* branches with no commit of their own, old task logs.
+  ${doctorUsage}
+      Check Node, native modules, the embedding model, Ollama, the sandbox, disk space and inotify.
 
 Environment: MINIONS_DATA_DIR (index, models; default ~/.local/share/minions), MINIONS_EMBEDDER,
 MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); privacy mode (on unless
@@ -56,5 +91,5 @@ agent commands: MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1 (without bubblewrap where i
 MINIONS_COMMAND_MEMORY_MB (default 4096); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
 MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL, MINIONS_MAX_CONNECTIONS, MINIONS_HEADERS_TIMEOUT. All settings: the README's configuration table.
 
-Run any command with --help for its options.
+Run any command with --help (or -h) for its options.
 `;

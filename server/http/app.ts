@@ -11,9 +11,12 @@ import { bearerAuth, checkBindAddress } from './auth.js';
 import { resolveLimits, type App, type ServerContext, type ServerLimits } from './context.js';
 import { handleError, handleNotFound } from './errors.js';
 import { Metrics } from './metrics.js';
+import { mcpRoutes } from '../mcp/http-route.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
+import { followUpRoutes } from './routes/follow-ups.js';
 import { repositoryRoutes } from './routes/repositories.js';
+import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { defaultUiDir, uiRoutes } from './routes/ui.js';
@@ -117,6 +120,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(systemRoutes, { context });
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
+  await app.register(symbolRoutes, { context, prefix: '/v1' });
+  await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
+  await app.register(followUpRoutes, { context, prefix: '/v1' });
   await app.register(uiRoutes, { folder: options.uiDir ?? (await defaultUiDir()) });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));

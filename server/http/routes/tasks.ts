@@ -26,6 +26,8 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext }> =
     },
     async (request, reply) => {
       if (!queue.available) throw new MinionsError('agent-unavailable', 'No agent is configured on this server, so tasks cannot run.');
+      // A continuation comes from the follow-up route, which links it to the task it follows.
+      if (request.body.continueFrom !== undefined) throw new MinionsError('invalid-argument', 'continueFrom is set by POST /v1/tasks/:id/follow-ups; follow up the earlier task there.');
       const repository = await registry.resolve(request.body.repo);
       const task = await queue.admit(() => tasks.create(request.body, repository.root));
       return reply.status(202).header('location', `/v1/tasks/${task.id}`).send({ id: task.id, status: tasks.get(task.id)?.status ?? task.status });

@@ -26,6 +26,8 @@ export function foldTask(id: string, events: readonly TaskEvent[]): TaskState {
   // The request comes from disk: checked again, as the API would check it.
   if (first?.type !== 'task-queue' || !Value.Check(TaskEvent, first)) throw new MinionsError('internal', `The log of task ${id} does not start with a valid task-queue event.`);
   const state: TaskState = { task: { id, request: first.data.request, status: 'queued', createdAt: first.time }, root: first.data.root, lastSeq: 0 };
+  const earlier = first.data.request.continueFrom?.task;
+  if (earlier !== undefined) state.task.followUpOf = earlier;
   for (const event of events) applyEvent(state, event);
   return state;
 }

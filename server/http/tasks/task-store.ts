@@ -38,6 +38,8 @@ const statuses: TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'can
 export class TaskStore {
   private readonly entries = new Map<string, Entry>();
   private readonly retiring = new Set<Promise<void>>();
+  /** The follow-ups of each task, oldest first (the other direction of each follow-up's `followUpOf`). */
+  private readonly followUps = new Map<string, string[]>();
 
   private constructor(
     private readonly folder: string,
@@ -86,13 +88,14 @@ export class TaskStore {
     }
     const entry: Entry = { state: foldTask(id, [event]), log, events: [event], listeners: new Set() };
     this.entries.set(id, entry);
-    return structuredClone(entry.state.task);
+    this.link(entry.state.task);
+    return this.view(entry);
   }
 
   /** A task's state, or undefined. */
   get(id: string): Task | undefined {
     const entry = this.entries.get(id);
-    return entry && structuredClone(entry.state.task);
+    return entry && this.view(entry);
   }
 
   /** The real path of the repository a task runs on. */
@@ -105,7 +108,7 @@ export class TaskStore {
     return [...this.entries.values()]
       .filter(({ state }) => (filter.status === undefined || state.task.status === filter.status) && (filter.root === undefined || state.root === filter.root))
       .sort((a, b) => b.state.task.createdAt.localeCompare(a.state.task.createdAt))
-      .map(({ state }) => structuredClone(state.task));
+      .map((entry) => this.view(entry));
   }
 
   /** How many tasks are in each status. */
@@ -176,6 +179,24 @@ export class TaskStore {
     await Promise.all([...this.entries.values()].map((entry) => entry.log?.close().catch(() => undefined)));
   }
 
+  /** A copy of a task's state as the API shows it: with its follow-ups. */
+  private view(entry: Entry): Task {
+    const task = structuredClone(entry.state.task);
+    const followUps = this.followUps.get(task.id);
+    if (followUps !== undefined) task.followUps = [...followUps];
+    return task;
+  }
+
+  /** Records a follow-up on the task it follows (kept in creation order: loading goes by file name, so it sorts). */
+  private link(task: Task): void {
+    if (task.followUpOf === undefined) return;
+    const list = this.followUps.get(task.followUpOf) ?? [];
+    list.push(task.id);
+    const createdAt = (id: string): string => this.entries.get(id)?.state.task.createdAt ?? '';
+    list.sort((a, b) => createdAt(a).localeCompare(createdAt(b)));
+    this.followUps.set(task.followUpOf, list);
+  }
+
   private path(id: string): string {
     return join(this.folder, `${id}.ndjson`);
   }
@@ -188,6 +209,7 @@ export class TaskStore {
       const state = foldTask(id, loaded.events);
       const entry: Entry = { state, log: undefined, events: undefined, listeners: new Set() };
       this.entries.set(id, entry);
+      this.link(state.task);
       if (terminalStatuses.has(state.task.status)) return;
       entry.events = loaded.events;
       entry.log = await TaskLog.reopen(this.path(id), loaded.validBytes, (error) => this.log.error({ err: error, task: id }, 'could not write the task log'), this.openFile);

@@ -34,6 +34,7 @@ describe('health, metrics and the OpenAPI document', () => {
       'GET /metrics',
       'GET /v1/repositories',
       'GET /v1/repositories/{id}',
+      'GET /v1/repositories/{id}/symbols',
       'GET /v1/tasks',
       'GET /v1/tasks/{id}',
       'GET /v1/tasks/{id}/events',
@@ -42,6 +43,7 @@ describe('health, metrics and the OpenAPI document', () => {
       'POST /v1/repositories',
       'POST /v1/tasks',
       'POST /v1/tasks/{id}/cancel',
+      'POST /v1/tasks/{id}/follow-ups',
     ]);
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
