@@ -2,6 +2,7 @@
 // JSON in and out, the server's error envelope turned into an ApiError.
 import type {
   ErrorEnvelope,
+  FollowUpRequest,
   QueryRequest,
   QueryResponse,
   Repository,
@@ -97,6 +98,7 @@ export const api = {
   result: (id: string, signal?: AbortSignal) => call<TaskResult>('GET', `/v1/tasks/${encodeURIComponent(id)}/result`, undefined, signal),
   submit: (request: TaskRequest) => call<TaskAccepted>('POST', '/v1/tasks', request),
   cancel: (id: string) => call<TaskAccepted>('POST', `/v1/tasks/${encodeURIComponent(id)}/cancel`),
+  followUp: (id: string, request: FollowUpRequest) => call<TaskAccepted>('POST', `/v1/tasks/${encodeURIComponent(id)}/follow-ups`, request),
 };
 
 /** A message for any error a call may throw. */

@@ -221,4 +221,35 @@ describe('the web UI in chromium', () => {
       await server.close();
     }
   });
+
+  it('follows up a finished task on its branch from its page, and links the two runs', async () => {
+    const documentMultiply = { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: 'export function multiply', replace: '/** Multiplies two numbers. */\nexport function multiply' } }] };
+    const server = await startUiServer({ chat: [...fixAddChat, documentMultiply, { toolCalls: [{ name: 'finish', arguments: { summary: 'multiply() is documented.' } }] }] });
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    try {
+      await page.goto(server.url);
+      await register(page, server.repo.root);
+      await go(page, 'Tasks');
+      await page.getByLabel('Task', { exact: true }).fill('Fix add in src/math.js: it subtracts');
+      await page.getByRole('button', { name: 'Submit task' }).click();
+      await page.waitForURL(/#\/tasks\/[A-Za-z0-9-]+$/);
+      const first = page.url();
+      await page.getByRole('status').getByText('Task succeeded.').waitFor({ timeout: 120_000 });
+      await page.getByLabel('More to do').fill('Document multiply');
+      await page.getByRole('button', { name: 'Submit follow-up' }).click();
+      await page.waitForURL((url) => url.toString() !== first && /#\/tasks\//.test(url.toString()));
+      await page.getByRole('status').getByText('Task succeeded.').waitFor({ timeout: 120_000 });
+      const diff = await page.getByRole('region', { name: 'Diff of the result' }).innerText();
+      assert.match(diff, /^\+\/\*\* Multiplies two numbers\. \*\/$/m, "the follow-up's own change");
+      await page.getByRole('navigation', { name: 'Linked runs' }).getByRole('link', { name: 'the earlier run' }).click();
+      await page.waitForURL(first);
+      await page.getByRole('navigation', { name: 'Linked runs' }).getByRole('link', { name: 'Follow-up 1' }).waitFor();
+      assert.deepEqual(await unnamedElements(page), []);
+      assert.deepEqual(seen.problems, []);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Task } from '../../schemas/index.js';
 import { api, describeError } from '../api.js';
+import { canFollowUp, FollowUpForm, RunLinks } from '../components/follow-up.js';
 import { ChecksTable, EditsSoFar, ResultView } from '../components/result-view.js';
 import { Timeline } from '../components/timeline.js';
 import { followTask } from '../event-stream.js';
@@ -99,6 +100,7 @@ export function TaskPage({ id }: { id: string }) {
         <a href={href({ page: 'tasks' })}>← All tasks</a>
       </p>
       <Summary task={task} activity={activity} onCancel={cancel} />
+      <RunLinks task={task} />
       <p class="announce" role="status" aria-live="polite">
         {progressLine(activity)}
       </p>
@@ -106,6 +108,7 @@ export function TaskPage({ id }: { id: string }) {
       {reconnecting ? <p class="error-text">{reconnecting}</p> : null}
       {activity.error ? <p class="error-text">{activity.error}</p> : null}
       {activity.result ? <ResultView result={activity.result} /> : null}
+      {activity.result && canFollowUp(task) ? <FollowUpForm id={id} /> : null}
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         <Timeline nodes={activity.nodes} />

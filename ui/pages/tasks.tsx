@@ -65,6 +65,7 @@ function TaskRow({ task }: { task: Task }) {
     <tr>
       <th scope="row">
         <a href={href({ page: 'task', id: task.id })}>{firstLine(task.request.prompt, 80)}</a>
+        {task.followUpOf !== undefined ? <span class="meta"> (follow-up)</span> : null}
       </th>
       <td>
         <span class={`status ${task.status}`}>{task.status}</span>
