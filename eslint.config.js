@@ -54,6 +54,15 @@ export default tseslint.config(
     deepImport('indexer'),
     deepImport('agent'),
   ]),
+  // The web UI runs in the browser: it may import types from schemas/ and npm packages (Preact), never Node or the server.
+  layer(['ui/**/*.ts', 'ui/**/*.tsx'], [
+    { group: ['**/platform/**', '**/indexer/**', '**/agent/**', '**/server/**', '**/test/**', 'node:*'], message: 'ui/ runs in the browser: it may import schemas/ types and Preact only.' },
+    deepImport('schemas'),
+  ]),
+  {
+    files: ['ui/**/*.ts', 'ui/**/*.tsx'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/schemas/index.js'], allowTypeImports: true, message: 'ui/ imports only types from schemas/ (the bundle must not carry TypeBox).' }] }] },
+  },
   {
     files: ['server/cli*.ts', 'server/cli/**/*.ts', 'scripts/**', 'bin/**', 'test/**'],
     rules: { 'no-console': 'off' },

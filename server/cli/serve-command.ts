@@ -139,7 +139,7 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
       // `minions query` on this data directory asks this server instead of opening the index itself.
       const published = await publishServer(config.dataDir, { url: localUrl(app.server.address() as AddressInfo), token: settings.token !== undefined, embedder: embedderName(config.embedder) });
       try {
-        await write(io.stdout, `minions: serving ${address} (API under /v1, docs at ${address}/docs)\n`);
+        await write(io.stdout, `minions: serving ${address} (web UI at ${address}/, API under /v1, docs at ${address}/docs)\n`);
         await aborted(io.signal);
         log.info('shutting down');
       } finally {

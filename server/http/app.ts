@@ -19,6 +19,7 @@ import { repositoryRoutes } from './routes/repositories.js';
 import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
+import { defaultUiDir, uiRoutes } from './routes/ui.js';
 import { TaskQueue } from './tasks/task-queue.js';
 import type { OpenLogFile } from './tasks/task-log.js';
 import { TaskStore } from './tasks/task-store.js';
@@ -46,6 +47,8 @@ export interface AppOptions {
   worktreesDir?: string | undefined;
   /** Opens the task logs' files; tests pass one that writes short or fails as a full disk does. */
   taskFiles?: OpenLogFile | undefined;
+  /** The bundled web UI served at `/` (default: the package's `dist/ui`, built by `npm run build`). */
+  uiDir?: string | undefined;
 }
 
 /**
@@ -120,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(symbolRoutes, { context, prefix: '/v1' });
   await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
   await app.register(followUpRoutes, { context, prefix: '/v1' });
+  await app.register(uiRoutes, { folder: options.uiDir ?? (await defaultUiDir()) });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MinionsError } from '../../schemas/index.js';
 import { envelope } from './errors.js';
+import { uiAssetPrefix } from './routes/ui.js';
 
 /** Whether an address only this machine can reach: 127.0.0.0/8, ::1 (also IPv4-mapped) or `localhost`. */
 export function isLoopback(host: string): boolean {
@@ -31,13 +32,17 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** Paths open without a token: liveness only. */
-const openPaths = new Set(['/healthz']);
+/** Paths open without a token: liveness, and the web UI's static page and assets (which ask for the token themselves). */
+const openPaths = new Set(['/healthz', '/']);
 
-/** An `onRequest` hook requiring `Authorization: Bearer <token>` on every route but `/healthz`. */
+function isOpenPath(path: string): boolean {
+  return openPaths.has(path) || (path.startsWith(uiAssetPrefix) && !path.slice(uiAssetPrefix.length).includes('/'));
+}
+
+/** An `onRequest` hook requiring `Authorization: Bearer <token>` on every route but `/healthz` and the UI's static files. */
 export function bearerAuth(token: string): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   return async (request, reply) => {
-    if (openPaths.has(request.url.split('?')[0] ?? '')) return undefined;
+    if (isOpenPath(request.url.split('?')[0] ?? '')) return undefined;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] !== undefined && sameSecret(match[1], token)) return undefined;
