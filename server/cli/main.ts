@@ -12,6 +12,7 @@ type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
  */
 const commands: Record<string, () => Promise<Command>> = {
   chunks: async () => (await import('./chunks-command.js')).chunksCommand,
+  context: async () => (await import('./context-command.js')).contextCommand,
   index: async () => (await import('./index-commands.js')).indexCommand,
   query: async () => (await import('./index-commands.js')).queryCommand,
   run: async () => (await import('./run-command.js')).runCommand,

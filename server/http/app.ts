@@ -13,6 +13,7 @@ import { handleError, handleNotFound } from './errors.js';
 import { Metrics } from './metrics.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
+import { contextRoutes } from './routes/context.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
    * killed server left registered in the repositories are removed (branches kept).
    */
   worktreesDir?: string | undefined;
+  /** num_ctx of the agent's model when configured: `POST /v1/context`'s default budget is the agent's for it. */
+  numCtx?: number | undefined;
   /** Opens the task logs' files; tests pass one that writes short or fails as a full disk does. */
   taskFiles?: OpenLogFile | undefined;
 }
@@ -114,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(systemRoutes, { context });
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
+  await app.register(contextRoutes, { context, prefix: '/v1', numCtx: options.numCtx });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());
