@@ -91,5 +91,7 @@ export async function selectCode(root: string, files: readonly string[], results
 
 function snippetEntry(result: QueryResult): CodeEntry {
   const text = `### ${result.path}:${result.startLine}-${result.endLine} (${result.kind} ${result.symbol})\n${fence(numbered(result.snippet, result.startLine))}`;
-  return { text, tokens: estimateTokens(text), span: { path: result.path, startLine: result.startLine, endLine: result.endLine }, whole: false };
+  // A folded or long symbol's snippet shows its first lines only: the span says which.
+  const endLine = Math.min(result.endLine, result.startLine + lineCount(result.snippet) - 1);
+  return { text, tokens: estimateTokens(text), span: { path: result.path, startLine: result.startLine, endLine }, whole: false };
 }
