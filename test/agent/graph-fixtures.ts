@@ -44,7 +44,7 @@ function scanDefinitions(path: string, text: string): SymbolDefinition[] {
 export interface GraphFixture {
   repo: FixtureRepo;
   index: CodeIndex;
-  search: CodeSearch & { mapRequests: RepoMapRequest[]; symbolRequests: { name: string; limit: number | undefined }[] };
+  search: Required<CodeSearch> & { mapRequests: RepoMapRequest[]; symbolRequests: { name: string; limit: number | undefined }[] };
   dispose(): Promise<void>;
 }
 
