@@ -57,35 +57,47 @@ export interface CodeSelection {
 
 /**
  * Picks the code within `budgetTokens` (each entry counted with one token for its
- * separator): each file in play whole when it fits, else its best snippet; then the
- * other results' snippets in rank order. Files are read from `root` through the
- * sandboxed reader; missing and binary files are skipped.
+ * separator). Breadth first: a file in play is shown whole only when that leaves room for
+ * one snippet of every other file among the results, else by its best snippet; then one
+ * snippet of each other result file, then the remaining snippets, in rank order. So a
+ * larger budget never shows fewer files. Whole files come first in the prompt, snippets
+ * after in rank order. Files are read from `root` through the sandboxed reader; missing
+ * and binary files are skipped.
  */
 export async function selectCode(root: string, files: readonly string[], results: readonly QueryResult[], budgetTokens: number): Promise<CodeSelection> {
   const selection: CodeSelection = { entries: [], wholeFiles: [], snippets: 0, refused: [] };
+  const snippets = results.map((result, rank) => ({ rank, entry: snippetEntry(result) }));
+  const best = new Map<string, number>();
+  for (const { entry } of snippets) if (!best.has(entry.span.path)) best.set(entry.span.path, entry.tokens + 1);
+  const chosen = new Set<number>();
   let used = 0;
-  const add = (entry: CodeEntry): boolean => {
-    if (used + entry.tokens + 1 > budgetTokens) return false;
-    selection.entries.push(entry);
-    used += entry.tokens + 1;
-    return true;
-  };
+  const reserve = (except: ReadonlySet<string>): number => [...best].reduce((sum, [path, tokens]) => sum + (except.has(path) ? 0 : tokens), 0);
   for (const path of files) {
     const read = await readWorktreeFile(root, path);
     if (!read.ok && !read.missing) selection.refused.push(read.error);
     if (!read.ok || read.text.includes('\0')) continue;
     const text = `### ${path} (whole file)\n${fence(numbered(read.text, 1))}`;
-    if (add({ text, tokens: estimateTokens(text), span: { path, startLine: 1, endLine: lineCount(read.text) }, whole: true })) selection.wholeFiles.push(path);
-    else {
-      const best = results.find((candidate) => candidate.path === path);
-      if (best && add(snippetEntry(best))) selection.snippets += 1;
-    }
+    const tokens = estimateTokens(text) + 1;
+    if (used + tokens + reserve(new Set([...selection.wholeFiles, path])) > budgetTokens) continue;
+    selection.entries.push({ text, tokens: tokens - 1, span: { path, startLine: 1, endLine: lineCount(read.text) }, whole: true });
+    selection.wholeFiles.push(path);
+    used += tokens;
   }
-  const shown = new Set(selection.entries.map((entry) => `${entry.span.path}:${entry.span.startLine}`));
-  for (const result of results) {
-    if (selection.wholeFiles.includes(result.path) || shown.has(`${result.path}:${result.startLine}`)) continue;
-    if (add(snippetEntry(result))) selection.snippets += 1;
+  const take = (rank: number, entry: CodeEntry): void => {
+    if (chosen.has(rank) || selection.wholeFiles.includes(entry.span.path) || used + entry.tokens + 1 > budgetTokens) return;
+    chosen.add(rank);
+    used += entry.tokens + 1;
+  };
+  const firsts = new Set<string>();
+  for (const { rank, entry } of snippets) {
+    if (firsts.has(entry.span.path)) continue;
+    firsts.add(entry.span.path);
+    take(rank, entry);
   }
+  for (const { rank, entry } of snippets) take(rank, entry);
+  const taken = snippets.filter(({ rank }) => chosen.has(rank)).map(({ entry }) => entry);
+  selection.entries.push(...taken);
+  selection.snippets = taken.length;
   return selection;
 }
 
