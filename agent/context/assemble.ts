@@ -68,11 +68,11 @@ export async function assembleContext(options: AssembleOptions): Promise<Assembl
 
   const rulesSection = rulesOf(rules, Math.floor(available / 4));
   const hasMap = options.search.repoMap !== undefined && searched.search !== 'unavailable';
-  const afterRules = available - (rulesSection ? rulesSection.tokens + separatorTokens : 0);
-  const codeBudget = afterRules - (hasMap ? Math.floor(available / 4) : 0) - estimateTokens(codeHeading) - separatorTokens * 2;
-  const code = await selectCode(options.root, files, searched.results, codeBudget);
-  const codeTokens = code.entries.length > 0 ? estimateTokens(codeHeading) + code.entries.reduce((sum, entry) => sum + entry.tokens + separatorTokens, separatorTokens) : 0;
-  const mapBudget = afterRules - codeTokens - separatorTokens;
+  const mapReserve = hasMap ? Math.floor(available / 4) : 0;
+  // Code is measured in the whole prompt (without the map, whose share is held back).
+  const measure = (entries: readonly CodeEntry[]): number => measured([fixed.task, rulesSection, codeOf(entries), fixed.note, fixed.repository]);
+  const code = await selectCode(options.root, files, searched.results, (entries) => measure(entries) + mapReserve <= options.budget);
+  const mapBudget = options.budget - measure(code.entries) - separatorTokens * 2;
   const map = hasMap ? await buildMap(options.search, mapRequest(options.task, files, searched.results, mapBudget), new Set(code.wholeFiles), mapBudget, { repo: options.repo, signal: options.signal }) : undefined;
   const fitted = fitWhole(fixed, rulesSection, code.entries, map, options.budget);
   return {
@@ -106,11 +106,17 @@ function fitWhole(fixed: Fixed, rules: ContextSection | undefined, codeEntries: 
     const sections = [fixed.task, rules, codeOf(entries), mapSection, fixed.note, fixed.repository].filter((entry) => entry !== undefined);
     const text = sections.map((entry) => entry.text).join('\n\n');
     const tokens = estimateTokens(text);
-    const over = Math.max(tokens, sections.reduce((sum, entry) => sum + entry.tokens, 0)) - budget;
+    const over = measured(sections) - budget;
     if (over <= 0 || (map === undefined && entries.length === 0)) return { sections, text, tokens, entries };
     if (map) map = layOutMap(built?.files ?? [], map.tokens - over - 1);
     else entries.pop();
   }
+}
+
+/** The tokens of a prompt made of these sections: its own estimate or the sum of its sections', whichever is larger. */
+function measured(sections: readonly (ContextSection | undefined)[]): number {
+  const present = sections.filter((entry) => entry !== undefined);
+  return Math.max(estimateTokens(present.map((entry) => entry.text).join('\n\n')), present.reduce((sum, entry) => sum + entry.tokens, 0));
 }
 
 function section(kind: ContextSection['kind'], title: string, text: string, spans: ContextSpan[]): ContextSection {

@@ -56,48 +56,50 @@ export interface CodeSelection {
 }
 
 /**
- * Picks the code within `budgetTokens` (each entry counted with one token for its
- * separator). Breadth first: a file in play is shown whole only when that leaves room for
- * one snippet of every other file among the results, else by its best snippet; then one
- * snippet of each other result file, then the remaining snippets, in rank order. So a
- * larger budget never shows fewer files. Whole files come first in the prompt, snippets
- * after in rank order. Files are read from `root` through the sandboxed reader; missing
- * and binary files are skipped.
+ * Whether a choice of code entries fits. The assembly measures the whole prompt with them:
+ * token estimates do not add up (a prose section beside code is counted at code's ratio).
  */
-export async function selectCode(root: string, files: readonly string[], results: readonly QueryResult[], budgetTokens: number): Promise<CodeSelection> {
+export type CodeFits = (entries: readonly CodeEntry[]) => boolean;
+
+/**
+ * Picks the code that `fits`. Breadth first: a file in play is shown whole only when that
+ * leaves room for one snippet of every other file among the results, else by its best
+ * snippet; then one snippet of each other result file, then the remaining snippets, in
+ * rank order. So a larger budget never shows fewer files. Whole files come first in the
+ * prompt, snippets after in rank order. Files are read from `root` through the sandboxed
+ * reader; missing and binary files are skipped.
+ */
+export async function selectCode(root: string, files: readonly string[], results: readonly QueryResult[], fits: CodeFits): Promise<CodeSelection> {
   const selection: CodeSelection = { entries: [], wholeFiles: [], snippets: 0, refused: [] };
   const snippets = results.map((result, rank) => ({ rank, entry: snippetEntry(result) }));
-  const best = new Map<string, number>();
-  for (const { entry } of snippets) if (!best.has(entry.span.path)) best.set(entry.span.path, entry.tokens + 1);
-  const chosen = new Set<number>();
-  let used = 0;
-  const reserve = (except: ReadonlySet<string>): number => [...best].reduce((sum, [path, tokens]) => sum + (except.has(path) ? 0 : tokens), 0);
+  const best = new Map<string, CodeEntry>();
+  for (const { entry } of snippets) if (!best.has(entry.span.path)) best.set(entry.span.path, entry);
   for (const path of files) {
     const read = await readWorktreeFile(root, path);
     if (!read.ok && !read.missing) selection.refused.push(read.error);
     if (!read.ok || read.text.includes('\0')) continue;
     const text = `### ${path} (whole file)\n${fence(numbered(read.text, 1))}`;
-    const tokens = estimateTokens(text) + 1;
-    if (used + tokens + reserve(new Set([...selection.wholeFiles, path])) > budgetTokens) continue;
-    selection.entries.push({ text, tokens: tokens - 1, span: { path, startLine: 1, endLine: lineCount(read.text) }, whole: true });
+    const whole: CodeEntry = { text, tokens: estimateTokens(text), span: { path, startLine: 1, endLine: lineCount(read.text) }, whole: true };
+    const others = [...best.values()].filter((entry) => entry.span.path !== path && !selection.wholeFiles.includes(entry.span.path));
+    if (!fits([...selection.entries, whole, ...others])) continue;
+    selection.entries.push(whole);
     selection.wholeFiles.push(path);
-    used += tokens;
   }
-  const take = (rank: number, entry: CodeEntry): void => {
-    if (chosen.has(rank) || selection.wholeFiles.includes(entry.span.path) || used + entry.tokens + 1 > budgetTokens) return;
-    chosen.add(rank);
-    used += entry.tokens + 1;
+  const chosen: { rank: number; entry: CodeEntry }[] = [];
+  const take = (candidate: { rank: number; entry: CodeEntry }): void => {
+    if (chosen.includes(candidate) || selection.wholeFiles.includes(candidate.entry.span.path)) return;
+    if (fits([...selection.entries, ...chosen.map((item) => item.entry), candidate.entry])) chosen.push(candidate);
   };
   const firsts = new Set<string>();
-  for (const { rank, entry } of snippets) {
-    if (firsts.has(entry.span.path)) continue;
-    firsts.add(entry.span.path);
-    take(rank, entry);
+  for (const candidate of snippets) {
+    if (firsts.has(candidate.entry.span.path)) continue;
+    firsts.add(candidate.entry.span.path);
+    take(candidate);
   }
-  for (const { rank, entry } of snippets) take(rank, entry);
-  const taken = snippets.filter(({ rank }) => chosen.has(rank)).map(({ entry }) => entry);
-  selection.entries.push(...taken);
-  selection.snippets = taken.length;
+  for (const candidate of snippets) take(candidate);
+  chosen.sort((left, right) => left.rank - right.rank);
+  selection.entries.push(...chosen.map((item) => item.entry));
+  selection.snippets = chosen.length;
   return selection;
 }
 
