@@ -63,9 +63,9 @@ export type CodeFits = (entries: readonly CodeEntry[]) => boolean;
 
 /**
  * Picks the code that `fits`. Breadth first: a file in play is shown whole only when that
- * leaves room for one snippet of every other file among the results, else by its best
- * snippet; then one snippet of each other result file, then the remaining snippets, in
- * rank order. So a larger budget never shows fewer files. Whole files come first in the
+ * leaves room for one snippet of every other file among the results; then the best
+ * snippet of each result file in rank order, up to the first that does not fit; then
+ * more snippets of the files shown. So a larger budget never shows fewer files. Whole files come first in the
  * prompt, snippets after in rank order. Files are read from `root` through the sandboxed
  * reader; missing and binary files are skipped.
  */
@@ -90,13 +90,16 @@ export async function selectCode(root: string, files: readonly string[], results
     if (chosen.includes(candidate) || selection.wholeFiles.includes(candidate.entry.span.path)) return;
     if (fits([...selection.entries, ...chosen.map((item) => item.entry), candidate.entry])) chosen.push(candidate);
   };
-  const firsts = new Set<string>();
+  // Files in rank order up to the first that does not fit (a prefix of the ranking, so a
+  // larger budget shows a longer one); then more snippets of the files shown.
+  const shown = new Set(selection.wholeFiles);
   for (const candidate of snippets) {
-    if (firsts.has(candidate.entry.span.path)) continue;
-    firsts.add(candidate.entry.span.path);
+    if (shown.has(candidate.entry.span.path)) continue;
     take(candidate);
+    if (!chosen.includes(candidate)) break;
+    shown.add(candidate.entry.span.path);
   }
-  for (const candidate of snippets) take(candidate);
+  for (const candidate of snippets) if (shown.has(candidate.entry.span.path)) take(candidate);
   chosen.sort((left, right) => left.rank - right.rank);
   selection.entries.push(...chosen.map((item) => item.entry));
   selection.snippets = chosen.length;

@@ -81,6 +81,18 @@ describe('context assembly on a real index', () => {
     assert.ok(!code?.spans.some((span) => span.path === 'src/table.js' && span.startLine === 1 && span.endLine > 600));
   });
 
+  it('never shows fewer files with a larger budget', async () => {
+    const plain: CodeSearch = { search: fixture.search.search };
+    let previous = new Set<string>();
+    for (const budget of [300, 450, 700, 1000, 1500, 2500, 4000, 8000]) {
+      const { response } = await assemble(budget, plain);
+      const shown = new Set(response.sections.filter((section) => section.kind === 'code').flatMap((section) => section.spans.map((span) => span.path)));
+      for (const path of previous) assert.ok(shown.has(path), `${path} shown at a smaller budget is still shown at ${budget}`);
+      previous = shown;
+    }
+    assert.ok(previous.size >= 5);
+  });
+
   it('assembles without a map when the search has none, and with a search note when there is no index', async () => {
     const plain: CodeSearch = { search: fixture.search.search };
     const withoutMap = await assemble(3000, plain);
