@@ -25,7 +25,7 @@ export interface AssembleOptions {
   /** Tokens the whole first prompt may take (`estimateTokens`); the task is always shown whole. */
   budget: number;
   signal: AbortSignal;
-  /** Results asked of the index (default 10), and how many of the top ones are candidates for a whole file (default 3). */
+  /** Results asked of the index (default: one per 400 tokens of budget, 10 to 30), and how many of the top ones are candidates for a whole file (default 3). */
   k?: number;
   expandFiles?: number;
 }
@@ -51,7 +51,7 @@ const separatorTokens = 1;
 export async function assembleContext(options: AssembleOptions): Promise<AssembledContext> {
   const [ruleFiles, searched] = await Promise.all([
     readRuleFiles(options.root, options.tracked),
-    searchTask(options.search, options.task, { repo: options.repo, tracked: options.tracked, k: options.k ?? 10, signal: options.signal }),
+    searchTask(options.search, options.task, { repo: options.repo, tracked: options.tracked, k: options.k ?? resultsFor(options.budget), signal: options.signal }),
   ]);
   const topFiles = [...new Set(searched.results.map((result) => result.path))].slice(0, options.expandFiles ?? 3);
   const files = [...new Set([...pathsInText(options.task, options.tracked), ...topFiles])];
@@ -84,6 +84,11 @@ export async function assembleContext(options: AssembleOptions): Promise<Assembl
     snippets: fitted.entries.filter((entry) => !entry.whole).length,
     refused: [...ruleFiles.refused, ...code.refused],
   };
+}
+
+/** Results to ask for: a larger budget has room for the snippets of more of them. */
+function resultsFor(budget: number): number {
+  return Math.min(30, Math.max(10, Math.round(budget / 400)));
 }
 
 /** The sections that are always there. */
