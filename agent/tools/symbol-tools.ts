@@ -38,8 +38,8 @@ const isAnswer = (value: SymbolsResponse | ToolResult): value is SymbolsResponse
 /** find_definition: where a name is defined, with kind and signature. */
 export const findDefinitionTool = defineTool({
   name: 'find_definition',
-  description: 'Find where a function, class, method, type or constant is defined (from the symbol graph): each definition with path:line-range, kind and signature.',
-  parameters: Type.Object({ name: Type.String({ minLength: 1, maxLength: 256, description: 'the identifier, e.g. parseConfig or Router.route' }) }),
+  description: 'Where a name is defined: path:lines, kind, signature.',
+  parameters: Type.Object({ name: Type.String({ minLength: 1, maxLength: 256, description: 'e.g. parseConfig or Router.route' }) }),
   async run(input, context) {
     const answer = await lookUp(context, 'find_definition', input.name, 1);
     if (!isAnswer(answer)) return answer;
@@ -53,10 +53,10 @@ export const findDefinitionTool = defineTool({
 /** find_references: the call sites and other uses of a name, optionally under a path. */
 export const findReferencesTool = defineTool({
   name: 'find_references',
-  description: 'Find the uses of a name (calls, type uses, imports) from the symbol graph: path:line: text for each, at most 60.',
+  description: 'Where a name is used (calls, imports): path:line: text.',
   parameters: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 256, description: 'the identifier' }),
-    path: Type.Optional(Type.String({ description: 'only uses in files under this folder or file' })),
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    path: Type.Optional(Type.String({ description: 'only under this folder' })),
   }),
   async run(input, context) {
     const prefix = input.path?.replace(/^\.\/?/, '').replace(/\/$/, '') ?? '';
@@ -74,11 +74,11 @@ export const findReferencesTool = defineTool({
 /** repo_map: an outline of the files most related to the given files and symbols. */
 export const repoMapTool = defineTool({
   name: 'repo_map',
-  description: 'An outline of the repository: the files most related to the given files and symbols (ranked over the symbol graph), each with its key definitions and line numbers.',
+  description: 'Outline of the files most related to the given files or symbols, with their key definitions.',
   parameters: Type.Object({
-    files: Type.Optional(Type.Array(Type.String(), { description: 'files to centre the map on' })),
-    symbols: Type.Optional(Type.Array(Type.String(), { description: 'identifiers to centre the map on' })),
-    budget: Type.Optional(Type.Integer({ minimum: 64, maximum: 8192, description: 'the most tokens the map may take (default 1024)' })),
+    files: Type.Optional(Type.Array(Type.String())),
+    symbols: Type.Optional(Type.Array(Type.String())),
+    budget: Type.Optional(Type.Integer({ minimum: 64, maximum: 8192, description: 'max tokens (default 1024)' })),
   }),
   async run(input, context) {
     const repoMap = context.search.repoMap?.bind(context.search);
