@@ -27,3 +27,6 @@ export { listIndexedPaths } from './indexing/indexed-paths.js';
 export { watchRepository, type WatchRepositoryOptions } from './watch/watch-repository.js';
 export { systemClock, type CancelTimer, type Clock } from './watch/clock.js';
 export { createPathFilter, type PathFilter } from './files/index.js';
+export type { FileGraph, GraphDefinition, GraphReference } from './graph/file-graph.js';
+export type { ExtractedReference, FileSymbols, RawImport } from './graph/extract-tags.js';
+export { DEFAULT_REFERENCE_LIMIT } from './graph/read-graph.js';

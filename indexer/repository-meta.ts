@@ -6,9 +6,10 @@ import { MinionsError } from '../schemas/index.js';
 /**
  * Version of the chunker's output and of the chunk table's layout. Bump it when chunk
  * boundaries, headers, hashes or stored columns change: every index built with another
- * version is rebuilt (vectors still come from the cache), and says why.
+ * version is rebuilt (vectors still come from the cache), and says why. Version 3
+ * added the symbol table (`symbols_<id>`): indexes built before it are rebuilt.
  */
-export const CHUNKER_VERSION = 2;
+export const CHUNKER_VERSION = 3;
 
 /** What an index was built with, and its counts; kept as a small JSON file per repository. */
 export interface RepositoryMeta {

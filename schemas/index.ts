@@ -19,6 +19,7 @@ export {
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
 export { RepoMap, RepoMapFile, RepoMapRequest, SymbolDefinition, SymbolReference, SymbolsResponse } from './symbols.js';
+export { SymbolsQuery } from './symbols.js';
 export { CheckResult, CheckStatus, Task, TaskRequest, TaskResult, TaskStatus, type TaskRunner } from './task.js';
 export {
   AgentEvent,

@@ -71,3 +71,17 @@ export const RepoMap = Type.Object({
   files: Type.Array(RepoMapFile),
 });
 export type RepoMap = Static<typeof RepoMap>;
+
+/**
+ * `GET /v1/repositories/:id/symbols` query string: the name (a plain or qualified
+ * identifier) and how many references at most (1-1000, default 50). Query strings are
+ * not coerced (the server's Ajv keeps types strict), so `limit` is digits.
+ */
+export const SymbolsQuery = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256, pattern: '\\S', description: 'the name to look up; a qualified name (`Ledger.settle`, `bank::Ledger`) also matches its last segment' }),
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: 'most references listed (1-1000, default 50)' })),
+  },
+  { additionalProperties: false },
+);
+export type SymbolsQuery = Static<typeof SymbolsQuery>;

@@ -1,5 +1,6 @@
 import type Parser from 'tree-sitter';
 import type { Chunk, LanguageId } from '../../schemas/index.js';
+import { extractTags, type FileSymbols } from '../graph/extract-tags.js';
 import { moduleChunks, symbolChunks, type FileContext } from './assemble.js';
 import type { LanguageSpec } from './language-spec.js';
 import { languageForPath } from './languages/index.js';
@@ -35,7 +36,11 @@ export interface ChunkedFile {
   /** Set when the file made more chunks than the cap: how many it made, and how many (the first) were kept. */
   capped?: { total: number; kept: number };
   chunks: Chunk[];
+  /** The file's part of the symbol graph, from the same tree (empty when line windows were used). */
+  graph: FileSymbols;
 }
+
+const emptyGraph = (): FileSymbols => ({ definitions: [], references: [], imports: [] });
 
 const parsers = new Map<LanguageId, Promise<Parser>>();
 
@@ -90,8 +95,8 @@ async function chunkWhole(path: string, text: string, options: ChunkOptions): Pr
   const source = text.replace(/\r\n?/g, '\n');
   const lines = source.split('\n');
   const spec = languageForPath(path);
-  if (!spec) return { path, language: 'text', method: 'lines', note: 'no grammar for this file type', chunks: lineWindowChunks(path, 'text', lines, maxTokens) };
-  const fallback = (note: string): ChunkedFile => ({ path, language: spec.id, method: 'lines', note, chunks: lineWindowChunks(path, spec.id, lines, maxTokens) });
+  if (!spec) return { path, language: 'text', method: 'lines', note: 'no grammar for this file type', chunks: lineWindowChunks(path, 'text', lines, maxTokens), graph: emptyGraph() };
+  const fallback = (note: string): ChunkedFile => ({ path, language: spec.id, method: 'lines', note, chunks: lineWindowChunks(path, spec.id, lines, maxTokens), graph: emptyGraph() });
   let tree: Parser.Tree | null;
   try {
     const parser = await parserFor(spec);
@@ -112,7 +117,7 @@ async function chunkWhole(path: string, text: string, options: ChunkOptions): Pr
     // A safety net: a defect in the walk must cost this file its symbols, never a repository its index.
     return fallback(`chunking failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const result: ChunkedFile = { path, language: spec.id, method: 'symbols', chunks };
+  const result: ChunkedFile = { path, language: spec.id, method: 'symbols', chunks, graph: await graphOf(spec, tree, source, lines) };
   if (walk.capped) result.note = `nesting deeper than ${MAX_NESTING_DEPTH} levels kept as line windows of the enclosing symbol`;
   return result;
 }
@@ -124,4 +129,13 @@ function symbolStage(spec: LanguageSpec, file: FileContext, tree: Parser.Tree, s
   for (const symbol of symbols) chunks.push(...symbolChunks(spec, file, source, symbol, []));
   chunks.sort((left, right) => left.startLine - right.startLine || right.endLine - left.endLine);
   return chunks;
+}
+
+/** The file's tags; a defect in a query costs this file its graph, never its chunks. */
+async function graphOf(spec: LanguageSpec, tree: Parser.Tree, source: string, lines: readonly string[]): Promise<FileSymbols> {
+  try {
+    return await extractTags(spec, tree, source, lines);
+  } catch {
+    return emptyGraph();
+  }
 }

@@ -53,6 +53,21 @@ export interface LanguageSpec {
   leading: ReadonlySet<string>;
   /** The docstring of a symbol when the language puts it inside the body (Python). */
   docstring?: (node: SyntaxNode) => SyntaxNode | undefined;
+  /** The symbol graph's tags query (definitions, references, imports): see `indexer/graph/`. */
+  tags?: TagsRule;
+}
+
+/**
+ * A language's tags query, in tree-sitter's query syntax: `@definition.<kind>` on a
+ * definition's node, `@reference.<kind>` on a use, each with a `@name` capture;
+ * `@import.<kind>` on an import's specifier (or statement, read by `imports`).
+ */
+export interface TagsRule {
+  query: string;
+  /** The specifiers an `@import.<kind>` capture names; default: its text without quotes. */
+  imports?: (node: SyntaxNode, kind: string) => string[];
+  /** The node a definition's signature starts at, when not its own (Go: the `type` keyword of a lone spec). */
+  signatureFrom?: (node: SyntaxNode) => SyntaxNode;
 }
 
 /** The text of a node's `name` field, the default name rule. */

@@ -58,7 +58,7 @@ export function endRowOf(node: SyntaxNode): number {
 }
 
 /** The declaration text before its body, whitespace collapsed: `async function send(reply, payload)`. */
-function signatureOf(node: SyntaxNode, source: string, from: SyntaxNode): string {
+export function signatureOf(node: SyntaxNode, source: string, from: SyntaxNode): string {
   const body = node.childForFieldName('body') ?? (node.childForFieldName('value') ?? node.childForFieldName('right'))?.childForFieldName('body') ?? null;
   let end = body && body.startIndex > node.startIndex ? body.startIndex : node.endIndex;
   // A comment between the declaration and its body (Ruby puts the first member's doc there) is not

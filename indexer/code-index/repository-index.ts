@@ -1,13 +1,15 @@
 import { join } from 'node:path';
-import { acquireLock, type HeldLock, type LockHolder } from '../../platform/index.js';
-import { MinionsError, type IndexEvent, type IndexSummary, type WatchEvent } from '../../schemas/index.js';
+import { acquireLock, isAbortError, type HeldLock, type LockHolder } from '../../platform/index.js';
+import { MinionsError, type IndexEvent, type IndexSummary, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
+import type { FileGraph } from '../graph/file-graph.js';
+import { lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
 import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
 import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository-meta.js';
-import type { LanceStore, RepositoryTables } from '../store/lance-store.js';
+import { corrupt, type LanceStore, type RepositoryTables } from '../store/lance-store.js';
 import { watchRepository, type WatchRepositoryOptions } from '../watch/watch-repository.js';
 import type { EmbedderProvider } from './embedder-provider.js';
-import { answerQuery, missingIndex, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
+import { answerQuery, indexCommand, missingIndex, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
 
 /** The logger a code index writes to (pino's `Logger` is one); it says when tables are opened. */
 export interface IndexLog {
@@ -129,6 +131,25 @@ export class RepositoryIndex {
     return { files: await tables.files.countRows("skipped = ''"), chunks: await tables.chunks.countRows() };
   }
 
+  /**
+   * What the symbol graph knows of a name: its definitions (by exact name, or the last
+   * segment of a qualified one) and up to `limit` references (default 50; `truncated`
+   * when there are more). `GET /v1/repositories/:id/symbols`, the agent's
+   * `find_definition` and `find_references`.
+   */
+  symbols(name: string, options: { limit?: number; signal?: AbortSignal } = {}): Promise<SymbolsResponse> {
+    return this.readGraph((tables) => lookupSymbol(tables.symbols, name, options));
+  }
+
+  /**
+   * Every indexed file's part of the symbol graph (definitions, references, imports
+   * resolved to repository files), read once per version of the tables and kept: the
+   * repo map asks for it on every request.
+   */
+  fileGraphs(signal?: AbortSignal): Promise<FileGraph[]> {
+    return this.readGraph((tables) => readFileGraphs(tables, signal));
+  }
+
   /** Releases the open tables; a later call opens them again. */
   close(): void {
     const opened = this.opened;
@@ -137,9 +158,23 @@ export class RepositoryIndex {
       (tables) => {
         tables.chunks.close();
         tables.files.close();
+        tables.symbols.close();
       },
       () => undefined,
     );
+  }
+
+  /** Reads the graph under the query policy's errors: never indexed is `index-missing`, unreadable tables `index-corrupt`. */
+  private async readGraph<T>(read: (tables: RepositoryTables) => Promise<T>): Promise<T> {
+    const meta = await this.meta();
+    if (meta === undefined) throw missingIndex(this.root);
+    try {
+      return await read(await this.tables(meta));
+    } catch (error) {
+      if (error instanceof MinionsError || isAbortError(error)) throw error;
+      this.forgetTables();
+      throw corrupt(`of ${this.root}`, error, `${indexCommand(this.root)} --rebuild`);
+    }
   }
 
   private writeOptions<T extends { lock?: WriteLockOptions | undefined }>(embedder: Embedder, options: T): Omit<T, 'lock'> & { store: LanceStore; embedder: Embedder; metaFolder: string; exclude: string[] } {
@@ -194,7 +229,11 @@ export class RepositoryIndex {
   private async open(meta: RepositoryMeta): Promise<RepositoryTables> {
     const { store } = this.context;
     if (!(await store.hasRepository(this.id))) throw new Error('its tables are missing');
-    const tables = await store.repository(this.id, meta.dimension, false);
+    const tables = await store.repository(this.id, meta.dimension, false).catch((error: unknown) => {
+      // Chunks and manifest exist (checked above): what is missing is the symbol table of an index built before it.
+      if (!(error instanceof MinionsError) || error.code !== 'index-missing') throw error;
+      throw new MinionsError('index-missing', `The index of ${this.root} was built before the symbol graph; bring it up to date with \`${indexCommand(this.root)}\` (every vector comes from the cache).`, { cause: error });
+    });
     this.context.log?.debug({ repositoryId: this.id, root: this.root }, 'opened the index tables');
     return tables;
   }

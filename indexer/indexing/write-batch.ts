@@ -80,10 +80,10 @@ export async function embedPending(cache: Table, embedder: Embedder, pending: re
 export async function writeTextPhase(tables: RepositoryTables, cache: Table, dimension: number, batch: readonly PreparedFile[], counts: BatchCounts, appendNew = false): Promise<PendingRow[]> {
   const pending = await fillFromCache(cache, batch, dimension, counts);
   const merged = appendNew ? batch.filter((file) => file.known) : batch;
-  await replaceFiles(tables, merged.flatMap((file) => file.rows), merged.map((file) => file.file));
+  await replaceFiles(tables, merged.flatMap((file) => file.rows), merged.map((file) => file.file), merged.flatMap((file) => file.symbols));
   if (appendNew) {
     const fresh = batch.filter((file) => !file.known);
-    await appendFiles(tables, fresh.flatMap((file) => file.rows), fresh.map((file) => file.file));
+    await appendFiles(tables, fresh.flatMap((file) => file.rows), fresh.map((file) => file.file), fresh.flatMap((file) => file.symbols));
   }
   return pending;
 }

@@ -4,14 +4,17 @@ import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import { chunkSchema, fileSchema, vectorSchema, type ChunkRow, type FileRow, type VectorRow } from './rows.js';
 import { slices, sqlIn } from './sql.js';
+import { symbolSchema, type SymbolRow } from './symbol-rows.js';
 
-/** A repository's two tables: its chunks (with vectors and a full-text index) and its file manifest. */
+/** A repository's tables: its chunks (with vectors and a full-text index), its file manifest and its symbol graph. */
 export interface RepositoryTables {
   chunks: lancedb.Table;
   files: lancedb.Table;
+  symbols: lancedb.Table;
 }
 
 const FTS_INDEX = 'search_text_idx';
+const NAME_INDEX = 'name_idx';
 
 type TableSchema = Parameters<lancedb.Connection['createEmptyTable']>[1];
 
@@ -21,10 +24,11 @@ export function corrupt(what: string, error: unknown, rebuild: string): MinionsE
   return new MinionsError('index-corrupt', `The index ${what} is damaged or unreadable (${cause}). Rebuild it with \`${rebuild}\`.`, { cause: error });
 }
 
-/** Table names: one chunk table and one manifest per repository, one vector cache per embedding model. */
+/** Table names: one chunk table, one manifest and one symbol table per repository, one vector cache per embedding model. */
 export const tableNames = {
   chunks: (repositoryId: string) => `chunks_${repositoryId}`,
   files: (repositoryId: string) => `files_${repositoryId}`,
+  symbols: (repositoryId: string) => `symbols_${repositoryId}`,
   vectors: (modelId: string) => `vectors_${modelId.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}`,
 };
 
@@ -51,24 +55,29 @@ export class LanceStore {
     return names.includes(tableNames.chunks(repositoryId)) && names.includes(tableNames.files(repositoryId));
   }
 
-  /** Opens a repository's tables, creating them empty when `create` is set. */
+  /**
+   * Opens a repository's tables, creating them empty when `create` is set. An index
+   * built before the symbol graph has no symbol table: without `create` that is
+   * `index-missing` (its meta file's chunker version makes the next `index` rebuild it).
+   */
   async repository(repositoryId: string, dimension: number, create: boolean): Promise<RepositoryTables> {
     const names = await this.connection.tableNames();
     const open = async (name: string, schema: TableSchema): Promise<lancedb.Table> => {
       if (names.includes(name)) return create ? this.openOrRecreate(name, schema) : this.connection.openTable(name);
-      if (!create) throw new MinionsError('index-missing', `Table ${name} does not exist.`);
+      if (!create) throw new MinionsError('index-missing', `Table ${name} does not exist; index the repository again (\`minions index <repo>\`) to build it.`);
       return this.connection.createEmptyTable(name, schema, { existOk: true });
     };
     return {
       chunks: await open(tableNames.chunks(repositoryId), chunkSchema(dimension)),
       files: await open(tableNames.files(repositoryId), fileSchema),
+      symbols: await open(tableNames.symbols(repositoryId), symbolSchema),
     };
   }
 
   /** Drops a repository's tables (a rebuild starts from nothing). */
   async dropRepository(repositoryId: string): Promise<void> {
     const names = await this.connection.tableNames();
-    for (const name of [tableNames.chunks(repositoryId), tableNames.files(repositoryId)]) {
+    for (const name of [tableNames.chunks(repositoryId), tableNames.files(repositoryId), tableNames.symbols(repositoryId)]) {
       if (names.includes(name)) await this.connection.dropTable(name);
     }
   }
@@ -148,14 +157,20 @@ export async function readManifest(files: lancedb.Table): Promise<Map<string, Fi
 
 /**
  * Replaces everything the index holds for some files, in write order: first the
- * chunks (one merge that inserts the new rows and deletes the files' old ones in a
- * single commit), then the manifest. An interruption between the two leaves the
- * manifest with the old hash, so the next run redoes these files: the manifest
- * never claims content that the chunk table does not hold.
+ * symbols, then the chunks (each one merge that inserts the new rows and deletes the
+ * files' old ones in a single commit), then the manifest. An interruption before the
+ * manifest leaves it with the old hash, so the next run redoes these files: the
+ * manifest never claims content that the symbol and chunk tables do not hold.
  */
-export async function replaceFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[]): Promise<void> {
+export async function replaceFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[], symbols: readonly SymbolRow[]): Promise<void> {
   if (files.length === 0) return;
   const paths = files.map((file) => file.path);
+  await tables.symbols
+    .mergeInsert('id')
+    .whenMatchedUpdateAll()
+    .whenNotMatchedInsertAll()
+    .whenNotMatchedBySourceDelete({ where: sqlIn('path', paths) })
+    .execute(symbols as unknown as Record<string, unknown>[]);
   await tables.chunks
     .mergeInsert('id')
     .whenMatchedUpdateAll()
@@ -167,37 +182,44 @@ export async function replaceFiles(tables: RepositoryTables, rows: readonly Chun
 
 /**
  * Adds files the manifest never held, in the same write order as `replaceFiles`: their
- * chunks are appended (no row of their paths can exist: rows the manifest does not
- * know are swept at the start of every run), then their manifest rows. A merge would
- * scan the whole chunk table for each batch, which on a cold index of a large tree
- * made the text phase quadratic and its memory grow with the table.
+ * symbols and chunks are appended (no row of their paths can exist: rows the manifest
+ * does not know are swept at the start of every run), then their manifest rows. A
+ * merge would scan the whole table for each batch, which on a cold index of a large
+ * tree made the text phase quadratic and its memory grow with the table.
  */
-export async function appendFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[]): Promise<void> {
+export async function appendFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[], symbols: readonly SymbolRow[]): Promise<void> {
   if (files.length === 0) return;
+  if (symbols.length > 0) await tables.symbols.add(symbols as unknown as Record<string, unknown>[]);
   if (rows.length > 0) await tables.chunks.add(rows as unknown as Record<string, unknown>[]);
   await tables.files.add(files as unknown as Record<string, unknown>[]);
 }
 
-/** Removes files: manifest rows first, then their chunks (a crash between leaves orphans, which `sweepOrphans` removes). */
+/** Removes files: manifest rows first, then their chunks and symbols (a crash between leaves orphans, which `sweepOrphans` removes). */
 export async function removeFiles(tables: RepositoryTables, paths: readonly string[]): Promise<void> {
   for (const slice of slices(paths, 500)) {
     await tables.files.delete(sqlIn('path', slice));
     await tables.chunks.delete(sqlIn('path', slice));
+    await tables.symbols.delete(sqlIn('path', slice));
   }
 }
 
-/** Deletes chunks whose path the manifest does not list (left by an interrupted removal); returns how many paths. */
+/** Deletes chunks and symbols whose path the manifest does not list (left by an interrupted write or removal); returns how many paths. */
 export async function sweepOrphans(tables: RepositoryTables, manifest: ReadonlyMap<string, FileRow>): Promise<number> {
-  const rows = (await tables.chunks.query().select(['path']).toArray()) as { path: string }[];
-  const orphans = [...new Set(rows.map((row) => row.path))].filter((path) => !manifest.has(path));
-  for (const slice of slices(orphans, 500)) await tables.chunks.delete(sqlIn('path', slice));
-  return orphans.length;
+  const orphans = new Set<string>();
+  for (const table of [tables.chunks, tables.symbols]) {
+    const rows = (await table.query().select(['path']).toArray()) as { path: string }[];
+    const paths = [...new Set(rows.map((row) => row.path))].filter((path) => !manifest.has(path));
+    for (const slice of slices(paths, 500)) await table.delete(sqlIn('path', slice));
+    for (const path of paths) orphans.add(path);
+  }
+  return orphans.size;
 }
 
 /**
- * Brings the full-text index up to date and compacts: creates the index on first
- * use, then `optimize` merges new rows into it, compacts small fragments and removes
- * old table versions, so tables do not grow without bound across runs.
+ * Brings the full-text index (and the symbol table's name index) up to date and
+ * compacts: creates the indexes on first use, then `optimize` merges new rows into
+ * them, compacts small fragments and removes old table versions, so tables do not grow
+ * without bound across runs.
  */
 export async function optimizeRepository(tables: RepositoryTables, vectorCache?: lancedb.Table): Promise<void> {
   const indices = await tables.chunks.listIndices();
@@ -208,8 +230,15 @@ export async function optimizeRepository(tables: RepositoryTables, vectorCache?:
       config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true, asciiFolding: true, lowercase: true }),
     });
   }
+  // Name lookups (`symbols()`) read the index instead of scanning every row; rows written
+  // since (live updates) are scanned until the next optimisation merges them in. It is
+  // made by the full optimisation (with the vector cache: end of a run, the watcher's),
+  // not the one that ends the text phase, so it never delays "searchable by text".
+  if (vectorCache && !(await tables.symbols.listIndices()).some((index) => index.name === NAME_INDEX) && (await tables.symbols.countRows()) > 0) {
+    await tables.symbols.createIndex('name', { name: NAME_INDEX, replace: true, config: lancedb.Index.btree() });
+  }
   const olderThan = new Date();
-  for (const table of [tables.chunks, tables.files]) await table.optimize({ cleanupOlderThan: olderThan });
+  for (const table of [tables.chunks, tables.files, tables.symbols]) await table.optimize({ cleanupOlderThan: olderThan });
   // The vector cache is shared by every repository and process: keep a grace period so a
   // reader that opened an older version a moment ago is not left without its files.
   if (vectorCache) await vectorCache.optimize({ cleanupOlderThan: new Date(olderThan.getTime() - CACHE_GRACE_MS) });

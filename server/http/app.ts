@@ -15,6 +15,7 @@ import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
 import { contextRoutes } from './routes/context.js';
 import { repositoryRoutes } from './routes/repositories.js';
+import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { TaskQueue } from './tasks/task-queue.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
   await app.register(contextRoutes, { context, prefix: '/v1', numCtx: options.numCtx });
+  await app.register(symbolRoutes, { context, prefix: '/v1' });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
   queue.resume(tasks.queued());

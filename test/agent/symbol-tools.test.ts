@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CodeSearch } from '../../agent/index.js';
 import { MinionsError } from '../../schemas/index.js';
+import { createIndexSearch } from '../../server/agent-wiring.js';
 import type { ChatReply, ChatRequestBody, ScriptedOllama } from '../support/scripted-ollama.js';
 import { eventsOf, runTask, startAgentOllama } from './agent-fixtures.js';
 import { graphFixture, type GraphFixture } from './graph-fixtures.js';
@@ -84,5 +85,31 @@ describe('symbol tools', () => {
       const why = search === noGraph ? 'no symbol graph' : 'the repository has no index yet';
       assert.deepEqual(toolResults(ollama, earlier).slice(0, 3), ['find_definition', 'find_references', 'repo_map'].map((tool) => `${tool} is unavailable for this repository (${why}). Use grep (e.g. a regular expression for the name) and read_file instead.`));
     }
+  });
+});
+
+describe("symbol tools on the index's own graph", () => {
+  let fixture: GraphFixture;
+  let ollama: ScriptedOllama;
+  before(async () => {
+    fixture = await graphFixture();
+    ollama = await startAgentOllama();
+  });
+  after(async () => {
+    await ollama.close();
+    await fixture.dispose();
+  });
+
+  it('answers find_definition and find_references through the server wiring', async () => {
+    ollama.setChat([call('find_definition', { name: 'parseRoute' }), call('find_references', { name: 'parseRoute', path: 'src' }), call('find_definition', { name: 'Router' }), edit, finish]);
+    const earlier = ollama.requestsTo('/api/chat').length;
+    const { result } = await runTask(fixture.repo, ollama, { prompt: 'Make parseRoute filter empty parts explicitly' }, { search: createIndexSearch(fixture.index) });
+    assert.equal(result?.outcome, 'succeeded', result?.reason);
+    const [definition, references, router] = toolResults(ollama, earlier);
+    assert.match(definition ?? '', /^1 definition\(s\):\nsrc\/router\.js:11-13 function parseRoute\n {2}(export )?function parseRoute\(text\)/);
+    assert.match(references ?? '', /^src\/router\.js:7: this\.routes\.push\(\{ method, path: parseRoute\(path\), handler \}\);$/m);
+    assert.match(references ?? '', /^src\/server\.js:7: /m);
+    assert.doesNotMatch(references ?? '', /test\/router\.test\.js/);
+    assert.match(router ?? '', /^src\/router\.js:1-9 class Router\n/m);
   });
 });

@@ -51,11 +51,13 @@ const killPoints: KillPoint[] = [
   { name: 'during the vector phase (running on)', at: (event) => event.type === 'vectors-progress' && event.done > 0, step: false, rewrite: 1 },
 ];
 
-/** Files of four functions each, every name unique. */
+/** Files of four functions each, every name unique, each file importing the next and calling one of its functions (the symbol table gets definitions, references and imports). */
 function tree(files: number, version: number): Record<string, string> {
   const result: Record<string, string> = {};
   for (let file = 0; file < files; file++) {
-    result[`src/module${file}.js`] = ['read', 'write', 'merge', 'split'].map((verb) => `function ${verb}Record${file}v${version}(record) {\n  return record.${verb}${file};\n}\n`).join('\n');
+    const next = (file + 1) % files;
+    const functions = ['read', 'write', 'merge', 'split'].map((verb) => `function ${verb}Record${file}v${version}(record) {\n  return checkRecord${next}(record.${verb}${file});\n}\n`);
+    result[`src/module${file}.js`] = [`import { checkRecord${next} } from './module${next}.js';\n`, ...functions].join('\n');
   }
   return result;
 }

@@ -38,6 +38,43 @@ const cSymbols: Record<string, SymbolRule> = {
   type_definition: { kind: 'type', name: declaratorName },
 };
 
+/** C's tags: functions (and prototypes), structs, unions, enums, typedefs, macros; calls and type uses; `#include`s. */
+const cTags = `
+(function_definition declarator: (function_declarator declarator: (identifier) @name)) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
+(declaration declarator: (function_declarator declarator: (identifier) @name)) @definition.function
+(declaration declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
+(struct_specifier name: (type_identifier) @name body: (_)) @definition.struct
+(union_specifier name: (type_identifier) @name body: (_)) @definition.struct
+(enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
+(type_definition declarator: (type_identifier) @name) @definition.type
+(preproc_def name: (identifier) @name) @definition.constant
+(preproc_function_def name: (identifier) @name) @definition.macro
+
+(call_expression function: (identifier) @name) @reference.call
+(call_expression function: (field_expression field: (field_identifier) @name)) @reference.call
+(type_identifier) @name @reference.type
+
+(preproc_include path: (string_literal) @import.local)
+(preproc_include path: (system_lib_string) @import.system)
+`;
+
+/** C++'s tags: C's plus classes, namespaces, methods (in class and out of it), aliases, constructions and bases. */
+const cppTags = `${cTags}
+(function_definition declarator: (function_declarator declarator: (qualified_identifier name: (identifier) @name))) @definition.method
+(function_definition declarator: (function_declarator declarator: (field_identifier) @name)) @definition.method
+(function_definition declarator: (reference_declarator (function_declarator declarator: (field_identifier) @name))) @definition.method
+(field_declaration declarator: (function_declarator declarator: (field_identifier) @name)) @definition.method
+(class_specifier name: (type_identifier) @name body: (_)) @definition.class
+(namespace_definition name: (namespace_identifier) @name) @definition.module
+(alias_declaration name: (type_identifier) @name) @definition.type
+
+(call_expression function: (qualified_identifier name: (identifier) @name)) @reference.call
+(call_expression function: (template_function name: (identifier) @name)) @reference.call
+(new_expression type: (type_identifier) @name) @reference.class
+(base_class_clause (type_identifier) @name) @reference.class
+`;
+
 const preprocessor = ['preproc_ifdef', 'preproc_if', 'preproc_else', 'preproc_elif', 'preproc_elifdef'];
 
 /** C: functions, structs, unions, enums and typedefs, also inside `#ifdef` guards. */
@@ -49,6 +86,7 @@ export const c: LanguageSpec = {
   symbols: cSymbols,
   transparent: new Set([...preprocessor, 'linkage_specification', 'declaration_list']),
   leading: new Set(['comment']),
+  tags: { query: cTags },
 };
 
 /** C++: C's rules plus classes, namespaces, templates and out-of-class member definitions (`Ledger::settle`). */
@@ -67,4 +105,5 @@ export const cpp: LanguageSpec = {
   transparent: new Set([...preprocessor, 'linkage_specification', 'declaration_list', 'template_declaration', 'field_declaration_list']),
   // `template <typename T>` belongs to the declaration it introduces, as does the comment above it.
   leading: new Set(['comment', 'template_parameter_list']),
+  tags: { query: cppTags },
 };

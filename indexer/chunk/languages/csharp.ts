@@ -24,4 +24,35 @@ export const csharp: LanguageSpec = {
   },
   transparent: new Set(['declaration_list', 'block']),
   leading: new Set(['comment']),
+  tags: {
+    query: `
+(class_declaration name: (identifier) @name) @definition.class
+(record_declaration name: (identifier) @name) @definition.class
+(struct_declaration name: (identifier) @name) @definition.struct
+(interface_declaration name: (identifier) @name) @definition.interface
+(enum_declaration name: (identifier) @name) @definition.enum
+(delegate_declaration name: (identifier) @name) @definition.type
+(method_declaration name: (identifier) @name) @definition.method
+(constructor_declaration name: (identifier) @name) @definition.constructor
+(property_declaration name: (identifier) @name) @definition.property
+(local_function_statement name: (identifier) @name) @definition.function
+(namespace_declaration name: (_) @name) @definition.module
+(file_scoped_namespace_declaration name: (_) @name) @definition.module
+
+(invocation_expression function: (identifier) @name) @reference.call
+(invocation_expression function: (member_access_expression name: (identifier) @name)) @reference.call
+(object_creation_expression type: (identifier) @name) @reference.class
+(object_creation_expression type: (generic_name (identifier) @name)) @reference.class
+(base_list (identifier) @name) @reference.class
+(base_list (generic_name (identifier) @name)) @reference.class
+(variable_declaration type: (identifier) @name) @reference.type
+(parameter type: (identifier) @name) @reference.type
+(method_declaration returns: (identifier) @name) @reference.type
+(property_declaration type: (identifier) @name) @reference.type
+(type_argument_list (identifier) @name) @reference.type
+
+(using_directive (qualified_name) @import.using)
+(using_directive (identifier) @import.using)
+`,
+  },
 };

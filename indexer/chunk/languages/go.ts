@@ -47,4 +47,25 @@ export const go: LanguageSpec = {
   },
   transparent: new Set(['type_declaration', 'block', 'statement_list']),
   leading: new Set(['comment']),
+  tags: {
+    query: `
+(function_declaration name: (identifier) @name) @definition.function
+(method_declaration name: (field_identifier) @name) @definition.method
+(type_spec name: (type_identifier) @name type: (struct_type)) @definition.struct
+(type_spec name: (type_identifier) @name type: (interface_type)) @definition.interface
+(type_spec name: (type_identifier) @name) @definition.type
+(type_alias name: (type_identifier) @name) @definition.type
+(interface_type (method_elem name: (field_identifier) @name) @definition.method)
+(const_spec name: (identifier) @name) @definition.constant
+(source_file (var_declaration (var_spec name: (identifier) @name) @definition.variable))
+
+(call_expression function: (identifier) @name) @reference.call
+(call_expression function: (selector_expression field: (field_identifier) @name)) @reference.call
+(composite_literal type: (type_identifier) @name) @reference.class
+(type_identifier) @name @reference.type
+
+(import_spec path: (interpreted_string_literal) @import.package)
+`,
+    signatureFrom: (node) => (node.type === 'type_spec' && node.parent?.type === 'type_declaration' && loneSpec(node.parent) === node ? node.parent : node),
+  },
 };

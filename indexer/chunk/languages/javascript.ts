@@ -1,5 +1,6 @@
 import type { SyntaxNode } from 'tree-sitter';
 import { fieldName, type LanguageSpec, type SymbolName, type SymbolRule } from '../language-spec.js';
+import { javascriptTags, tsxTags, typescriptTags } from './javascript-tags.js';
 
 const functionValues = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
 
@@ -74,6 +75,7 @@ export const javascript: LanguageSpec = {
   symbols,
   transparent,
   leading,
+  tags: { query: javascriptTags },
 };
 
 /** TypeScript (`.ts`, `.mts`, `.cts`, declaration files). */
@@ -82,6 +84,7 @@ export const typescript: LanguageSpec = {
   id: 'typescript',
   extensions: ['.ts', '.mts', '.cts'],
   grammar: async () => (await import('tree-sitter-typescript')).default.typescript,
+  tags: { query: typescriptTags },
 };
 
 /** TypeScript with JSX. */
@@ -90,4 +93,5 @@ export const tsx: LanguageSpec = {
   id: 'tsx',
   extensions: ['.tsx'],
   grammar: async () => (await import('tree-sitter-typescript')).default.tsx,
+  tags: { query: tsxTags },
 };

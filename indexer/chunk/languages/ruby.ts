@@ -24,4 +24,24 @@ export const ruby: LanguageSpec = {
   // `class << self` holds class methods; they stay qualified with the class.
   transparent: new Set(['body_statement', 'singleton_class']),
   leading: new Set(['comment']),
+  tags: {
+    query: `
+(method name: (_) @name) @definition.method
+(singleton_method name: (_) @name) @definition.method
+(class name: (constant) @name) @definition.class
+(class name: (scope_resolution name: (constant) @name)) @definition.class
+(module name: (constant) @name) @definition.module
+(module name: (scope_resolution name: (constant) @name)) @definition.module
+(assignment left: (constant) @name) @definition.constant
+
+(call method: (identifier) @name) @reference.call
+(call receiver: (constant) @name) @reference.class
+(call receiver: (scope_resolution name: (constant) @name)) @reference.class
+(superclass (constant) @name) @reference.class
+(superclass (scope_resolution name: (constant) @name)) @reference.class
+
+(call method: (identifier) @_method arguments: (argument_list . (string (string_content) @import.relative)) (#eq? @_method "require_relative"))
+(call method: (identifier) @_method arguments: (argument_list . (string (string_content) @import.require)) (#eq? @_method "require"))
+`,
+  },
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { chunkText, discoverFiles, queryRepository, readAndClassify, resolveRepository, type Embedder, type LanceStore } from '../../../indexer/index.js';
+import { goModulePath, toSymbolRows, type SymbolRow } from '../../../indexer/store/symbol-rows.js';
 
 /** What the index holds for a repository, read straight from its tables. */
 export interface IndexState {
@@ -10,7 +11,12 @@ export interface IndexState {
   chunks: string[];
   /** Chunk rows still waiting for their vector. */
   unembedded: number;
+  /** One key per symbol row: `path:role:name:kind:start-end:text`. */
+  symbols: string[];
 }
+
+const symbolKey = (row: Pick<SymbolRow, 'path' | 'role' | 'name' | 'kind' | 'start_line' | 'end_line' | 'text'>): string =>
+  `${row.path}:${row.role}:${row.name}:${row.kind}:${row.start_line}-${row.end_line}:${row.text}`;
 
 /** Reads the manifest and the chunk rows of a repository's index. */
 export async function readIndexState(store: LanceStore, root: string, dimension: number): Promise<IndexState> {
@@ -18,33 +24,38 @@ export async function readIndexState(store: LanceStore, root: string, dimension:
   const tables = await store.repository(repositoryId, dimension, false);
   const files = (await tables.files.query().select(['path', 'hash']).toArray()) as { path: string; hash: string }[];
   const rows = (await tables.chunks.query().select(['path', 'start_line', 'end_line', 'hash', 'embedded']).toArray()) as { path: string; start_line: number; end_line: number; hash: string; embedded: boolean }[];
+  const symbols = (await tables.symbols.query().toArray()) as SymbolRow[];
   return {
+    symbols: symbols.map(symbolKey).sort(),
     manifest: new Map(files.map((file) => [file.path, file.hash])),
     chunks: rows.map((row) => `${row.path}:${row.start_line}-${row.end_line}:${row.hash}`).sort(),
     unembedded: rows.filter((row) => !row.embedded).length,
   };
 }
 
-/** What the index must hold for the files on disk now: discovery, then the chunker, exactly as indexing does. */
+/** What the index must hold for the files on disk now: discovery, then the chunker and its tags, exactly as indexing does. */
 export async function expectedState(root: string): Promise<Omit<IndexState, 'unembedded'>> {
   const manifest = new Map<string, string>();
   const chunks: string[] = [];
+  const symbols: string[] = [];
   for await (const entry of discoverFiles(root)) {
     if (entry.type !== 'file') continue;
     manifest.set(entry.path, createHash('sha256').update(await readFile(entry.absolutePath)).digest('hex'));
     const content = await readAndClassify(entry.absolutePath, entry.path);
     if (!content.ok) continue;
-    const { chunks: fileChunks } = await chunkText(entry.path, content.text);
+    const { chunks: fileChunks, language, graph } = await chunkText(entry.path, content.text);
     for (const chunk of fileChunks) chunks.push(`${chunk.path}:${chunk.startLine}-${chunk.endLine}:${chunk.contentHash}`);
+    const goModule = entry.path.endsWith('go.mod') ? goModulePath(content.text) : undefined;
+    for (const row of toSymbolRows(entry.path, language, graph, goModule)) symbols.push(symbolKey(row));
   }
-  return { manifest, chunks: chunks.sort() };
+  return { manifest, chunks: chunks.sort(), symbols: symbols.sort() };
 }
 
 /**
  * Why the index differs from the disk, or undefined when it matches exactly: the
  * manifest lists every file with its current hash and nothing else, the chunk table
  * holds exactly the current chunks (no ghost of an old version or a deleted file, no
- * duplicate) and every chunk has its vector.
+ * duplicate), the symbol table exactly the current files' tags, and every chunk has its vector.
  */
 export async function describeDifference(store: LanceStore, root: string, dimension: number): Promise<string | undefined> {
   const [actual, expected] = await Promise.all([readIndexState(store, root, dimension), expectedState(root)]);
@@ -56,6 +67,9 @@ export async function describeDifference(store: LanceStore, root: string, dimens
   const ghosts = difference(actual.chunks, expected.chunks);
   const missing = difference(expected.chunks, actual.chunks);
   if (ghosts.length + missing.length > 0) problems.push(`chunks: ghosts ${sample(ghosts)}, missing ${sample(missing)}`);
+  const symbolGhosts = difference(actual.symbols, expected.symbols);
+  const symbolsMissing = difference(expected.symbols, actual.symbols);
+  if (symbolGhosts.length + symbolsMissing.length > 0) problems.push(`symbols: ghosts ${sample(symbolGhosts)}, missing ${sample(symbolsMissing)}`);
   const duplicates = actual.chunks.filter((key, index) => actual.chunks[index - 1] === key);
   if (duplicates.length > 0) problems.push(`duplicate chunks ${sample(duplicates)}`);
   if (actual.unembedded > 0) problems.push(`${actual.unembedded} chunks without vectors`);

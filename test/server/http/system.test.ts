@@ -34,6 +34,7 @@ describe('health, metrics and the OpenAPI document', () => {
       'GET /metrics',
       'GET /v1/repositories',
       'GET /v1/repositories/{id}',
+      'GET /v1/repositories/{id}/symbols',
       'GET /v1/tasks',
       'GET /v1/tasks/{id}',
       'GET /v1/tasks/{id}/events',
