@@ -157,20 +157,19 @@ export async function readManifest(files: lancedb.Table): Promise<Map<string, Fi
 
 /**
  * Replaces everything the index holds for some files, in write order: first the
- * symbols, then the chunks (each one merge that inserts the new rows and deletes the
- * files' old ones in a single commit), then the manifest. An interruption before the
- * manifest leaves it with the old hash, so the next run redoes these files: the
- * manifest never claims content that the symbol and chunk tables do not hold.
+ * symbols (the files' old rows deleted, the new ones added), then the chunks (one merge
+ * that inserts the new rows and deletes the files' old ones in a single commit), then
+ * the manifest. An interruption before the manifest leaves it with the old hash, so the
+ * next run redoes these files: the manifest never claims content that the symbol and
+ * chunk tables do not hold. The symbols are not merged: a merge joins the whole table,
+ * about four times the chunk table's rows (Go's standard library: 645k), and cost a
+ * live update 0.3-0.8 s there against 0.05-0.2 s for a delete and an append.
  */
 export async function replaceFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[], symbols: readonly SymbolRow[]): Promise<void> {
   if (files.length === 0) return;
   const paths = files.map((file) => file.path);
-  await tables.symbols
-    .mergeInsert('id')
-    .whenMatchedUpdateAll()
-    .whenNotMatchedInsertAll()
-    .whenNotMatchedBySourceDelete({ where: sqlIn('path', paths) })
-    .execute(symbols as unknown as Record<string, unknown>[]);
+  for (const slice of slices(paths, 500)) await tables.symbols.delete(sqlIn('path', slice));
+  if (symbols.length > 0) await tables.symbols.add(symbols as unknown as Record<string, unknown>[]);
   await tables.chunks
     .mergeInsert('id')
     .whenMatchedUpdateAll()
