@@ -3,7 +3,8 @@
 // in order: task, rules, code, map, search note, repository. The budget covers the whole
 // prompt: the task, the search note and the repository line are always there; of the
 // rest, rules take at most a quarter, code comes first with the map's quarter held back,
-// and the map gets that quarter plus whatever code left unused.
+// and the map gets that quarter plus whatever code left unused; it shows files the code
+// section does not.
 import type { ContextSection, ContextSpan, ContextResponse } from '../../schemas/index.js';
 import { estimateTokens } from '../limits.js';
 import type { CodeSearch } from '../tools/tool.js';
@@ -73,7 +74,7 @@ export async function assembleContext(options: AssembleOptions): Promise<Assembl
   const measure = (entries: readonly CodeEntry[]): number => measured([fixed.task, rulesSection, codeOf(entries), fixed.note, fixed.repository]);
   const code = await selectCode(options.root, files, searched.results, (entries) => measure(entries) + mapReserve <= options.budget);
   const mapBudget = options.budget - measure(code.entries) - separatorTokens * 2;
-  const map = hasMap ? await buildMap(options.search, mapRequest(options.task, files, searched.results, mapBudget), new Set(code.wholeFiles), mapBudget, { repo: options.repo, signal: options.signal }) : undefined;
+  const map = hasMap ? await buildMap(options.search, mapRequest(options.task, files, searched.results, mapBudget), new Set(code.entries.map((entry) => entry.span.path)), mapBudget, { repo: options.repo, signal: options.signal }) : undefined;
   const fitted = fitWhole(fixed, rulesSection, code.entries, map, options.budget);
   return {
     response: { budget: options.budget, tokens: fitted.tokens, files, sections: fitted.sections },

@@ -1,7 +1,7 @@
 // The repo map of the first prompt: asked of CodeSearch.repoMap, personalised by the
 // files in play, the identifiers the task names and the top hits' symbols, and laid out
-// here within the map's share of the budget. Files the code section shows whole are left
-// out (the model already has them); the map only adds what is around them.
+// here within the map's share of the budget. Files the code section shows (whole or by
+// snippets) are left out: the map adds what is around them.
 import type { ContextSpan, QueryResult, RepoMap, RepoMapFile, RepoMapRequest } from '../../schemas/index.js';
 import { isAbortError } from '../../platform/index.js';
 import { estimateTokens } from '../limits.js';

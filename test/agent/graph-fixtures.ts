@@ -23,6 +23,10 @@ export const routerFiles: Record<string, string> = {
   'src/table.js': `${bigFile}\nexport function registerEntry(index, text) {\n  return { index, text };\n}\n`,
   'test/router.test.js': "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\nimport { parseRoute } from '../src/router.js';\n\ntest('parseRoute splits', () => assert.deepEqual(parseRoute('/a/b'), ['a', 'b']));\n",
   'AGENTS.md': '# Agents\nUse ES modules. Keep functions small.\n',
+  ...Object.fromEntries(['cache', 'cookies', 'cors', 'compress', 'metrics', 'sessions', 'static', 'uploads'].map((name) => [
+    `src/plugins/${name}.js`,
+    `import { createLogger } from '../logger.js';\n\nexport function ${name}Plugin(server, options) {\n  const log = createLogger(options.level);\n  log('${name} ready');\n  return server;\n}\n`,
+  ])),
 };
 
 const definitionPattern = /^(?:export\s+)?(?:(class)\s+(\w+)|(function)\s+(\w+)\s*\(|(const)\s+(\w+)\s*=)|^\s+(\w+)\s*\([^)]*\)\s*\{/;
