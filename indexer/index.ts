@@ -30,3 +30,6 @@ export { createPathFilter, type PathFilter } from './files/index.js';
 export type { FileGraph, GraphDefinition, GraphReference } from './graph/file-graph.js';
 export type { ExtractedReference, FileSymbols, RawImport } from './graph/extract-tags.js';
 export { DEFAULT_REFERENCE_LIMIT } from './graph/read-graph.js';
+export { buildRepoMap, repoMapOf, type RepoMapOptions } from './graph/repo-map.js';
+export { analyseGraph, analysedGraph, type GraphSignals, type RepoGraph } from './graph/repo-graph.js';
+export { pageRank, type PageRankOptions, type PageRankResult, type WeightedEdge } from './graph/pagerank.js';

@@ -49,6 +49,8 @@ export const RepoMapRequest = Type.Object(
     focusFiles: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { maxItems: 200 })),
     focusSymbols: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 200 })),
     text: Type.Optional(Type.String({ maxLength: 16384 })),
+    /** Files the map leaves out because the caller shows them already (in full, or as search hits); they still personalise the ranking. */
+    exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { maxItems: 200 })),
     /** The most tokens the rendered map may take. */
     budgetTokens: Type.Integer({ minimum: 64, maximum: 65536 }),
   },

@@ -5,6 +5,7 @@
 // Then context recall: the share of queries whose gold file lies inside the agent's
 // assembled first prompt at 2k, 4k and 8k tokens (scripts/context-recall.ts).
 //   npm run bench:retrieval [-- --data-dir bench-corpora/.data] [-- --tune [-- --sweep docsFactor]] [-- --corpus pino] [-- --dev-set FILE ...] [-- --context-only]
+//   [-- --compare '{"centralityWeight":0}']  (the defaults against that ranking, quality and latency in one run)
 import { cpus } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { openCodeIndex } from '../server/runtime.js';
 import { createIndexSearch } from '../server/agent-wiring.js';
 import { contextRecall, printContextRecall } from './context-recall.js';
 import { corpusFolder, ensureCorpus } from './corpora.js';
+import { printComparison } from './retrieval-compare.js';
 import { better, corpusOf, figureCells, fixed, percentile, readDevSet, row, score, signed, specOf, summarize, type DevQuery, type Figures, type Scores } from './retrieval-figures.js';
 
 const { values } = parseArgs({
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     corpus: { type: 'string', multiple: true },
     sweep: { type: 'string', multiple: true },
     'context-only': { type: 'boolean', default: false },
+    compare: { type: 'string' },
   },
 });
 const dataDir = values['data-dir'];
@@ -133,13 +136,17 @@ async function printLatency(runtime: CodeIndex, queries: readonly DevQuery[]): P
 }
 
 /** One knob swept with the others at their defaults, on the variant it acts on. */
-interface Sweep { knob: 'docsFactor' | 'askedFactor' | 'secondaryFactor' | 'fileBonus'; values: number[]; variant: Variant }
+interface Sweep { knob: 'docsFactor' | 'askedFactor' | 'secondaryFactor' | 'fileBonus' | 'definitionFactor' | 'centralityWeight' | 'neighbourFactor'; values: number[]; variant: Variant }
 const hybridChunks: Variant = { mode: 'hybrid', input: 'query', group: 'chunk' };
 const sweeps: Sweep[] = [
   { knob: 'docsFactor', values: [0.1, 0.2, 0.3, 0.5, 1], variant: hybridChunks },
   { knob: 'askedFactor', values: [0.5, 0.8, 1, 1.2, 1.5], variant: hybridChunks },
   { knob: 'secondaryFactor', values: [0.3, 0.5, 0.7], variant: hybridChunks },
   { knob: 'fileBonus', values: [0, 0.05, 0.1, 0.2, 0.35], variant: { mode: 'hybrid', input: 'query', group: 'file' } },
+  // The graph factors (indexer/search/graph-ranking.ts).
+  { knob: 'definitionFactor', values: [1, 1.1, 1.25, 1.5, 2], variant: hybridChunks },
+  { knob: 'centralityWeight', values: [0, 0.05, 0.1, 0.2, 0.4], variant: hybridChunks },
+  { knob: 'neighbourFactor', values: [1, 1.05, 1.1, 1.2, 1.4], variant: hybridChunks },
 ];
 
 /**
@@ -184,10 +191,11 @@ async function run(runtime: CodeIndex, queries: readonly DevQuery[], corpora: re
     printQuality(queries, runs, baseline);
     await printLatency(runtime, queries);
     if (values.tune) await printTuning(runtime, queries);
+    if (values.compare) await printComparison(queries, JSON.parse(values.compare) as Partial<RankingOptions>, (query, mode, group, ranking) => search(runtime, query, query.query, mode, group === 'file' ? 10 : k, ranking, group));
   }
   // The agent's own wiring: the index's query, and the repo map where the index has one.
-  const search = createIndexSearch(runtime);
-  printContextRecall(queries, await contextRecall(search, queries, (query) => corpusFolder(specOf(query))), search.repoMap !== undefined);
+  const codeSearch = createIndexSearch(runtime);
+  printContextRecall(queries, await contextRecall(codeSearch, queries, (query) => corpusFolder(specOf(query))), codeSearch.repoMap !== undefined);
 }
 
 const runtime = await openCodeIndex(loadConfig(process.env, { dataDir }));

@@ -50,7 +50,8 @@ export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, option
  * no mode is asked for, so it is hybrid when the index was built with the configured
  * embedder and BM25 otherwise. Without an index it throws `index-missing` (the agent
  * tells the model to use grep instead). `symbols` answers from the index's symbol graph
- * (`find_definition`, `find_references`).
+ * (`find_definition`, `find_references`), `repoMap` with its personalised map (the first
+ * prompt's map section, `repo_map`).
  */
 export function createIndexSearch(index: CodeIndex): CodeSearch {
   return {
@@ -59,6 +60,10 @@ export function createIndexSearch(index: CodeIndex): CodeSearch {
       const repository = await index.repository(scope.repo, scope.signal);
       const answer = await repository.query({ query: query.slice(0, 4096), k }, { signal: scope.signal });
       return answer.results;
+    },
+    async repoMap(request, scope) {
+      const repository = await index.repository(scope.repo, scope.signal);
+      return repository.repoMap(request, scope.signal);
     },
     async symbols(name, scope) {
       const repository = await index.repository(scope.repo, scope.signal);

@@ -74,7 +74,8 @@ export async function assembleContext(options: AssembleOptions): Promise<Assembl
   const measure = (entries: readonly CodeEntry[]): number => measured([fixed.task, rulesSection, codeOf(entries), fixed.note, fixed.repository]);
   const code = await selectCode(options.root, files, searched.results, (entries) => measure(entries) + mapReserve <= options.budget);
   const mapBudget = options.budget - measure(code.entries) - separatorTokens * 2;
-  const map = hasMap ? await buildMap(options.search, mapRequest(options.task, files, searched.results, mapBudget), new Set(code.entries.map((entry) => entry.span.path)), mapBudget, { repo: options.repo, signal: options.signal }) : undefined;
+  const shown = new Set(code.entries.map((entry) => entry.span.path));
+  const map = hasMap ? await buildMap(options.search, mapRequest(options.task, files, searched.results, mapBudget, shown), shown, mapBudget, { repo: options.repo, signal: options.signal }) : undefined;
   const fitted = fitWhole(fixed, rulesSection, code.entries, map, options.budget);
   return {
     response: { budget: options.budget, tokens: fitted.tokens, files, sections: fitted.sections },

@@ -49,13 +49,14 @@ function symbolNames(results: readonly QueryResult[]): string[] {
   return [...names];
 }
 
-/** The request that personalises the map: files in play, named identifiers and the top hits' symbols, the task text. */
-export function mapRequest(task: string, files: readonly string[], results: readonly QueryResult[], budgetTokens: number): RepoMapRequest {
+/** The request that personalises the map: files in play, named identifiers and the top hits' symbols, the task text; the files shown already are excluded. */
+export function mapRequest(task: string, files: readonly string[], results: readonly QueryResult[], budgetTokens: number, shown: ReadonlySet<string>): RepoMapRequest {
   const symbols = [...new Set([...identifiersIn(task), ...symbolNames(results)])].filter((name) => name.length <= 256).slice(0, 200);
   return {
     focusFiles: files.slice(0, 200),
     focusSymbols: symbols,
     text: task.slice(0, 16384),
+    exclude: [...shown].slice(0, 200),
     budgetTokens: Math.min(65536, Math.max(minimumMapBudget, budgetTokens)),
   };
 }

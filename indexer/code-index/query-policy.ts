@@ -1,8 +1,9 @@
 import { isAbortError } from '../../platform/index.js';
 import { MinionsError, type FileResult, type QueryMode, type QueryRequest, type QueryResult } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
+import type { GraphSignals } from '../graph/repo-graph.js';
 import type { RepositoryMeta } from '../repository-meta.js';
-import { searchChunks, type RankingOptions } from '../search/search.js';
+import { defaultRanking, searchChunks, type RankingOptions } from '../search/search.js';
 import { corrupt, type RepositoryTables } from '../store/lance-store.js';
 
 /** Results returned when a request names no `k`. */
@@ -35,6 +36,8 @@ export interface QuerySource {
   reopen?(): void;
   /** The configured embedder, or undefined where only text search is possible. */
   embedder(signal: AbortSignal | undefined): Promise<Embedder | undefined>;
+  /** The symbol graph's signals (centrality, neighbours) for the graph ranking factors; absent where no graph is kept. */
+  graph?(signal: AbortSignal | undefined): Promise<GraphSignals | undefined>;
 }
 
 /** The command that builds a repository's index, for error messages. */
@@ -57,7 +60,8 @@ export async function answerQuery(source: QuerySource, request: RepositoryQuery,
   const meta = await source.meta();
   if (!meta) throw missingIndex(source.root);
   const { mode, embedder } = await chooseMode(source, meta, request.mode, options.signal);
-  const search = { query: request.query, k: request.k ?? DEFAULT_K, mode, filters: request.filters, group: request.group, signal: options.signal, ...(options.ranking ? { ranking: options.ranking } : {}) };
+  const graph = await graphSignals(source, { ...defaultRanking, ...options.ranking }, options.signal);
+  const search = { query: request.query, k: request.k ?? DEFAULT_K, mode, filters: request.filters, group: request.group, signal: options.signal, graph, ...(options.ranking ? { ranking: options.ranking } : {}) };
   for (let attempt = 1; ; attempt++) {
     try {
       const tables = await source.tables(meta);
@@ -75,6 +79,21 @@ export async function answerQuery(source: QuerySource, request: RepositoryQuery,
       }
       throw corrupt(`of ${source.root}`, error, `${indexCommand(source.root)} --rebuild`);
     }
+  }
+}
+
+/**
+ * The graph signals when a graph factor is on (read once per index version, so cheap
+ * after the first query). A graph that cannot be read leaves the ranking without its
+ * factors rather than failing the query: the text and vector ranking still stand.
+ */
+async function graphSignals(source: QuerySource, ranking: RankingOptions, signal: AbortSignal | undefined): Promise<GraphSignals | undefined> {
+  if (!source.graph || (ranking.centralityWeight === 0 && ranking.neighbourFactor === 1)) return undefined;
+  try {
+    return await source.graph(signal);
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    return undefined;
   }
 }
 

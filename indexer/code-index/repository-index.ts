@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { acquireLock, isAbortError, type HeldLock, type LockHolder } from '../../platform/index.js';
-import { MinionsError, type IndexEvent, type IndexSummary, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
+import { MinionsError, type IndexEvent, type IndexSummary, type RepoMap, type RepoMapRequest, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
 import type { FileGraph } from '../graph/file-graph.js';
 import { lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
+import { analysedGraph, type GraphSignals } from '../graph/repo-graph.js';
+import { repoMapOf } from '../graph/repo-map.js';
 import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
 import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository-meta.js';
 import { corrupt, type LanceStore, type RepositoryTables } from '../store/lance-store.js';
@@ -59,6 +61,8 @@ export class RepositoryIndex {
   private record: Promise<RepositoryMeta | undefined> | undefined;
   private opened: Promise<RepositoryTables> | undefined;
   private readonly source: QuerySource;
+  /** The graph analysis the last query's ranking read: later queries use it while a newer index version is analysed. */
+  private rankingGraph: GraphSignals | undefined;
 
   constructor(
     private readonly repository: RepositoryRef,
@@ -66,7 +70,7 @@ export class RepositoryIndex {
   ) {
     this.id = repository.repositoryId;
     this.root = repository.root;
-    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal) };
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal), graph: (signal) => this.graphSignals(signal) };
   }
 
   /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */
@@ -148,6 +152,34 @@ export class RepositoryIndex {
    */
   fileGraphs(signal?: AbortSignal): Promise<FileGraph[]> {
     return this.readGraph((tables) => readFileGraphs(tables, signal));
+  }
+
+  /**
+   * The repository's map for a request: the files that matter for the task (personalised
+   * PageRank over the symbol graph) with their key signatures, within `budgetTokens`
+   * (`buildRepoMap`). The graph's analysis is kept per version of the tables, so only the
+   * personalised ranking and the rendering run per request. `index-missing` for a
+   * repository never indexed, as queries.
+   */
+  async repoMap(request: RepoMapRequest, signal?: AbortSignal): Promise<RepoMap> {
+    const graph = analysedGraph(await this.fileGraphs(signal));
+    signal?.throwIfAborted();
+    return repoMapOf(graph.nodes, request);
+  }
+
+  /**
+   * The graph signals a query's ranking reads. After an index change the graph is read and
+   * analysed again (fastify: about 0.25 s); a query does not wait for that when it has an
+   * analysis at hand, it ranks with it (one file's edit barely moves the centrality of
+   * the rest) while the new one is made in the background for the next queries. Only a
+   * first query waits.
+   */
+  private async graphSignals(signal: AbortSignal | undefined): Promise<GraphSignals | undefined> {
+    if (this.rankingGraph === undefined) return (this.rankingGraph = analysedGraph(await this.fileGraphs(signal)).signals);
+    // Not under the query's signal: the next queries want it. A failed refresh leaves the
+    // older analysis in use, and the next query tries again.
+    this.fileGraphs().then((graphs) => (this.rankingGraph = analysedGraph(graphs).signals), () => undefined);
+    return this.rankingGraph;
   }
 
   /** Releases the open tables; a later call opens them again. */

@@ -3,13 +3,15 @@ import type { Embedder } from '../embedding/index.js';
 import type { RepositoryTables } from '../store/lance-store.js';
 import { sqlIn, sqlPrefix } from '../store/sql.js';
 import { foldParts, spanKnown, symbolKey, symbolSpan, type FoldedSymbol, type PartOf } from './fold-parts.js';
+import type { GraphSignals } from '../graph/repo-graph.js';
+import { applyGraphFactors, type GraphFactors } from './graph-ranking.js';
 import { groupFiles } from './group-files.js';
 import { askedClasses, classFactor, pathClass } from './path-classes.js';
 import { searchText } from './search-text.js';
 import { storedSpans } from './symbol-spans.js';
 
 /** Fusion and ranking parameters; the defaults were chosen on both retrieval dev sets (docs/benchmarks.md). */
-export interface RankingOptions {
+export interface RankingOptions extends GraphFactors {
   /** Reciprocal rank fusion constant: a larger value flattens the head of each list. */
   rrfK: number;
   /** Weight of the text (BM25) list in the fusion; the vector list weighs 1. */
@@ -27,7 +29,20 @@ export interface RankingOptions {
 }
 
 /** The product's ranking parameters (docs/benchmarks.md says how each was chosen on both dev sets). */
-export const defaultRanking: RankingOptions = { rrfK: 60, textWeight: 1, secondaryFactor: 0.5, docsFactor: 0.3, askedFactor: 0.8, fileBonus: 0.1, candidateFactor: 5 };
+export const defaultRanking: RankingOptions = {
+  rrfK: 60,
+  textWeight: 1,
+  secondaryFactor: 0.5,
+  docsFactor: 0.3,
+  askedFactor: 0.8,
+  fileBonus: 0.1,
+  candidateFactor: 5,
+  // The graph factors (graph-ranking.ts): only the centrality prior held on both dev sets.
+  definitionFactor: 1,
+  centralityWeight: 0.1,
+  neighbourFactor: 1,
+  neighbourTop: 3,
+};
 
 /** One search over one repository's tables. */
 export interface SearchRequest {
@@ -37,6 +52,8 @@ export interface SearchRequest {
   filters?: QueryFilters | undefined;
   group?: QueryGroup | undefined;
   ranking?: Partial<RankingOptions>;
+  /** The repository's symbol graph signals, when its graph is known: the centrality and neighbour factors read them. */
+  graph?: GraphSignals | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -149,7 +166,7 @@ export async function searchChunks(tables: RepositoryTables, embedder: Embedder 
     useText ? textHits(tables, request.query, limit, where) : Promise.resolve([]),
     useVector && embedder ? vectorHits(tables, embedder, request.query, limit, where, request.signal) : Promise.resolve([]),
   ]);
-  const fused = fuseCandidates(request.query, request.mode, text, vector, ranking);
+  const fused = applyGraphFactors(request.query, fuseCandidates(request.query, request.mode, text, vector, ranking), request.graph, ranking);
   if (request.group !== 'file') return { results: await toResults(tables, foldParts(fused, request.k)) };
   return groupAnswer(tables, foldParts(fused), request.k, ranking.fileBonus);
 }

@@ -41,7 +41,7 @@ describe('minions run', () => {
     assert.equal((ollama.requestsTo('/api/chat')[earlier]?.body as ChatRequestBody).options?.temperature, 0.2);
     assert.match(result.stderr, /^ {2}model coder:7b step 2: [\d,]+ in \/ \d+ out, \d+ ms -> edit_file$/m);
     assert.match(result.stderr, /^ {2}\$ node --test test\/math\.test\.js -> exit 0 in /m);
-    assert.match(result.stderr, /^\[deliver\] ok in \d+ ms: 1 files committed as [0-9a-f]{12}$/m);
+    assert.match(result.stderr, /^\[deliver\] ok in [\d.]+ m?s: 1 files committed as [0-9a-f]{12}$/m);
     assert.match(result.stderr, /^succeeded in [\d.]+ m?s: 0 fix round\(s\)/m);
     assert.match(result.stdout, /^Succeeded\nBranch: minions\/\S+ \(commit [0-9a-f]{12}\)\nPR title: Fix add in src\/math\.js\nChecks:\n {2}passed {2}node --test test\/math\.test\.js\n {2}passed {2}npm test\n/);
     const searched = (ollama.requestsTo('/api/chat')[earlier + 1]?.body as ChatRequestBody).messages?.at(-1)?.content ?? '';
