@@ -10,6 +10,7 @@ import { assembleContext, contextBudget, previewContext, type CodeSearch } from 
 import { estimateTokens } from '../../agent/limits.js';
 import { identifiersIn } from '../../agent/context/map-section.js';
 import type { ContextResponse } from '../../schemas/index.js';
+import { createIndexSearch } from '../../server/agent-wiring.js';
 import { eventsOf, git, noIndexSearch, startAgentOllama, runTask } from './agent-fixtures.js';
 import { graphFixture, type GraphFixture } from './graph-fixtures.js';
 import type { ChatRequestBody, ScriptedOllama } from '../support/scripted-ollama.js';
@@ -108,6 +109,21 @@ describe('context assembly on a real index', () => {
     assert.deepEqual(none.response.sections.map((section) => section.kind), ['task', 'rules', 'search', 'repository']);
     assert.match(none.text, /Code search is unavailable for this repository \(the repository has no index yet\)/);
     assert.equal(fixture.search.mapRequests.length, before, 'no map without search');
+  });
+
+  it("lays out the index's own repo map around the code, within the budget", async () => {
+    const wired = createIndexSearch(fixture.index);
+    for (const budget of [900, 3000]) {
+      const { response, text } = await assemble(budget, wired);
+      checkShape(response, text, budget);
+      const code = response.sections.find((section) => section.kind === 'code');
+      const map = response.sections.find((section) => section.kind === 'map');
+      assert.ok(code && map, `code and a map at ${budget}`);
+      const inCode = new Set(code.spans.map((span) => span.path));
+      assert.ok(map.spans.length > 0);
+      for (const span of map.spans) assert.ok(!inCode.has(span.path), `${span.path} is not repeated in the map`);
+      assert.ok(map.spans.every((span) => span.path.startsWith('src/') || span.path.startsWith('test/')));
+    }
   });
 
   it('previews on the repository itself what the agent puts in its first prompt', async () => {
