@@ -108,6 +108,8 @@ interface Fixed {
 function fitWhole(fixed: Fixed, rules: ContextSection | undefined, codeEntries: readonly CodeEntry[], built: BuiltMap | undefined, budget: number): { sections: ContextSection[]; text: string; tokens: number; entries: CodeEntry[] } {
   const entries = [...codeEntries];
   let map = built?.section;
+  // Strictly shrinking, so the trim ends even when a layout's own count is above its limit.
+  let mapLimit = map?.tokens ?? 0;
   for (;;) {
     const mapSection = map ? section('map', 'Repository map', map.text, map.spans) : undefined;
     const sections = [fixed.task, rules, codeOf(entries), mapSection, fixed.note, fixed.repository].filter((entry) => entry !== undefined);
@@ -115,7 +117,10 @@ function fitWhole(fixed: Fixed, rules: ContextSection | undefined, codeEntries: 
     const tokens = estimateTokens(text);
     const over = measured(sections) - budget;
     if (over <= 0 || (map === undefined && entries.length === 0)) return { sections, text, tokens, entries };
-    if (map) map = layOutMap(built?.files ?? [], map.tokens - over - 1);
+    if (map) {
+      mapLimit -= over + 1;
+      map = layOutMap(built?.files ?? [], mapLimit);
+    }
     else entries.pop();
   }
 }

@@ -107,7 +107,13 @@ export function layOutMap(files: readonly RepoMapFile[], budgetTokens: number): 
     const numbers = file.definitions.slice(0, lines.length).map((definition) => definition.line);
     spans.push({ path: file.path, startLine: numbers.length > 0 ? Math.max(1, Math.min(...numbers)) : 1, endLine: Math.max(1, ...numbers) });
   }
-  if (blocks.length === 0) return undefined;
-  const text = `${mapHeading}\n${blocks.join('\n')}`;
-  return { text, tokens: estimateTokens(text), spans };
+  // Counted line by line; the whole is measured too, and loses its last files until it fits.
+  while (blocks.length > 0) {
+    const text = `${mapHeading}\n${blocks.join('\n')}`;
+    const tokens = estimateTokens(text);
+    if (tokens <= budgetTokens) return { text, tokens, spans };
+    blocks.pop();
+    spans.pop();
+  }
+  return undefined;
 }
