@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assembleContext, contextBudget, previewContext, type CodeSearch } from '../../agent/index.js';
 import { estimateTokens } from '../../agent/limits.js';
-import { identifiersIn } from '../../agent/context/map-section.js';
+import { identifiersIn, layOutMap } from '../../agent/context/map-section.js';
 import type { ContextResponse } from '../../schemas/index.js';
 import { createIndexSearch } from '../../server/agent-wiring.js';
 import { eventsOf, git, noIndexSearch, startAgentOllama, runTask } from './agent-fixtures.js';
@@ -164,5 +164,20 @@ describe('identifiers a task names', () => {
   it('keeps code-like words and leaves plain words out', () => {
     assert.deepEqual(identifiersIn('Fix parseRoute and `route` in Router.route; call make_str() and run()'), ['parseRoute', 'route', 'Router', 'make_str', 'run']);
     assert.deepEqual(identifiersIn('Make the router keep a trailing slash'), []);
+  });
+});
+
+describe('the map layout', () => {
+  it('never takes more than its limit by its own whole count', () => {
+    // Prose-like names beside symbol-heavy signatures: counted line by line they add up to less than the whole.
+    const files = Array.from({ length: 30 }, (_, index) => ({
+      path: index % 2 === 0 ? `docs/guide number ${index} about the project.md` : `src/${index}.ts`,
+      rank: 1 / (index + 1),
+      definitions: [{ name: `f${index}`, kind: 'function', line: index + 1, signature: index % 2 === 0 ? 'a plain heading of prose words' : `f${index}<T>(a: T[], b?: {x: number}): Map<T, T[]> => {}` }],
+    }));
+    for (let limit = 40; limit <= 700; limit += 7) {
+      const map = layOutMap(files, limit);
+      if (map) assert.ok(map.tokens <= limit && map.tokens === estimateTokens(map.text), `${map.tokens} <= ${limit}`);
+    }
   });
 });
