@@ -1,7 +1,10 @@
 // The agent's public surface: the runner, the code-search interface the server wires
 // in, blueprints as data, limits and the typed events.
 export { createAgentRunner, branchName, type AgentRunnerOptions } from './runner.js';
-export type { CodeSearch, SearchScope } from './tools/tool.js';
+export type { CodeSearch, SearchScope, SymbolScope } from './tools/tool.js';
+export { assembleContext, type AssembleOptions, type AssembledContext } from './context/assemble.js';
+export { contextBudget } from './context/budget.js';
+export { previewContext, type PreviewOptions } from './context/repository-context.js';
 export { defaultRetryPolicy, type RetryPolicy } from './model/model-retry.js';
 export { defaultTemperature } from './model/ollama-model.js';
 export { runBlueprint, type Blueprint, type BlueprintNode, type NodeContext, type NodeLimits, type NodeOutcome, type NodeServices } from './blueprint.js';

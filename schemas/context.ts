@@ -15,6 +15,7 @@ export type ContextRequest = Static<typeof ContextRequest>;
 /** The kinds of section a first prompt is made of. */
 export const ContextSectionKind = Type.Union([
   Type.Literal('task'),
+  Type.Literal('earlier'),
   Type.Literal('rules'),
   Type.Literal('code'),
   Type.Literal('map'),

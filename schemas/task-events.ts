@@ -3,6 +3,7 @@
 // the store, folded into a task's state, streamed as Server-Sent Events, documented in
 // the OpenAPI document and printed by the CLI.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ContextSectionKind } from './context.js';
 import { CheckResult, CheckStatus, TaskRequest, TaskResult, TaskStatus } from './task.js';
 
 /** One event shape: a literal `type` and its `data`. */
@@ -65,6 +66,8 @@ export const AgentEvent = Type.Union([
       snippets: Type.Integer(),
       tokens: Type.Integer(),
       search: Type.Union([Type.Literal('used'), Type.Literal('unavailable'), Type.Literal('empty')]),
+      /** The first prompt's sections in order, each with its token count (`minions context` shows their text). */
+      sections: Type.Optional(Type.Array(Type.Object({ kind: ContextSectionKind, tokens: Type.Integer() }))),
       note: Type.Optional(Type.String()),
     }),
   ),

@@ -2,7 +2,9 @@
 // subjects over fastify, undici and pino; 132 over httpx, cobra and fd) through the
 // product's query path and scores the FILES it ranks (each file at the rank of its best
 // chunk). Prints Markdown tables, one section a dev set.
-//   npm run bench:retrieval [-- --data-dir bench-corpora/.data] [-- --tune [-- --sweep docsFactor]] [-- --corpus pino] [-- --dev-set FILE ...]
+// Then context recall: the share of queries whose gold file lies inside the agent's
+// assembled first prompt at 2k, 4k and 8k tokens (scripts/context-recall.ts).
+//   npm run bench:retrieval [-- --data-dir bench-corpora/.data] [-- --tune [-- --sweep docsFactor]] [-- --corpus pino] [-- --dev-set FILE ...] [-- --context-only]
 //   [-- --compare '{"centralityWeight":0}']  (the defaults against that ranking, quality and latency in one run)
 import { cpus } from 'node:os';
 import { basename } from 'node:path';
@@ -11,6 +13,8 @@ import { defaultRanking, type CodeIndex, type RankingOptions } from '../indexer/
 import type { QueryGroup, QueryMode, QueryResult } from '../schemas/index.js';
 import { loadConfig } from '../server/config.js';
 import { openCodeIndex } from '../server/runtime.js';
+import { createIndexSearch } from '../server/agent-wiring.js';
+import { contextRecall, printContextRecall } from './context-recall.js';
 import { corpusFolder, ensureCorpus } from './corpora.js';
 import { printComparison } from './retrieval-compare.js';
 import { better, corpusOf, figureCells, fixed, percentile, readDevSet, row, score, signed, specOf, summarize, type DevQuery, type Figures, type Scores } from './retrieval-figures.js';
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     tune: { type: 'boolean', default: false },
     corpus: { type: 'string', multiple: true },
     sweep: { type: 'string', multiple: true },
+    'context-only': { type: 'boolean', default: false },
     compare: { type: 'string' },
   },
 });
@@ -181,11 +186,16 @@ async function printTuning(runtime: CodeIndex, queries: readonly DevQuery[]): Pr
 async function run(runtime: CodeIndex, queries: readonly DevQuery[], corpora: readonly string[], baseline: { r1: number; r5: number; mrr: number }): Promise<void> {
   console.log(`## Retrieval dev set: ${queries.length} queries\n\nnode ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}; defaults ${JSON.stringify(defaultRanking)}`);
   for (const line of corpora) console.log(`- ${line}`);
-  const runs = await evaluate(runtime, queries);
-  printQuality(queries, runs, baseline);
-  await printLatency(runtime, queries);
-  if (values.tune) await printTuning(runtime, queries);
-  if (values.compare) await printComparison(queries, JSON.parse(values.compare) as Partial<RankingOptions>, (query, mode, group, ranking) => search(runtime, query, query.query, mode, group === 'file' ? 10 : k, ranking, group));
+  if (!values['context-only']) {
+    const runs = await evaluate(runtime, queries);
+    printQuality(queries, runs, baseline);
+    await printLatency(runtime, queries);
+    if (values.tune) await printTuning(runtime, queries);
+    if (values.compare) await printComparison(queries, JSON.parse(values.compare) as Partial<RankingOptions>, (query, mode, group, ranking) => search(runtime, query, query.query, mode, group === 'file' ? 10 : k, ranking, group));
+  }
+  // The agent's own wiring: the index's query, and the repo map where the index has one.
+  const codeSearch = createIndexSearch(runtime);
+  printContextRecall(queries, await contextRecall(codeSearch, queries, (query) => corpusFolder(specOf(query))), codeSearch.repoMap !== undefined);
 }
 
 const runtime = await openCodeIndex(loadConfig(process.env, { dataDir }));

@@ -49,7 +49,9 @@ export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, option
  * query policy (the same answers and errors as `POST /v1/query` and `minions query`):
  * no mode is asked for, so it is hybrid when the index was built with the configured
  * embedder and BM25 otherwise. Without an index it throws `index-missing` (the agent
- * tells the model to use grep instead).
+ * tells the model to use grep instead). `symbols` answers from the index's symbol graph
+ * (`find_definition`, `find_references`), `repoMap` with its personalised map (the first
+ * prompt's map section, `repo_map`).
  */
 export function createIndexSearch(index: CodeIndex): CodeSearch {
   return {
@@ -58,6 +60,14 @@ export function createIndexSearch(index: CodeIndex): CodeSearch {
       const repository = await index.repository(scope.repo, scope.signal);
       const answer = await repository.query({ query: query.slice(0, 4096), k }, { signal: scope.signal });
       return answer.results;
+    },
+    async repoMap(request, scope) {
+      const repository = await index.repository(scope.repo, scope.signal);
+      return repository.repoMap(request, scope.signal);
+    },
+    async symbols(name, scope) {
+      const repository = await index.repository(scope.repo, scope.signal);
+      return repository.symbols(name, { ...(scope.signal ? { signal: scope.signal } : {}), ...(scope.limit === undefined ? {} : { limit: scope.limit }) });
     },
   };
 }

@@ -13,6 +13,9 @@ const toolAliases: Readonly<Record<string, readonly string[]>> = {
   list_dir: ['ls', 'list_files', 'list_directory', 'list'],
   grep: ['find', 'search_files', 'grep_search', 'ripgrep', 'rg'],
   search_code: ['search', 'codebase_search', 'semantic_search', 'search_codebase'],
+  find_definition: ['goto_definition', 'go_to_definition', 'get_definition', 'definition', 'find_symbol', 'lookup_symbol', 'find_definitions'],
+  find_references: ['references', 'find_usages', 'usages', 'find_callers', 'callers', 'find_uses', 'get_references'],
+  repo_map: ['repomap', 'repository_map', 'codebase_map', 'code_map', 'map'],
   // The edits part of issue 11 adds these two tools; the aliases apply once they are offered.
   delete_file: ['rm', 'delete', 'remove_file', 'remove', 'unlink'],
   move_file: ['mv', 'rename', 'rename_file', 'move'],
@@ -28,6 +31,10 @@ const argumentAliases: Readonly<Record<string, readonly string[]>> = {
   pattern: ['regex', 'search_pattern'],
   query: ['q', 'search_query', 'text_query'],
   summary: ['message', 'result', 'description'],
+  name: ['symbol', 'identifier', 'symbol_name', 'function', 'function_name', 'class_name', 'name_path'],
+  files: ['paths', 'focus_files', 'file_paths', 'file_list'],
+  symbols: ['names', 'identifiers', 'focus_symbols', 'symbol_names'],
+  budget: ['max_tokens', 'tokens', 'budget_tokens', 'token_budget'],
 };
 
 /** The offered tool a name means, through its aliases (case-insensitive); undefined when none. */

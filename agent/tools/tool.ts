@@ -4,7 +4,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Tool } from 'ollama';
-import type { QueryResult } from '../../schemas/index.js';
+import type { QueryResult, RepoMap, RepoMapRequest, SymbolsResponse } from '../../schemas/index.js';
 import type { Emit } from '../events.js';
 import type { AgentLimits } from '../limits.js';
 import type { CommandLauncher } from '../workspace/command-launch.js';
@@ -23,6 +23,19 @@ export interface SearchScope {
  */
 export interface CodeSearch {
   search(query: string, k: number, scope?: SearchScope): Promise<QueryResult[]>;
+  /**
+   * What the repository's symbol graph knows of a name: its definitions and references
+   * (at most `limit` of them). Absent, or throwing, when there is no graph: the tools
+   * then tell the model to use grep.
+   */
+  symbols?(name: string, scope: SymbolScope): Promise<SymbolsResponse>;
+  /** The repo map personalised by the request, within its token budget. Absent, or throwing, when there is no graph. */
+  repoMap?(request: RepoMapRequest, scope: SearchScope): Promise<RepoMap>;
+}
+
+/** The scope of a symbol lookup: the repository, and how many references to list at most. */
+export interface SymbolScope extends SearchScope {
+  limit?: number;
 }
 
 /** What a tool may use: the worktree (a real path), the run's services and the current step. */

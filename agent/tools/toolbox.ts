@@ -8,6 +8,7 @@ import { runCommandTool } from './command-tool.js';
 import { deleteFileTool, moveFileTool } from './file-moves.js';
 import { createFileTool, editFileTool, listDirTool, readFileTool } from './file-tools.js';
 import { grepTool, searchCodeTool } from './search-tools.js';
+import { findDefinitionTool, findReferencesTool, repoMapTool } from './symbol-tools.js';
 import { checkArguments, defineTool, type AgentTool, type ToolContext, type ToolResult } from './tool.js';
 import { describeArguments, resolveCall, unknownToolMessage } from './tool-aliases.js';
 
@@ -22,7 +23,7 @@ export const finishTool = defineTool({
 });
 
 /** Every tool of the implement and fix nodes, in the order the model sees them. */
-export const agentTools: readonly AgentTool[] = [searchCodeTool, grepTool, readFileTool, listDirTool, editFileTool, createFileTool, deleteFileTool, moveFileTool, runCommandTool, finishTool];
+export const agentTools: readonly AgentTool[] = [searchCodeTool, findDefinitionTool, findReferencesTool, repoMapTool, grepTool, readFileTool, listDirTool, editFileTool, createFileTool, deleteFileTool, moveFileTool, runCommandTool, finishTool];
 
 /** Calls one tool (aliased names and arguments mapped first); never throws except on cancellation. */
 export async function callTool(tools: readonly AgentTool[], requested: ToolCallRequest, context: ToolContext): Promise<ToolResult> {

@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   forget: async () => (await import('./forget-command.js')).forgetCommand,
   prune: async () => (await import('./prune-command.js')).pruneCommand,
   repos: async () => (await import('./repos-command.js')).reposCommand,
+  context: async () => (await import('./context-command.js')).contextCommand,
   index: async () => (await import('./index-commands.js')).indexCommand,
   query: async () => (await import('./index-commands.js')).queryCommand,
   run: async () => (await import('./run-command.js')).runCommand,

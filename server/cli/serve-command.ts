@@ -129,8 +129,9 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
   const index = await openCodeIndex(config, log.child({ component: 'index' }), 'minions serve');
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
-    const runner = createRunner(loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature }), index, io.env);
-    const app = await buildApp({ index, runner, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings });
+    const agentSettings = loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature });
+    const runner = createRunner(agentSettings, index, io.env);
+    const app = await buildApp({ index, runner, numCtx: agentSettings.numCtx, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port }).catch((error: unknown) => {

@@ -44,6 +44,9 @@ export const pruneUsage = 'minions prune [--dry-run] [--older-than DAYS] [--json
 
 /** One line of usage of `minions doctor`, for its errors and the help. */
 export const doctorUsage = 'minions doctor [--json] [--data-dir DIR] [--model M]';
+/** One line of usage of `minions context`, for its errors and the help. */
+export const contextUsage =
+  'minions context <repo> "<task>" [--budget N] [--num-ctx N] [--json] [--data-dir DIR] [--privacy|--no-privacy]';
 
 /** The text of `minions --help`. */
 export const usage = `minions: self-hosted coding agents on a local code index.
@@ -64,6 +67,9 @@ Usage:
   ${runUsage}
       Run a task with a minion: worktree, rules and retrieval, model, checks, fix rounds, commit on
       branch minions/<id>-<slug>; live progress on stderr. Models through Ollama (OLLAMA_HOST, MINIONS_MODEL).
+  ${contextUsage}
+      Show what a minion's first prompt would hold for the task: each section (task, rules, code, map,
+      search note, repository) with its token count, files and lines; --json for the whole answer.
   ${serveUsage}
       Serve the HTTP API (repositories, query, tasks; docs at /docs) until SIGINT/SIGTERM.
       Any address but loopback needs a token (--token or MINIONS_TOKEN). MCP over HTTP at /mcp.

@@ -15,6 +15,7 @@ import { mcpRoutes } from '../mcp/http-route.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
 import { followUpRoutes } from './routes/follow-ups.js';
+import { contextRoutes } from './routes/context.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
@@ -45,6 +46,8 @@ export interface AppOptions {
    * killed server left registered in the repositories are removed (branches kept).
    */
   worktreesDir?: string | undefined;
+  /** num_ctx of the agent's model when configured: `POST /v1/context`'s default budget is the agent's for it. */
+  numCtx?: number | undefined;
   /** Opens the task logs' files; tests pass one that writes short or fails as a full disk does. */
   taskFiles?: OpenLogFile | undefined;
   /** The bundled web UI served at `/` (default: the package's `dist/ui`, built by `npm run build`). */
@@ -120,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(systemRoutes, { context });
   await app.register(repositoryRoutes, { context, prefix: '/v1' });
   await app.register(taskRoutes, { context, prefix: '/v1' });
+  await app.register(contextRoutes, { context, prefix: '/v1', numCtx: options.numCtx });
   await app.register(symbolRoutes, { context, prefix: '/v1' });
   await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
   await app.register(followUpRoutes, { context, prefix: '/v1' });

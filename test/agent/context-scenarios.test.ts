@@ -61,7 +61,7 @@ describe('agent run: context that never loses the task', () => {
       const trims = eventsOf(events, 'context-trim');
       assert.ok(trims.some((trim) => trim.reason === 'budget' && (trim.elidedOutputs as number) > 0), 'old reads were elided to fit');
       const last = chatBodies(ollama).at(-1);
-      assert.ok(last?.messages?.some((message) => /^\[read_file src\/big\.js lines 1-\d+: [\d,]+ characters elided to fit the context\]$/.test(message.content ?? '')), 'an elided read leaves its trace');
+      assert.ok(last?.messages?.some((message) => /^\[read_file src\/big\.js lines \d+-\d+: [\d,]+ characters elided to fit the context\]$/.test(message.content ?? '')), 'an elided read leaves its trace');
       const calls = eventsOf(events, 'model-call');
       assert.ok(calls.every((call) => (call.inputTokens as number) < 4096));
     } finally {

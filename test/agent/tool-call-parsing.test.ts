@@ -57,7 +57,7 @@ describe('printed tool calls', () => {
   it('says exactly why a call-like reply could not be read', () => {
     assert.equal(read('{"name": "read_file", "arguments": {"path": ').problem, 'the JSON ended early at character 43 ("{", "{" never closed)');
     assert.match(read('{"arguments": {"path": "a"}}').problem ?? '', /no tool name/);
-    assert.match(read('{"name": "delete_everything", "arguments": {}}').problem ?? '', /^There is no tool "delete_everything"; the tools are: search_code, grep, read_file/);
+    assert.match(read('{"name": "delete_everything", "arguments": {}}').problem ?? '', /^There is no tool "delete_everything"; the tools are: search_code, find_definition, find_references, repo_map, grep, read_file/);
     assert.match(read('[TOOL_CALLS]read_file[ARGS]{"path": }').problem ?? '', /^the arguments of read_file are not JSON: the JSON is invalid at character 9: unexpected "}"$/);
     assert.match(read('read_file(path="a.js")').problem ?? '', /^read_file\(\.\.\.\) is not a tool call the agent can read/);
     // Prose stays prose: no calls and no problem.
@@ -111,7 +111,7 @@ describe('scripted runs with printed calls', () => {
     assert.match(lastMessage(1, earlier), /^finish was not accepted yet: the worktree has no changes/);
     assert.match(lastMessage(2, earlier), /^finish was not accepted: edit_file failed earlier in this reply/);
     assert.match(lastMessage(3, earlier), /^Invalid arguments for edit_file: .*replace.* edit_file takes: path \(string, required\), search \(string, required\), replace \(string, required\)\.$/);
-    assert.match(lastMessage(4, earlier), /^There is no tool "open_sesame"; the tools are: search_code, grep, read_file, list_dir, edit_file, create_file, delete_file, move_file, run_command, finish\./);
+    assert.match(lastMessage(4, earlier), /^There is no tool "open_sesame"; the tools are: search_code, find_definition, find_references, repo_map, grep, read_file, list_dir, edit_file, create_file, delete_file, move_file, run_command, finish\./);
     await repo.dispose();
   });
 });
