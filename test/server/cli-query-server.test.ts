@@ -16,7 +16,8 @@ const moduleTrace = fileURLToPath(new URL('../support/module-trace.mjs', import.
 
 /** Packages that cost hundreds of milliseconds to load: the index, the chunker, the models, the HTTP server. */
 const heavy = ['@lancedb/lancedb', 'apache-arrow', 'tree-sitter', '@huggingface/transformers', 'onnxruntime-node', 'fastify', 'chokidar'];
-const embedderPackages = ['@huggingface/transformers', 'onnxruntime-node'];
+/** The embedder's packages; protobufjs is the ONNX converter's, loaded only when a model is converted. */
+const embedderPackages = ['@huggingface/transformers', 'onnxruntime-node', 'protobufjs'];
 
 type Answer = QueryResponse & { via?: string };
 
