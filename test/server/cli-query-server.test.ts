@@ -129,6 +129,8 @@ describe('minions query through a running server', () => {
     // A text query in process loads the index (which shows the trace sees packages) but never the embedder.
     assert.ok(traced.packages.includes('@lancedb/lancedb'), traced.packages.join(' '));
     assert.deepEqual(embedderPackages.filter((name) => traced.packages.includes(name)), []);
+    // Nor the Ollama client: no model is asked.
+    assert.ok(!traced.packages.includes('ollama'), traced.packages.join(' '));
   });
 
   it('uses a server that needs a token only with MINIONS_TOKEN, never writes the token, and unpublishes on shutdown', async () => {
