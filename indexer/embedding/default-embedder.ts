@@ -19,7 +19,7 @@ export interface DefaultEmbedderOptions {
   /** Texts per model run. */
   batchSize?: number;
   /**
-   * fp32 (the default) or int8 projections: int8 embeds several times faster a session
+   * fp32 (the default) or int8 projections: int8 embeds 1.1-2.7x faster a session
    * with cosine >= 0.98 to fp32; its hybrid R@1 and MRR stay within 0.01 of fp32 on both
    * dev sets, but vector-mode R@1 on the second set lost 2 of 132 queries
    * (docs/benchmarks.md), more than the 0.01 the default may lose.
