@@ -1,13 +1,15 @@
 // Embedding throughput of the default model's variants on the same chunk texts, in one
 // process, interleaved round by round so a machine shared with other work slows every
-// variant alike: fp32 and int8, with and without length-sorted batches, one session with
-// 1 or 2 intra-op threads, and two sessions (two worker threads) of one thread each.
+// variant alike: fp32 and int8 (today's plan, and every projection int8 as in plan
+// revision 1), one session or two sessions (two worker threads) of one thread each.
 //   npm run bench:embed [-- --corpus fastify@5.9.0] [-- --texts 384] [-- --call 128] [-- --rounds 2]
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chunkPath, createWorkerEmbedder, embeddingText, ensureMiniLmModel, type Embedder, type EncoderPrecision } from '../indexer/index.js';
+import { chunkPath, createWorkerEmbedder, embeddingText, ensureMiniLmModel, type Embedder } from '../indexer/index.js';
+import { locateMiniLmPackage } from '../indexer/embedding/index.js';
+import { buildMiniLmFiles } from '../indexer/embedding/minilm-files.js';
 import { ensureCorpus } from './corpora.js';
 
 const { values } = parseArgs({
@@ -30,22 +32,36 @@ async function sampleTexts(root: string, count: number): Promise<{ texts: string
   return { texts, total: all.length };
 }
 
+/** fp32, int8 with today's plan, int8 with every projection quantized (plan revision 1). */
+type Model = 'fp32' | 'int8' | 'int8-every';
+
 interface Variant {
   name: string;
-  precision: EncoderPrecision;
+  precision: Model;
   sortByLength: boolean;
   threads: number;
   sessions: number;
 }
 
 const variants: Variant[] = [
-  { name: 'fp32, input order', precision: 'fp32', sortByLength: false, threads: 1, sessions: 1 },
-  { name: 'fp32, sorted (before this change)', precision: 'fp32', sortByLength: true, threads: 1, sessions: 1 },
-  { name: 'int8, input order', precision: 'int8', sortByLength: false, threads: 1, sessions: 1 },
-  { name: 'int8, sorted', precision: 'int8', sortByLength: true, threads: 1, sessions: 1 },
-  { name: 'int8, sorted, 2 threads', precision: 'int8', sortByLength: true, threads: 2, sessions: 1 },
-  { name: 'int8, sorted, 2 sessions x 1 thread', precision: 'int8', sortByLength: true, threads: 1, sessions: 2 },
+  { name: 'fp32, 1 session', precision: 'fp32', sortByLength: true, threads: 1, sessions: 1 },
+  { name: 'fp32, 2 sessions', precision: 'fp32', sortByLength: true, threads: 1, sessions: 2 },
+  { name: 'int8 every projection (plan r1), 1 session', precision: 'int8-every', sortByLength: true, threads: 1, sessions: 1 },
+  { name: 'int8 every projection (plan r1), 2 sessions', precision: 'int8-every', sortByLength: true, threads: 1, sessions: 2 },
+  { name: 'int8 plan r2, 1 session', precision: 'int8', sortByLength: true, threads: 1, sessions: 1 },
+  { name: 'int8 plan r2, 2 sessions', precision: 'int8', sortByLength: true, threads: 1, sessions: 2 },
 ];
+
+/** A model folder with every projection int8, as the int8 model was converted before plan revision 2. */
+async function everyProjectionInt8(cacheDir: string): Promise<string> {
+  const folder = join(cacheDir, 'every-projection-int8');
+  const files = await buildMiniLmFiles((await locateMiniLmPackage()).dir, 'bench', undefined, 'int8', { floatProjections: new Set() });
+  for (const [relative, content] of files) {
+    await mkdir(dirname(join(folder, relative)), { recursive: true });
+    await writeFile(join(folder, relative), content);
+  }
+  return folder;
+}
 
 /** Embeds the texts in calls of `callSize`; with several sessions, each takes every n-th call, concurrently. */
 async function embedAll(sessions: readonly Embedder[], texts: readonly string[]): Promise<number> {
@@ -72,7 +88,11 @@ async function tokenizerRate(modelDir: string, texts: readonly string[]): Promis
 const cacheDir = await mkdtemp(join(tmpdir(), 'minions-bench-embed-'));
 try {
   const { texts, total } = await sampleTexts(ensureCorpus(values.corpus), Number(values.texts));
-  const folders = { fp32: await ensureMiniLmModel(cacheDir, { precision: 'fp32' }), int8: await ensureMiniLmModel(cacheDir, { precision: 'int8' }) };
+  const folders: Record<Model, string> = {
+    fp32: await ensureMiniLmModel(cacheDir, { precision: 'fp32' }),
+    int8: await ensureMiniLmModel(cacheDir, { precision: 'int8' }),
+    'int8-every': await everyProjectionInt8(cacheDir),
+  };
   const loaded = new Map<Variant, Embedder[]>();
   for (const variant of variants) {
     const options = { modelDir: folders[variant.precision], allowRemote: false, threads: variant.threads, sortByLength: variant.sortByLength };
@@ -84,17 +104,17 @@ try {
     for (const variant of variants) seconds.get(variant)?.push(await embedAll(loaded.get(variant) ?? [], texts));
   }
   console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}; ${texts.length} of the ${total} chunk texts of ${values.corpus}, calls of ${callSize}, batches of 32, ${rounds} rounds interleaved\n`);
-  console.log('| variant | chunks/s (best round) | chunks/s (each round) | vs fp32 sorted |');
+  console.log('| variant | chunks/s (best round) | chunks/s (each round) | vs fp32, 1 session |');
   console.log('| --- | ---: | ---: | ---: |');
   const rate = (time: number): number => texts.length / time;
   const best = (variant: Variant): number => rate(Math.min(...(seconds.get(variant) ?? [Infinity])));
-  const reference = best(variants[1] as Variant);
+  const reference = best(variants[0] as Variant);
   for (const variant of variants) {
     const each = (seconds.get(variant) ?? []).map((time) => rate(time).toFixed(1)).join(', ');
     console.log(`| ${variant.name} | ${best(variant).toFixed(1)} | ${each} | ${(best(variant) / reference).toFixed(2)}x |`);
   }
   const tokenizing = await tokenizerRate(folders.int8, texts);
-  console.log(`\nTokenizer alone: ${tokenizing.toFixed(0)} texts/s, ${((100 * best(variants[3] as Variant)) / tokenizing).toFixed(1)}% of the time of "int8, sorted".`);
+  console.log(`\nTokenizer alone: ${tokenizing.toFixed(0)} texts/s, ${((100 * best(variants[4] as Variant)) / tokenizing).toFixed(1)}% of the time of "int8 plan r2, 1 session".`);
   for (const sessions of loaded.values()) await Promise.all(sessions.map((session) => session.close()));
 } finally {
   await rm(cacheDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // post-LayerNorm encoder layers of masked multi-head self-attention and a GELU MLP.
 import { GraphBuilder, float, int, ints } from './onnx-graph.js';
 import { OnnxDataType, type ModelProto } from './onnx-proto.js';
-import { addQuantizedLinear, addQuantizedProjections, contribDomain, type EncoderPrecision } from './quantize.js';
+import { addQuantizedLinear, addQuantizedProjections, contribDomain, defaultQuantizationPlan, type EncoderPrecision, type QuantizationPlan } from './quantize.js';
 
 /** The BertModel configuration fields the graph needs (from the model's `config.json`). */
 export interface BertConfig {
@@ -35,7 +35,14 @@ const irVersion = 8;
  * With `precision` int8 the encoder's projections are int8 `DynamicQuantizeMatMul`s; the
  * embeddings, LayerNorms and attention products stay float32.
  */
-export function buildBertModel(config: BertConfig, weights: BertWeights, producerVersion: string, checkpoint: () => void = () => {}, precision: EncoderPrecision = 'fp32'): ModelProto {
+export function buildBertModel(
+  config: BertConfig,
+  weights: BertWeights,
+  producerVersion: string,
+  checkpoint: () => void = () => {},
+  precision: EncoderPrecision = 'fp32',
+  plan: QuantizationPlan = defaultQuantizationPlan,
+): ModelProto {
   const graph = new GraphBuilder();
   const dynamic = ['batch_size', 'sequence_length'];
   const inputIds = graph.input('input_ids', OnnxDataType.int64, dynamic);
@@ -48,7 +55,7 @@ export function buildBertModel(config: BertConfig, weights: BertWeights, produce
   for (let layer = 0; layer < config.numHiddenLayers; layer += 1) {
     checkpoint();
     const last = layer === config.numHiddenLayers - 1;
-    hidden = addEncoderLayer(graph, config, weights, { layer, hidden, maskBias, constants, precision, outputName: last ? 'last_hidden_state' : undefined });
+    hidden = addEncoderLayer(graph, config, weights, { layer, hidden, maskBias, constants, precision, plan, outputName: last ? 'last_hidden_state' : undefined });
   }
   graph.output(hidden, OnnxDataType.float, [...dynamic, config.hiddenSize]);
 
@@ -119,6 +126,7 @@ interface LayerInputs {
   maskBias: string;
   constants: Constants;
   precision: EncoderPrecision;
+  plan: QuantizationPlan;
   outputName: string | undefined;
 }
 
@@ -126,8 +134,10 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
   const { layer, hidden, maskBias, constants } = inputs;
   const path = `/encoder/layer.${layer}`;
   const prefix = `encoder.layer.${layer}`;
+  const quantized = (name: string): boolean => inputs.precision === 'int8' && !inputs.plan.floatProjections.has(`${prefix}.${name}`);
   const linear = (name: string, input: string, inSize: number, outSize: number): string => {
-    if (inputs.precision === 'int8') {
+    // Query, key and value are quantized together or not at all.
+    if (quantized(name.startsWith('attention.self.') ? 'attention.self.qkv' : name)) {
       const [weight, bias] = [weights.linear(`${prefix}.${name}.weight`), weights.tensor(`${prefix}.${name}.bias`)];
       return addQuantizedLinear(graph, { path: `${path}/${name.replaceAll('.', '/')}`, weightName: `${prefix}.${name}`, input, weight, bias, inSize, outSize });
     }
@@ -136,7 +146,7 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
     const product = graph.node('MatMul', `${path}/${name.replaceAll('.', '/')}/MatMul`, [input, weight]);
     return graph.node('Add', `${path}/${name.replaceAll('.', '/')}/Add`, [product, bias]);
   };
-  const projections = inputs.precision === 'int8' ? quantizedQkv(graph, config, weights, path, prefix, hidden) : undefined;
+  const projections = quantized('attention.self.qkv') ? quantizedQkv(graph, config, weights, { path, prefix, hidden }) : undefined;
   const heads = (name: 'query' | 'key' | 'value', perm: number[]): string => {
     const projected = projections?.[name] ?? linear(`attention.self.${name}`, hidden, config.hiddenSize, config.hiddenSize);
     const split = graph.node('Reshape', `${path}/attention/self/${name}/Reshape`, [projected, constants.splitHeads]);
@@ -171,7 +181,12 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
 }
 
 /** Query, key and value of one layer as one fused int8 projection. */
-function quantizedQkv(graph: GraphBuilder, config: BertConfig, weights: BertWeights, path: string, prefix: string, hidden: string): Record<'query' | 'key' | 'value', string> {
+function quantizedQkv(
+  graph: GraphBuilder,
+  config: BertConfig,
+  weights: BertWeights,
+  { path, prefix, hidden }: { path: string; prefix: string; hidden: string },
+): Record<'query' | 'key' | 'value', string> {
   const names = ['query', 'key', 'value'] as const;
   const [query, key, value] = addQuantizedProjections(graph, {
     path: `${path}/attention/self/qkv`,

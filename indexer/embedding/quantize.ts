@@ -46,6 +46,26 @@ export function quantizeColumns(weights: Float32Array, rows: number, columns: nu
   return { values, scales };
 }
 
+/**
+ * Which projections of the int8 graph stay float32, by their Hugging Face name (e.g.
+ * `encoder.layer.5.output.dense`; `encoder.layer.0.attention.self.qkv` is the fused
+ * query/key/value).
+ */
+export interface QuantizationPlan {
+  floatProjections: ReadonlySet<string>;
+}
+
+/**
+ * The plan the int8 model is converted with: the feed-forward output projections of
+ * layers 0 and 2 stay float32. Their input, the GELU output, is quantized at run time with
+ * one uint8 scale for the whole tensor; kept in float32 one projection at a time, these two
+ * moved the vectors closest to fp32 (docs/benchmarks.md). They are about a ninth of the
+ * projections' multiply-adds.
+ */
+export const defaultQuantizationPlan: QuantizationPlan = {
+  floatProjections: new Set(['encoder.layer.0.output.dense', 'encoder.layer.2.output.dense']),
+};
+
 /** One projection `input W + b` with `W` as `[inSize, outSize]`. */
 export interface QuantizedLinear {
   /** Node path, e.g. `/encoder/layer.0/intermediate/dense`. */

@@ -25,6 +25,8 @@ export type TransformersEmbedderOptions = TransformersModelLocation & {
   threads?: number;
   /** Texts per model run; defaults to 32. */
   batchSize?: number;
+  /** Padded tokens per model run (texts x the longest); defaults to `defaultBatchTokens`. */
+  batchTokens?: number;
   /** Longer inputs are truncated to this many tokens, special tokens included; defaults to 256. */
   maxTokens?: number;
   /**
@@ -38,6 +40,13 @@ export type TransformersEmbedderOptions = TransformersModelLocation & {
 type Transformers = typeof TransformersModule;
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
 type Model = Awaited<ReturnType<Transformers['AutoModel']['from_pretrained']>>;
+
+/**
+ * Padded tokens per model run by default: 4 texts of the full 256 tokens, 32 of 32. A run's
+ * working memory grows with texts x tokens x tokens (attention), and ONNX Runtime's arena
+ * keeps the largest run's for the session's life (docs/benchmarks.md, "Peak RSS").
+ */
+export const defaultBatchTokens = 1024;
 
 /** The default thread cap: leave one core to the rest of the process. */
 export function defaultThreads(): number {
@@ -54,6 +63,7 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
   const threads = positiveInteger(options.threads ?? defaultThreads(), 'threads');
   const batchSize = positiveInteger(options.batchSize ?? 32, 'batchSize');
   const maxTokens = positiveInteger(options.maxTokens ?? 256, 'maxTokens');
+  const batchTokens = positiveInteger(options.batchTokens ?? defaultBatchTokens, 'batchTokens');
   if (maxTokens < 2) throw new MinionsError('invalid-argument', 'maxTokens must leave room for the special tokens (at least 2)');
 
   const transformers = await import('@huggingface/transformers');
@@ -87,7 +97,7 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
     );
   }
 
-  const run = new TransformersRun(transformers, tokenizer, model, { batchSize, maxTokens, sortByLength: options.sortByLength ?? true });
+  const run = new TransformersRun(transformers, tokenizer, model, { batchSize, batchTokens, maxTokens, sortByLength: options.sortByLength ?? true });
   let dimension: number;
   try {
     dimension = (await run.embed(['dimension probe'], undefined))[0]?.length ?? 0;
@@ -117,6 +127,30 @@ function positiveInteger(value: number, name: string): number {
   return value;
 }
 
+/**
+ * Cuts texts (indices into `lengths`, in the order given) into consecutive batches of at
+ * most `batchSize` texts and at most `batchTokens` padded tokens (texts x the longest),
+ * which bounds a run's working memory (attention alone holds texts x 12 heads x tokens x
+ * tokens floats); a text longer than the budget runs alone.
+ */
+export function planBatches(order: readonly number[], lengths: readonly number[], limits: { batchSize: number; batchTokens: number }): number[][] {
+  const batches: number[][] = [];
+  let batch: number[] = [];
+  let longest = 0;
+  for (const index of order) {
+    const length = Math.max(longest, lengths[index] ?? 0);
+    if (batch.length > 0 && (batch.length >= limits.batchSize || (batch.length + 1) * length > limits.batchTokens)) {
+      batches.push(batch);
+      batch = [];
+      longest = 0;
+    }
+    batch.push(index);
+    longest = Math.max(longest, lengths[index] ?? 0);
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 /** Tokenization and model runs for one loaded model. */
 class TransformersRun {
   private readonly specialIds: ReadonlySet<number>;
@@ -125,7 +159,7 @@ class TransformersRun {
     private readonly transformers: Transformers,
     private readonly tokenizer: Tokenizer,
     readonly model: Model,
-    private readonly limits: { batchSize: number; maxTokens: number; sortByLength: boolean },
+    private readonly limits: { batchSize: number; batchTokens: number; maxTokens: number; sortByLength: boolean },
   ) {
     this.specialIds = new Set(tokenizer.all_special_ids);
   }
@@ -140,9 +174,9 @@ class TransformersRun {
     const order = sequences.map((_, index) => index);
     if (this.limits.sortByLength) order.sort((a, b) => (sequences[b]?.length ?? 0) - (sequences[a]?.length ?? 0));
     const vectors: Float32Array[] = new Array<Float32Array>(sequences.length);
-    for (let start = 0; start < order.length; start += this.limits.batchSize) {
+    const lengths = sequences.map((sequence) => sequence.length);
+    for (const indices of planBatches(order, lengths, this.limits)) {
       signal?.throwIfAborted();
-      const indices = order.slice(start, start + this.limits.batchSize);
       const pooled = await this.runBatch(indices.map((index) => sequences[index] ?? []));
       indices.forEach((index, position) => {
         vectors[index] = pooled[position] as Float32Array;

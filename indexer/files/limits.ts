@@ -12,10 +12,13 @@ export function resolveMaxFileBytes(value: number | undefined): number {
   return value;
 }
 
-const countFormat = new Intl.NumberFormat('en-US');
+// Made on first use: building a number format costs ~10 ms of start-up (ICU), which a
+// command that never formats a count (a query) should not pay.
+let countFormat: Intl.NumberFormat | undefined;
 
 /** A count written with thousands separators (`48,211`), identical on every locale. */
 export function formatCount(value: number): string {
+  countFormat ??= new Intl.NumberFormat('en-US');
   return countFormat.format(value);
 }
 

@@ -1,5 +1,7 @@
 import { lstat, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+// Before LanceDB, which then finds apache-arrow already loaded (./arrow.ts).
+import './arrow.js';
 import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import { chunkSchema, fileSchema, vectorSchema, type ChunkRow, type FileRow, type VectorRow } from './rows.js';

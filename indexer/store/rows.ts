@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import type * as Arrow from 'apache-arrow';
 import type { Chunk, ChunkKind, LanguageId } from '../../schemas/index.js';
+import { arrow } from './arrow.js';
 
-// apache-arrow through require, as LanceDB (CommonJS) loads it: an ES import would load a
-// second copy of the library (its .mjs build), about 100 ms more for every process.
-const { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } = createRequire(import.meta.url)('apache-arrow') as typeof Arrow;
+// The copy LanceDB uses (./arrow.ts): an ES import would load a second copy of the library.
+const { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } = arrow;
 
 /** A chunk as stored: the chunk's fields in snake_case (SQL filters fold unquoted names to lower case), its vector and search text. */
 export interface ChunkRow {

@@ -1,9 +1,22 @@
 // One model on one Ollama server, reached with the `ollama` npm client: every request
 // carries the caller's AbortSignal (the client passes none on non-streaming calls),
 // and every failure becomes a MinionsError a user can act on.
-import { Ollama } from 'ollama';
+import { createRequire } from 'node:module';
+import type * as OllamaModule from 'ollama';
+import type { Ollama } from 'ollama';
 import { MinionsError } from '../../schemas/index.js';
 import { abortReason, abortable, describeCause } from '../abort.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The client class, loaded on the first connection: importing it costs ~15 ms of CPU at
+ * start-up, which a command that talks to no model (a text query, `--help`) should not
+ * pay. Errors are recognised by name, never by class, so which build loads does not matter.
+ */
+function ollamaClient(): typeof Ollama {
+  return (require('ollama') as typeof OllamaModule).Ollama;
+}
 
 /** Options of `OllamaConnection`. */
 export interface OllamaConnectionOptions {
@@ -73,7 +86,7 @@ export class OllamaConnection {
     this.missingModelMessage = options.missingModelMessage;
     try {
       // The client parses the host when constructed; doing it once here reports a bad host before any request.
-      new Ollama({ host: options.host });
+      new (ollamaClient())({ host: options.host });
     } catch (error) {
       throw new MinionsError('invalid-argument', `The Ollama host "${options.host}" is not a valid URL: ${(error as Error).message}`, { cause: error });
     }
@@ -89,7 +102,8 @@ export class OllamaConnection {
 
   /** A client whose every request carries `signal` and ends when the connection closes; for streaming calls. */
   client(signal: AbortSignal): Ollama {
-    return new Ollama({ host: this.host, fetch: withSignal(this.baseFetch, AbortSignal.any([signal, this.closing.signal])) });
+    const Client = ollamaClient();
+    return new Client({ host: this.host, fetch: withSignal(this.baseFetch, AbortSignal.any([signal, this.closing.signal])) });
   }
 
   /** The MinionsError for a failed call on this connection. */

@@ -16,7 +16,8 @@ const moduleTrace = fileURLToPath(new URL('../support/module-trace.mjs', import.
 
 /** Packages that cost hundreds of milliseconds to load: the index, the chunker, the models, the HTTP server. */
 const heavy = ['@lancedb/lancedb', 'apache-arrow', 'tree-sitter', '@huggingface/transformers', 'onnxruntime-node', 'fastify', 'chokidar'];
-const embedderPackages = ['@huggingface/transformers', 'onnxruntime-node'];
+/** The embedder's packages; protobufjs is the ONNX converter's, loaded only when a model is converted. */
+const embedderPackages = ['@huggingface/transformers', 'onnxruntime-node', 'protobufjs'];
 
 type Answer = QueryResponse & { via?: string };
 
@@ -128,6 +129,8 @@ describe('minions query through a running server', () => {
     // A text query in process loads the index (which shows the trace sees packages) but never the embedder.
     assert.ok(traced.packages.includes('@lancedb/lancedb'), traced.packages.join(' '));
     assert.deepEqual(embedderPackages.filter((name) => traced.packages.includes(name)), []);
+    // Nor the Ollama client: no model is asked.
+    assert.ok(!traced.packages.includes('ollama'), traced.packages.join(' '));
   });
 
   it('uses a server that needs a token only with MINIONS_TOKEN, never writes the token, and unpublishes on shutdown', async () => {

@@ -1,19 +1,26 @@
 // The int8 variant of the converted MiniLM: its graph, its weights, and how close its
 // vectors stay to the fp32 model's, on the quickstart sentences and on real code chunks.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chunkPath, embeddingText } from '../../../indexer/index.js';
-import { createDefaultEmbedder, createTransformersEmbedder, ensureMiniLmModel, quantizeColumns, type Embedder } from '../../../indexer/embedding/index.js';
+import { createDefaultEmbedder, createTransformersEmbedder, ensureMiniLmModel, locateMiniLmPackage, quantizeColumns, type Embedder } from '../../../indexer/embedding/index.js';
+import { buildMiniLmFiles } from '../../../indexer/embedding/minilm-files.js';
+import { planBatches } from '../../../indexer/embedding/transformers-embedder.js';
 import { decodeOnnxModel } from '../../../indexer/embedding/onnx-proto.js';
 import { codeLikeText, cosine, maxDifference, quickstart } from './helpers.js';
 
-/** Largest per-pair difference of the quickstart similarities the int8 model may show against fp32. */
-const similarityTolerance = 0.02;
+/**
+ * Largest per-pair difference of the quickstart similarities the int8 model may show
+ * against fp32. Plan revision 2 gives 0.640 / 0.088 / 0.130 against 0.666 / 0.105 / 0.141
+ * (revision 1: 0.648 / 0.116 / 0.145, within 0.02): three pairs of English prose, on which
+ * it is a little further from fp32, while on code chunks and commit-subject queries its
+ * mean distance to fp32 is 40% smaller (docs/benchmarks.md). Hence 0.03, not 0.02.
+ */
+const similarityTolerance = 0.03;
 /** Smallest cosine between an int8 vector and the fp32 vector of the same text. */
 const cosineFloor = 0.98;
 
@@ -62,22 +69,25 @@ describe('the int8 MiniLM against the fp32 one', () => {
 
   it('is cached in its own folder, with its own model id', async () => {
     assert.equal(fp32.modelId, 'all-MiniLM-L6-v2-0.1.0');
-    assert.equal(int8.modelId, 'all-MiniLM-L6-v2-int8-0.1.0');
+    assert.equal(int8.modelId, 'all-MiniLM-L6-v2-int8r2-0.1.0');
     const folder = await ensureMiniLmModel(cacheDir, { precision: 'int8' });
     assert.equal(basename(folder), int8.modelId);
     assert.equal(JSON.parse(await readFile(join(folder, 'minions-model.json'), 'utf8')).precision, 'int8');
   });
 
-  it('runs every projection as an int8 DynamicQuantizeMatMul, Q, K and V fused', async () => {
+  it('runs the projections as int8 DynamicQuantizeMatMuls, Q, K and V fused, but the feed-forward outputs of layers 0 and 2', async () => {
     const model = decodeOnnxModel(await readFile(join(await ensureMiniLmModel(cacheDir, { precision: 'int8' }), 'onnx', 'model.onnx')));
     assert.ok(model.opsetImport.some((entry) => entry.domain === 'com.microsoft'));
     const quantized = model.graph.node.filter((node) => node.opType === 'DynamicQuantizeMatMul');
-    assert.equal(quantized.length, 6 * 4, 'qkv, attention output, intermediate and output of 6 layers');
+    assert.equal(quantized.length, 6 * 4 - 2, 'qkv, attention output, intermediate and output of 6 layers, less the two kept in float32');
     assert.ok(quantized.every((node) => node.domain === 'com.microsoft'));
-    // The only float MatMuls left are attention's two products per layer.
-    assert.equal(model.graph.node.filter((node) => node.opType === 'MatMul').length, 6 * 2);
+    assert.ok(!quantized.some((node) => /layer\.[02]\/output\/dense/.test(node.name)), 'layers 0 and 2 keep their output projection in float32');
+    // The float MatMuls left are attention's two products per layer and the two float32 projections.
+    const floatProducts = model.graph.node.filter((node) => node.opType === 'MatMul');
+    assert.equal(floatProducts.length, 6 * 2 + 2);
+    assert.deepEqual(floatProducts.filter((node) => node.name.includes('/output/dense/')).map((node) => node.name), ['/encoder/layer.0/output/dense/MatMul', '/encoder/layer.2/output/dense/MatMul']);
     const int8Weights = model.graph.initializer.filter((tensor) => tensor.dataType === 3 && tensor.name.endsWith('weight_quantized'));
-    assert.equal(int8Weights.length, 6 * 4);
+    assert.equal(int8Weights.length, 6 * 4 - 2);
   });
 
   it(`keeps the quickstart similarities within ${similarityTolerance} of fp32, in the same order`, async () => {
@@ -97,6 +107,51 @@ describe('the int8 MiniLM against the fp32 one', () => {
     const [reference, measured] = [await fp32.embed(texts), await int8.embed(texts)];
     const worst = Math.min(...measured.map((vector, index) => cosine(vector, reference[index] as Float32Array)));
     assert.ok(worst >= cosineFloor, `lowest cosine ${worst.toFixed(4)}`);
+  });
+});
+
+/** A model folder converted with every projection int8 (the plan before revision 2). */
+async function everyProjectionInt8(cacheDir: string): Promise<string> {
+  const folder = join(cacheDir, 'every-projection-int8');
+  const files = await buildMiniLmFiles((await locateMiniLmPackage()).dir, 'test', undefined, 'int8', { floatProjections: new Set() });
+  for (const [relative, content] of files) {
+    await mkdir(dirname(join(folder, relative)), { recursive: true });
+    await writeFile(join(folder, relative), content);
+  }
+  return folder;
+}
+
+describe('the int8 quantization plan', () => {
+  let cacheDir: string;
+  const embedders: Embedder[] = [];
+  before(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'minions-plan-'));
+  });
+  after(async () => {
+    await Promise.all(embedders.map((embedder) => embedder.close()));
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('keeps vectors closer to fp32 than quantizing every projection', async () => {
+    const start = async (modelDir: string): Promise<Embedder> => {
+      const embedder = await createTransformersEmbedder({ modelDir, allowRemote: false, threads: 1 });
+      embedders.push(embedder);
+      return embedder;
+    };
+    const [fp32, planned, everything] = [
+      await start(await ensureMiniLmModel(cacheDir, { precision: 'fp32' })),
+      await start(await ensureMiniLmModel(cacheDir, { precision: 'int8' })),
+      await start(await everyProjectionInt8(cacheDir)),
+    ];
+    const texts = await codeChunks(48);
+    const reference = await fp32.embed(texts);
+    const meanDistance = async (embedder: Embedder): Promise<number> => {
+      const vectors = await embedder.embed(texts);
+      return vectors.reduce((sum, vector, index) => sum + 1 - cosine(vector, reference[index] as Float32Array), 0) / vectors.length;
+    };
+    const [plannedDistance, everythingDistance] = [await meanDistance(planned), await meanDistance(everything)];
+    // Measured on fastify's chunks: 0.0040 against 0.0066 (docs/benchmarks.md).
+    assert.ok(plannedDistance < 0.85 * everythingDistance, `mean 1 - cosine to fp32: plan ${plannedDistance.toFixed(5)}, every projection ${everythingDistance.toFixed(5)}`);
   });
 });
 
@@ -137,12 +192,23 @@ describe('createDefaultEmbedder precision', () => {
     const full = await createDefaultEmbedder({ cacheDir, sessions: 1 });
     const quantized = await createDefaultEmbedder({ cacheDir, precision: 'int8', sessions: 1 });
     try {
-      assert.equal(quantized.modelId, 'all-MiniLM-L6-v2-int8-0.1.0');
+      assert.equal(quantized.modelId, 'all-MiniLM-L6-v2-int8r2-0.1.0');
       assert.equal(full.modelId, 'all-MiniLM-L6-v2-0.1.0');
       const [weather, sunny] = await full.embed(quickstart.sentences.slice(0, 2));
       assert.ok(weather && sunny && Math.abs(cosine(weather, sunny) - quickstart.similarities['0-1']) < 0.005, 'fp32 reproduces the reference');
     } finally {
       await Promise.all([quantized.close(), full.close()]);
     }
+  });
+});
+
+describe('planBatches', () => {
+  it('cuts at the text count and at the padded-token budget, one over-long text alone', () => {
+    const lengths = [256, 256, 256, 256, 256, 200, 120, 60, 30, 30, 30, 300];
+    const order = lengths.map((_, index) => index);
+    // 4 x 256 fills 1,024 tokens; 256, 200, 120 and 60 pad to 4 x 256 again; then 3 x 30; 300 exceeds a 256 budget alone.
+    assert.deepEqual(planBatches(order.slice(0, 11), lengths, { batchSize: 32, batchTokens: 1024 }), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]);
+    assert.deepEqual(planBatches([11, 8], lengths, { batchSize: 32, batchTokens: 256 }), [[11], [8]]);
+    assert.deepEqual(planBatches([8, 9, 10], lengths, { batchSize: 2, batchTokens: 1024 }), [[8, 9], [10]]);
   });
 });
