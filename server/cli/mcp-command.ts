@@ -70,7 +70,7 @@ export async function mcpCommand(argv: readonly string[], io: CommandIo): Promis
   const index = await openCodeIndex(config, log.child({ component: 'index' }));
   try {
     log.info({ dataDir: config.dataDir }, 'no minions server runs on the data directory: serving the index in this process (tasks need `minions serve`)');
-    await serveStdio(localOperations(index), io, log);
+    await serveStdio(localOperations(index, { numCtx: readSetting('numCtx', io.env, {}) }), io, log);
     return 0;
   } finally {
     await index.close();

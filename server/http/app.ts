@@ -16,6 +16,7 @@ import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { contextRoutes } from './routes/context.js';
+import { repoMapRoutes } from './routes/repo-map.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
@@ -125,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(taskRoutes, { context, prefix: '/v1' });
   await app.register(contextRoutes, { context, prefix: '/v1', numCtx: options.numCtx });
   await app.register(symbolRoutes, { context, prefix: '/v1' });
+  await app.register(repoMapRoutes, { context, prefix: '/v1' });
   await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
   await app.register(followUpRoutes, { context, prefix: '/v1' });
   await app.register(uiRoutes, { folder: options.uiDir ?? (await defaultUiDir()) });

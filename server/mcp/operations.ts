@@ -1,7 +1,7 @@
 // What the MCP tools and resources need, as one interface: implemented over the HTTP API
 // (inside `minions serve`, and by `minions mcp` when a server runs) and over the index in
 // this process (`minions mcp` without a server, where tasks cannot run).
-import type { ContextRequest, ContextResponse, QueryRequest, QueryResponse, RepoMap, RepoMapRequest, Repository, SymbolsResponse, Task, TaskAccepted, TaskRequest, TaskResult } from '../../schemas/index.js';
+import { MinionsError, type ContextRequest, type ContextResponse, type QueryRequest, type QueryResponse, type RepoMap, type RepoMapRequest, type Repository, type SymbolsResponse, type Task, type TaskAccepted, type TaskRequest, type TaskResult } from '../../schemas/index.js';
 
 /** The operations behind the MCP tools and resources. Each failure is a `MinionsError` whose message is shown to the client. */
 export interface McpOperations {
@@ -31,6 +31,16 @@ export interface JsonApi {
 
 const segment = (id: string): string => encodeURIComponent(id);
 
+/** A registered repository's id from its id or root path, for the routes under `/v1/repositories/:id`. */
+async function repositoryId(api: JsonApi, repo: string, signal: AbortSignal): Promise<string> {
+  if (/^[0-9a-f]{16}$/.test(repo)) return repo;
+  const { repositories } = await api.request<{ repositories: Repository[] }>('GET', '/v1/repositories', { signal });
+  const root = repo.length > 1 ? repo.replace(/\/+$/, '') : repo;
+  const found = repositories.find((repository) => repository.root === root);
+  if (found === undefined) throw new MinionsError('not-found', `${repo} is not the root of a registered repository; list_repositories names them (by root path and id).`);
+  return found.id;
+}
+
 /** The operations over the server's HTTP routes: same validation, errors and auth as any other client. */
 export function apiOperations(api: JsonApi): McpOperations {
   return {
@@ -40,5 +50,11 @@ export function apiOperations(api: JsonApi): McpOperations {
     submitTask: (request, signal) => api.request<TaskAccepted>('POST', '/v1/tasks', { body: request, signal }),
     task: (id, signal) => api.request<Task>('GET', `/v1/tasks/${segment(id)}`, { signal }),
     taskResult: (id, signal) => api.request<TaskResult>('GET', `/v1/tasks/${segment(id)}/result`, { signal }),
+    async symbols(repo, name, { limit, signal }) {
+      const query = new URLSearchParams({ name, ...(limit === undefined ? {} : { limit: String(limit) }) });
+      return api.request<SymbolsResponse>('GET', `/v1/repositories/${segment(await repositoryId(api, repo, signal))}/symbols?${query}`, { signal });
+    },
+    repoMap: async (repo, request, signal) => api.request<RepoMap>('POST', `/v1/repositories/${segment(await repositoryId(api, repo, signal))}/map`, { body: request, signal }),
+    context: (request, signal) => api.request<ContextResponse>('POST', '/v1/context', { body: request, signal }),
   };
 }

@@ -160,7 +160,7 @@ describe('the CLI as a client of a running minions serve', () => {
   it('minions mcp on stdio goes through the running server: search, tasks and their results', async () => {
     const { client, errors } = await connectStdio(env);
     try {
-      assert.deepEqual((await client.listTools()).tools.map((tool) => tool.name).sort(), ['list_repositories', 'run_task', 'search_code', 'task_result', 'task_status']);
+      assert.deepEqual((await client.listTools()).tools.map((tool) => tool.name).sort(), ['context', 'find_definition', 'find_references', 'list_repositories', 'repo_map', 'run_task', 'search_code', 'task_result', 'task_status']);
       const search = JSON.parse(textOf(await client.callTool({ name: 'search_code', arguments: { repo: repo.root, query: 'multiply two numbers', mode: 'text' } }))) as { results: { symbol: string }[] };
       assert.equal(search.results[0]?.symbol, 'multiply');
       const { id } = JSON.parse(textOf(await client.callTool({ name: 'run_task', arguments: { repo: repo.root, prompt: 'Fix add in src/math.js' } }))) as TaskAccepted;

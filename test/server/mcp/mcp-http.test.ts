@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { QueryResponse, Repository, Task, TaskAccepted, TaskResult } from '../../../schemas/index.js';
+import type { ContextResponse, QueryResponse, RepoMap, Repository, SymbolsResponse, Task, TaskAccepted, TaskResult } from '../../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../../../server/agent-wiring.js';
 import { loadConfig } from '../../../server/config.js';
 import { calculatorFiles, makeRepo, startAgentOllama, toolModel } from '../../agent/agent-fixtures.js';
@@ -47,7 +47,7 @@ describe('MCP over Streamable HTTP on minions serve', () => {
       const client = await connect(url);
       try {
         const { tools } = await client.listTools();
-        assert.deepEqual(tools.map((tool) => tool.name).sort(), ['list_repositories', 'run_task', 'search_code', 'task_result', 'task_status']);
+        assert.deepEqual(tools.map((tool) => tool.name).sort(), ['context', 'find_definition', 'find_references', 'list_repositories', 'repo_map', 'run_task', 'search_code', 'task_result', 'task_status']);
         assert.equal(tools.find((tool) => tool.name === 'search_code')?.inputSchema.type, 'object');
 
         const listed = JSON.parse(textOf(await client.callTool({ name: 'list_repositories', arguments: {} }))) as { repositories: Repository[] };
@@ -58,6 +58,16 @@ describe('MCP over Streamable HTTP on minions serve', () => {
         const answer = JSON.parse(textOf(search)) as QueryResponse;
         assert.equal(answer.results[0]?.path, 'src/math.js');
         assert.equal(answer.results[0]?.symbol, 'add');
+
+        const definition = JSON.parse(textOf(await client.callTool({ name: 'find_definition', arguments: { repo: repo.root, name: 'add' } }))) as SymbolsResponse;
+        assert.deepEqual(definition.definitions.map((found) => [found.path, found.startLine]), [['src/math.js', 1]]);
+        const references = JSON.parse(textOf(await client.callTool({ name: 'find_references', arguments: { repo: id, name: 'add' } }))) as SymbolsResponse;
+        assert.ok(references.references.some((reference) => reference.path === 'test/math.test.js'), JSON.stringify(references));
+        const map = JSON.parse(textOf(await client.callTool({ name: 'repo_map', arguments: { repo: repo.root, focusSymbols: ['multiply'], budgetTokens: 256 } }))) as RepoMap;
+        assert.ok(map.files.some((file) => file.path === 'src/math.js') && map.tokens <= 256, JSON.stringify(map));
+        const context = JSON.parse(textOf(await client.callTool({ name: 'context', arguments: { repo: repo.root, task: 'Fix add in src/math.js', budget: 2048 } }))) as ContextResponse;
+        assert.equal(context.sections[0]?.kind, 'task');
+        assert.ok(context.tokens <= 2048 && context.files.includes('src/math.js'), JSON.stringify(context.files));
 
         const accepted = JSON.parse(textOf(await client.callTool({ name: 'run_task', arguments: { repo: id, prompt: 'Fix add in src/math.js' } }))) as TaskAccepted;
         assert.match(accepted.id, /^[0-9a-f-]+$/);

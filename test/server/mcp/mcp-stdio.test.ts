@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { QueryResponse, Repository } from '../../../schemas/index.js';
+import type { ContextResponse, QueryResponse, RepoMap, Repository, SymbolsResponse } from '../../../schemas/index.js';
 import { makeRepo, type FixtureRepo } from '../../agent/agent-fixtures.js';
 import { startScriptedOllama, type ScriptedOllama } from '../../support/scripted-ollama.js';
 import { cliChild } from '../../support/serve-child.js';
@@ -52,6 +52,12 @@ describe('minions mcp on stdio, serving the index in process', () => {
         assert.notEqual(search.isError, true, textOf(search));
         assert.equal((JSON.parse(textOf(search)) as QueryResponse).results[0]?.symbol, 'forecast_rain');
       }
+      const definition = JSON.parse(textOf(await client.callTool({ name: 'find_definition', arguments: { repo: repo.root, name: 'sumAll' } }))) as SymbolsResponse;
+      assert.deepEqual(definition.definitions.map((found) => found.path), ['src/sum.js']);
+      const map = JSON.parse(textOf(await client.callTool({ name: 'repo_map', arguments: { repo: id } }))) as RepoMap;
+      assert.ok(map.files.length > 0 && map.tokens <= 1024, JSON.stringify(map));
+      const context = JSON.parse(textOf(await client.callTool({ name: 'context', arguments: { repo: repo.root, task: 'Will it rain in London?', budget: 1024 } }))) as ContextResponse;
+      assert.equal(context.sections[0]?.kind, 'task');
       const relative = await client.callTool({ name: 'search_code', arguments: { repo: 'repo', query: 'rain' } });
       assert.equal(relative.isError, true);
       assert.equal(textOf(relative), 'repo must be an absolute path or the id of an indexed repository, not "repo".');
