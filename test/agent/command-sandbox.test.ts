@@ -29,9 +29,9 @@ async function processesNamed(marker: string): Promise<string[]> {
   return found;
 }
 
-/** The processes named `marker` still alive after a kill, given up to a second (SIGKILL lands asynchronously). */
+/** The processes named `marker` still alive after a kill, given up to five seconds (SIGKILL lands asynchronously, later on a loaded machine). */
 async function survivorsAfterKill(marker: string): Promise<string[]> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
+  for (let attempt = 0; attempt < 250; attempt += 1) {
     const found = await processesNamed(marker);
     if (found.length === 0) return found;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -124,7 +124,8 @@ describe('command sandbox (bubblewrap)', () => {
     // The command waits until its setsid child is in its own session, so the kill cannot win a race against setsid().
     const result = await run(`rm -f escaped; setsid sh -c 'touch escaped; exec sleep ${marker}' >/dev/null 2>&1 & (sleep ${marker} >/dev/null 2>&1 &); while [ ! -e escaped ]; do sleep 0.01; done; echo started`);
     assert.match(result.stdout, /started/);
-    assert.deepEqual(await processesNamed(marker), []);
+    // The namespace's processes are killed when bwrap exits, which lands asynchronously.
+    assert.deepEqual(await survivorsAfterKill(marker), []);
   });
 
   it('cancelled mid-command, the sandbox dies with every process in it', async () => {
