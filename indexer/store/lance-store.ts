@@ -6,7 +6,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import { chunkSchema, fileSchema, vectorSchema, type ChunkRow, type FileRow, type VectorRow } from './rows.js';
 import { slices, sqlIn } from './sql.js';
-import { symbolSchema, type SymbolRow } from './symbol-rows.js';
+import { symbolSchema, symbolTable, type SymbolRow } from './symbol-rows.js';
 
 /** A repository's tables: its chunks (with vectors and a full-text index), its file manifest and its symbol graph. */
 export interface RepositoryTables {
@@ -190,7 +190,7 @@ export async function replaceFiles(tables: RepositoryTables, rows: readonly Chun
   if (files.length === 0) return;
   const paths = files.map((file) => file.path);
   for (const slice of slices(paths, 500)) await tables.symbols.delete(sqlIn('path', slice));
-  if (symbols.length > 0) await tables.symbols.add(symbols as unknown as Record<string, unknown>[]);
+  if (symbols.length > 0) await tables.symbols.add(symbolTable(symbols));
   await tables.chunks
     .mergeInsert('id')
     .whenMatchedUpdateAll()
@@ -209,7 +209,7 @@ export async function replaceFiles(tables: RepositoryTables, rows: readonly Chun
  */
 export async function appendFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[], symbols: readonly SymbolRow[]): Promise<void> {
   if (files.length === 0) return;
-  if (symbols.length > 0) await tables.symbols.add(symbols as unknown as Record<string, unknown>[]);
+  if (symbols.length > 0) await tables.symbols.add(symbolTable(symbols));
   if (rows.length > 0) await tables.chunks.add(rows as unknown as Record<string, unknown>[]);
   await tables.files.add(files as unknown as Record<string, unknown>[]);
 }
