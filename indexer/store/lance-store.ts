@@ -5,6 +5,7 @@ import './arrow.js';
 import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import { chunkSchema, fileSchema, vectorSchema, type ChunkRow, type FileRow, type VectorRow } from './rows.js';
+import { columnTable } from './columns.js';
 import { slices, sqlIn } from './sql.js';
 import { symbolSchema, symbolTable, type SymbolRow } from './symbol-rows.js';
 
@@ -210,8 +211,8 @@ export async function replaceFiles(tables: RepositoryTables, rows: readonly Chun
 export async function appendFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[], symbols: readonly SymbolRow[]): Promise<void> {
   if (files.length === 0) return;
   if (symbols.length > 0) await tables.symbols.add(symbolTable(symbols));
-  if (rows.length > 0) await tables.chunks.add(rows as unknown as Record<string, unknown>[]);
-  await tables.files.add(files as unknown as Record<string, unknown>[]);
+  if (rows.length > 0) await tables.chunks.add(columnTable(await tables.chunks.schema(), rows));
+  await tables.files.add(columnTable(fileSchema, files));
 }
 
 /** Removes files: manifest rows first, then their chunks and symbols (a crash between leaves orphans, which `sweepOrphans` removes). */

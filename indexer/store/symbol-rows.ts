@@ -1,9 +1,10 @@
 import type * as Arrow from 'apache-arrow';
 import type { ExtractedReference, FileSymbols } from '../graph/extract-tags.js';
 import { arrow } from './arrow.js';
+import { columnTable } from './columns.js';
 
-// The copy LanceDB uses (./arrow.ts): LanceDB checks an added table with `instanceof`.
-const { Field, Int32, RecordBatch, Schema, Struct, Table, Utf8, makeData } = arrow;
+// The copy LanceDB uses (./arrow.ts): an ES import would load a second copy of the library.
+const { Field, Int32, Schema, Utf8 } = arrow;
 
 /** What a symbol row records: a name a file defines, a name it uses, an import it states, or the module path a `go.mod` declares. */
 export type SymbolRole = 'definition' | 'reference' | 'import' | 'module';
@@ -75,31 +76,7 @@ export function unpackReferences(row: Pick<SymbolRow, 'kind' | 'start_line' | 't
   return referenceLines(row.kind, row.start_line).map((line, index) => ({ line, text: texts[index] ?? '' }));
 }
 
-const textColumns = ['id', 'path', 'language', 'role', 'name', 'kind'] as const;
-
-/**
- * The rows as one Arrow table of {@link symbolSchema}, built column by column: a cold
- * index writes some 40k symbol rows for fastify, and LanceDB's conversion of row objects
- * (a builder per column, a value at a time) cost about as much as extracting them.
- */
+/** The rows as one Arrow table of {@link symbolSchema}, built column by column (./columns.ts): what LanceDB's `add` takes. */
 export function symbolTable(rows: readonly SymbolRow[]): Arrow.Table {
-  const length = rows.length;
-  const int32 = (field: 'start_line' | 'end_line'): Arrow.Data => makeData({ type: new Int32(), length, nullCount: 0, data: Int32Array.from(rows, (row) => row[field]) });
-  const children = [...textColumns.map((field) => utf8Data(rows.map((row) => row[field]))), int32('start_line'), int32('end_line'), utf8Data(rows.map((row) => row.text))];
-  const struct = makeData({ type: new Struct(symbolSchema.fields), length, nullCount: 0, children });
-  return new Table([new RecordBatch(symbolSchema, struct)]);
-}
-
-/** A UTF-8 column from strings: one offsets array and one byte buffer, each string encoded once. */
-function utf8Data(values: readonly string[]): Arrow.Data {
-  const valueOffsets = new Int32Array(values.length + 1);
-  let bytes = 0;
-  values.forEach((value, index) => {
-    bytes += Buffer.byteLength(value, 'utf8');
-    valueOffsets[index + 1] = bytes;
-  });
-  const data = Buffer.allocUnsafe(bytes);
-  let at = 0;
-  for (const value of values) at += data.write(value, at, 'utf8');
-  return makeData({ type: new Utf8(), length: values.length, nullCount: 0, valueOffsets, data });
+  return columnTable(symbolSchema, rows);
 }
