@@ -250,6 +250,9 @@ export async function optimizeRepository(tables: RepositoryTables, vectorCache?:
       replace: true,
       config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true, asciiFolding: true, lowercase: true }),
     });
+    // A full-text index just made covers every row: the end of a first text phase is
+    // searchable without compacting, which waits for the run's full optimisation.
+    if (!vectorCache) return;
   }
   // Name lookups (`symbols()`) read the index instead of scanning every row; rows written
   // since (live updates) are scanned until the next optimisation merges them in. It is
