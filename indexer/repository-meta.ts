@@ -7,9 +7,10 @@ import { MinionsError } from '../schemas/index.js';
  * Version of the chunker's output and of the chunk table's layout. Bump it when chunk
  * boundaries, headers, hashes or stored columns change: every index built with another
  * version is rebuilt (vectors still come from the cache), and says why. Version 3
- * added the symbol table (`symbols_<id>`): indexes built before it are rebuilt.
+ * added the symbol table (`symbols_<id>`): indexes built before it are rebuilt. Version
+ * 4 packs a file's references to one name into one symbol row.
  */
-export const CHUNKER_VERSION = 3;
+export const CHUNKER_VERSION = 4;
 
 /** What an index was built with, and its counts; kept as a small JSON file per repository. */
 export interface RepositoryMeta {

@@ -80,12 +80,14 @@ export async function extractTags(spec: LanguageSpec, tree: Parser.Tree, source:
   const definitions = new Map<number, GraphDefinition>();
   for (const { role, kind, node, name } of tagged) {
     if (role !== 'definition' || !name) continue;
-    const known = definitions.get(name.startIndex);
+    const start = name.startIndex;
+    const known = definitions.get(start);
     if (known && !generalKinds.has(known.kind)) continue;
-    definitions.set(name.startIndex, { name: name.text, kind, startLine: node.startPosition.row + 1, endLine: endRowOf(node) + 1, signature: signatureOf(node, source, spec.tags?.signatureFrom?.(node) ?? node) });
+    definitions.set(start, { name: name.text, kind, startLine: node.startPosition.row + 1, endLine: endRowOf(node) + 1, signature: signatureOf(node, source, spec.tags?.signatureFrom?.(node) ?? node) });
   }
   result.definitions = [...definitions.values()].sort((left, right) => left.startLine - right.startLine);
   const seen = new Set<string>();
+  const lineOf = lineFinder(lines);
   for (const { role, kind, node, name } of tagged) {
     if (role === 'import') {
       for (const specifier of spec.tags?.imports?.(node, kind) ?? [unquoted(node)]) {
@@ -94,12 +96,18 @@ export async function extractTags(spec: LanguageSpec, tree: Parser.Tree, source:
         seen.add(key);
         result.imports.push({ specifier, kind, line: node.startPosition.row + 1 });
       }
-    } else if (role === 'reference' && name && !definitions.has(name.startIndex)) {
-      const line = name.startPosition.row + 1;
-      const key = `${name.text}@${line}`;
-      if (name.text.length < 2 || noise.has(name.text) || seen.has(key)) continue;
+    } else if (role === 'reference' && name) {
+      // References are most of the rows: two calls into the tree per name (each node
+      // property is one), the text and line from the source the tree was parsed from.
+      const start = name.startIndex;
+      if (definitions.has(start)) continue;
+      const text = source.substring(start, name.endIndex);
+      if (text.length < 2 || noise.has(text)) continue;
+      const line = lineOf(start) + 1;
+      const key = `${text}@${line}`;
+      if (seen.has(key)) continue;
       seen.add(key);
-      result.references.push({ name: name.text, line, text: referenceText(lines[line - 1] ?? '') });
+      result.references.push({ name: text, line, text: referenceText(lines[line - 1] ?? '') });
     }
   }
   result.references.sort((left, right) => left.line - right.line);
@@ -112,6 +120,22 @@ const generalKinds = new Set(['function', 'type']);
 function splitTag(capture: string): { role: string; kind: string } {
   const dot = capture.indexOf('.');
   return dot < 0 ? { role: capture, kind: 'unknown' } : { role: capture.slice(0, dot), kind: capture.slice(dot + 1) };
+}
+
+/** The zero-based row of a string offset, by binary search over the lines' starts (the source is `lines` joined by newlines). */
+function lineFinder(lines: readonly string[]): (offset: number) => number {
+  const starts = new Int32Array(lines.length);
+  for (let row = 1; row < lines.length; row++) starts[row] = (starts[row - 1] as number) + (lines[row - 1] as string).length + 1;
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
 }
 /** A referencing line as shown: trimmed, cut to {@link MAX_REFERENCE_TEXT} characters. */
 export function referenceText(line: string): string {

@@ -4,7 +4,7 @@ import type { LanguageId, SymbolDefinition, SymbolReference, SymbolsResponse } f
 import { languageForPath } from '../chunk/languages/index.js';
 import type { RepositoryTables } from '../store/lance-store.js';
 import { sqlIn } from '../store/sql.js';
-import type { SymbolRow } from '../store/symbol-rows.js';
+import { referenceLines, unpackReferences, type SymbolRow } from '../store/symbol-rows.js';
 import type { FileGraph } from './file-graph.js';
 import { PathIndex } from './path-index.js';
 import { resolveImports, type GoModule, type ImportSpecifier } from './resolve-imports.js';
@@ -75,7 +75,7 @@ async function buildGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>):
       const name = names[row] as string;
       if (roles[row] === 'module') goModules.push({ folder: path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '', path: name });
       const graph = graphs.get(path);
-      if (roles[row] === 'reference') graph?.references.push({ name, line: starts[row] as number });
+      if (roles[row] === 'reference') for (const line of referenceLines(kinds[row] as string, starts[row] as number)) graph?.references.push({ name, line });
       else if (roles[row] === 'import') graph?.raw.push({ specifier: name, kind: kinds[row] as string });
     }
   });
@@ -116,9 +116,11 @@ export async function lookupSymbol(symbols: Table, name: string, options: { limi
   const definitions: SymbolDefinition[] = rows
     .filter((row) => row.role === 'definition')
     .map((row) => ({ path: row.path, language: row.language as LanguageId, name: row.name, kind: row.kind, startLine: row.start_line, endLine: row.end_line, signature: row.text }));
+  // A row packs one file's references to one name; the rows are in path order, the names of a file interleave by line.
   const references: SymbolReference[] = rows
     .filter((row) => row.role === 'reference')
-    .map((row) => ({ path: row.path, language: row.language as LanguageId, name: row.name, line: row.start_line, text: row.text }));
+    .flatMap((row) => unpackReferences(row).map(({ line, text }) => ({ path: row.path, language: row.language as LanguageId, name: row.name, line, text })))
+    .sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.line - right.line));
   const response: SymbolsResponse = { name, definitions, references: references.slice(0, limit) };
   if (references.length > limit) response.truncated = true;
   return response;

@@ -5,8 +5,9 @@ import './arrow.js';
 import * as lancedb from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import { chunkSchema, fileSchema, vectorSchema, type ChunkRow, type FileRow, type VectorRow } from './rows.js';
+import { columnTable } from './columns.js';
 import { slices, sqlIn } from './sql.js';
-import { symbolSchema, type SymbolRow } from './symbol-rows.js';
+import { symbolSchema, symbolTable, type SymbolRow } from './symbol-rows.js';
 
 /** A repository's tables: its chunks (with vectors and a full-text index), its file manifest and its symbol graph. */
 export interface RepositoryTables {
@@ -190,7 +191,7 @@ export async function replaceFiles(tables: RepositoryTables, rows: readonly Chun
   if (files.length === 0) return;
   const paths = files.map((file) => file.path);
   for (const slice of slices(paths, 500)) await tables.symbols.delete(sqlIn('path', slice));
-  if (symbols.length > 0) await tables.symbols.add(symbols as unknown as Record<string, unknown>[]);
+  if (symbols.length > 0) await tables.symbols.add(symbolTable(symbols));
   await tables.chunks
     .mergeInsert('id')
     .whenMatchedUpdateAll()
@@ -209,9 +210,9 @@ export async function replaceFiles(tables: RepositoryTables, rows: readonly Chun
  */
 export async function appendFiles(tables: RepositoryTables, rows: readonly ChunkRow[], files: readonly FileRow[], symbols: readonly SymbolRow[]): Promise<void> {
   if (files.length === 0) return;
-  if (symbols.length > 0) await tables.symbols.add(symbols as unknown as Record<string, unknown>[]);
-  if (rows.length > 0) await tables.chunks.add(rows as unknown as Record<string, unknown>[]);
-  await tables.files.add(files as unknown as Record<string, unknown>[]);
+  if (symbols.length > 0) await tables.symbols.add(symbolTable(symbols));
+  if (rows.length > 0) await tables.chunks.add(columnTable(await tables.chunks.schema(), rows));
+  await tables.files.add(columnTable(fileSchema, files));
 }
 
 /** Removes files: manifest rows first, then their chunks and symbols (a crash between leaves orphans, which `sweepOrphans` removes). */
@@ -249,6 +250,9 @@ export async function optimizeRepository(tables: RepositoryTables, vectorCache?:
       replace: true,
       config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true, asciiFolding: true, lowercase: true }),
     });
+    // A full-text index just made covers every row: the end of a first text phase is
+    // searchable without compacting, which waits for the run's full optimisation.
+    if (!vectorCache) return;
   }
   // Name lookups (`symbols()`) read the index instead of scanning every row; rows written
   // since (live updates) are scanned until the next optimisation merges them in. It is

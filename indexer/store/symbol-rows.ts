@@ -1,18 +1,22 @@
-import { createRequire } from 'node:module';
 import type * as Arrow from 'apache-arrow';
-import type { FileSymbols } from '../graph/extract-tags.js';
+import type { ExtractedReference, FileSymbols } from '../graph/extract-tags.js';
+import { arrow } from './arrow.js';
+import { columnTable } from './columns.js';
 
-// apache-arrow through require, as LanceDB loads it (see rows.ts).
-const { Field, Int32, Schema, Utf8 } = createRequire(import.meta.url)('apache-arrow') as typeof Arrow;
+// The copy LanceDB uses (./arrow.ts): an ES import would load a second copy of the library.
+const { Field, Int32, Schema, Utf8 } = arrow;
 
 /** What a symbol row records: a name a file defines, a name it uses, an import it states, or the module path a `go.mod` declares. */
 export type SymbolRole = 'definition' | 'reference' | 'import' | 'module';
 
 /**
  * One row of a repository's symbol table. A definition keeps its lines and signature
- * in `text`; a reference its line (`start_line` = `end_line`) and the line's text; an
- * import the raw specifier in `name` and how it was written in `kind` (it is resolved
- * to files when the graph is read, against the manifest of that moment).
+ * in `text`; an import the raw specifier in `name` and how it was written in `kind`
+ * (it is resolved to files when the graph is read, against the manifest of that
+ * moment). The references of one file to one name share a row (fastify: 37,510
+ * references in 5,913 rows): `kind` lists their lines (`12,40,77`), `text` their line
+ * texts joined by newlines (a line text has none), `start_line` and `end_line` the
+ * first and the last; {@link unpackReferences} reads them back.
  */
 export interface SymbolRow {
   id: string;
@@ -41,11 +45,38 @@ export function goModulePath(text: string): string | undefined {
 
 /** The stored rows of one file's part of the graph (ids are the path and the row's place, unique per table). */
 export function toSymbolRows(path: string, language: string, graph: FileSymbols, goModule?: string): SymbolRow[] {
-  const rows: Omit<SymbolRow, 'id' | 'path' | 'language'>[] = [
-    ...graph.definitions.map((definition) => ({ role: 'definition' as const, name: definition.name, kind: definition.kind, start_line: definition.startLine, end_line: definition.endLine, text: definition.signature })),
-    ...graph.references.map((reference) => ({ role: 'reference' as const, name: reference.name, kind: 'reference', start_line: reference.line, end_line: reference.line, text: reference.text })),
-    ...graph.imports.map((entry) => ({ role: 'import' as const, name: entry.specifier, kind: entry.kind, start_line: entry.line, end_line: entry.line, text: '' })),
-  ];
-  if (goModule !== undefined) rows.push({ role: 'module', name: goModule, kind: 'go', start_line: 1, end_line: 1, text: '' });
-  return rows.map((row, index) => ({ id: `${path}#${index}`, path, language, ...row }));
+  const rows: SymbolRow[] = [];
+  const add = (role: SymbolRole, name: string, kind: string, start_line: number, end_line: number, text: string): void => {
+    rows.push({ id: `${path}#${rows.length}`, path, language, role, name, kind, start_line, end_line, text });
+  };
+  for (const definition of graph.definitions) add('definition', definition.name, definition.kind, definition.startLine, definition.endLine, definition.signature);
+  const byName = new Map<string, ExtractedReference[]>();
+  for (const reference of graph.references) {
+    const same = byName.get(reference.name);
+    if (same) same.push(reference);
+    else byName.set(reference.name, [reference]);
+  }
+  for (const [name, references] of byName) {
+    const lines = references.map((reference) => reference.line);
+    add('reference', name, lines.join(','), lines[0] as number, lines.at(-1) as number, references.map((reference) => reference.text).join('\n'));
+  }
+  for (const entry of graph.imports) add('import', entry.specifier, entry.kind, entry.line, entry.line, '');
+  if (goModule !== undefined) add('module', goModule, 'go', 1, 1, '');
+  return rows;
+}
+
+/** The lines of a reference row's references (a row written one reference a row, before they were packed, has `kind` `reference`). */
+export function referenceLines(kind: string, startLine: number): number[] {
+  return kind === 'reference' ? [startLine] : kind.split(',').map(Number);
+}
+
+/** The references a reference row packs, in line order, each with its line text. */
+export function unpackReferences(row: Pick<SymbolRow, 'kind' | 'start_line' | 'text'>): { line: number; text: string }[] {
+  const texts = row.text.split('\n');
+  return referenceLines(row.kind, row.start_line).map((line, index) => ({ line, text: texts[index] ?? '' }));
+}
+
+/** The rows as one Arrow table of {@link symbolSchema}, built column by column (./columns.ts): what LanceDB's `add` takes. */
+export function symbolTable(rows: readonly SymbolRow[]): Arrow.Table {
+  return columnTable(symbolSchema, rows);
 }

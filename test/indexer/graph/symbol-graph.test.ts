@@ -166,7 +166,7 @@ describe('the symbol graph of an indexed repository', () => {
     await assert.rejects(handle.query({ query: 'alpha', mode: 'text' }), missing);
     const embedded = embedder.texts.length;
     const summary = await drain(handle);
-    assert.match(summary.rebuilt ?? '', /the chunker changed \(version 2 -> 3\)/);
+    assert.match(summary.rebuilt ?? '', /the chunker changed \(version 2 -> \d+\)/);
     assert.equal(embedder.texts.length, embedded, 'the rebuild takes every vector from the cache');
     assert.deepEqual((await handle.symbols('alpha')).definitions.map((definition) => definition.signature), ['def alpha()']);
   });
