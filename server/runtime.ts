@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, lazyEmbedder, openIndex, type CodeIndex, type Embedder, type IndexLog } from '../indexer/index.js';
 import type { Config } from './config.js';
-import { checkDataDirectory } from './data-dir.js';
+import { checkDataDirectory } from './data-dir-check.js';
 
 /** Starts the configured embedder (called once, on first use, by the code index). */
 function startEmbedder(config: Config): Promise<Embedder> {

@@ -6,7 +6,7 @@ import { acquireLock, describeHolder, type LockHolder } from '../../platform/ind
 import { MinionsError, type LogLevel } from '../../schemas/index.js';
 import { createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type EmbedderChoice } from '../config.js';
-import { checkDataDirectory } from '../data-dir.js';
+import { checkDataDirectory } from '../data-dir-check.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
 import { defaultConcurrency } from '../http/context.js';
