@@ -1,7 +1,7 @@
 export { Chunk, ChunkKind, LanguageId, SkipReason, SkippedFile } from './chunk.js';
 export { ContextRequest, ContextResponse, ContextSection, ContextSectionKind, ContextSpan } from './context.js';
 export { LogLevel, Settings, type SettingName, type SettingSource } from './config.js';
-export { MinionsError, type ErrorCode } from './errors.js';
+export { MinionsError, errorCodes, isErrorCode, type ErrorCode } from './errors.js';
 export {
   ErrorEnvelope,
   EventStreamHeaders,

@@ -1,7 +1,7 @@
 // A client of a running `minions serve`: the JSON routes and a task's event stream, for the
 // `minions tasks` commands and `minions mcp` when a server runs. `fetch` and Node built-ins
 // only, so the commands that use it load nothing of the index, the agent or Fastify.
-import { MinionsError, type ErrorCode, type TaskEvent } from '../schemas/index.js';
+import { MinionsError, isErrorCode, type ErrorCode, type TaskEvent } from '../schemas/index.js';
 import { quickDataDir } from './data-dir.js';
 import { readRunningServer } from './server-file.js';
 import { readSetting } from './settings.js';
@@ -45,17 +45,13 @@ export async function findServer(choice: ServerChoice, env: NodeJS.ProcessEnv, c
   return { url: running.url, token };
 }
 
-const errorCodes = new Set<string>([
-  'invalid-argument', 'not-found', 'unreadable', 'parse-failed', 'index-missing', 'index-corrupt', 'model-unavailable', 'unauthorized', 'conflict',
-  'payload-too-large', 'unsupported-media-type', 'queue-full', 'rate-limited', 'agent-unavailable', 'insufficient-storage', 'cancelled', 'internal',
-] satisfies ErrorCode[]);
-
 /** The server's error envelope as a `MinionsError` with the same code and message. */
 export function errorOfAnswer(status: number, text: string, url: string): MinionsError {
   try {
     const { error } = JSON.parse(text) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } };
     if (error?.message !== undefined) {
-      const code = errorCodes.has(error.code ?? '') ? (error.code as ErrorCode) : 'internal';
+      const given = error.code ?? '';
+      const code: ErrorCode = isErrorCode(given) ? given : 'internal';
       return new MinionsError(code, error.message, { details: { status, ...(error.details ?? {}) } });
     }
   } catch {
