@@ -8,6 +8,7 @@ import type { CodeSearch } from '../../agent/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { createIndexSearch } from '../../server/agent-wiring.js';
 import type { ChatReply, ChatRequestBody, ScriptedOllama } from '../support/scripted-ollama.js';
+import { ollamaFaults } from '../support/scripted-ollama-faults.js';
 import { eventsOf, runTask, startAgentOllama } from './agent-fixtures.js';
 import { graphFixture, type GraphFixture } from './graph-fixtures.js';
 
@@ -54,6 +55,27 @@ describe('symbol tools', () => {
     assert.deepEqual(fixture.search.symbolRequests.slice(-4).map((entry) => entry.name), ['parseRoute', 'Router.route', 'route', 'parseRoute']);
     const calls = eventsOf(events, 'tool-call').map((entry) => [entry.tool, entry.ok]);
     assert.deepEqual(calls.slice(0, 4), [['find_definition', true], ['find_definition', true], ['find_references', true], ['repo_map', true]]);
+  });
+
+  it('runs a symbol tool the model printed as text, across a busy server and a reset stream', async () => {
+    ollama.setChat([
+      { fault: ollamaFaults.busy },
+      { content: 'Let me see who calls it.\n<tool_call>\n{"name": "find_usages", "arguments": {"symbol": "parseRoute"}}\n</tool_call>' },
+      { content: 'Now the definition of parseRoute', fault: ollamaFaults.reset(2) },
+      call('find_definition', { name: 'parseRoute' }),
+      edit,
+      finish,
+    ]);
+    const earlier = ollama.requestsTo('/api/chat').length;
+    const { result, events } = await runTask(fixture.repo, ollama, { prompt: 'Make parseRoute filter empty parts explicitly' }, { search: fixture.search });
+    assert.equal(result?.outcome, 'succeeded', result?.reason);
+    const calls = eventsOf(events, 'tool-call').map((entry) => [entry.tool, entry.ok]);
+    assert.deepEqual(calls.slice(0, 2), [['find_references', true], ['find_definition', true]]);
+    assert.equal(eventsOf(events, 'model-retry').length, 2);
+    // A printed call's result comes back as text, as the model wrote the call.
+    const results = toolResults(ollama, earlier);
+    assert.ok(results.some((text) => text.startsWith('Result of find_references:\nsrc/router.js:7: this.routes.push({ method, path: parseRoute(path), handler });')), results.join('\n---\n'));
+    assert.ok(results.some((text) => text.startsWith('1 definition(s):\nsrc/router.js:11-11 function parseRoute')), results.join('\n---\n'));
   });
 
   it('says when a name is unknown, and bounds long reference lists', async () => {
