@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PublishRequest, Publication, TaskSource } from './forge.js';
+import { Review } from './review.js';
 import type { AgentEmit } from './task-events.js';
 
 /** The largest earlier diff a follow-up carries into its context, in characters (a longer one is cut in the middle). */
@@ -39,6 +41,8 @@ export const TaskRequest = Type.Object(
     ),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2, description: "sampling temperature of the agent's model (default: the Modelfile's, else 0.2)" })),
     continueFrom: Type.Optional(TaskContinuation),
+    publish: Type.Optional(PublishRequest),
+    source: Type.Optional(TaskSource),
   },
   { additionalProperties: false },
 );
@@ -111,6 +115,8 @@ export const TaskResult = Type.Object({
   notCommitted: Type.Optional(Type.Array(Type.String(), { description: 'untracked files that commands created (build output, caches): left out of the commit' })),
   warnings: Type.Optional(Type.Array(Type.String(), { description: 'what a reviewer should know, e.g. that only test files changed on a behaviour fix' })),
   summaries: Type.Optional(Type.Array(Type.String(), { description: "the model's finish summaries, round by round (a follow-up reads them)" })),
+  review: Type.Optional(Review),
+  publication: Type.Optional(Publication),
 });
 export type TaskResult = Static<typeof TaskResult>;
 
