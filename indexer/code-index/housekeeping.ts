@@ -5,6 +5,7 @@ import { realpath, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { acquireLock } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
+import { savedSignalsPath } from '../graph/saved-signals.js';
 import { readMeta, repositoryIdOf, resolveRepository } from '../repository-meta.js';
 import { LanceStore } from '../store/lance-store.js';
 import { indexedRepositories } from './indexed-repositories.js';
@@ -78,6 +79,7 @@ export async function forgetRepository(dataDir: string, target: string, options:
       const bytes = await store.tableBytes(tables);
       await store.forgetRepository(repositoryId);
       await rm(join(folders.records, `${repositoryId}.json`), { force: true });
+      await rm(savedSignalsPath(folders.records, repositoryId), { force: true });
       return { repositoryId, root: meta?.root ?? target, tables, bytes };
     } finally {
       await lock.release();

@@ -3,9 +3,10 @@ import { acquireLock, isAbortError, type HeldLock, type LockHolder } from '../..
 import { MinionsError, type IndexEvent, type IndexSummary, type RepoMap, type RepoMapRequest, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
 import type { FileGraph } from '../graph/file-graph.js';
-import { lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
+import { graphVersion, lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
 import { analysedGraph, type GraphSignals } from '../graph/repo-graph.js';
 import { repoMapOf } from '../graph/repo-map.js';
+import { readSavedSignals, saveSignals } from '../graph/saved-signals.js';
 import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
 import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository-meta.js';
 import { corrupt, type LanceStore, type RepositoryTables } from '../store/lance-store.js';
@@ -16,6 +17,12 @@ import { answerQuery, indexCommand, missingIndex, type QueryAnswer, type QueryOp
 /** The logger a code index writes to (pino's `Logger` is one); it says when tables are opened. */
 export interface IndexLog {
   debug(object: object, message: string): void;
+}
+
+/** Graph signals and the index version (record time and table versions) they were made at. */
+interface VersionedSignals {
+  version: string;
+  signals: GraphSignals;
 }
 
 /** What the handles of one code index share. */
@@ -61,8 +68,10 @@ export class RepositoryIndex {
   private record: Promise<RepositoryMeta | undefined> | undefined;
   private opened: Promise<RepositoryTables> | undefined;
   private readonly source: QuerySource;
-  /** The graph analysis the last query's ranking read: later queries use it while a newer index version is analysed. */
-  private rankingGraph: GraphSignals | undefined;
+  /** The graph analysis the last query's ranking read, with the index version it was made at: later queries use it while a newer version is analysed. */
+  private rankingGraph: VersionedSignals | undefined;
+  /** The analysis of a newer version being made in the background, so concurrent queries start one between them. */
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly repository: RepositoryRef,
@@ -174,12 +183,44 @@ export class RepositoryIndex {
    * the rest) while the new one is made in the background for the next queries. Only a
    * first query waits.
    */
-  private async graphSignals(signal: AbortSignal | undefined): Promise<GraphSignals | undefined> {
-    if (this.rankingGraph === undefined) return (this.rankingGraph = analysedGraph(await this.fileGraphs(signal)).signals);
+  private async graphSignals(signal: AbortSignal | undefined): Promise<GraphSignals> {
+    if (this.rankingGraph === undefined) return (this.rankingGraph = await this.currentSignals(undefined, signal)).signals;
     // Not under the query's signal: the next queries want it. A failed refresh leaves the
     // older analysis in use, and the next query tries again.
-    this.fileGraphs().then((graphs) => (this.rankingGraph = analysedGraph(graphs).signals), () => undefined);
-    return this.rankingGraph;
+    void this.analyseGraph().catch(() => undefined);
+    return this.rankingGraph.signals;
+  }
+
+  /**
+   * Brings the graph analysis queries rank with to the index's version of now, and saves
+   * it beside the record, so the next process's first query does not analyse (`minions
+   * index` calls it after a pass). Queries call it in the background; concurrent calls
+   * share one analysis.
+   */
+  analyseGraph(signal?: AbortSignal): Promise<void> {
+    this.refreshing ??= this.currentSignals(this.rankingGraph, signal)
+      .then((current) => void (this.rankingGraph = current))
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /**
+   * The graph signals at the index's version of now: `known` when it is of that version,
+   * else the ones saved on disk at that version (another process made them), else read and
+   * analysed here and saved for the next process. The version includes the record's time,
+   * so a rebuild's fresh tables (whose versions start again) never match older signals.
+   */
+  private currentSignals(known: VersionedSignals | undefined, signal?: AbortSignal): Promise<VersionedSignals> {
+    return this.readGraph(async (tables, meta) => {
+      const version = `${meta.updatedAt}|${await graphVersion(tables)}`;
+      if (known?.version === version) return known;
+      const saved = await readSavedSignals(this.context.metaFolder, this.id, version);
+      if (saved !== undefined) return { version, signals: saved };
+      const signals = analysedGraph(await readFileGraphs(tables, signal)).signals;
+      // Best effort: a data directory this process cannot write still answers, it only analyses again next time.
+      await saveSignals(this.context.metaFolder, this.id, version, signals).catch(() => undefined);
+      return { version, signals };
+    });
   }
 
   /** Releases the open tables; a later call opens them again. */
@@ -197,11 +238,11 @@ export class RepositoryIndex {
   }
 
   /** Reads the graph under the query policy's errors: never indexed is `index-missing`, unreadable tables `index-corrupt`. */
-  private async readGraph<T>(read: (tables: RepositoryTables) => Promise<T>): Promise<T> {
+  private async readGraph<T>(read: (tables: RepositoryTables, meta: RepositoryMeta) => Promise<T>): Promise<T> {
     const meta = await this.meta();
     if (meta === undefined) throw missingIndex(this.root);
     try {
-      return await read(await this.tables(meta));
+      return await read(await this.tables(meta), meta);
     } catch (error) {
       if (error instanceof MinionsError || isAbortError(error)) throw error;
       this.forgetTables();

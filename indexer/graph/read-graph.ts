@@ -24,7 +24,7 @@ const cache = new WeakMap<Table, { version: string; graphs: Promise<FileGraph[]>
  */
 export async function readFileGraphs(tables: Pick<RepositoryTables, 'symbols' | 'files'>, signal?: AbortSignal): Promise<FileGraph[]> {
   signal?.throwIfAborted();
-  const version = `${await tables.symbols.version()}:${await tables.files.version()}`;
+  const version = await graphVersion(tables);
   const cached = cache.get(tables.symbols);
   if (cached && cached.version === version) return abortable(cached.graphs, signal);
   // The read is shared by every caller of this version, so no caller's signal stops it: each only stops waiting.
@@ -33,6 +33,11 @@ export async function readFileGraphs(tables: Pick<RepositoryTables, 'symbols' | 
   // A failed read is not kept: the next call reads again.
   graphs.catch(() => cache.delete(tables.symbols));
   return abortable(graphs, signal);
+}
+
+/** The version of the tables a graph is read from: it changes with every write to either. */
+export async function graphVersion(tables: Pick<RepositoryTables, 'symbols' | 'files'>): Promise<string> {
+  return `${await tables.symbols.version()}:${await tables.files.version()}`;
 }
 
 /**

@@ -39,6 +39,9 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
     }
     progress.finish();
     if (summary) await write(io.stdout, terminalSafe(describeSummary(summary)));
+    // The graph analysis the ranking reads, saved for the next process: the first query after
+    // an index run then starts without reading the symbol table. Best effort: the index is done.
+    await repository.analyseGraph(io.signal).catch(() => undefined);
     return 0;
   } finally {
     await index.close();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +33,8 @@ describe('minions index and minions query', () => {
     assert.equal(indexed.code, 0, indexed.stderr);
     assert.match(indexed.stdout, /Indexed .*: 3 files, \d+ chunks\./);
     assert.match(indexed.stdout, /3 changed, 0 deleted, 0 unchanged/);
+    const records = await readdir(join(folder, 'data', 'repositories'));
+    assert.equal(records.filter((name) => name.endsWith('.graph.json')).length, 1, `the graph analysis is saved for the next query: ${records.join(', ')}`);
     const expectations: [string, string][] = [['will it rain tomorrow', 'src/weather.py'], ['sum of two values', 'src/math.js'], ['listen for web requests', 'src/http.go']];
     for (const mode of ['vector', 'hybrid'] as const) {
       for (const [query, path] of expectations) {

@@ -94,7 +94,7 @@ describe('RepositoryIndex.repoMap', () => {
     await writeFile(join(root, 'lib/leaf.js'), '// trims a header value, trims the header value again\nfunction trimHeaderValue (value) {\n  return value.trim()\n}\nfunction leafHelper (value) {\n  return value\n}\nmodule.exports = { trimHeaderValue, leafHelper }\n');
     await drain(handle);
     assert.equal(await first(1), 'lib/core.js', 'the analysis at hand answers at once');
-    await handle.fileGraphs();
+    await handle.analyseGraph();
     assert.equal(await first(1), 'lib/leaf.js', 'then the new version’s');
   });
 
