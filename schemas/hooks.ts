@@ -34,3 +34,39 @@ export const HookAnswer = Type.Object({
   reason: Type.Optional(Type.String({ description: 'why the delivery was ignored' })),
 });
 export type HookAnswer = Static<typeof HookAnswer>;
+
+const sha = Type.String({ pattern: '^[0-9a-fA-F]{7,64}$' });
+const nullableText = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+
+/** The repository of a GitHub webhook delivery: the fields the hook matches against registered remotes. */
+export const GitHubRepository = Type.Object({
+  full_name: Type.String({ description: 'owner/name' }),
+  clone_url: Type.Optional(Type.String()),
+  ssh_url: Type.Optional(Type.String()),
+  git_url: Type.Optional(Type.String()),
+  html_url: Type.Optional(Type.String()),
+});
+export type GitHubRepository = Static<typeof GitHubRepository>;
+
+/** A GitHub `workflow_run` delivery, the fields the hook reads (GitHub sends many more, kept as they are). */
+export const GitHubWorkflowRunDelivery = Type.Object({
+  action: Type.String(),
+  repository: GitHubRepository,
+  workflow_run: Type.Object({ name: Type.String({ maxLength: 500 }), head_sha: sha, conclusion: nullableText, html_url: Type.Optional(Type.String()), display_title: nullableText }),
+});
+export type GitHubWorkflowRunDelivery = Static<typeof GitHubWorkflowRunDelivery>;
+
+/** A GitHub `check_run` delivery, the fields the hook reads. */
+export const GitHubCheckRunDelivery = Type.Object({
+  action: Type.String(),
+  repository: GitHubRepository,
+  check_run: Type.Object({
+    name: Type.String({ maxLength: 500 }),
+    head_sha: sha,
+    conclusion: nullableText,
+    html_url: nullableText,
+    details_url: nullableText,
+    output: Type.Optional(Type.Object({ title: nullableText, summary: nullableText, text: nullableText })),
+  }),
+});
+export type GitHubCheckRunDelivery = Static<typeof GitHubCheckRunDelivery>;

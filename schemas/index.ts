@@ -17,7 +17,7 @@ export {
   TaskListQuery,
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
-export { CiFailure, HookAnswer, HookHeaders } from './hooks.js';
+export { CiFailure, GitHubCheckRunDelivery, GitHubRepository, GitHubWorkflowRunDelivery, HookAnswer, HookHeaders } from './hooks.js';
 export { Percentiles, Stats, StatsGroup, StatsSummary } from './stats.js';
 export { ForgeKind, Publication, PublishRequest, TaskSource } from './forge.js';
 export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';

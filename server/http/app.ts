@@ -15,6 +15,7 @@ import { mcpRoutes } from '../mcp/http-route.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
 import { followUpRoutes } from './routes/follow-ups.js';
+import { hookRoutes, type HookSettings } from './routes/hooks.js';
 import { contextRoutes } from './routes/context.js';
 import { repoMapRoutes } from './routes/repo-map.js';
 import { repositoryRoutes } from './routes/repositories.js';
@@ -54,6 +55,8 @@ export interface AppOptions {
   taskFiles?: OpenLogFile | undefined;
   /** The bundled web UI served at `/` (default: the package's `dist/ui`, built by `npm run build`). */
   uiDir?: string | undefined;
+  /** `POST /v1/hooks/ci`: its HMAC secret (none: the hook is off) and tasks per repository per hour. */
+  hooks?: HookSettings | undefined;
 }
 
 /**
@@ -133,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
   await app.register(followUpRoutes, { context, prefix: '/v1' });
   await app.register(statsRoutes, { context, prefix: '/v1' });
+  await app.register(hookRoutes, { context, prefix: '/v1', settings: options.hooks ?? {} });
   await app.register(uiRoutes, { folder: options.uiDir ?? (await defaultUiDir()) });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));
