@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { normalizeRemote } from '../../../server/http/hooks/remotes.js';
+import { signBody, verifySignature } from '../../../server/http/hooks/signature.js';
+
+describe('CI hook parts', () => {
+  it('normalizes remote URLs of every form to host/path', () => {
+    const same = [
+      'https://github.com/Acme/Widgets.git',
+      'https://user:token@github.com/acme/widgets',
+      'git@github.com:acme/widgets.git',
+      'ssh://git@github.com:22/acme/widgets.git',
+      'git://github.com/acme/widgets.git',
+      'https://github.com/acme/widgets/',
+    ];
+    for (const url of same) assert.equal(normalizeRemote(url), 'github.com/acme/widgets', url);
+    assert.equal(normalizeRemote('/srv/git/widgets.git'), '/srv/git/widgets');
+    assert.equal(normalizeRemote('file:///srv/git/widgets.git'), '/srv/git/widgets');
+    assert.equal(normalizeRemote('gitlab.example:group/sub/widgets'), 'gitlab.example/group/sub/widgets');
+    for (const nothing of ['', 'widgets', 'https://', 'https://github.com/']) assert.equal(normalizeRemote(nothing), undefined, nothing);
+  });
+
+  it("verifies GitHub's signature over the exact bytes", () => {
+    // The example of GitHub's documentation ("Validating webhook deliveries").
+    const body = Buffer.from('Hello, World!');
+    const signature = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
+    assert.equal(signBody(body, "It's a Secret to Everybody"), signature);
+    assert.equal(verifySignature(body, signature, "It's a Secret to Everybody"), true);
+    assert.equal(verifySignature(body, signature.toUpperCase().replace('SHA256', 'sha256'), "It's a Secret to Everybody"), true, 'hex in any case');
+    assert.equal(verifySignature(Buffer.from('Hello, World! '), signature, "It's a Secret to Everybody"), false);
+    assert.equal(verifySignature(body, signature, 'another secret'), false);
+    for (const header of [undefined, '', 'sha256=', `sha1=${'0'.repeat(40)}`, `${signature}00`, signature.slice(0, -2)]) assert.equal(verifySignature(body, header, "It's a Secret to Everybody"), false, String(header));
+  });
+});
