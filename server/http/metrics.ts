@@ -1,4 +1,4 @@
-import { Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Repository, TaskEvent, TaskStatus } from '../../schemas/index.js';
 import { TaskMetrics } from './task-metrics.js';
 
@@ -32,10 +32,21 @@ export class Metrics {
   private readonly taskStatus = new Gauge({ name: 'minions_tasks', help: 'Tasks by status.', labelNames: ['status'], registers: [this.registry] });
   private readonly waiting = new Gauge({ name: 'minions_task_queue_waiting', help: 'Tasks waiting in the queue.', registers: [this.registry] });
   private readonly running = new Gauge({ name: 'minions_task_queue_running', help: 'Tasks running.', registers: [this.registry] });
+  private readonly hookDeliveries = new Counter({
+    name: 'minions_hook_deliveries_total',
+    help: 'Deliveries to POST /v1/hooks/ci by result: queued, duplicate, ignored, or the error code (unauthorized, rate-limited, not-found...).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
 
   /** Records one finished request. */
   observe(method: string, route: string, status: number, seconds: number): void {
     this.http.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  /** Counts one delivery to the CI hook. */
+  hookDelivered(result: string): void {
+    this.hookDeliveries.inc({ result });
   }
 
   /** Takes one task event (the task store calls it on every append and on every logged event at start). */

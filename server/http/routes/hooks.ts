@@ -1,9 +1,10 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CiFailure, GitHubCheckRunDelivery, GitHubWorkflowRunDelivery, HookAnswer, HookHeaders, MinionsError } from '../../../schemas/index.js';
 import { clientSignal, errorResponses, type ServerContext } from '../context.js';
-import { readDelivery } from '../hooks/ci-delivery.js';
-import { CiTasks } from '../hooks/ci-tasks.js';
+import { readDelivery, type CiFailureReport } from '../hooks/ci-delivery.js';
+import { CiTasks, type CiSubmission } from '../hooks/ci-tasks.js';
 import { verifySignature } from '../hooks/signature.js';
 
 /** The settings of the CI hook. */
@@ -23,6 +24,29 @@ function parsePayload(body: Buffer, contentType: string | undefined): unknown {
   } catch {
     throw new MinionsError('invalid-argument', 'The delivery is not JSON (for GitHub, choose the content type application/json).');
   }
+}
+
+/**
+ * One delivery: the hook must be on, the signature right, the body a failure (then it is
+ * submitted) or something to ignore. Answers the status and the body of the reply.
+ */
+async function receive(
+  body: unknown,
+  headers: IncomingHttpHeaders,
+  secret: string | undefined,
+  submit: (report: CiFailureReport) => Promise<CiSubmission>,
+): Promise<{ status: 200 | 202; answer: HookAnswer }> {
+  if (secret === undefined || secret === '') throw new MinionsError('not-found', 'The CI hook is off: set its secret with MINIONS_HOOK_SECRET.');
+  if (!Buffer.isBuffer(body)) throw new MinionsError('invalid-argument', 'The delivery has no body.');
+  const header = headers['x-hub-signature-256'];
+  if (!verifySignature(body, typeof header === 'string' ? header : undefined, secret)) {
+    throw new MinionsError('unauthorized', header === undefined ? 'The delivery is not signed: X-Hub-Signature-256 is required.' : 'The signature (X-Hub-Signature-256) does not match the body and the hook secret.');
+  }
+  const event = headers['x-github-event'];
+  const delivery = readDelivery(typeof event === 'string' ? event : undefined, parsePayload(body, headers['content-type']));
+  if (delivery.kind === 'ignored') return { status: 202, answer: { status: 'ignored', reason: delivery.reason } };
+  const submission = await submit(delivery.report);
+  return { status: submission.status === 'duplicate' ? 200 : 202, answer: submission };
 }
 
 /**
@@ -52,20 +76,15 @@ export const hookRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext; set
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      const secret = settings.secret;
-      if (secret === undefined || secret === '') throw new MinionsError('not-found', 'The CI hook is off: set its secret with MINIONS_HOOK_SECRET.');
-      const body = request.body as unknown;
-      if (!Buffer.isBuffer(body)) throw new MinionsError('invalid-argument', 'The delivery has no body.');
-      const header = request.headers['x-hub-signature-256'];
-      if (!verifySignature(body, typeof header === 'string' ? header : undefined, secret)) {
-        throw new MinionsError('unauthorized', header === undefined ? 'The delivery is not signed: X-Hub-Signature-256 is required.' : 'The signature (X-Hub-Signature-256) does not match the body and the hook secret.');
+      try {
+        const { answer, status } = await receive(request.body as unknown, request.headers, settings.secret, (report) => ci.submit(report, clientSignal(reply)));
+        context.metrics.hookDelivered(answer.status);
+        if (answer.status === 'queued') void reply.header('location', `/v1/tasks/${answer.id ?? ''}`);
+        return reply.status(status).send(answer);
+      } catch (error) {
+        context.metrics.hookDelivered(error instanceof MinionsError ? error.code : 'internal');
+        throw error;
       }
-      const event = request.headers['x-github-event'];
-      const delivery = readDelivery(typeof event === 'string' ? event : undefined, parsePayload(body, request.headers['content-type']));
-      if (delivery.kind === 'ignored') return reply.status(202).send({ status: 'ignored', reason: delivery.reason });
-      const submission = await ci.submit(delivery.report, clientSignal(reply));
-      if (submission.status === 'duplicate') return reply.status(200).send(submission);
-      return reply.status(202).header('location', `/v1/tasks/${submission.id}`).send(submission);
     },
   );
 };

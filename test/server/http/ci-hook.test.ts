@@ -177,6 +177,12 @@ describe('POST /v1/hooks/ci', () => {
     assert.equal(shape.statusCode, 400);
     assert.match(shape.json<{ error: { message: string } }>().error.message, /check_run delivery is not valid/);
   });
+
+  it('counts the deliveries above by result in /metrics', async () => {
+    const text = (await app.inject({ url: '/metrics', headers: { authorization: 'Bearer bearer-token' } })).body;
+    const counted = Object.fromEntries([...text.matchAll(/^minions_hook_deliveries_total\{result="([^"]+)"\} (\d+)$/gm)].map(([, result, value]) => [result, Number(value)]));
+    assert.deepEqual(counted, { unauthorized: 4, queued: 5, duplicate: 2, ignored: 5, 'not-found': 3, 'invalid-argument': 2 });
+  });
 });
 
 describe('POST /v1/hooks/ci: settings, rate limit and restarts', () => {
