@@ -126,16 +126,6 @@ export class TaskStore {
     return counts;
   }
 
-  /** Model tokens summed over the results of all tasks. */
-  tokens(): { input: number; output: number } {
-    const total = { input: 0, output: 0 };
-    for (const { state } of this.entries.values()) {
-      total.input += state.task.result?.tokens.input ?? 0;
-      total.output += state.task.result?.tokens.output ?? 0;
-    }
-    return total;
-  }
-
   /**
    * Appends an event to a live task (numbering it), tells its followers, and queues
    * it for disk. Returns undefined for a finished or unknown task: its log is closed.
