@@ -37,10 +37,11 @@ export type HookAnswer = Static<typeof HookAnswer>;
 
 const sha = Type.String({ pattern: '^[0-9a-fA-F]{7,64}$' });
 const nullableText = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+const link = Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]));
 
 /** The repository of a GitHub webhook delivery: the fields the hook matches against registered remotes. */
 export const GitHubRepository = Type.Object({
-  full_name: Type.String({ description: 'owner/name' }),
+  full_name: Type.String({ minLength: 1, maxLength: 4096, description: 'owner/name' }),
   clone_url: Type.Optional(Type.String()),
   ssh_url: Type.Optional(Type.String()),
   git_url: Type.Optional(Type.String()),
@@ -52,7 +53,7 @@ export type GitHubRepository = Static<typeof GitHubRepository>;
 export const GitHubWorkflowRunDelivery = Type.Object({
   action: Type.String(),
   repository: GitHubRepository,
-  workflow_run: Type.Object({ name: Type.String({ maxLength: 500 }), head_sha: sha, conclusion: nullableText, html_url: Type.Optional(Type.String()), display_title: nullableText }),
+  workflow_run: Type.Object({ name: Type.String({ maxLength: 500 }), head_sha: sha, conclusion: nullableText, html_url: link, display_title: nullableText }),
 });
 export type GitHubWorkflowRunDelivery = Static<typeof GitHubWorkflowRunDelivery>;
 
@@ -64,8 +65,8 @@ export const GitHubCheckRunDelivery = Type.Object({
     name: Type.String({ maxLength: 500 }),
     head_sha: sha,
     conclusion: nullableText,
-    html_url: nullableText,
-    details_url: nullableText,
+    html_url: link,
+    details_url: link,
     output: Type.Optional(Type.Object({ title: nullableText, summary: nullableText, text: nullableText })),
   }),
 });

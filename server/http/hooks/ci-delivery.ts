@@ -57,7 +57,7 @@ function workflowRun(payload: unknown): CiDelivery {
   const logExcerpt = run.display_title ? `Workflow "${run.name}" failed on "${run.display_title}".` : undefined;
   return {
     kind: 'failure',
-    report: { source: 'github-workflow-run', repositoryName: delivery.repository.full_name, local: undefined, remote: githubRemote(delivery.repository), commit: run.head_sha, check: run.name, url: run.html_url, logExcerpt },
+    report: { source: 'github-workflow-run', repositoryName: delivery.repository.full_name, local: undefined, remote: githubRemote(delivery.repository), commit: run.head_sha, check: run.name, url: run.html_url ?? undefined, logExcerpt },
   };
 }
 

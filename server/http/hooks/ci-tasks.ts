@@ -1,5 +1,6 @@
 import { gitEnvironment, runProcess } from '../../../platform/index.js';
-import { MinionsError, type Repository, type TaskRequest, type TaskSource } from '../../../schemas/index.js';
+import { Value } from '@sinclair/typebox/value';
+import { MinionsError, TaskRequest, type Repository, type TaskSource } from '../../../schemas/index.js';
 import type { RepositoryRegistry } from '../repositories/registry.js';
 import type { TaskQueue } from '../tasks/task-queue.js';
 import type { TaskStore } from '../tasks/task-store.js';
@@ -82,6 +83,8 @@ export class CiTasks {
     const logExcerpt = excerpt(report.logExcerpt);
     const source: TaskSource = { kind: report.source, repository: report.repositoryName, commit, check: report.check, ...(report.url ? { url: report.url } : {}), ...(logExcerpt ? { logExcerpt } : {}) };
     const request: TaskRequest = { repo: repository.root, prompt: ciPrompt(source), base: commit, source };
+    // What the store writes must read back as a valid task after a restart.
+    if (!Value.Check(TaskRequest, request)) throw new MinionsError('invalid-argument', `The failure does not make a valid task: ${Value.Errors(TaskRequest, request).First()?.message ?? 'unknown'}.`);
     const task = await this.options.queue.admit(() => this.options.tasks.create(request, repository.root));
     this.known.set(key, task.id);
     return { status: 'queued', id: task.id };

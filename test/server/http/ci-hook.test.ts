@@ -176,12 +176,15 @@ describe('POST /v1/hooks/ci', () => {
     const shape = await deliver(app, { event: 'check_run', payload: { action: 'completed' } });
     assert.equal(shape.statusCode, 400);
     assert.match(shape.json<{ error: { message: string } }>().error.message, /check_run delivery is not valid/);
+    const long = checkRunDelivery({ sha: widgets.commit });
+    (long['check_run'] as Record<string, unknown>)['html_url'] = `https://github.com/${'x'.repeat(3000)}`;
+    assert.equal((await deliver(app, { event: 'check_run', payload: long })).statusCode, 400, 'nothing a task log could not read back');
   });
 
   it('counts the deliveries above by result in /metrics', async () => {
     const text = (await app.inject({ url: '/metrics', headers: { authorization: 'Bearer bearer-token' } })).body;
     const counted = Object.fromEntries([...text.matchAll(/^minions_hook_deliveries_total\{result="([^"]+)"\} (\d+)$/gm)].map(([, result, value]) => [result, Number(value)]));
-    assert.deepEqual(counted, { unauthorized: 4, queued: 5, duplicate: 2, ignored: 5, 'not-found': 3, 'invalid-argument': 2 });
+    assert.deepEqual(counted, { unauthorized: 4, queued: 5, duplicate: 2, ignored: 5, 'not-found': 3, 'invalid-argument': 3 });
   });
 });
 
