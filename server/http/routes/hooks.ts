@@ -79,6 +79,7 @@ export const hookRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext; set
       try {
         const { answer, status } = await receive(request.body as unknown, request.headers, settings.secret, (report) => ci.submit(report, clientSignal(reply)));
         context.metrics.hookDelivered(answer.status);
+        request.log.info({ delivery: request.headers['x-github-delivery'], event: request.headers['x-github-event'], answer }, 'CI hook delivery');
         if (answer.status === 'queued') void reply.header('location', `/v1/tasks/${answer.id ?? ''}`);
         return reply.status(status).send(answer);
       } catch (error) {
