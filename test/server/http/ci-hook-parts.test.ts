@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadServeSettings } from '../../../server/cli/serve-command.js';
 import { normalizeRemote } from '../../../server/http/hooks/remotes.js';
 import { signBody, verifySignature } from '../../../server/http/hooks/signature.js';
 
@@ -30,5 +31,13 @@ describe('CI hook parts', () => {
     assert.equal(verifySignature(Buffer.from('Hello, World! '), signature, "It's a Secret to Everybody"), false);
     assert.equal(verifySignature(body, signature, 'another secret'), false);
     for (const header of [undefined, '', 'sha256=', `sha1=${'0'.repeat(40)}`, `${signature}00`, signature.slice(0, -2)]) assert.equal(verifySignature(body, header, "It's a Secret to Everybody"), false, String(header));
+  });
+
+  it('reads the hook settings of minions serve from the environment', () => {
+    const pick = (settings: ReturnType<typeof loadServeSettings>) => ({ secret: settings.hookSecret, perHour: settings.hookTasksPerHour });
+    assert.deepEqual(pick(loadServeSettings({}, {})), { secret: undefined, perHour: 10 });
+    assert.deepEqual(pick(loadServeSettings({ MINIONS_HOOK_SECRET: '', MINIONS_HOOK_TASKS_PER_HOUR: '0' }, {})), { secret: undefined, perHour: 0 });
+    assert.deepEqual(pick(loadServeSettings({ MINIONS_HOOK_SECRET: 's3cret', MINIONS_HOOK_TASKS_PER_HOUR: '3' }, {})), { secret: 's3cret', perHour: 3 });
+    assert.throws(() => loadServeSettings({ MINIONS_HOOK_TASKS_PER_HOUR: 'many' }, {}), /The hook rate must be an integer from 0 to 100000, not "many" \(MINIONS_HOOK_TASKS_PER_HOUR\)/);
   });
 });
