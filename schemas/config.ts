@@ -50,6 +50,8 @@ export const Settings = Type.Object({
   logLevel: Type.Union(LogLevel.anyOf, { default: 'info', env: 'MINIONS_LOG_LEVEL', label: 'The log level', description: 'pino level of the server log' }),
   maxConnections: Type.Integer({ minimum: 1, maximum: 100_000, default: 256, option: '--max-connections', env: 'MINIONS_MAX_CONNECTIONS', label: 'The connection limit', description: 'open connections at once; more are closed at once' }),
   headersTimeout: Type.Integer({ minimum: 1, maximum: 600, default: 10, env: 'MINIONS_HEADERS_TIMEOUT', label: 'The headers timeout', description: 'seconds a connection may take to send its request headers (408 and closed beyond)' }),
+  hookSecret: Type.Optional(Type.String({ env: 'MINIONS_HOOK_SECRET', label: 'The hook secret', description: 'HMAC secret of POST /v1/hooks/ci (the webhook secret set on GitHub); unset: the hook is off' })),
+  hookTasksPerHour: Type.Integer({ minimum: 0, maximum: 100_000, default: 10, env: 'MINIONS_HOOK_TASKS_PER_HOUR', label: 'The hook rate', description: 'tasks POST /v1/hooks/ci may create per repository per hour (429 beyond); 0: no limit' }),
 });
 export type Settings = Static<typeof Settings>;
 

@@ -17,6 +17,8 @@ export {
   TaskListQuery,
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
+export { CiFailure, GitHubCheckRunDelivery, GitHubRepository, GitHubWorkflowRunDelivery, HookAnswer, HookHeaders } from './hooks.js';
+export { Percentiles, Stats, StatsGroup, StatsSummary } from './stats.js';
 export { ForgeKind, Publication, PublishRequest, TaskSource } from './forge.js';
 export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
 export { Review, ReviewCategory, ReviewFinding, ReviewSeverity } from './review.js';

@@ -82,6 +82,7 @@ export const AgentEvent = Type.Union([
       estimatedTokens: Type.Optional(Type.Integer({ description: "the agent's calibrated estimate of the prompt (inputTokens is Ollama's count)" })),
       outputTokens: Type.Integer(),
       latencyMs: Type.Number(),
+      firstTokenMs: Type.Optional(Type.Number({ description: 'time from the request to the first streamed content or tool call (absent when none streamed)' })),
       loadMs: Type.Number(),
       toolCalls: Type.Array(Type.String()),
       toolCallSource: Type.Union([Type.Literal('native'), Type.Literal('text'), Type.Literal('none')]),

@@ -7,6 +7,7 @@ import type {
   QueryResponse,
   Repository,
   RepositoryList,
+  Stats,
   Task,
   TaskAccepted,
   TaskList,
@@ -99,6 +100,7 @@ export const api = {
   submit: (request: TaskRequest) => call<TaskAccepted>('POST', '/v1/tasks', request),
   cancel: (id: string) => call<TaskAccepted>('POST', `/v1/tasks/${encodeURIComponent(id)}/cancel`),
   followUp: (id: string, request: FollowUpRequest) => call<TaskAccepted>('POST', `/v1/tasks/${encodeURIComponent(id)}/follow-ups`, request),
+  stats: (signal?: AbortSignal) => call<Stats>('GET', '/v1/stats', undefined, signal),
 };
 
 /** A message for any error a call may throw. */

@@ -5,19 +5,20 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { onUnauthorized, session } from './api.js';
 import { RepositoriesPage } from './pages/repositories.js';
 import { SearchPage } from './pages/search.js';
+import { StatsPage } from './pages/stats.js';
 import { TaskPage } from './pages/task.js';
 import { TasksPage } from './pages/tasks.js';
 import { href, useRoute, type Route } from './router.js';
 import { TokenPrompt } from './components/token-prompt.js';
 
-const titles: Record<Route['page'], string> = { repositories: 'Repositories', search: 'Search', tasks: 'Tasks', task: 'Task' };
+const titles: Record<Route['page'], string> = { repositories: 'Repositories', search: 'Search', tasks: 'Tasks', task: 'Task', stats: 'Stats' };
 
 function Navigation({ route }: { route: Route }) {
   const current = route.page === 'task' ? 'tasks' : route.page;
   return (
     <nav aria-label="Main">
       <ul>
-        {(['repositories', 'search', 'tasks'] as const).map((page) => (
+        {(['repositories', 'search', 'tasks', 'stats'] as const).map((page) => (
           <li key={page}>
             <a href={href({ page })} aria-current={current === page ? 'page' : undefined}>
               {titles[page]}
@@ -39,6 +40,8 @@ function Page({ route }: { route: Route }) {
       return <TasksPage />;
     case 'task':
       return <TaskPage id={route.id} />;
+    case 'stats':
+      return <StatsPage />;
   }
 }
 

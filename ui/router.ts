@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 /** The pages of the UI. */
-export type Route = { page: 'repositories' } | { page: 'search' } | { page: 'tasks' } | { page: 'task'; id: string };
+export type Route = { page: 'repositories' } | { page: 'search' } | { page: 'tasks' } | { page: 'task'; id: string } | { page: 'stats' };
 
 /** Reads a route from a hash such as `#/tasks/abc`; anything unknown is the repositories page. */
 export function parseRoute(hash: string): Route {
@@ -11,6 +11,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'search') return { page: 'search' };
   if (parts[0] === 'tasks' && parts[1] !== undefined) return { page: 'task', id: decodeURIComponent(parts[1]) };
   if (parts[0] === 'tasks') return { page: 'tasks' };
+  if (parts[0] === 'stats') return { page: 'stats' };
   return { page: 'repositories' };
 }
 

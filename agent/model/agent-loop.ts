@@ -100,7 +100,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopOutco
     const calls: ToolCallRequest[] = (turn.toolCalls.length > 0 ? turn.toolCalls : textCalls).map((call) => resolveCall(options.tools, call));
     options.emit('model-call', {
       node, step: outcome.steps, model: model.info.name, digest: model.info.digest, inputTokens: turn.inputTokens, estimatedTokens, outputTokens: turn.outputTokens,
-      latencyMs: turn.latencyMs, loadMs: turn.loadMs, toolCalls: calls.map((call) => call.name),
+      latencyMs: turn.latencyMs, ...(turn.firstTokenMs === undefined ? {} : { firstTokenMs: turn.firstTokenMs }), loadMs: turn.loadMs, toolCalls: calls.map((call) => call.name),
       toolCallSource: turn.toolCalls.length > 0 ? 'native' : textCalls.length > 0 ? 'text' : 'none', doneReason: turn.doneReason, content: truncateMiddle(turn.content, 400),
     });
     const viaText = turn.toolCalls.length === 0;

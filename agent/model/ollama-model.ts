@@ -42,6 +42,8 @@ export interface ChatTurn {
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
+  /** Milliseconds from the request to the first streamed content or tool call; undefined when none streamed. */
+  firstTokenMs?: number;
   loadMs: number;
   doneReason: string;
 }
@@ -212,6 +214,8 @@ class OllamaChatModel implements ChatModel {
         watchdog.tick();
         // Ollama 0.11 sent some errors under another key (`{"error parsing tool call": ...}`), which the client passes on.
         if ((part.message as Message | undefined) === undefined) throw new Error(unexpectedRecord(part));
+        // Time to first token: what a user waits for, prompt evaluation and model loading included.
+        if (turn.firstTokenMs === undefined && ((part.message.content ?? '') !== '' || (part.message.tool_calls?.length ?? 0) > 0)) turn.firstTokenMs = Math.round(performance.now() - started);
         turn.content += part.message.content ?? '';
         turn.thinking += part.message.thinking ?? '';
         for (const call of part.message.tool_calls ?? []) turn.toolCalls.push({ name: call.function.name, arguments: normalizeArguments(call.function.arguments) });

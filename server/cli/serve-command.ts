@@ -30,6 +30,9 @@ export interface ServeSettings {
   logLevel: LogLevel;
   maxConnections: number;
   headersTimeoutMs: number;
+  /** `POST /v1/hooks/ci`: the HMAC secret (undefined: the hook is off) and tasks per repository per hour. */
+  hookSecret: string | undefined;
+  hookTasksPerHour: number;
 }
 
 /** Resolves the server's settings from the command line (as `parseArgs` returns them) and the environment. */
@@ -48,6 +51,8 @@ export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: stri
     logLevel: readSetting('logLevel', env, explicit),
     maxConnections: readSetting('maxConnections', env, explicit),
     headersTimeoutMs: readSetting('headersTimeout', env, explicit) * 1000,
+    hookSecret: readSetting('hookSecret', env, explicit) || undefined,
+    hookTasksPerHour: readSetting('hookTasksPerHour', env, explicit),
   };
 }
 
@@ -131,7 +136,7 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
     const agentSettings = loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature });
     const runner = createRunner(agentSettings, index, io.env);
-    const app = await buildApp({ index, runner, numCtx: agentSettings.numCtx, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings });
+    const app = await buildApp({ index, runner, numCtx: agentSettings.numCtx, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings, hooks: { secret: settings.hookSecret, tasksPerHour: settings.hookTasksPerHour } });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port }).catch((error: unknown) => {

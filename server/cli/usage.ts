@@ -93,7 +93,8 @@ MINIONS_THREADS, OLLAMA_HOST, MINIONS_MODEL (run; default qwen2.5-coder:7b); pri
 MINIONS_ALLOW_NETWORK_COMMANDS=1 (agent commands with network where no namespace exists);
 agent commands: MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1 (without bubblewrap where it cannot run),
 MINIONS_COMMAND_MEMORY_MB (default 4096); for serve: MINIONS_HOST, MINIONS_PORT, MINIONS_TOKEN, MINIONS_CONCURRENCY,
-MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL, MINIONS_MAX_CONNECTIONS, MINIONS_HEADERS_TIMEOUT. All settings: the README's configuration table.
+MINIONS_MAX_QUEUE, MINIONS_RATE_LIMIT, MINIONS_LOG_LEVEL, MINIONS_MAX_CONNECTIONS, MINIONS_HEADERS_TIMEOUT,
+MINIONS_HOOK_SECRET, MINIONS_HOOK_TASKS_PER_HOUR (the CI hook). All settings: the README's configuration table.
 
 Run any command with --help (or -h) for its options.
 `;

@@ -15,11 +15,13 @@ import { mcpRoutes } from '../mcp/http-route.js';
 import { rateLimiter } from './rate-limit.js';
 import { RepositoryRegistry } from './repositories/registry.js';
 import { followUpRoutes } from './routes/follow-ups.js';
+import { hookRoutes, type HookSettings } from './routes/hooks.js';
 import { contextRoutes } from './routes/context.js';
 import { repoMapRoutes } from './routes/repo-map.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
+import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
 import { defaultUiDir, uiRoutes } from './routes/ui.js';
 import { TaskQueue } from './tasks/task-queue.js';
@@ -53,6 +55,8 @@ export interface AppOptions {
   taskFiles?: OpenLogFile | undefined;
   /** The bundled web UI served at `/` (default: the package's `dist/ui`, built by `npm run build`). */
   uiDir?: string | undefined;
+  /** `POST /v1/hooks/ci`: its HMAC secret (none: the hook is off) and tasks per repository per hour. */
+  hooks?: HookSettings | undefined;
 }
 
 /**
@@ -84,10 +88,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // JSON is the only request body the API takes: anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
-  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
+  // Fed every task event, those in the logs first: the success metrics survive a restart.
+  const metrics = new Metrics();
+  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), observe: (id, event) => metrics.observeTask(id, event), ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
   const queue = new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: log.child({ component: 'queue' }) });
   const registry = await RepositoryRegistry.open({ file: join(options.dataDir, 'server', 'repositories.json'), index: options.index, log: log.child({ component: 'repositories' }), watch: options.watch });
-  const context: ServerContext = { index: options.index, registry, tasks, queue, metrics: new Metrics(), limits, streams: new Set() };
+  const context: ServerContext = { index: options.index, registry, tasks, queue, metrics, limits, streams: new Set() };
 
   app.decorate('minions', context);
   app.setErrorHandler(handleError);
@@ -129,6 +135,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(repoMapRoutes, { context, prefix: '/v1' });
   await app.register(mcpRoutes, { log: log.child({ component: 'mcp' }) });
   await app.register(followUpRoutes, { context, prefix: '/v1' });
+  await app.register(statsRoutes, { context, prefix: '/v1' });
+  await app.register(hookRoutes, { context, prefix: '/v1', settings: options.hooks ?? {} });
   await app.register(uiRoutes, { folder: options.uiDir ?? (await defaultUiDir()) });
 
   if (options.worktreesDir !== undefined) await removeLeftWorktrees(options.worktreesDir, registry, tasks, log.child({ component: 'worktrees' }));

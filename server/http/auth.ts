@@ -32,8 +32,11 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** Paths open without a token: liveness, and the web UI's static page and assets (which ask for the token themselves). */
-const openPaths = new Set(['/healthz', '/']);
+/**
+ * Paths open without a token: liveness, the web UI's static page and assets (which ask for the token themselves),
+ * and the CI hook, which a forge calls with an HMAC signature instead.
+ */
+const openPaths = new Set(['/healthz', '/', '/v1/hooks/ci']);
 
 function isOpenPath(path: string): boolean {
   return openPaths.has(path) || (path.startsWith(uiAssetPrefix) && !path.slice(uiAssetPrefix.length).includes('/'));

@@ -49,7 +49,7 @@ export function handleError(error: FastifyError | MinionsError | Error, request:
   }
   if (error instanceof MinionsError) {
     const status = statusOfCode[error.code];
-    if (error.code === 'queue-full' && typeof error.details?.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
+    if ((error.code === 'queue-full' || error.code === 'rate-limited') && typeof error.details?.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
     if (status >= 500 && (error.code === 'internal' || error.code === 'unreadable')) return internal(error, request, reply);
     if (status >= 500) request.log.warn({ code: error.code }, error.message);
     return reply.status(status).send(envelope(error.code, error.message, error.details));

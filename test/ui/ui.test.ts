@@ -87,6 +87,14 @@ describe('the web UI in chromium', () => {
       await page.getByText('No task matches.').waitFor();
       assert.deepEqual(await unnamedElements(page), [], 'tasks page: every control has a name');
 
+      await go(page, 'Stats');
+      const stats = page.getByRole('table', { name: 'Tasks and model calls per model and blueprint' });
+      const group = stats.getByRole('row', { name: /coder:7b/ });
+      await group.waitFor();
+      assert.match(await group.innerText(), /^coder:7b\s+default\s+1\s+1\s+0\s+100%\s+0\.00\s+[\d,]+ \/ [\d,]+\s+\d+\s+[\d.]+ m?s \/ [\d.]+ m?s\s+[\d.]+ m?s \/ [\d.]+ m?s\s+—$/);
+      assert.match(await stats.getByRole('row', { name: /^All/ }).innerText(), /^All\s+1\s+1\s+0\s+100%/);
+      assert.deepEqual(await unnamedElements(page), [], 'stats page: every control has a name');
+
       const origin = new URL(server.url).origin;
       assert.deepEqual(seen.urls.filter((url) => !url.startsWith(origin)), [], 'nothing is fetched from elsewhere');
       assert.deepEqual(seen.urls.filter((url) => url.includes(token)), [], 'the token is never in a URL');

@@ -12,18 +12,13 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext }>
     {
       schema: {
         tags: ['system'],
-        summary: 'Prometheus metrics: request latency, index sizes, tasks by status, model tokens',
+        summary: 'Prometheus metrics: request latency, index sizes, tasks by status; task outcomes, fix rounds, tokens, review findings, model latency and time to first token per model and blueprint; check durations',
         response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: Type.String() } } }, ...errorResponses() },
       },
     },
     async (_request, reply) => {
-      const body = context.metrics.render({
-        repositories: context.registry.list(),
-        tasks: context.tasks.counts(),
-        tokens: context.tasks.tokens(),
-        queue: context.queue.sizes,
-      });
-      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body);
+      const body = await context.metrics.render({ repositories: context.registry.list(), tasks: context.tasks.counts(), queue: context.queue.sizes });
+      return reply.type(context.metrics.contentType).send(body);
     },
   );
 };

@@ -9,6 +9,9 @@ import { TaskLog, isDiskFull, openLogFile, readTaskLog, type OpenLogFile } from 
 /** Called with each new event of a task someone follows. */
 export type TaskListener = (event: TaskEvent) => void;
 
+/** Called with every event of every task: those logged before (at open), then each appended. */
+export type TaskEventObserver = (id: string, event: TaskEvent) => void;
+
 /** Filters of `list`; `root` is a repository's real path. */
 export interface TaskFilter {
   status?: TaskStatus | undefined;
@@ -46,12 +49,16 @@ export class TaskStore {
     private readonly log: Logger,
     private readonly clock: () => Date,
     private readonly openFile: OpenLogFile,
+    private readonly observe: TaskEventObserver,
   ) {}
 
-  /** Loads every task log of a folder (creating it), marking interrupted tasks. `openFile` opens the logs' files (tests inject failing ones). */
-  static async open(folder: string, options: { log: Logger; clock?: () => Date; openFile?: OpenLogFile }): Promise<TaskStore> {
+  /**
+   * Loads every task log of a folder (creating it), marking interrupted tasks. `openFile` opens the logs' files
+   * (tests inject failing ones); `observe` sees every event loaded, then every event appended (the metrics).
+   */
+  static async open(folder: string, options: { log: Logger; clock?: () => Date; openFile?: OpenLogFile; observe?: TaskEventObserver }): Promise<TaskStore> {
     await mkdir(folder, { recursive: true });
-    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()), options.openFile ?? openLogFile);
+    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()), options.openFile ?? openLogFile, options.observe ?? (() => undefined));
     for (const name of (await readdir(folder)).filter((file) => file.endsWith('.ndjson')).sort()) {
       await store.load(name.slice(0, -'.ndjson'.length));
     }
@@ -89,6 +96,7 @@ export class TaskStore {
     const entry: Entry = { state: foldTask(id, [event]), log, events: [event], listeners: new Set() };
     this.entries.set(id, entry);
     this.link(entry.state.task);
+    this.observe(id, event);
     return this.view(entry);
   }
 
@@ -118,16 +126,6 @@ export class TaskStore {
     return counts;
   }
 
-  /** Model tokens summed over the results of all tasks. */
-  tokens(): { input: number; output: number } {
-    const total = { input: 0, output: 0 };
-    for (const { state } of this.entries.values()) {
-      total.input += state.task.result?.tokens.input ?? 0;
-      total.output += state.task.result?.tokens.output ?? 0;
-    }
-    return total;
-  }
-
   /**
    * Appends an event to a live task (numbering it), tells its followers, and queues
    * it for disk. Returns undefined for a finished or unknown task: its log is closed.
@@ -139,6 +137,7 @@ export class TaskStore {
     applyEvent(entry.state, event);
     entry.events?.push(event);
     entry.log.append(event);
+    this.observe(id, event);
     for (const listener of entry.listeners) listener(event);
     if (terminalStatuses.has(entry.state.task.status)) this.retire(entry);
     return event;
@@ -207,6 +206,7 @@ export class TaskStore {
       if (loaded.torn) this.log.warn({ task: id }, 'ignored a torn last line in the task log');
       if (loaded.damaged > 0) this.log.warn({ task: id, lines: loaded.damaged }, 'skipped torn lines in the middle of the task log; kept every valid event');
       const state = foldTask(id, loaded.events);
+      for (const event of loaded.events) this.observe(id, event);
       const entry: Entry = { state, log: undefined, events: undefined, listeners: new Set() };
       this.entries.set(id, entry);
       this.link(state.task);

@@ -43,7 +43,7 @@ describe('a task through the API with the real agent', () => {
       assert.equal(types.at(-1), 'task-end');
       assert.ok(types.length > 6, `the agent's events are in the log: ${types.join(', ')}`);
       const metrics = (await app.inject({ url: '/metrics' })).body;
-      assert.match(metrics, /^minions_model_tokens_total\{direction="input"\} [1-9]\d*$/m);
+      assert.match(metrics, /^minions_model_tokens_total\{direction="input",model="coder:7b",blueprint="default"\} [1-9]\d*$/m);
     } finally {
       await fixture.dispose();
       await repo.dispose();

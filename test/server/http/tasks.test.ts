@@ -118,10 +118,13 @@ describe('tasks', () => {
     assert.match(text, /^minions_tasks\{status="succeeded"\} 1$/m);
     assert.match(text, /^minions_tasks\{status="failed"\} 2$/m);
     assert.match(text, /^minions_tasks\{status="cancelled"\} 2$/m);
-    assert.match(text, /^minions_model_tokens_total\{direction="input"\} 200$/m);
-    assert.match(text, /^minions_model_tokens_total\{direction="output"\} 80$/m);
+    // Tokens are per model and blueprint now: two results of 100 in and 40 out, under the model each task asked for.
+    assert.match(text, /^minions_model_tokens_total\{direction="input",model="qwen3",blueprint="default"\} 100$/m);
+    assert.match(text, /^minions_model_tokens_total\{direction="input",model="default",blueprint="default"\} 100$/m);
+    assert.match(text, /^minions_model_tokens_total\{direction="output",model="default",blueprint="default"\} 40$/m);
     assert.match(text, new RegExp(`^minions_repository_chunks\\{repository="${repoId}",root="[^"]+"\\} 3$`, 'm'));
     assert.match(text, /^minions_http_request_duration_seconds_count\{method="POST",route="\/v1\/tasks",status="202"\} \d+$/m);
-    assert.match(text, /^minions_http_request_duration_seconds_bucket\{method="GET",route="\/v1\/tasks\/:id",status="200",le="\+Inf"\} \d+$/m);
+    // prom-client writes `le` first; label order means nothing to Prometheus.
+    assert.match(text, /^minions_http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/v1\/tasks\/:id",status="200"\} \d+$/m);
   });
 });
