@@ -50,6 +50,8 @@ export const Settings = Type.Object({
   logLevel: Type.Union(LogLevel.anyOf, { default: 'info', env: 'MINIONS_LOG_LEVEL', label: 'The log level', description: 'pino level of the server log' }),
   maxConnections: Type.Integer({ minimum: 1, maximum: 100_000, default: 256, option: '--max-connections', env: 'MINIONS_MAX_CONNECTIONS', label: 'The connection limit', description: 'open connections at once; more are closed at once' }),
   headersTimeout: Type.Integer({ minimum: 1, maximum: 600, default: 10, env: 'MINIONS_HEADERS_TIMEOUT', label: 'The headers timeout', description: 'seconds a connection may take to send its request headers (408 and closed beyond)' }),
+  forgeTokens: Type.Optional(Type.String({ env: 'MINIONS_FORGE_TOKENS', label: 'The forge tokens', description: 'comma-separated host=token pairs: the token of each forge host (API and push), e.g. github.com=ghp_...,gitea.lan=...' })),
+  forgeToken: Type.Optional(Type.String({ env: 'MINIONS_FORGE_TOKEN', label: 'The forge token', description: 'the token of every forge host MINIONS_FORGE_TOKENS does not name' })),
 });
 export type Settings = Static<typeof Settings>;
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError, type TaskRequest } from '../../schemas/index.js';
-import { createRunner, loadAgentSettings } from '../agent-wiring.js';
+import { createPublisher, createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type ConfigOptions } from '../config.js';
 import { openCodeIndex } from '../runtime.js';
 import { printAgentEvent } from './agent-progress.js';
@@ -56,7 +56,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const settings = loadAgentSettings(io.env, config, { temperature, numCtx });
   const index = await openCodeIndex(config);
   try {
-    const runner = createRunner(settings, index, io.env);
+    const runner = createRunner(settings, index, io.env, createPublisher(config, io.env));
     const id = randomUUID().slice(0, 8);
     const result = await runner.run({ id, request, root: request.repo }, { signal: io.signal, emit: (event) => printAgentEvent(io.stderr, event) });
     await write(io.stdout, json ? `${JSON.stringify(result, null, 2)}\n` : describeResult(result, request.repo));
