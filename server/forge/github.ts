@@ -1,5 +1,5 @@
 // Pull requests on GitHub (and GitHub Enterprise, through `baseUrl`) with @octokit/rest.
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import type { ForgeClient, PullRequestDraft, PullRequestInfo } from '../../agent/index.js';
 import { MinionsError } from '../../schemas/index.js';
 import { forgeFailure, unreachable, type ForgeContext } from './forge-errors.js';
@@ -30,17 +30,24 @@ function ownerAndName(repository: string): { owner: string; repo: string } {
 /** A GitHub client for one repository (`context.location.repository` is owner/name). */
 export function createGitHubClient(context: ForgeContext, options: { fetch?: typeof fetch } = {}): ForgeClient {
   const { owner, repo } = ownerAndName(context.location.repository);
-  const octokit = new Octokit({
-    baseUrl: context.location.apiUrl,
-    userAgent: 'minions',
-    ...(context.token === undefined ? {} : { auth: context.token }),
-    // Octokit's own warnings would go to the console; its errors are reported by the caller.
-    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    request: options.fetch === undefined ? {} : { fetch: options.fetch },
-  });
-  const call = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
+  // Loaded on first use: a server that never opens a pull request does not pay for the library.
+  let loaded: Promise<Octokit> | undefined;
+  const client = (): Promise<Octokit> =>
+    (loaded ??= import('@octokit/rest').then(
+      ({ Octokit }) =>
+        new Octokit({
+          baseUrl: context.location.apiUrl,
+          userAgent: 'minions',
+          ...(context.token === undefined ? {} : { auth: context.token }),
+          // Octokit's own warnings would go to the console; its errors are reported by the caller.
+          log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+          request: options.fetch === undefined ? {} : { fetch: options.fetch },
+        }),
+    ));
+  const call = async <T>(action: string, run: (octokit: Octokit) => Promise<T>): Promise<T> => {
+    const octokit = await client();
     try {
-      return await run();
+      return await run(octokit);
     } catch (error) {
       if (isHttpError(error)) throw forgeFailure(context, error.status, detailOf(error), action);
       throw unreachable(context, error, action);
@@ -50,13 +57,13 @@ export function createGitHubClient(context: ForgeContext, options: { fetch?: typ
   return {
     kind: 'github',
     async open(draft: PullRequestDraft, signal: AbortSignal): Promise<PullRequestInfo> {
-      const { data } = await call('open a pull request', () => octokit.pulls.create({ owner, repo, head: draft.head, base: draft.base, title: draft.title, body: draft.body, draft: draft.draft, request: { signal } }));
+      const { data } = await call('open a pull request', (octokit) => octokit.pulls.create({ owner, repo, head: draft.head, base: draft.base, title: draft.title, body: draft.body, draft: draft.draft, request: { signal } }));
       // Labels are the issue's: a second call, after the pull request exists.
-      if (draft.labels.length > 0) await call('label the pull request', () => octokit.issues.addLabels({ owner, repo, issue_number: data.number, labels: [...draft.labels], request: { signal } }));
+      if (draft.labels.length > 0) await call('label the pull request', (octokit) => octokit.issues.addLabels({ owner, repo, issue_number: data.number, labels: [...draft.labels], request: { signal } }));
       return info(data);
     },
     async findByBranch(head: string, signal: AbortSignal): Promise<PullRequestInfo | undefined> {
-      const { data } = await call('list pull requests', () => octokit.pulls.list({ owner, repo, head: `${owner}:${head}`, state: 'open', per_page: 10, request: { signal } }));
+      const { data } = await call('list pull requests', (octokit) => octokit.pulls.list({ owner, repo, head: `${owner}:${head}`, state: 'open', per_page: 10, request: { signal } }));
       const pull = data.find((entry) => entry.head.ref === head) ?? data[0];
       return pull === undefined ? undefined : info(pull);
     },
