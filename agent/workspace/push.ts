@@ -49,8 +49,13 @@ async function remoteEnvironment(root: string, access: GitConfigEntries, signal:
   return hardenedEnvironment(process.env, [...overrides, ...access.map(([key, value]): [string, string] => [key, value])]);
 }
 
-/** Git's complaint, short, with any credential value and URL password taken out. */
+/** Git's complaint, short, with any credential value and URL password taken out; a refused login in plain words. */
 function gitComplaint(stderr: string, access: GitConfigEntries, target: RemoteTarget): string {
+  if (/could not read (Username|Password)|Authentication failed|\b401\b/i.test(stderr)) {
+    return access.length === 0
+      ? 'the remote asks for credentials, and no token is configured for its host (the forge tokens of the configuration)'
+      : 'the remote refused the configured token (HTTP 401); check the token of its host';
+  }
   let text = stderr.trim().split('\n').filter((line) => line.trim() !== '').slice(-3).join(' ');
   for (const [, value] of access) if (value.length >= 4) text = text.split(value).join('***');
   if (target.url !== target.display) text = text.split(target.url).join(target.display);
