@@ -15,7 +15,8 @@ import { calculatorFiles, git, makeRepo, startAgentOllama, toolModel, type Fixtu
 import { startForgeApiServer, type ForgeApiServer } from '../../support/forge-api-server.js';
 import { startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';
 import type { ScriptedOllama } from '../../support/scripted-ollama.js';
-import { ServerFixture, taskEnded, type App } from './server-fixture.js';
+import type { App } from '../../../server/http/context.js';
+import { ServerFixture, taskEnded } from './server-fixture.js';
 
 const pushToken = 'ghp_push0c7e5b2a';
 const apiToken = 'ghp_api9d41f6e3';
