@@ -27,6 +27,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
       'num-ctx': { type: 'string' },
       'allow-protected-paths': { type: 'boolean', default: false },
       'from-working-tree': { type: 'boolean', default: false },
+      'no-publish': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
@@ -45,6 +46,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(rounds === undefined ? {} : { maxFixRounds: rounds }),
     ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
     ...(values['from-working-tree'] ? { fromWorkingTree: true } : {}),
+    ...(values['no-publish'] ? { publish: { push: false, pullRequest: false } } : {}),
   };
   return { request, json: values.json, temperature: values.temperature, numCtx: values['num-ctx'], config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
 }
