@@ -187,12 +187,9 @@ export class RepositoryRegistry {
 
   /** Replaces (or, null, removes) a repository's publish settings, persisted at once. */
   private async configurePublish(entry: Entry, publish: RepositoryPublish | null): Promise<void> {
-    if (publish === null) {
-      delete entry.registered.publish;
-      delete entry.state.publish;
-    } else {
-      entry.registered.publish = publish;
-      entry.state.publish = publish;
+    for (const target of [entry.registered, entry.state]) {
+      if (publish === null) delete target.publish;
+      else target.publish = publish;
     }
     await this.persist();
   }
