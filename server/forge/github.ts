@@ -57,7 +57,13 @@ export function createGitHubClient(context: ForgeContext, options: { fetch?: typ
   return {
     kind: 'github',
     async open(draft: PullRequestDraft, signal: AbortSignal): Promise<PullRequestInfo> {
-      const { data } = await call('open a pull request', (octokit) => octokit.pulls.create({ owner, repo, head: draft.head, base: draft.base, title: draft.title, body: draft.body, draft: draft.draft, request: { signal } }));
+      const create = (asDraft: boolean): Promise<{ data: { html_url: string; number: number; draft?: boolean | undefined } }> =>
+        call('open a pull request', (octokit) => octokit.pulls.create({ owner, repo, head: draft.head, base: draft.base, title: draft.title, body: draft.body, draft: asDraft, request: { signal } }));
+      // Private repositories on some plans have no drafts (422): opened as a plain one, its `WIP:` title still says so.
+      const { data } = await create(draft.draft).catch((error: unknown) => {
+        if (draft.draft && error instanceof MinionsError && error.code === 'internal' && /\(422: .*draft pull requests are not supported/i.test(error.message)) return create(false);
+        throw error;
+      });
       // Labels are the issue's: a second call, after the pull request exists.
       if (draft.labels.length > 0) await call('label the pull request', (octokit) => octokit.issues.addLabels({ owner, repo, issue_number: data.number, labels: [...draft.labels], request: { signal } }));
       return info(data);

@@ -53,6 +53,9 @@ function github(state: State, repository: string, method: string, rest: string, 
   const web = `https://github.example/${repository}/pull`;
   const shape = (pull: StoredPull): unknown => ({ number: pull.number, html_url: `${web}/${pull.number}`, state: 'open', title: pull.title, body: pull.body, draft: pull.draft, head: { ref: pull.head, label: `${repository.split('/')[0]}:${pull.head}` }, base: { ref: pull.base } });
   if (method === 'POST' && rest === '/pulls') {
+    if (body.draft === true && state.draftless.has(repository)) {
+      return json(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: 'Draft pull requests are not supported in this repository.' }], documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request', status: '422' });
+    }
     if (pulls.some((pull) => pull.head === body.head)) {
       return json(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repository.split('/')[0]}:${String(body.head)}.` }], documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request', status: '422' });
     }
@@ -107,7 +110,10 @@ function gitea(state: State, repository: string, method: string, rest: string, b
 
 class State {
   private readonly stored = new Map<string, StoredPull[]>();
-  constructor(readonly repositories: ReadonlySet<string>) {}
+  constructor(
+    readonly repositories: ReadonlySet<string>,
+    readonly draftless: ReadonlySet<string>,
+  ) {}
   pulls(forge: string, repository: string): StoredPull[] {
     const key = `${forge} ${repository}`;
     if (!this.stored.has(key)) this.stored.set(key, []);
@@ -158,9 +164,12 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
-/** Starts the stand-in: `repositories` exist on every forge, `token` is the only one accepted. */
-export async function startForgeApiServer(options: { repositories: string[]; token: string }): Promise<ForgeApiServer> {
-  const state = new State(new Set(options.repositories));
+/**
+ * Starts the stand-in: `repositories` exist on every forge, `token` is the only one
+ * accepted; GitHub refuses drafts on the `draftless` ones (422, as on some private plans).
+ */
+export async function startForgeApiServer(options: { repositories: string[]; token: string; draftless?: string[] }): Promise<ForgeApiServer> {
+  const state = new State(new Set(options.repositories), new Set(options.draftless ?? []));
   const requests: ForgeRequest[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     void (async () => {

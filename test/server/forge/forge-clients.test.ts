@@ -34,7 +34,7 @@ const draft = { head: 'minions/t1-fix-add', base: 'main', title: 'Fix add', body
 describe('forge clients', () => {
   let server: ForgeApiServer;
   before(async () => {
-    server = await startForgeApiServer({ repositories: ['octo/calc', 'group/sub/calc'], token });
+    server = await startForgeApiServer({ repositories: ['octo/calc', 'group/sub/calc', 'octo/private'], token, draftless: ['octo/private'] });
   });
   after(async () => {
     await server.close();
@@ -97,6 +97,12 @@ describe('forge clients', () => {
     const gitea = created.find((request) => request.forge === 'gitea');
     assert.equal(gitea?.path, '/gitea/api/v1/repos/octo/calc/pulls');
     assert.deepEqual((gitea?.body as Record<string, unknown>).labels, [1], 'Gitea takes label ids');
+  });
+
+  it('opens a plain pull request where GitHub has no drafts (422), its WIP title kept', async () => {
+    const opened = await client(server, 'github', 'octo/private').open({ ...draft, title: 'WIP: Fix add', draft: true }, signal);
+    assert.equal(opened.draft, false);
+    assert.deepEqual(server.pulls('github', 'octo/private').map((pull) => [pull.title, pull.draft]), [['WIP: Fix add', false]]);
   });
 
   it('names an unreachable forge without the token', async () => {
