@@ -2,6 +2,7 @@
 // with one signature and their own limits. A node returns an outcome label and the
 // blueprint's routes say where each label leads, which is how fix loops back to checks.
 import { endRoute, failedLabel, failRoute, validateBlueprint, type ResolvedRoutes } from './blueprint-routes.js';
+import type { Publisher } from './forge.js';
 import type { CodeSearch } from './tools/tool.js';
 import type { Emit } from './events.js';
 import type { AgentLimits, LoopLimits } from './limits.js';
@@ -44,6 +45,8 @@ export interface NodeServices {
   modelsLoaded?: Promise<void>;
   /** Where the baselines (checks on a base commit) are cached; undefined: not cached. */
   baselinesDir?: string;
+  /** Delivery to the forge (push, pull request), wired in by the server; undefined: publish skips. */
+  publisher?: Publisher;
 }
 
 /** What every node receives. */

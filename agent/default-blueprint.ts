@@ -1,5 +1,5 @@
-// The default blueprint: prepare -> context -> baseline -> implement -> checks <-> fix -> deliver,
-// then clean-up, which always runs. The routes below are the whole of its control flow.
+// The default blueprint: prepare -> context -> baseline -> implement -> checks <-> fix -> deliver
+// -> publish, then clean-up, which always runs. The routes below are the whole of its control flow.
 import type { Blueprint } from './blueprint.js';
 import type { AgentLimits } from './limits.js';
 import { fixFailures, fixOutcomes, implementOutcomes, implementTask } from './nodes/agentic.js';
@@ -8,6 +8,7 @@ import { checksOutcomes, runRepositoryChecks } from './nodes/checks.js';
 import { gatherContext } from './nodes/context.js';
 import { deliverChange, deliverOutcomes } from './nodes/deliver.js';
 import { cleanUpWorktree, prepareWorktree } from './nodes/prepare.js';
+import { publishBranch, publishOutcomes } from './nodes/publish.js';
 
 const minute = 60_000;
 
@@ -37,8 +38,9 @@ export function defaultBlueprint(limits: AgentLimits): Blueprint {
       },
       {
         name: 'deliver', kind: 'deterministic', description: 'guardrails, commit, diff, PR title and body', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, run: deliverChange,
-        outcomes: deliverOutcomes, routes: { committed: 'cleanup', 'committed-failed': 'cleanup', refused: 'fail' },
+        outcomes: deliverOutcomes, routes: { committed: 'publish', 'committed-failed': 'publish', refused: 'fail' },
       },
+      { name: 'publish', kind: 'deterministic', description: 'push the branch and open its pull request, when configured', limits: { timeoutMs: 5 * minute, maxVisits: 1 }, outcomes: publishOutcomes, run: publishBranch, routes: { published: 'cleanup', 'not-configured': 'cleanup', 'not-committed': 'cleanup', 'publish-failed': 'cleanup' } },
       { name: 'cleanup', kind: 'deterministic', description: 'remove the worktree, keep the branch', limits: { timeoutMs: 2 * minute, maxVisits: 2 }, outcomes: ['ok', 'skipped'], run: cleanUpWorktree, always: true },
     ],
   };

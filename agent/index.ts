@@ -2,6 +2,8 @@
 // in, blueprints as data, limits and the typed events.
 export { createAgentRunner, branchName, type AgentRunnerOptions } from './runner.js';
 export type { CodeSearch, SearchScope, SymbolScope } from './tools/tool.js';
+export type { ForgeClient, GitConfigEntries, Publisher, PullRequestDraft, PullRequestInfo } from './forge.js';
+export { withoutCredentials } from './workspace/push.js';
 export { assembleContext, type AssembleOptions, type AssembledContext } from './context/assemble.js';
 export { contextBudget } from './context/budget.js';
 export { previewContext, type PreviewOptions } from './context/repository-context.js';

@@ -1,5 +1,5 @@
 // The state one run accumulates as its nodes execute; the runner turns it into the TaskResult.
-import type { CheckResult, TaskRequest } from '../schemas/index.js';
+import type { CheckResult, Publication, TaskRequest } from '../schemas/index.js';
 import type { CheckPlan } from './checks/discover.js';
 import type { BaselineCheck } from './checks/judge.js';
 import type { RuleFile } from './context/rules.js';
@@ -66,6 +66,8 @@ export interface RunState {
   warnings: string[];
   /** Set when something went wrong; deliver still reports the branch honestly. */
   failure: string | undefined;
+  /** What publish pushed and opened on the forge (or why it failed); undefined when it did not run. */
+  publication?: Publication;
 }
 
 /** A fresh state for a task. */

@@ -8,6 +8,7 @@ import { validateBlueprint } from './blueprint-routes.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
 import { typedEmit, type AgentEventMap, type Emit } from './events.js';
+import type { Publisher } from './forge.js';
 import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
 import type { RetryPolicy } from './model/model-retry.js';
 import { connectModel, type ChatModel } from './model/ollama-model.js';
@@ -72,6 +73,8 @@ export interface AgentRunnerOptions {
   allowUnsandboxedCommands?: boolean;
   /** RLIMIT_DATA of each command in bytes; 0 for none. Defaults to 4 GiB. */
   commandMemoryBytes?: number;
+  /** Delivery to the forge (the publish node): the repositories' remotes, credentials and forge clients. Unset: publish skips. */
+  publisher?: Publisher;
 }
 
 /** `minions/<task-id>-<slug>` where the slug is the first words of the task. */
@@ -197,6 +200,7 @@ function nodeServices(options: AgentRunnerOptions, limits: AgentLimits, emit: Em
     env: scrubbedEnvironment(options.environment ?? process.env),
     worktreesDir: options.worktreesDir ?? join(tmpdir(), 'minions-worktrees'),
     ...baselines(options),
+    ...(options.publisher === undefined ? {} : { publisher: options.publisher }),
   };
 }
 
@@ -225,6 +229,7 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
     ...(state.notCommitted.length > 0 ? { notCommitted: state.notCommitted } : {}),
     ...(state.warnings.length > 0 ? { warnings: state.warnings } : {}),
     ...(state.summaries.length > 0 ? { summaries: state.summaries.map((summary) => summary.text) } : {}),
+    ...(state.publication === undefined ? {} : { publication: state.publication }),
   };
 }
 

@@ -52,6 +52,8 @@ export const Settings = Type.Object({
   headersTimeout: Type.Integer({ minimum: 1, maximum: 600, default: 10, env: 'MINIONS_HEADERS_TIMEOUT', label: 'The headers timeout', description: 'seconds a connection may take to send its request headers (408 and closed beyond)' }),
   hookSecret: Type.Optional(Type.String({ env: 'MINIONS_HOOK_SECRET', label: 'The hook secret', description: 'HMAC secret of POST /v1/hooks/ci (the webhook secret set on GitHub); unset: the hook is off' })),
   hookTasksPerHour: Type.Integer({ minimum: 0, maximum: 100_000, default: 10, env: 'MINIONS_HOOK_TASKS_PER_HOUR', label: 'The hook rate', description: 'tasks POST /v1/hooks/ci may create per repository per hour (429 beyond); 0: no limit' }),
+  forgeTokens: Type.Optional(Type.String({ env: 'MINIONS_FORGE_TOKENS', label: 'The forge tokens', description: 'comma-separated host=token pairs: the token of each forge host (API and push), e.g. github.com=ghp_...,gitea.lan=...' })),
+  forgeToken: Type.Optional(Type.String({ env: 'MINIONS_FORGE_TOKEN', label: 'The forge token', description: 'the token of every forge host MINIONS_FORGE_TOKENS does not name' })),
 });
 export type Settings = Static<typeof Settings>;
 

@@ -18,6 +18,27 @@ export const PublishRequest = Type.Object(
 );
 export type PublishRequest = Static<typeof PublishRequest>;
 
+/**
+ * How a registered repository publishes a task's branch (its registration's `publish`):
+ * the push remote, and the forge its pull requests go to. Unset forge fields are read
+ * from the remote's URL (github.com, gitlab.com; otherwise `forge` must be named). Tokens
+ * are never part of it: they come from the server's configuration (MINIONS_FORGE_TOKENS).
+ */
+export const RepositoryPublish = Type.Object(
+  {
+    remote: Type.String({ minLength: 1, maxLength: 2000, description: 'a remote of the repository (e.g. origin) or a URL or path to push to; credentials in it are refused' }),
+    forge: Type.Optional(ForgeKind),
+    apiUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: "the forge's API, e.g. https://ghe.example/api/v3 or https://gitea.example/api/v1 (default: from the remote's host)" })),
+    repository: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: "owner/name on GitHub and Gitea, the project path on GitLab (default: from the remote's path)" })),
+    baseBranch: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "the branch pull requests target (default: the remote's HEAD)" })),
+    labels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 20, description: 'labels of every pull request (a task adds its own)' })),
+    push: Type.Optional(Type.Boolean({ description: "push each task's branch (default true)" })),
+    pullRequest: Type.Optional(Type.Boolean({ description: 'open a pull request for it (default true when a forge is named or recognised)' })),
+  },
+  { additionalProperties: false },
+);
+export type RepositoryPublish = Static<typeof RepositoryPublish>;
+
 /** What delivery to the forge did: the push, the pull request, or why either failed. Tokens never appear here. */
 export const Publication = Type.Object({
   push: Type.Optional(

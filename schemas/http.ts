@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RepositoryPublish } from './forge.js';
 import { Task, TaskStatus } from './task.js';
 
 /** The one shape of every HTTP error: a code for machines, a message for people, optional details. */
@@ -20,7 +21,10 @@ export type Health = Static<typeof Health>;
 
 /** `POST /v1/repositories`: an absolute path to a repository folder on the server's machine. */
 export const RepositoryRegistration = Type.Object(
-  { path: Type.String({ minLength: 1, maxLength: 4096, description: 'absolute path of the repository root' }) },
+  {
+    path: Type.String({ minLength: 1, maxLength: 4096, description: 'absolute path of the repository root' }),
+    publish: Type.Optional(Type.Union([RepositoryPublish, Type.Null()], { description: "where tasks' branches are pushed and pull requests opened; registering again replaces it, null removes it" })),
+  },
   { additionalProperties: false },
 );
 export type RepositoryRegistration = Static<typeof RepositoryRegistration>;
@@ -51,6 +55,7 @@ export const Repository = Type.Object({
   registeredAt: Type.String(),
   indexedAt: Type.Optional(Type.String()),
   error: Type.Optional(Type.String()),
+  publish: Type.Optional(RepositoryPublish),
 });
 export type Repository = Static<typeof Repository>;
 

@@ -19,7 +19,7 @@ export {
 export { IndexEvent, IndexSummary } from './index-events.js';
 export { CiFailure, GitHubCheckRunDelivery, GitHubRepository, GitHubWorkflowRunDelivery, HookAnswer, HookHeaders } from './hooks.js';
 export { Percentiles, Stats, StatsGroup, StatsSummary } from './stats.js';
-export { ForgeKind, Publication, PublishRequest, TaskSource } from './forge.js';
+export { ForgeKind, Publication, PublishRequest, RepositoryPublish, TaskSource } from './forge.js';
 export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
 export { Review, ReviewCategory, ReviewFinding, ReviewSeverity } from './review.js';
 export { RepoMap, RepoMapFile, RepoMapRequest, SymbolDefinition, SymbolReference, SymbolsResponse } from './symbols.js';

@@ -4,6 +4,7 @@
 // the OpenAPI document and printed by the CLI.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ContextSectionKind } from './context.js';
+import { ForgeKind } from './forge.js';
 import { CheckResult, CheckStatus, TaskRequest, TaskResult, TaskStatus } from './task.js';
 
 /** One event shape: a literal `type` and its `data`. */
@@ -189,6 +190,8 @@ export const AgentEvent = Type.Union([
   event('check-end', Type.Composite([CheckResult, Type.Object({ kind: CheckKind })])),
   event('guardrail-check', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),
   event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String() })),
+  event('publish-push', Type.Object({ remote: Type.String({ description: 'the remote URL without credentials' }), branch: Type.String(), commit: Type.String(), alreadyPresent: Type.Boolean() })),
+  event('publish-pull-request', Type.Object({ forge: ForgeKind, url: Type.String(), number: Type.Integer(), draft: Type.Boolean(), created: Type.Boolean() })),
   event(
     'run-end',
     Type.Object({

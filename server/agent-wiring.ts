@@ -1,10 +1,13 @@
 // The agent's composition: code search wired to the indexer (under the index's one
 // query policy), and the runner's settings from the edge.
 import { join } from 'node:path';
-import { createAgentRunner, type CodeSearch, type CommandNetworkPolicy } from '../agent/index.js';
+import { createAgentRunner, type CodeSearch, type CommandNetworkPolicy, type Publisher } from '../agent/index.js';
 import type { CodeIndex } from '../indexer/index.js';
 import { MinionsError, type TaskRunner } from '../schemas/index.js';
 import { checkModelHost, loadOllamaHost, type Config } from './config.js';
+import { loadForgeTokens } from './forge/forge-tokens.js';
+import { createForgePublisher, registryPublishLookup } from './forge/publisher.js';
+import { registryFile } from './http/repositories/registry-file.js';
 import { readSetting } from './settings.js';
 
 /** The agent's settings: explicit option, then environment variable, then default. */
@@ -72,9 +75,19 @@ export function createIndexSearch(index: CodeIndex): CodeSearch {
   };
 }
 
-/** The agent as the server and the CLI run it. */
-export function createRunner(settings: AgentSettings, index: CodeIndex, environment: NodeJS.ProcessEnv): TaskRunner {
+/**
+ * Delivery to the forge (the publish node): each registered repository's publish settings
+ * (read from the data directory's registry at each task), the forge tokens of the
+ * configuration (MINIONS_FORGE_TOKENS, MINIONS_FORGE_TOKEN) and privacy mode's hosts.
+ */
+export function createPublisher(config: Config, environment: NodeJS.ProcessEnv): Publisher {
+  return createForgePublisher({ lookup: registryPublishLookup(registryFile(config.dataDir)), tokens: loadForgeTokens(environment), policy: config });
+}
+
+/** The agent as the server and the CLI run it; with a publisher, tasks push and open pull requests as configured. */
+export function createRunner(settings: AgentSettings, index: CodeIndex, environment: NodeJS.ProcessEnv, publisher?: Publisher): TaskRunner {
   return createAgentRunner({
+    ...(publisher === undefined ? {} : { publisher }),
     ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(index), worktreesDir: settings.worktreesDir, environment,
     commandNetwork: settings.commandNetwork,
     allowUnsandboxedCommands: settings.allowUnsandboxedCommands,

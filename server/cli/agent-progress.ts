@@ -80,6 +80,10 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
       return `  guardrails: ${event.data.passed ? 'passed' : `FAILED: ${event.data.violations.join('; ')}`}`;
     case 'commit-create':
       return `  commit ${event.data.commit.slice(0, 12)} on ${event.data.branch}`;
+    case 'publish-push':
+      return `  pushed ${event.data.branch} to ${event.data.remote}${event.data.alreadyPresent ? ' (already there)' : ''}`;
+    case 'publish-pull-request':
+      return `  pull request ${event.data.created ? 'opened' : 'already open'}: ${event.data.url}${event.data.draft ? ' (draft)' : ''}`;
     case 'worktree-remove':
       return event.data.branchKept === null ? `  worktree removed; nothing committed, so branch ${event.data.branchDeleted ?? ''} was deleted` : `  worktree removed; branch ${event.data.branchKept} kept`;
     case 'run-end': {

@@ -43,6 +43,7 @@ const optionHelp: Record<string, Record<string, string>> = {
     '--num-ctx N': "num_ctx sent to Ollama (MINIONS_NUM_CTX; default the Modelfile's)",
     '--from-working-tree': 'start from your uncommitted changes too',
     '--allow-protected-paths': 'let the agent edit CI files, lock files and the like',
+    '--no-publish': "neither push nor open a pull request, whatever the repository's publish settings say",
     '--json': 'print the TaskResult as JSON',
     ...agent,
     ...dataDir,

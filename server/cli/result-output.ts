@@ -9,6 +9,16 @@ function checkSummary(check: TaskResult['checks'][number]): string {
   return `  ${word}  ${check.command}${preexisting}`;
 }
 
+/** What publishing did: the push, the pull request, or why it failed (the local commit stands either way). */
+function publicationLines(publication: NonNullable<TaskResult['publication']>): string[] {
+  const { push, pullRequest, error } = publication;
+  return [
+    ...(push ? [`Pushed: ${push.branch} to ${push.remote}${push.alreadyPresent ? ' (already there)' : ''}`] : []),
+    ...(pullRequest ? [`Pull request: ${pullRequest.url}${pullRequest.draft ? ' (draft)' : ''}${pullRequest.created ? '' : ' (already open)'}`] : []),
+    ...(error ? [`Publishing failed: ${error}`] : []),
+  ];
+}
+
 /** The summary of a task's result that `minions run` and `minions tasks follow|show` print: outcome, branch, PR title, checks, guardrails, costs. */
 export function describeResult(result: TaskResult, repo: string): string {
   const checks = result.checks.map(checkSummary).join('\n');
@@ -26,6 +36,7 @@ export function describeResult(result: TaskResult, repo: string): string {
     const { uncommitted, included } = result.checkout;
     lines.push(included ? `Started from the working tree: ${uncommitted.length} uncommitted change(s) were committed first on the branch.` : `Not included: ${uncommitted.length} uncommitted change(s) in your checkout (${uncommitted.slice(0, 5).join(', ')}${uncommitted.length > 5 ? ', …' : ''}); --from-working-tree starts from them.`);
   }
+  if (result.publication !== undefined) lines.push(...publicationLines(result.publication));
   if (result.commit && result.branch !== null) lines.push(`See the change: git -C ${JSON.stringify(repo)} show ${result.branch}`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError, type TaskRequest } from '../../schemas/index.js';
-import { createRunner, loadAgentSettings } from '../agent-wiring.js';
+import { createPublisher, createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type ConfigOptions } from '../config.js';
 import { openCodeIndex } from '../runtime.js';
 import { printAgentEvent } from './agent-progress.js';
@@ -27,6 +27,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
       'num-ctx': { type: 'string' },
       'allow-protected-paths': { type: 'boolean', default: false },
       'from-working-tree': { type: 'boolean', default: false },
+      'no-publish': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
@@ -45,6 +46,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(rounds === undefined ? {} : { maxFixRounds: rounds }),
     ...(values['allow-protected-paths'] ? { allowProtectedPaths: true } : {}),
     ...(values['from-working-tree'] ? { fromWorkingTree: true } : {}),
+    ...(values['no-publish'] ? { publish: { push: false, pullRequest: false } } : {}),
   };
   return { request, json: values.json, temperature: values.temperature, numCtx: values['num-ctx'], config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
 }
@@ -56,7 +58,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const settings = loadAgentSettings(io.env, config, { temperature, numCtx });
   const index = await openCodeIndex(config);
   try {
-    const runner = createRunner(settings, index, io.env);
+    const runner = createRunner(settings, index, io.env, createPublisher(config, io.env));
     const id = randomUUID().slice(0, 8);
     const result = await runner.run({ id, request, root: request.repo }, { signal: io.signal, emit: (event) => printAgentEvent(io.stderr, event) });
     await write(io.stdout, json ? `${JSON.stringify(result, null, 2)}\n` : describeResult(result, request.repo));

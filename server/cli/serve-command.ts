@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { acquireLock, describeHolder, type LockHolder } from '../../platform/index.js';
 import { MinionsError, type LogLevel } from '../../schemas/index.js';
-import { createRunner, loadAgentSettings } from '../agent-wiring.js';
+import { createPublisher, createRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type EmbedderChoice } from '../config.js';
 import { checkDataDirectory } from '../data-dir-check.js';
 import { buildApp } from '../http/app.js';
@@ -135,7 +135,7 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
     const agentSettings = loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature });
-    const runner = createRunner(agentSettings, index, io.env);
+    const runner = createRunner(agentSettings, index, io.env, createPublisher(config, io.env));
     const app = await buildApp({ index, runner, numCtx: agentSettings.numCtx, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings, hooks: { secret: settings.hookSecret, tasksPerHour: settings.hookTasksPerHour } });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));

@@ -2,11 +2,15 @@
 // kind of event, each one checked with `Value.Check`, so the TaskEvent union in
 // `schemas/` cannot drift from what the runner emits.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { AgentEvent, TaskEvent } from '../../schemas/index.js';
 import { ollamaFaults, type ScriptedOllama } from '../support/scripted-ollama.js';
-import { calculatorFiles, makeRepo, runTask, startAgentOllama, type RecordedEvent } from './agent-fixtures.js';
+import { parseForgeTokens } from '../../server/forge/forge-tokens.js';
+import { createForgePublisher } from '../../server/forge/publisher.js';
+import { startForgeApiServer } from '../support/forge-api-server.js';
+import { calculatorFiles, git, makeRepo, runTask, startAgentOllama, type RecordedEvent } from './agent-fixtures.js';
 
 const typesOfSchema = AgentEvent.anyOf.map((variant) => variant.properties.type.const);
 
@@ -37,16 +41,24 @@ describe('agent events match their schema', () => {
     await repo.dispose();
   });
 
-  it('a run that succeeds and commits emits only valid events', async () => {
+  it('a run that succeeds, commits and publishes emits only valid events', async () => {
     const repo = await makeRepo(calculatorFiles);
+    // Published to a bare repository and a pull request on a local server speaking Gitea's API.
+    const bare = join(repo.worktrees, '..', 'calc.git');
+    git(repo.root, 'init', '--quiet', '--bare', bare);
+    const forge = await startForgeApiServer({ repositories: ['octo/calc'], token: 'tok' });
+    const settings = { remote: bare, forge: 'gitea' as const, apiUrl: `${forge.url}/gitea/api/v1`, repository: 'octo/calc', baseBranch: 'main' };
+    const publisher = createForgePublisher({ lookup: async () => settings, tokens: parseForgeTokens('127.0.0.1=tok', undefined), policy: { privacy: true, allowedHosts: [] } });
     ollama.setChat([
       // Ollama is busy once: the turn is retried (model-retry).
       { fault: ollamaFaults.busy },
       { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } }] },
       { toolCalls: [{ name: 'finish', arguments: { summary: 'add() now adds.' } }] },
     ]);
-    const { result, events } = await runTask(repo, ollama, { prompt: 'Fix add in src/math.js.' });
+    const { result, events } = await runTask(repo, ollama, { prompt: 'Fix add in src/math.js.' }, { publisher });
+    await forge.close();
     assert.equal(result?.outcome, 'succeeded', result?.reason);
+    assert.equal(result?.publication?.pullRequest?.url, 'https://gitea.example/octo/calc/pulls/1');
     emitted.push(...events);
     await repo.dispose();
   });

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { AgentEvent } from '../../schemas/index.js';
 import { describeAgentEvent, printAgentEvent } from '../../server/cli/agent-progress.js';
+import { describeResult } from '../../server/cli/result-output.js';
 
 const command = { node: 'checks', command: 'npm  test\n', exitCode: null, signal: 'SIGTERM', timedOut: false, durationMs: 1500, output: '' };
 
@@ -55,5 +56,18 @@ describe('minions run progress lines', () => {
     printAgentEvent(stream, { type: 'worktree-remove', data: { path: '/w', branchKept: 'minions/t1' } });
     printAgentEvent(stream, { type: 'check-end', data: { name: 'test', command: 'npm test', exitCode: 0, passed: true, durationMs: 1, output: '', kind: 'test' } });
     assert.equal(stream.read()?.toString(), '  worktree removed; branch minions/t1 kept\n');
+  });
+
+  it('prints the push, the pull request and a publishing failure, live and in the result', () => {
+    assert.equal(describeAgentEvent({ type: 'publish-push', data: { remote: 'https://forge.example/o/r.git', branch: 'minions/t1', commit: 'c', alreadyPresent: true } }), '  pushed minions/t1 to https://forge.example/o/r.git (already there)');
+    assert.equal(describeAgentEvent({ type: 'publish-pull-request', data: { forge: 'github', url: 'https://forge.example/o/r/pull/7', number: 7, draft: true, created: true } }), '  pull request opened: https://forge.example/o/r/pull/7 (draft)');
+    const result = {
+      outcome: 'failed' as const, branch: 'minions/t1', commit: 'c'.repeat(40), diff: '', prTitle: 'WIP: x', prBody: '', checks: [], guardrails: { passed: true, violations: [] }, rounds: 0, tokens: { input: 1, output: 1 }, wallMs: 1,
+      publication: { push: { remote: 'https://forge.example/o/r.git', branch: 'minions/t1', commit: 'c', alreadyPresent: false }, pullRequest: { forge: 'gitea' as const, url: 'https://forge.example/o/r/pulls/7', number: 7, draft: true, created: false } },
+    };
+    const text = describeResult(result, '/r');
+    assert.match(text, /^Pushed: minions\/t1 to https:\/\/forge\.example\/o\/r\.git$/m);
+    assert.match(text, /^Pull request: https:\/\/forge\.example\/o\/r\/pulls\/7 \(draft\) \(already open\)$/m);
+    assert.match(describeResult({ ...result, publication: { error: 'GitHub at api.github.com refused to open a pull request (401)' } }, '/r'), /^Publishing failed: GitHub at api\.github\.com refused/m);
   });
 });

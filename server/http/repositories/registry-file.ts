@@ -1,8 +1,8 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { MinionsError } from '../../../schemas/index.js';
+import { MinionsError, RepositoryPublish } from '../../../schemas/index.js';
 
 /** One registered repository as persisted: the path it was registered with and its real root. */
 export const RegisteredRepository = Type.Object({
@@ -10,8 +10,14 @@ export const RegisteredRepository = Type.Object({
   root: Type.String(),
   path: Type.String(),
   registeredAt: Type.String(),
+  publish: Type.Optional(RepositoryPublish),
 });
 export type RegisteredRepository = Static<typeof RegisteredRepository>;
+
+/** Where the server keeps its registered repositories in a data directory. */
+export function registryFile(dataDir: string): string {
+  return join(dataDir, 'server', 'repositories.json');
+}
 
 const RegistryFile = Type.Object({ version: Type.Literal(1), repositories: Type.Array(RegisteredRepository) });
 

@@ -3,7 +3,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { CodeIndex, RepositoryIndex } from '../../../indexer/index.js';
-import { MinionsError, type Repository, type WatchEvent } from '../../../schemas/index.js';
+import { MinionsError, type Repository, type RepositoryPublish, type WatchEvent } from '../../../schemas/index.js';
 import { describeHolder, isAbortError, type LockHolder } from '../../../platform/index.js';
 import { LOCK_WAIT_MS } from '../../runtime.js';
 import { readRegistry, writeRegistry, type RegisteredRepository } from './registry-file.js';
@@ -59,8 +59,11 @@ export class RepositoryRegistry {
     return registry;
   }
 
-  /** Registers a repository folder (an absolute path) and starts indexing it; registering it again returns it as is. */
-  async register(path: string): Promise<{ repository: Repository; created: boolean }> {
+  /**
+   * Registers a repository folder (an absolute path) and starts indexing it; registering
+   * it again returns it as is. `publish` sets (or, null, removes) its publish settings.
+   */
+  async register(path: string, publish?: RepositoryPublish | null): Promise<{ repository: Repository; created: boolean }> {
     if (!isAbsolute(path)) throw new MinionsError('invalid-argument', `The path must be absolute, not "${path}".`);
     // Refused by the path as given and by its real path, before anything is opened: `/proc/self/cwd`
     // or a symlink to `/etc/ssh` must not reach the indexer.
@@ -71,8 +74,11 @@ export class RepositoryRegistry {
     const refusal = refusedRoot(handle.root) ?? containsDataDirectory(handle.root, this.index.dataDir);
     if (refusal !== undefined) throw new MinionsError('invalid-argument', refusal);
     const known = this.entries.get(handle.id);
-    if (known) return { repository: structuredClone(known.state), created: false };
-    const entry = await this.add({ id: handle.id, root: handle.root, path: resolve(path), registeredAt: new Date().toISOString() }, handle);
+    if (known) {
+      if (publish !== undefined) await this.configurePublish(known, publish);
+      return { repository: structuredClone(known.state), created: false };
+    }
+    const entry = await this.add({ id: handle.id, root: handle.root, path: resolve(path), registeredAt: new Date().toISOString(), ...(publish ? { publish } : {}) }, handle);
     await this.persist();
     return { repository: structuredClone(entry.state), created: true };
   }
@@ -170,12 +176,22 @@ export class RepositoryRegistry {
       watching: false,
       registeredAt: registered.registeredAt,
       ...(meta ? { indexedAt: meta.updatedAt } : {}),
+      ...(registered.publish ? { publish: registered.publish } : {}),
     };
     const entry: Entry = { ...resolving, state, controller: new AbortController() };
     this.entries.set(registered.id, entry);
     const run = this.indexing.then(() => this.run(entry));
     this.indexing = run;
     return entry;
+  }
+
+  /** Replaces (or, null, removes) a repository's publish settings, persisted at once. */
+  private async configurePublish(entry: Entry, publish: RepositoryPublish | null): Promise<void> {
+    for (const target of [entry.registered, entry.state]) {
+      if (publish === null) delete target.publish;
+      else target.publish = publish;
+    }
+    await this.persist();
   }
 
   private async persist(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { IdParams, MinionsError, QueryRequest, QueryResponse, Repository, RepositoryList, RepositoryRegistration } from '../../../schemas/index.js';
+import { checkPublishSettings } from '../../forge/remote-address.js';
 import { clientSignal, errorResponses, type ServerContext } from '../context.js';
 
 /** Repository routes (`/v1/repositories`) and the query endpoint (`/v1/query`). */
@@ -18,7 +19,8 @@ export const repositoryRoutes: FastifyPluginAsyncTypebox<{ context: ServerContex
       },
     },
     async (request, reply) => {
-      const { repository, created } = await registry.register(request.body.path);
+      if (request.body.publish) checkPublishSettings(request.body.publish);
+      const { repository, created } = await registry.register(request.body.path, request.body.publish);
       return reply.status(created ? 201 : 200).header('location', `/v1/repositories/${repository.id}`).send(repository);
     },
   );
