@@ -5,6 +5,7 @@ import { endRoute, failedLabel, failRoute, validateBlueprint, type ResolvedRoute
 import type { CodeSearch } from './tools/tool.js';
 import type { Emit } from './events.js';
 import type { AgentLimits, LoopLimits } from './limits.js';
+import type { ReviewPolicy } from '../schemas/index.js';
 import type { ChatModel } from './model/ollama-model.js';
 import type { RunState } from './run-state.js';
 import type { CommandLauncher } from './workspace/command-launch.js';
@@ -44,6 +45,8 @@ export interface NodeServices {
   modelsLoaded?: Promise<void>;
   /** Where the baselines (checks on a base commit) are cached; undefined: not cached. */
   baselinesDir?: string;
+  /** The reviewer's model and the policy for severe findings; undefined: review is off for this run. */
+  reviewer?: { model: ChatModel; policy: ReviewPolicy };
 }
 
 /** What every node receives. */

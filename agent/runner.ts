@@ -3,14 +3,14 @@
 // blueprint and folds the state into a TaskResult; every step is an event.
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MinionsError, type TaskRequest, type TaskResult, type TaskRunner } from '../schemas/index.js';
+import { MinionsError, type ReviewPolicy, type TaskRequest, type TaskResult, type TaskRunner } from '../schemas/index.js';
 import { validateBlueprint } from './blueprint-routes.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
 import { typedEmit, type AgentEventMap, type Emit } from './events.js';
 import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
 import type { RetryPolicy } from './model/model-retry.js';
-import { connectModel, type ChatModel } from './model/ollama-model.js';
+import { connectModel, type ChatModel, type ModelClientOptions } from './model/ollama-model.js';
 import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
@@ -72,6 +72,12 @@ export interface AgentRunnerOptions {
   allowUnsandboxedCommands?: boolean;
   /** RLIMIT_DATA of each command in bytes; 0 for none. Defaults to 4 GiB. */
   commandMemoryBytes?: number;
+  /**
+   * The reviewer node: `enabled` (default: on when `model` is set), `model` (default: the
+   * task's model), `policy` for severe findings (default `fix`). A task's `review`,
+   * `reviewModel` and `reviewPolicy` win.
+   */
+  review?: { enabled?: boolean; model?: string; policy?: ReviewPolicy };
 }
 
 /** `minions/<task-id>-<slug>` where the slug is the first words of the task. */
@@ -107,19 +113,21 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         throw network.refused;
       }
       const models = await connectModels(options, blueprint, task.request, limits.maxContextLength, signal);
+      const reviewer = await connectReviewer(options, blueprint, task.request, models, limits.maxContextLength, signal);
       let branch = continuation?.branch ?? branchName(task.id, task.request.prompt);
       for (let suffix = 2; continuation === undefined && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
       state.base = base;
       state.checkout = start.checkout;
       const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });
-      emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
+      const named = [...models, ...(reviewer ? [['review', reviewer.model] as const] : [])];
+      emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries(named.map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
       emit('network-check', network.event);
       emit('checkout-check', { ...start.checkout, commit: baseCommit });
       // The models load while prepare and context work; the first model turn waits for them.
       const loading = new AbortController();
       const modelsLoaded = preloadModels(models, emit, AbortSignal.any([signal, loading.signal]));
-      const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher, modelsLoaded };
+      const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher, modelsLoaded, ...(reviewer ? { reviewer } : {}) };
       let records;
       try {
         records = await runBlueprint(blueprint, state, services, signal);
@@ -225,6 +233,7 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
     ...(state.notCommitted.length > 0 ? { notCommitted: state.notCommitted } : {}),
     ...(state.warnings.length > 0 ? { warnings: state.warnings } : {}),
     ...(state.summaries.length > 0 ? { summaries: state.summaries.map((summary) => summary.text) } : {}),
+    ...(state.review === undefined ? {} : { review: state.review }),
   };
 }
 
@@ -270,25 +279,54 @@ async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, 
   const temperature = request.temperature ?? options.temperature;
   const numCtx = request.numCtx ?? options.numCtx;
   for (const node of blueprint.nodes) {
-    if (node.kind !== 'agentic') continue;
+    // The reviewer is connected on its own (connectReviewer): it is neither preloaded nor counted in the agent's context.
+    if (node.kind !== 'agentic' || node.name === 'review') continue;
     const name = options.nodeModels?.[node.name] ?? request.model ?? options.model;
     if (!byName.has(name)) {
-      const connection = connectModel(
-        {
-          host: options.ollamaHost, model: name, maxContextLength,
-          ...(numCtx === undefined ? {} : { numCtx }),
-          ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
-          ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }),
-          ...(temperature === undefined ? {} : { temperature }),
-          ...(options.modelRetry === undefined ? {} : { retry: options.modelRetry }),
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        },
-        signal,
-      );
+      const connection = connectModel(modelOptions(options, name, maxContextLength, temperature, numCtx), signal);
       connection.catch(() => undefined);
       byName.set(name, connection);
     }
     models.set(node.name, await (byName.get(name) as Promise<ChatModel>));
   }
   return models;
+}
+
+/** The options of `connectModel` for a model of the run. */
+function modelOptions(options: AgentRunnerOptions, model: string, maxContextLength: number, temperature: number | undefined, numCtx: number | undefined): ModelClientOptions {
+  return {
+    host: options.ollamaHost, model, maxContextLength,
+    ...(numCtx === undefined ? {} : { numCtx }),
+    ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
+    ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }),
+    ...(temperature === undefined ? {} : { temperature }),
+    ...(options.modelRetry === undefined ? {} : { retry: options.modelRetry }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+}
+
+/**
+ * Whether a task is reviewed, by which model, under which policy: the task's fields, then
+ * the runner's `review` option; on when a review model is named anywhere, off otherwise.
+ */
+export function reviewSettings(options: AgentRunnerOptions, request: TaskRequest): { enabled: boolean; model: string; policy: ReviewPolicy } {
+  const configured = options.review?.enabled ?? options.review?.model !== undefined;
+  return {
+    enabled: request.review ?? (request.reviewModel !== undefined || configured),
+    model: request.reviewModel ?? options.review?.model ?? options.nodeModels?.review ?? request.model ?? options.model,
+    policy: request.reviewPolicy ?? options.review?.policy ?? 'fix',
+  };
+}
+
+/**
+ * The reviewer of a run whose blueprint has a review node and whose task is reviewed:
+ * the model already connected when it is the same, else connected now, so a review model
+ * that is not pulled is refused before anything is touched, like any model of the run.
+ */
+async function connectReviewer(options: AgentRunnerOptions, blueprint: Blueprint, request: TaskRequest, models: ReadonlyMap<string, ChatModel>, maxContextLength: number, signal: AbortSignal): Promise<{ model: ChatModel; policy: ReviewPolicy } | undefined> {
+  const settings = reviewSettings(options, request);
+  if (!settings.enabled || !blueprint.nodes.some((node) => node.name === 'review')) return undefined;
+  const connected = [...models.values()].find((model) => model.info.name === settings.model);
+  const model = connected ?? (await connectModel(modelOptions(options, settings.model, maxContextLength, request.temperature ?? options.temperature, request.numCtx ?? options.numCtx), signal));
+  return { model, policy: settings.policy };
 }

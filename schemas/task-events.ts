@@ -4,6 +4,7 @@
 // the OpenAPI document and printed by the CLI.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ContextSectionKind } from './context.js';
+import { Review } from './review.js';
 import { CheckResult, CheckStatus, TaskRequest, TaskResult, TaskStatus } from './task.js';
 
 /** One event shape: a literal `type` and its `data`. */
@@ -188,6 +189,8 @@ export const AgentEvent = Type.Union([
   event('check-end', Type.Composite([CheckResult, Type.Object({ kind: CheckKind })])),
   event('guardrail-check', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),
   event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String() })),
+  event('review-start', Type.Object({ model: Type.String(), round: Type.Integer(), files: Type.Integer(), diffTokens: Type.Integer({ description: 'estimated tokens of the diff as the reviewer sees it' }), cut: Type.Array(Type.String(), { description: 'files whose diff was cut to fit the context' }) })),
+  event('review-end', Type.Object({ round: Type.Integer(), review: Review })),
   event(
     'run-end',
     Type.Object({
