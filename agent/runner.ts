@@ -3,7 +3,7 @@
 // blueprint and folds the state into a TaskResult; every step is an event.
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MinionsError, type ReviewPolicy, type TaskRequest, type TaskResult, type TaskRunner } from '../schemas/index.js';
+import { MinionsError, type TaskRequest, type TaskResult, type TaskRunner } from '../schemas/index.js';
 import { validateBlueprint } from './blueprint-routes.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
@@ -11,6 +11,7 @@ import { typedEmit, type AgentEventMap, type Emit } from './events.js';
 import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
 import type { RetryPolicy } from './model/model-retry.js';
 import { connectModel, type ChatModel, type ModelClientOptions } from './model/ollama-model.js';
+import { connectReviewer, reviewSettings, type ReviewOption } from './review/review-settings.js';
 import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
@@ -77,7 +78,7 @@ export interface AgentRunnerOptions {
    * task's model), `policy` for severe findings (default `fix`). A task's `review`,
    * `reviewModel` and `reviewPolicy` win.
    */
-  review?: { enabled?: boolean; model?: string; policy?: ReviewPolicy };
+  review?: ReviewOption;
 }
 
 /** `minions/<task-id>-<slug>` where the slug is the first words of the task. */
@@ -113,7 +114,8 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         throw network.refused;
       }
       const models = await connectModels(options, blueprint, task.request, limits.maxContextLength, signal);
-      const reviewer = await connectReviewer(options, blueprint, task.request, models, limits.maxContextLength, signal);
+      const reviewing = reviewSettings(options.review, task.request, options);
+      const reviewer = await connectReviewer(reviewing, blueprint, models, (model) => connectModel(modelOptions(options, model, limits.maxContextLength, task.request.temperature ?? options.temperature, task.request.numCtx ?? options.numCtx), signal));
       let branch = continuation?.branch ?? branchName(task.id, task.request.prompt);
       for (let suffix = 2; continuation === undefined && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
@@ -303,30 +305,4 @@ function modelOptions(options: AgentRunnerOptions, model: string, maxContextLeng
     ...(options.modelRetry === undefined ? {} : { retry: options.modelRetry }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
-}
-
-/**
- * Whether a task is reviewed, by which model, under which policy: the task's fields, then
- * the runner's `review` option; on when a review model is named anywhere, off otherwise.
- */
-export function reviewSettings(options: AgentRunnerOptions, request: TaskRequest): { enabled: boolean; model: string; policy: ReviewPolicy } {
-  const configured = options.review?.enabled ?? options.review?.model !== undefined;
-  return {
-    enabled: request.review ?? (request.reviewModel !== undefined || configured),
-    model: request.reviewModel ?? options.review?.model ?? options.nodeModels?.review ?? request.model ?? options.model,
-    policy: request.reviewPolicy ?? options.review?.policy ?? 'fix',
-  };
-}
-
-/**
- * The reviewer of a run whose blueprint has a review node and whose task is reviewed:
- * the model already connected when it is the same, else connected now, so a review model
- * that is not pulled is refused before anything is touched, like any model of the run.
- */
-async function connectReviewer(options: AgentRunnerOptions, blueprint: Blueprint, request: TaskRequest, models: ReadonlyMap<string, ChatModel>, maxContextLength: number, signal: AbortSignal): Promise<{ model: ChatModel; policy: ReviewPolicy } | undefined> {
-  const settings = reviewSettings(options, request);
-  if (!settings.enabled || !blueprint.nodes.some((node) => node.name === 'review')) return undefined;
-  const connected = [...models.values()].find((model) => model.info.name === settings.model);
-  const model = connected ?? (await connectModel(modelOptions(options, settings.model, maxContextLength, request.temperature ?? options.temperature, request.numCtx ?? options.numCtx), signal));
-  return { model, policy: settings.policy };
 }

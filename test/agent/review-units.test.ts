@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ollama } from 'ollama';
-import { reviewSettings } from '../../agent/runner.js';
+import { reviewSettings } from '../../agent/review/review-settings.js';
 import { fitDiff, splitDiff } from '../../agent/review/review-diff.js';
 import { checkFindingFiles, mergeFindings, testFindings } from '../../agent/review/review-facts.js';
 import { isSevere, jsonOfReply, readReviewReply } from '../../agent/review/review-reply.js';
@@ -141,13 +141,14 @@ describe('review: facts the harness checks itself', () => {
 });
 
 describe('review: settings', () => {
-  const options = { ollamaHost: 'http://127.0.0.1:1', model: 'coder:7b', search: { search: async () => [] } };
+  const defaults = { model: 'coder:7b' };
   it('is off unless asked for or a review model is set; the task wins; the model defaults to the task model', () => {
-    assert.deepEqual(reviewSettings(options, { repo: '/r', prompt: 'p' }), { enabled: false, model: 'coder:7b', policy: 'fix' });
-    assert.deepEqual(reviewSettings(options, { repo: '/r', prompt: 'p', review: true, model: 'big:32b' }), { enabled: true, model: 'big:32b', policy: 'fix' });
-    assert.deepEqual(reviewSettings({ ...options, review: { model: 'judge:14b' } }, { repo: '/r', prompt: 'p' }), { enabled: true, model: 'judge:14b', policy: 'fix' });
-    assert.deepEqual(reviewSettings({ ...options, review: { model: 'judge:14b', policy: 'stop' } }, { repo: '/r', prompt: 'p', review: false }).enabled, false);
-    assert.deepEqual(reviewSettings({ ...options, review: { enabled: false } }, { repo: '/r', prompt: 'p', reviewModel: 'other:1b', reviewPolicy: 'stop' }), { enabled: true, model: 'other:1b', policy: 'stop' });
+    assert.deepEqual(reviewSettings(undefined, { repo: '/r', prompt: 'p' }, defaults), { enabled: false, model: 'coder:7b', policy: 'fix' });
+    assert.deepEqual(reviewSettings(undefined, { repo: '/r', prompt: 'p', review: true, model: 'big:32b' }, defaults), { enabled: true, model: 'big:32b', policy: 'fix' });
+    assert.deepEqual(reviewSettings({ model: 'judge:14b' }, { repo: '/r', prompt: 'p' }, defaults), { enabled: true, model: 'judge:14b', policy: 'fix' });
+    assert.deepEqual(reviewSettings({ enabled: true }, { repo: '/r', prompt: 'p' }, { ...defaults, nodeModels: { review: 'judge:14b' } }), { enabled: true, model: 'judge:14b', policy: 'fix' });
+    assert.deepEqual(reviewSettings({ model: 'judge:14b', policy: 'stop' }, { repo: '/r', prompt: 'p', review: false }, defaults).enabled, false);
+    assert.deepEqual(reviewSettings({ enabled: false }, { repo: '/r', prompt: 'p', reviewModel: 'other:1b', reviewPolicy: 'stop' }, defaults), { enabled: true, model: 'other:1b', policy: 'stop' });
   });
 });
 
