@@ -26,6 +26,8 @@ export async function reviewChange(context: NodeContext): Promise<NodeOutcome<Re
   if (reviewer === undefined) return { status: 'skipped', label: 'not-configured', note: 'review is off' };
   const started = performance.now();
   const change = await changeToReview(state, signal);
+  // A fix round that undid everything leaves nothing to review; deliver says so.
+  if (change.files.length === 0) return { status: 'skipped', label: 'approved', note: 'no change to review' };
   const parts = splitDiff(change.diff, change.files);
   const harness = testFindings(change.files, parts, state.request.prompt);
   // The reviewer's own deadline, inside the node's: a reviewer that hangs fails the review, not the run.

@@ -160,6 +160,23 @@ describe('agent review: a second model reviews the change', () => {
     await repo.dispose();
   });
 
+  it('goes on unreviewed when Ollama is gone by the time of the review', async () => {
+    const repo = await makeRepo(calculatorFiles);
+    const dying = await startScriptedOllama({ models: [{ name: toolModel, architecture: 'qwen2', contextLength: 32768, capabilities: ['completion', 'tools'] }], chat: implemented });
+    const stop = (event: { type: string; data: unknown }): void => {
+      // Ollama stops between the checks and the review: the reviewer finds nothing listening.
+      if (event.type === 'node-start' && (event.data as { node: string }).node === 'review') void dying.close();
+    };
+    const { result, events } = await runTask(repo, dying, { prompt, review: true }, { onEvent: stop });
+    assert.equal(result?.outcome, 'succeeded', result?.reason);
+    assert.ok(result?.commit, 'delivered without the review');
+    assert.equal(result?.review?.action, 'failed');
+    assert.match(result?.review?.notes?.at(-1) ?? '', /ECONNREFUSED|not reachable|not running/i);
+    assert.match(result?.warnings?.join('\n') ?? '', /The reviewer \(coder:7b\) failed/);
+    assert.ok(eventsOf(events, 'model-retry').some((retry) => retry.node === 'review'), 'retried before giving up');
+    await repo.dispose();
+  });
+
   it('drops a finding on a file the change does not touch', async () => {
     const repo = await makeRepo(calculatorFiles);
     ollama.setChat([...implemented, answer([{ severity: 'critical', category: 'security', file: 'src/auth.js', line: 3, message: 'Hard-coded password.' }, { severity: 'minor', category: 'style', file: 'math.js', line: 2, message: 'Spacing.' }])]);
