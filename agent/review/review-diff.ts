@@ -49,8 +49,10 @@ export function splitDiff(diff: string, files: readonly StagedFile[]): FileDiff[
   return parts.map((text) => {
     const end = text.indexOf('\n');
     const header = end < 0 ? text : text.slice(0, end);
+    // A rename is named by where the file went.
+    const renamed = /^rename to (.+)$/m.exec(text)?.[1];
     const known = files.find((file) => header === `diff --git a/${file.path} b/${file.path}`);
-    return { path: known?.path ?? header.replace(/^diff --git a\/(.*) b\/.*$/, '$1'), text };
+    return { path: renamed ?? known?.path ?? header.replace(/^diff --git a\/(.*) b\/.*$/, '$1'), text };
   });
 }
 

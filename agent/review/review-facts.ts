@@ -21,8 +21,9 @@ export function testFindings(files: readonly StagedFile[], parts: readonly FileD
   const suffix = asked ? ' (the task asks for it)' : '';
   const findings: ReviewFinding[] = [];
   const finding = (file: string, line: number | null, message: string): ReviewFinding => ({ severity, category: 'tests-weakened', file, line, message: `${message}${suffix}`, source: 'harness' });
+  const moved = movedPaths(files, parts);
   for (const file of files) {
-    if (file.status.startsWith('D') && isTestPath(file.path)) findings.push(finding(file.path, null, `The test file ${file.path} is deleted.`));
+    if (file.status.startsWith('D') && isTestPath(file.path) && !moved.has(file.path)) findings.push(finding(file.path, null, `The test file ${file.path} is deleted.`));
   }
   for (const part of parts) {
     if (!isTestPath(part.path) || files.some((file) => file.path === part.path && file.status.startsWith('D'))) continue;
@@ -31,6 +32,17 @@ export function testFindings(files: readonly StagedFile[], parts: readonly FileD
     if (counts.skipped.length > 0) findings.push(finding(part.path, counts.skipped[0] ?? null, `${counts.skipped.length} test(s) newly skipped in ${part.path}.`));
   }
   return findings;
+}
+
+/**
+ * Deleted paths that moved rather than went: git's `rename from` in the diff, or an added
+ * file of the same name elsewhere (when rename detection is off or the content changed a lot).
+ */
+function movedPaths(files: readonly StagedFile[], parts: readonly FileDiff[]): Set<string> {
+  const moved = new Set(parts.flatMap((part) => /^rename from (.+)$/m.exec(part.text)?.[1] ?? []));
+  const added = new Set(files.filter((file) => file.status.startsWith('A')).map((file) => file.path.split('/').pop()));
+  for (const file of files) if (file.status.startsWith('D') && added.has(file.path.split('/').pop())) moved.add(file.path);
+  return moved;
 }
 
 /** Test cases declared on removed and added lines, and the new-file line numbers of added skips. */

@@ -72,7 +72,11 @@ function readFinding(item: unknown, notes: string[]): ReviewFinding | undefined 
   if (!severities.includes(word as ReviewSeverity)) notes.push(`severity "${word}" read as ${severity}`);
   const categoryWord = typeof record.category === 'string' ? record.category.trim().toLowerCase().replace(/[\s_]+/g, '-') : '';
   const category = categories.find((known) => known === categoryWord) ?? 'other';
-  return { severity, category, file: readPath(record.file), line: readLine(record.line), message: message.slice(0, 4000), source: 'model' };
+  // `src/a.js:12` in the file field: the line given there.
+  const file = readPath(record.file);
+  const at = file === null ? null : /^(.+):(\d+)$/.exec(file);
+  const line = readLine(record.line) ?? (at ? Number(at[2]) : null);
+  return { severity, category, file: at?.[1] ?? file, line, message: message.slice(0, 4000), source: 'model' };
 }
 
 function readPath(value: unknown): string | null {

@@ -129,6 +129,16 @@ describe('review: facts the harness checks itself', () => {
     assert.ok(testFindings(files, parts, 'Remove the obsolete tests of the old parser.').every((item) => item.severity === 'minor' && item.message.endsWith('(the task asks for it)')));
   });
 
+  it('does not count a moved test file as deleted, whether git saw the rename or not; reads a line given with the file', () => {
+    const renamed = 'diff --git a/test/a.test.js b/test/unit/a.test.js\nsimilarity index 100%\nrename from test/a.test.js\nrename to test/unit/a.test.js\n';
+    const moved = [{ status: 'D', path: 'test/a.test.js', added: 0, removed: 3, mode: '100644' }, { status: 'A', path: 'test/unit/a.test.js', added: 3, removed: 0, mode: '100644' }];
+    assert.deepEqual(splitDiff(renamed, moved).map((part) => part.path), ['test/unit/a.test.js']);
+    assert.deepEqual(testFindings(moved, splitDiff(renamed, moved), 'Move the tests.'), []);
+    assert.deepEqual(testFindings(moved, [], 'Move the tests.'), []);
+    const reply = '{"findings": [{"severity": "minor", "category": "style", "file": "src/a.js:12", "line": null, "message": "x"}], "summary": ""}';
+    assert.deepEqual(readReviewReply(reply, false), { ok: true, findings: [finding({ file: 'src/a.js', line: 12, message: 'x', category: 'style' })], summary: '', notes: [] }, 'a line given in the file field');
+  });
+
   it("drops the model's findings on files outside the diff, matches a shortened path, and merges the harness's", () => {
     const notes: string[] = [];
     const kept = checkFindingFiles([finding({ file: 'a.test.js', message: 'ok' }), finding({ file: 'src/ghost.js', severity: 'critical', message: 'invented' }), finding({ message: 'general' })], ['test/a.test.js', 'tests/test_b.py'], notes);
