@@ -120,6 +120,24 @@ describe('agent review: a second model reviews the change', () => {
     await repo.dispose();
   });
 
+  it("cuts a diff larger than the reviewer's context per file, with a note, and the prompt fits", async () => {
+    const repo = await makeRepo(calculatorFiles);
+    const big = Array.from({ length: 120 }, (_, index) => `export const table${index} = [${index}, ${index * 2}, 'entry number ${index} of the lookup table'];`).join('\n');
+    ollama.setChat([{ toolCalls: [fixAdd, { name: 'create_file', arguments: { path: 'src/table.js', content: `${big}\n` } }] }, finish('add() adds; a table.'), answer([], 'Seen.')]);
+    const contexts = ollama.chatContexts.length;
+    const { result, events } = await runTask(repo, ollama, { prompt, reviewModel: smallReviewer });
+    assert.equal(result?.outcome, 'succeeded', result?.reason);
+    assert.deepEqual(eventsOf(events, 'review-start')[0]?.cut, ['src/table.js']);
+    assert.match(result?.review?.notes?.[0] ?? '', /^the diff of src\/table\.js was cut to \d+ of 126 lines to fit the reviewer's context$/);
+    const review = ollama.chatContexts.slice(contexts).at(-1);
+    assert.equal(review?.dropped, 0, 'Ollama dropped nothing of the review prompt');
+    assert.ok((review?.renderedTokens ?? Infinity) + 512 <= 2048, `the prompt (${review?.renderedTokens} tokens) leaves the reply its num_predict`);
+    const sent = review?.messages.at(-1)?.content ?? '';
+    assert.match(sent, /\+ {2}return a \+ b;/, 'the small file whole');
+    assert.match(sent, /\[minions: the diff of src\/table\.js is cut here: \d+ of 126 lines shown; the rest was not reviewed\]/);
+    await repo.dispose();
+  });
+
   it('reads JSON wrapped in prose and a fence from a server that ignores format', async () => {
     const repo = await makeRepo(calculatorFiles);
     const json = JSON.stringify({ findings: [{ severity: 'High', category: 'security', file: 'b/src/math.js', line: '2', message: 'Inputs are not validated.' }], summary: 'One issue.' }, null, 2);
