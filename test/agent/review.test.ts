@@ -116,7 +116,7 @@ describe('agent review: a second model reviews the change', () => {
     assert.equal(bodies[2]?.options?.num_predict, 512);
     assert.match(bodies[3]?.messages?.at(-1)?.content ?? '', /could not be read: the answer was cut[\s\S]*at most 10 findings/);
     assert.deepEqual(eventsOf(events, 'model-call').filter((call) => call.node === 'review').map((call) => call.doneReason), ['length', 'stop']);
-    assert.equal(eventsOf(events, 'run-start')[0]?.models && (eventsOf(events, 'run-start')[0]?.models as Record<string, string>).review, smallReviewer);
+    assert.deepEqual(eventsOf(events, 'run-start')[0]?.models, { implement: toolModel, fix: toolModel, review: smallReviewer });
     await repo.dispose();
   });
 

@@ -5,10 +5,7 @@
 // that breaks the request's schema is an impossible reply, refused loudly, so a test
 // cannot pass on a reply a real Ollama would never send.
 
-/** The first Ollama version that constrains replies to a JSON schema (structured outputs, December 2024). */
-export const structuredOutputsVersion = '0.5.0';
-
-/** True when `version` (as /api/version reports it) constrains replies to `format`. */
+/** True when `version` (as /api/version reports it) constrains replies to `format`: 0.5.0 (structured outputs, December 2024) and later. */
 export function constrainsFormat(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
   return major > 0 || minor >= 5;
