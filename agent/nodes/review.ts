@@ -7,7 +7,9 @@ import type { Review, ReviewFinding, ReviewPolicy } from '../../schemas/index.js
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import type { RunState } from '../run-state.js';
 import { changeToReview, splitDiff } from '../review/review-diff.js';
-import { checkFindingFiles, mergeFindings, testFindings } from '../review/review-facts.js';
+import { checkFindingFiles, checkFindingLines, mergeFindings, testFindings } from '../review/review-facts.js';
+import { readWorktreeFile } from '../workspace/regular-file.js';
+import { requireWorktree } from './context.js';
 import { isSevere } from '../review/review-reply.js';
 import { askReviewer } from '../review/reviewer.js';
 
@@ -40,7 +42,8 @@ export async function reviewChange(context: NodeContext): Promise<NodeOutcome<Re
       { model: reviewer.model, emit: services.emit, round: visit, signal: AbortSignal.any([signal, deadline]), spend: (input, output) => spend(state, input, output) },
     );
     const notes = [...answer.notes];
-    const findings = answer.ok ? mergeFindings(checkFindingFiles(answer.findings, parts.map((part) => part.path), notes), harness) : harness;
+    const inDiff = answer.ok ? checkFindingFiles(answer.findings, parts.map((part) => part.path), notes) : [];
+    const findings = answer.ok ? mergeFindings(checkFindingLines(inDiff, await lineCounts(state, inDiff), notes), harness) : harness;
     review = answer.ok
       ? { ...base, findings, severe: findings.filter(isSevere).length, action: 'none', summary: answer.summary, durationMs: 0, notes }
       : { ...base, findings, severe: findings.filter(isSevere).length, action: 'failed', durationMs: 0, notes: [...notes, answer.error] };
@@ -94,6 +97,19 @@ function findingsText(severe: readonly ReviewFinding[], all: readonly ReviewFind
 function checksLine(state: RunState): string {
   if (state.checks.length === 0) return 'No formatter, linter or tests were found or run; the change is untested.';
   return state.checks.map((check) => `- ${check.command}: ${check.status ?? (check.passed ? 'passed' : 'failed')}`).join('\n');
+}
+
+/** The line count of each file the findings pin a line in, read through the sandboxed reader (undefined: the file is gone). */
+async function lineCounts(state: RunState, findings: readonly ReviewFinding[]): Promise<Map<string, number | undefined>> {
+  const worktree = requireWorktree(state.worktree);
+  const files = [...new Set(findings.flatMap((finding) => (finding.file !== null && finding.line !== null ? [finding.file] : [])))];
+  const counts = new Map<string, number | undefined>();
+  for (const file of files) {
+    const read = await readWorktreeFile(worktree, file);
+    if (read.ok) counts.set(file, read.text.split('\n').length - (read.text.endsWith('\n') ? 1 : 0));
+    else if (read.missing) counts.set(file, undefined);
+  }
+  return counts;
 }
 
 function spend(state: RunState, input: number, output: number): void {

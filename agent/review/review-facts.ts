@@ -90,6 +90,21 @@ export function checkFindingFiles(findings: readonly ReviewFinding[], paths: rea
 }
 
 /**
+ * Drops the line of a finding that points past the end of its file (or into a file the
+ * change deleted): the finding stands, its pin does not. `lines` gives each file's line
+ * count in the worktree, undefined when it is gone.
+ */
+export function checkFindingLines(findings: readonly ReviewFinding[], lines: ReadonlyMap<string, number | undefined>, notes: string[]): ReviewFinding[] {
+  return findings.map((finding) => {
+    if (finding.file === null || finding.line === null || !lines.has(finding.file)) return finding;
+    const count = lines.get(finding.file);
+    if (count !== undefined && finding.line <= count) return finding;
+    notes.push(`line ${finding.line} of ${finding.file} does not exist (${count === undefined ? 'the file is deleted' : `it has ${count} lines`}); the finding is kept without it`);
+    return { ...finding, line: null };
+  });
+}
+
+/**
  * The harness's findings joined to the model's: where the model already reported weakened
  * tests in the same file, its finding stands (raised to the harness's severity if lower).
  */

@@ -195,14 +195,17 @@ describe('agent review: a second model reviews the change', () => {
     await repo.dispose();
   });
 
-  it('drops a finding on a file the change does not touch', async () => {
+  it('drops a finding on a file the change does not touch, and a line past the end of its file', async () => {
     const repo = await makeRepo(calculatorFiles);
-    ollama.setChat([...implemented, answer([{ severity: 'critical', category: 'security', file: 'src/auth.js', line: 3, message: 'Hard-coded password.' }, { severity: 'minor', category: 'style', file: 'math.js', line: 2, message: 'Spacing.' }])]);
+    ollama.setChat([...implemented, answer([{ severity: 'critical', category: 'security', file: 'src/auth.js', line: 3, message: 'Hard-coded password.' }, { severity: 'minor', category: 'style', file: 'math.js', line: 2, message: 'Spacing.' }, { severity: 'info', category: 'other', file: 'src/math.js', line: 99, message: 'Beyond the end.' }])]);
     const { result } = await runTask(repo, ollama, { prompt, review: true });
     assert.equal(result?.outcome, 'succeeded', result?.reason);
-    assert.deepEqual(result?.review?.findings.map((finding) => [finding.file, finding.message]), [['src/math.js', 'Spacing.']]);
+    assert.deepEqual(result?.review?.findings.map((finding) => [finding.file, finding.line, finding.message]), [['src/math.js', 2, 'Spacing.'], ['src/math.js', null, 'Beyond the end.']]);
     assert.equal(result?.review?.severe, 0);
-    assert.match(result?.review?.notes?.[0] ?? '', /a critical finding on src\/auth\.js, a file the change does not touch, was dropped/);
+    assert.deepEqual(result?.review?.notes, [
+      'a critical finding on src/auth.js, a file the change does not touch, was dropped: Hard-coded password.',
+      'line 99 of src/math.js does not exist (it has 7 lines); the finding is kept without it',
+    ]);
     await repo.dispose();
   });
 
