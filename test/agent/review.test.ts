@@ -3,6 +3,7 @@
 // really run; the reviewer is a second structured turn after the checks pass.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { defaultBlueprint, resolveLimits } from '../../agent/index.js';
 import type { ReviewFinding } from '../../schemas/index.js';
 import { ollamaFaults, startScriptedOllama, type ChatReply, type ChatRequestBody, type ScriptedOllama } from '../support/scripted-ollama.js';
 import { calculatorFiles, eventsOf, git, makeRepo, runTask, textModel, toolModel } from './agent-fixtures.js';
@@ -192,6 +193,19 @@ describe('agent review: a second model reviews the change', () => {
     assert.match(result?.review?.notes?.at(-1) ?? '', /ECONNREFUSED|not reachable|not running/i);
     assert.match(result?.warnings?.join('\n') ?? '', /The reviewer \(coder:7b\) failed/);
     assert.ok(eventsOf(events, 'model-retry').some((retry) => retry.node === 'review'), 'retried before giving up');
+    await repo.dispose();
+  });
+
+  it("gives up on a reviewer that never answers at its own deadline, inside the node's time limit, and delivers", async () => {
+    const repo = await makeRepo(calculatorFiles);
+    // The review node's limit leaves the reviewer 1 s (its deadline is 30 s before the node's).
+    const blueprint = defaultBlueprint(resolveLimits());
+    const quick = { ...blueprint, name: 'quick-review', nodes: blueprint.nodes.map((node) => (node.name === 'review' ? { ...node, limits: { ...node.limits, timeoutMs: 31_000 } } : node)) };
+    ollama.setChat((_request, turn) => (turn < implemented.length ? (implemented[turn] as ChatReply) : new Promise<ChatReply>(() => undefined)));
+    const { result } = await runTask(repo, ollama, { prompt, review: true, blueprint: 'quick-review' }, { blueprints: { 'quick-review': quick } });
+    assert.equal(result?.outcome, 'succeeded', result?.reason);
+    assert.equal(result?.review?.action, 'failed');
+    assert.deepEqual(result?.review?.notes, ['the reviewer did not answer in time']);
     await repo.dispose();
   });
 
