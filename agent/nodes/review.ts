@@ -38,7 +38,7 @@ export async function reviewChange(context: NodeContext): Promise<NodeOutcome<Re
   let review: Review;
   try {
     const answer = await askReviewer(
-      { task: state.request.prompt, rules: state.rules, checks: checksLine(state), harness, parts },
+      { task: state.request.prompt, rules: state.rules, checks: checksLine(state), harness, parts, files: change.files },
       { model: reviewer.model, emit: services.emit, round: visit, signal: AbortSignal.any([signal, deadline]), spend: (input, output) => spend(state, input, output) },
     );
     const notes = [...answer.notes];

@@ -9,6 +9,7 @@ import { estimateTokens, truncateMiddle } from '../limits.js';
 import { promptLimit } from '../model/context-budget.js';
 import type { ChatFormat, ChatModel, ChatTurn } from '../model/ollama-model.js';
 import type { RuleFile } from '../context/rules.js';
+import type { StagedFile } from '../workspace/git.js';
 import { fitDiff, type FileDiff, type FittedDiff } from './review-diff.js';
 import { readReviewReply } from './review-reply.js';
 
@@ -35,6 +36,16 @@ export interface ReviewInput {
   checks: string;
   harness: readonly ReviewFinding[];
   parts: readonly FileDiff[];
+  /** The changed files with git's status letter and line counts, for the list above the diff. */
+  files?: readonly StagedFile[];
+}
+
+const statusWords: Readonly<Record<string, string>> = { A: 'added', D: 'deleted', M: 'modified', T: 'type changed' };
+
+/** `- src/a.js (modified, +3 -1)` per file; the diff's own paths when the staged list is not given. */
+function fileList(input: ReviewInput): string {
+  if (input.files === undefined) return input.parts.map((part) => `- ${part.path}`).join('\n');
+  return input.files.map((file) => `- ${file.path} (${statusWords[file.status.charAt(0)] ?? file.status}, ${file.added === null ? 'binary' : `+${file.added} -${file.removed ?? 0}`})`).join('\n');
 }
 
 /** What the reviewer answered: its findings read, its summary, notes, and the diff as it saw it. */
@@ -59,7 +70,7 @@ export function reviewPrompt(input: ReviewInput, numCtx: number, numPredict: num
     rules === '' ? '' : `# Rule files of the repository\n${truncateMiddle(rules, Math.max(400, Math.floor(limit / 4) * 3))}`,
     `# Checks\n${input.checks}`,
     harness === '' ? '' : `# Already found by the harness (do not repeat these)\n${harness}`,
-    `# Files changed\n${input.parts.map((part) => part.path).join('\n')}`,
+    `# Files changed\n${fileList(input)}`,
   ].filter((section) => section !== '').join('\n\n');
   const diff = fitDiff(input.parts, Math.max(200, limit - estimateTokens(head) - 50));
   return { text: `${head}\n\n# Diff\n\`\`\`diff\n${diff.text}\`\`\``, diff };

@@ -52,6 +52,7 @@ describe('agent review: a second model reviews the change', () => {
     assert.equal(review?.tools, undefined, 'the reviewer gets no tools');
     assert.match(review?.messages?.[1]?.content ?? '', /# Diff\n```diff\ndiff --git a\/src\/math\.js b\/src\/math\.js[\s\S]*\+ {2}return a \+ b;/);
     assert.match(review?.messages?.[1]?.content ?? '', /## AGENTS\.md\n# Agents/, 'the rule files in scope');
+    assert.match(review?.messages?.[1]?.content ?? '', /# Checks\n- node --test test\/math\.test\.js: passed\n- npm test: passed\n\n# Files changed\n- src\/math\.js \(modified, \+1 -1\)\n/);
     assert.deepEqual(result?.review && { ...result.review, durationMs: 0 }, { model: toolModel, round: 0, findings: [], severe: 0, action: 'none', summary: 'add() is fixed and tested.', durationMs: 0 });
     assert.match(result?.prBody ?? '', /## Review\nReviewed by `coder:7b`: no severe findings\. add\(\) is fixed and tested\.\n\nNo findings\./);
     assert.deepEqual(eventsOf(events, 'review-start'), [{ model: toolModel, round: 0, files: 1, diffTokens: eventsOf(events, 'review-start')[0]?.diffTokens, cut: [] }]);
