@@ -6,6 +6,7 @@ import type { Publisher } from './forge.js';
 import type { CodeSearch } from './tools/tool.js';
 import type { Emit } from './events.js';
 import type { AgentLimits, LoopLimits } from './limits.js';
+import type { ReviewPolicy } from '../schemas/index.js';
 import type { ChatModel } from './model/ollama-model.js';
 import type { RunState } from './run-state.js';
 import type { CommandLauncher } from './workspace/command-launch.js';
@@ -47,6 +48,8 @@ export interface NodeServices {
   baselinesDir?: string;
   /** Delivery to the forge (push, pull request), wired in by the server; undefined: publish skips. */
   publisher?: Publisher;
+  /** The reviewer's model and the policy for severe findings; undefined: review is off for this run. */
+  reviewer?: { model: ChatModel; policy: ReviewPolicy };
 }
 
 /** What every node receives. */

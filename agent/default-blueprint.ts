@@ -1,4 +1,4 @@
-// The default blueprint: prepare -> context -> baseline -> implement -> checks <-> fix -> deliver
+// The default blueprint: prepare -> context -> baseline -> implement -> checks <-> fix -> review -> deliver
 // -> publish, then clean-up, which always runs. The routes below are the whole of its control flow.
 import type { Blueprint } from './blueprint.js';
 import type { AgentLimits } from './limits.js';
@@ -9,6 +9,7 @@ import { gatherContext } from './nodes/context.js';
 import { deliverChange, deliverOutcomes } from './nodes/deliver.js';
 import { cleanUpWorktree, prepareWorktree } from './nodes/prepare.js';
 import { publishBranch, publishOutcomes } from './nodes/publish.js';
+import { reviewChange, reviewOutcomes } from './nodes/review.js';
 
 const minute = 60_000;
 
@@ -29,13 +30,14 @@ export function defaultBlueprint(limits: AgentLimits): Blueprint {
         outcomes: implementOutcomes, routes: { finished: 'checks', stopped: 'checks', 'no-changes': 'fail', 'model-failed': 'deliver' },
       },
       {
-        name: 'checks', kind: 'deterministic', description: 'format and lint autofixes, related tests, then the suite', limits: { timeoutMs: checksTime, maxVisits: 11 }, run: runRepositoryChecks,
-        outcomes: checksOutcomes, routes: { passed: 'deliver', 'passed-with-preexisting-failures': 'deliver', 'no-checks': 'deliver', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver' },
+        name: 'checks', kind: 'deterministic', description: 'format and lint autofixes, related tests, then the suite', limits: { timeoutMs: checksTime, maxVisits: 12 }, run: runRepositoryChecks,
+        outcomes: checksOutcomes, routes: { passed: 'review', 'passed-with-preexisting-failures': 'review', 'no-checks': 'review', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver' },
       },
       {
-        name: 'fix', kind: 'agentic', description: 'repairs from the failing output, then checks again', limits: { timeoutMs: 30 * minute, maxVisits: 10, loop: limits.fix }, run: fixFailures,
+        name: 'fix', kind: 'agentic', description: 'repairs from the failing output, then checks again', limits: { timeoutMs: 30 * minute, maxVisits: 11, loop: limits.fix }, run: fixFailures,
         outcomes: fixOutcomes, routes: { finished: 'checks', stopped: 'checks', 'model-failed': 'deliver' },
       },
+      { name: 'review', kind: 'agentic', description: 'a second model reviews the diff; severe findings: one fix round or stop', limits: { timeoutMs: 20 * minute, maxVisits: 2 }, run: reviewChange, outcomes: reviewOutcomes, routes: { approved: 'deliver', 'not-configured': 'deliver', 'severe-fix': 'fix', 'severe-stop': 'deliver', 'reviewer-failed': 'deliver' } },
       {
         name: 'deliver', kind: 'deterministic', description: 'guardrails, commit, diff, PR title and body', limits: { timeoutMs: 2 * minute, maxVisits: 1 }, run: deliverChange,
         outcomes: deliverOutcomes, routes: { committed: 'publish', 'committed-failed': 'publish', refused: 'fail' },

@@ -12,6 +12,7 @@ export { defaultTemperature } from './model/ollama-model.js';
 export { runBlueprint, type Blueprint, type BlueprintNode, type NodeContext, type NodeLimits, type NodeOutcome, type NodeServices } from './blueprint.js';
 export { validateBlueprint, endRoute, failRoute, failedLabel, type ResolvedRoutes } from './blueprint-routes.js';
 export { defaultBlueprint } from './default-blueprint.js';
+export type { ReviewOption } from './review/review-settings.js';
 export { defaultLimits, resolveLimits, type AgentLimits, type LimitOverrides, type LoopLimits } from './limits.js';
 export type { AgentEventMap, AgentEventType, CheckKind } from './events.js';
 export { defaultProtectedPaths } from './guardrails.js';

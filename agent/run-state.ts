@@ -1,5 +1,5 @@
 // The state one run accumulates as its nodes execute; the runner turns it into the TaskResult.
-import type { CheckResult, Publication, TaskRequest } from '../schemas/index.js';
+import type { CheckResult, Publication, Review, TaskRequest } from '../schemas/index.js';
 import type { CheckPlan } from './checks/discover.js';
 import type { BaselineCheck } from './checks/judge.js';
 import type { RuleFile } from './context/rules.js';
@@ -44,6 +44,10 @@ export interface RunState {
   failures: string;
   /** Fix rounds started. */
   rounds: number;
+  /** What the next fix round repairs: the failing checks, or the review's severe findings (both in `failures`). */
+  fixFocus: 'checks' | 'review';
+  /** The latest review of the change (undefined when review is off or never ran). */
+  review: Review | undefined;
   /** The model's own account of its work: the summary of each finish call, by node and fix round (never a stop reason). */
   summaries: WorkSummary[];
   tokens: { input: number; output: number };
@@ -93,6 +97,8 @@ export function initialState(taskId: string, request: TaskRequest, repoRoot: str
     checksPassed: undefined,
     failures: '',
     rounds: 0,
+    fixFocus: 'checks',
+    review: undefined,
     summaries: [],
     tokens: { input: 0, output: 0 },
     commit: null,

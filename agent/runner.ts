@@ -11,7 +11,8 @@ import { typedEmit, type AgentEventMap, type Emit } from './events.js';
 import type { Publisher } from './forge.js';
 import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
 import type { RetryPolicy } from './model/model-retry.js';
-import { connectModel, type ChatModel } from './model/ollama-model.js';
+import { connectModel, type ChatModel, type ModelClientOptions } from './model/ollama-model.js';
+import { connectReviewer, reviewSettings, type ReviewOption } from './review/review-settings.js';
 import { initialState, type RunState } from './run-state.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
@@ -75,6 +76,12 @@ export interface AgentRunnerOptions {
   commandMemoryBytes?: number;
   /** Delivery to the forge (the publish node): the repositories' remotes, credentials and forge clients. Unset: publish skips. */
   publisher?: Publisher;
+  /**
+   * The reviewer node: `enabled` (default: on when `model` is set), `model` (default: the
+   * task's model), `policy` for severe findings (default `fix`). A task's `review`,
+   * `reviewModel` and `reviewPolicy` win.
+   */
+  review?: ReviewOption;
 }
 
 /** `minions/<task-id>-<slug>` where the slug is the first words of the task. */
@@ -110,19 +117,22 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         throw network.refused;
       }
       const models = await connectModels(options, blueprint, task.request, limits.maxContextLength, signal);
+      const reviewing = reviewSettings(options.review, task.request, options);
+      const reviewer = await connectReviewer(reviewing, blueprint, models, (model) => connectModel(modelOptions(options, model, limits.maxContextLength, task.request.temperature ?? options.temperature, task.request.numCtx ?? options.numCtx), signal));
       let branch = continuation?.branch ?? branchName(task.id, task.request.prompt);
       for (let suffix = 2; continuation === undefined && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
       state.base = base;
       state.checkout = start.checkout;
       const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });
-      emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries([...models].map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
+      const named = [...models, ...(reviewer ? [['review', reviewer.model] as const] : [])];
+      emit('run-start', { taskId: task.id, repo: repoRoot, base, branch, models: Object.fromEntries(named.map(([node, model]) => [node, model.info.name])), blueprint: blueprint.name });
       emit('network-check', network.event);
       emit('checkout-check', { ...start.checkout, commit: baseCommit });
       // The models load while prepare and context work; the first model turn waits for them.
       const loading = new AbortController();
       const modelsLoaded = preloadModels(models, emit, AbortSignal.any([signal, loading.signal]));
-      const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher, modelsLoaded };
+      const services = { ...nodeServices(options, limits, emit, models), commandLauncher: launcher, modelsLoaded, ...(reviewer ? { reviewer } : {}) };
       let records;
       try {
         records = await runBlueprint(blueprint, state, services, signal);
@@ -230,6 +240,7 @@ function taskResult(state: RunState, wallMs: number): TaskResult {
     ...(state.warnings.length > 0 ? { warnings: state.warnings } : {}),
     ...(state.summaries.length > 0 ? { summaries: state.summaries.map((summary) => summary.text) } : {}),
     ...(state.publication === undefined ? {} : { publication: state.publication }),
+    ...(state.review === undefined ? {} : { review: state.review }),
   };
 }
 
@@ -275,25 +286,28 @@ async function connectModels(options: AgentRunnerOptions, blueprint: Blueprint, 
   const temperature = request.temperature ?? options.temperature;
   const numCtx = request.numCtx ?? options.numCtx;
   for (const node of blueprint.nodes) {
-    if (node.kind !== 'agentic') continue;
+    // The reviewer is connected on its own (connectReviewer): it is neither preloaded nor counted in the agent's context.
+    if (node.kind !== 'agentic' || node.name === 'review') continue;
     const name = options.nodeModels?.[node.name] ?? request.model ?? options.model;
     if (!byName.has(name)) {
-      const connection = connectModel(
-        {
-          host: options.ollamaHost, model: name, maxContextLength,
-          ...(numCtx === undefined ? {} : { numCtx }),
-          ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
-          ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }),
-          ...(temperature === undefined ? {} : { temperature }),
-          ...(options.modelRetry === undefined ? {} : { retry: options.modelRetry }),
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        },
-        signal,
-      );
+      const connection = connectModel(modelOptions(options, name, maxContextLength, temperature, numCtx), signal);
       connection.catch(() => undefined);
       byName.set(name, connection);
     }
     models.set(node.name, await (byName.get(name) as Promise<ChatModel>));
   }
   return models;
+}
+
+/** The options of `connectModel` for a model of the run. */
+function modelOptions(options: AgentRunnerOptions, model: string, maxContextLength: number, temperature: number | undefined, numCtx: number | undefined): ModelClientOptions {
+  return {
+    host: options.ollamaHost, model, maxContextLength,
+    ...(numCtx === undefined ? {} : { numCtx }),
+    ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
+    ...(options.modelLoadTimeoutMs === undefined ? {} : { firstChunkTimeoutMs: options.modelLoadTimeoutMs }),
+    ...(temperature === undefined ? {} : { temperature }),
+    ...(options.modelRetry === undefined ? {} : { retry: options.modelRetry }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
 }

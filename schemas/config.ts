@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ReviewPolicy } from './review.js';
 
 /**
  * Where a setting comes from, as schema metadata read by the loader: its command-line
@@ -41,6 +42,9 @@ export const Settings = Type.Object({
   model: Type.String({ minLength: 1, default: 'qwen2.5-coder:7b', option: '--model', env: 'MINIONS_MODEL', label: 'The agent model', description: 'the Ollama model the agent runs' }),
   temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2, option: '--temperature', env: 'MINIONS_TEMPERATURE', label: 'The temperature', description: "sampling temperature of the agent's model; default the Modelfile's, else 0.2" })),
   numCtx: Type.Optional(Type.Integer({ minimum: 512, maximum: 1_048_576, option: '--num-ctx', env: 'MINIONS_NUM_CTX', label: 'The context length', description: "num_ctx sent to Ollama (a task's numCtx wins); default the Modelfile's num_ctx, else the model's context up to 32768" })),
+  review: Type.Optional(Type.Boolean({ option: '--review', env: 'MINIONS_REVIEW', label: 'Review', description: 'a second model reviews each change after its checks pass (a task\'s review wins); default on when a review model is set, else off' })),
+  reviewModel: Type.Optional(Type.String({ minLength: 1, option: '--review-model', env: 'MINIONS_REVIEW_MODEL', label: 'The review model', description: "the reviewer's Ollama model; setting it turns review on; default the task's model" })),
+  reviewPolicy: Type.Union(ReviewPolicy.anyOf, { default: 'fix', option: '--review-policy', env: 'MINIONS_REVIEW_POLICY', label: 'The review policy', description: 'what severe findings do: fix (one more fix round, then review again) or stop (committed for a human, the task fails)' }),
   host: Type.String({ minLength: 1, default: '127.0.0.1', option: '--host', env: 'MINIONS_HOST', label: 'The host', description: 'address the server listens on' }),
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 7337, option: '--port', env: 'MINIONS_PORT', label: 'The port', description: 'port the server listens on (0: any free port)' }),
   token: Type.Optional(Type.String({ option: '--token', env: 'MINIONS_TOKEN', label: 'The token', description: 'bearer token; required off loopback' })),

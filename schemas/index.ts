@@ -21,7 +21,7 @@ export { CiFailure, GitHubCheckRunDelivery, GitHubRepository, GitHubWorkflowRunD
 export { Percentiles, Stats, StatsGroup, StatsSummary } from './stats.js';
 export { ForgeKind, Publication, PublishRequest, RepositoryPublish, TaskSource } from './forge.js';
 export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
-export { Review, ReviewCategory, ReviewFinding, ReviewSeverity } from './review.js';
+export { Review, ReviewCategory, ReviewFinding, ReviewPolicy, ReviewReply, ReviewSeverity, maxReviewFindings } from './review.js';
 export { RepoMap, RepoMapFile, RepoMapRequest, SymbolDefinition, SymbolReference, SymbolsResponse } from './symbols.js';
 export { SymbolsQuery } from './symbols.js';
 export { CheckResult, CheckStatus, FollowUpRequest, Task, TaskContinuation, TaskRequest, TaskResult, TaskStatus, maxEarlierDiff, type TaskRunner } from './task.js';

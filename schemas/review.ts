@@ -26,6 +26,7 @@ export const ReviewFinding = Type.Object({
   file: Type.Union([Type.String({ maxLength: 4096 }), Type.Null()]),
   line: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
   message: Type.String({ maxLength: 4000 }),
+  source: Type.Optional(Type.Union([Type.Literal('model'), Type.Literal('harness')], { description: 'model: the reviewer said it; harness: minions found it in the diff itself (deleted or skipped tests)' })),
 });
 export type ReviewFinding = Static<typeof ReviewFinding>;
 
@@ -41,5 +42,44 @@ export const Review = Type.Object({
   action: Type.Union([Type.Literal('none'), Type.Literal('fix'), Type.Literal('stop'), Type.Literal('failed')]),
   summary: Type.Optional(Type.String({ maxLength: 4000 })),
   durationMs: Type.Number(),
+  round: Type.Optional(Type.Integer({ minimum: 0, description: '0: the first review; 1: the review after the fix round its findings asked for' })),
+  notes: Type.Optional(Type.Array(Type.String(), { description: 'what the reviewer did not see or say: diff cut to fit, findings dropped as not in the diff, why it failed' })),
 });
 export type Review = Static<typeof Review>;
+
+/**
+ * What a run does with severe findings: `fix` (one more fix round with the findings as
+ * what to fix, then checks and review again; severe findings after it stop delivery) or
+ * `stop` (delivery stopped at once: the change is committed for a human and the run fails).
+ */
+export const ReviewPolicy = Type.Union([Type.Literal('fix'), Type.Literal('stop')]);
+export type ReviewPolicy = Static<typeof ReviewPolicy>;
+
+/** The largest number of findings a reviewer may answer with (the schema sent as Ollama's `format` says so too). */
+export const maxReviewFindings = 20;
+
+/**
+ * The reviewer model's answer: the JSON schema sent as Ollama's `format`, which constrains
+ * the reply to it (Ollama 0.5+). Findings first, so a reply cut at `num_predict` loses the
+ * summary rather than the findings.
+ */
+export const ReviewReply = Type.Object(
+  {
+    findings: Type.Array(
+      Type.Object(
+        {
+          severity: ReviewSeverity,
+          category: ReviewCategory,
+          file: Type.Union([Type.String(), Type.Null()]),
+          line: Type.Union([Type.Integer(), Type.Null()]),
+          message: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: maxReviewFindings },
+    ),
+    summary: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type ReviewReply = Static<typeof ReviewReply>;

@@ -5,6 +5,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ContextSectionKind } from './context.js';
 import { ForgeKind } from './forge.js';
+import { Review } from './review.js';
 import { CheckResult, CheckStatus, TaskRequest, TaskResult, TaskStatus } from './task.js';
 
 /** One event shape: a literal `type` and its `data`. */
@@ -192,6 +193,8 @@ export const AgentEvent = Type.Union([
   event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String() })),
   event('publish-push', Type.Object({ remote: Type.String({ description: 'the remote URL without credentials' }), branch: Type.String(), commit: Type.String(), alreadyPresent: Type.Boolean() })),
   event('publish-pull-request', Type.Object({ forge: ForgeKind, url: Type.String(), number: Type.Integer(), draft: Type.Boolean(), created: Type.Boolean() })),
+  event('review-start', Type.Object({ model: Type.String(), round: Type.Integer(), files: Type.Integer(), diffTokens: Type.Integer({ description: 'estimated tokens of the diff as the reviewer sees it' }), cut: Type.Array(Type.String(), { description: 'files whose diff was cut to fit the context' }) })),
+  event('review-end', Type.Object({ round: Type.Integer(), review: Review })),
   event(
     'run-end',
     Type.Object({

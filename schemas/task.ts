@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PublishRequest, Publication, TaskSource } from './forge.js';
-import { Review } from './review.js';
+import { Review, ReviewPolicy } from './review.js';
 import type { AgentEmit } from './task-events.js';
 
 /** The largest earlier diff a follow-up carries into its context, in characters (a longer one is cut in the middle). */
@@ -43,6 +43,9 @@ export const TaskRequest = Type.Object(
     continueFrom: Type.Optional(TaskContinuation),
     publish: Type.Optional(PublishRequest),
     source: Type.Optional(TaskSource),
+    review: Type.Optional(Type.Boolean({ description: "a second model reviews the change after its checks pass (default: the server's setting; on when a review model is set)" })),
+    reviewModel: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "the reviewer's Ollama model (turns review on; default: the server's review model, else the task's model)" })),
+    reviewPolicy: Type.Optional(Type.Union(ReviewPolicy.anyOf, { description: "what severe findings do: fix (one more fix round, default) or stop (delivery stopped, committed for a human)" })),
   },
   { additionalProperties: false },
 );

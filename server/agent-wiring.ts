@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { createAgentRunner, type CodeSearch, type CommandNetworkPolicy, type Publisher } from '../agent/index.js';
 import type { CodeIndex } from '../indexer/index.js';
-import { MinionsError, type TaskRunner } from '../schemas/index.js';
+import { MinionsError, type ReviewPolicy, type TaskRunner } from '../schemas/index.js';
 import { checkModelHost, loadOllamaHost, type Config } from './config.js';
 import { loadForgeTokens } from './forge/forge-tokens.js';
 import { createForgePublisher, registryPublishLookup } from './forge/publisher.js';
@@ -25,6 +25,19 @@ export interface AgentSettings {
   temperature: number | undefined;
   /** num_ctx of the agent's models (`--num-ctx`, MINIONS_NUM_CTX); undefined: the Modelfile's or the model's. */
   numCtx: number | undefined;
+  /** The reviewer node (`--review`/`--no-review`, `--review-model`, `--review-policy`; MINIONS_REVIEW*): on when a review model is set unless said otherwise. */
+  review: { enabled?: boolean; model?: string; policy: ReviewPolicy };
+}
+
+/** The explicit options of the agent's settings, as typed on the command line. */
+export interface AgentOptions {
+  model?: string | undefined;
+  ollamaHost?: string | undefined;
+  temperature?: string | undefined;
+  numCtx?: string | undefined;
+  review?: boolean | undefined;
+  reviewModel?: string | undefined;
+  reviewPolicy?: string | undefined;
 }
 
 /**
@@ -32,7 +45,7 @@ export interface AgentSettings {
  * `loadOllamaHost`; `--model` or `MINIONS_MODEL`, default qwen2.5-coder:7b; worktrees under
  * the data directory).
  */
-export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: { model?: string | undefined; ollamaHost?: string | undefined; temperature?: string | undefined; numCtx?: string | undefined } = {}): AgentSettings {
+export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, options: AgentOptions = {}): AgentSettings {
   const ollamaHost = loadOllamaHost(env, options.ollamaHost);
   checkModelHost(config, ollamaHost, 'the agent model, OLLAMA_HOST');
   return {
@@ -44,7 +57,15 @@ export function loadAgentSettings(env: NodeJS.ProcessEnv, config: Config, option
     commandMemoryBytes: readSetting('commandMemoryMb', env) * 1024 * 1024,
     temperature: readSetting('temperature', env, { temperature: options.temperature }),
     numCtx: readSetting('numCtx', env, { numCtx: options.numCtx }),
+    review: reviewSettings(env, options),
   };
+}
+
+/** The reviewer's settings; a review model names a model Ollama must serve, like the agent's. */
+function reviewSettings(env: NodeJS.ProcessEnv, options: AgentOptions): AgentSettings['review'] {
+  const enabled = readSetting('review', env, { review: options.review });
+  const model = readSetting('reviewModel', env, { reviewModel: options.reviewModel });
+  return { ...(enabled === undefined ? {} : { enabled }), ...(model === undefined ? {} : { model }), policy: readSetting('reviewPolicy', env, { reviewPolicy: options.reviewPolicy }) };
 }
 
 /**
@@ -94,5 +115,6 @@ export function createRunner(settings: AgentSettings, index: CodeIndex, environm
     commandMemoryBytes: settings.commandMemoryBytes,
     ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
     ...(settings.numCtx === undefined ? {} : { numCtx: settings.numCtx }),
+    review: settings.review,
   });
 }

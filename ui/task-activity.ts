@@ -109,6 +109,10 @@ function noteOf(event: TaskEvent): { text: string; tone: 'info' | 'warn' } | und
       return { text: `baseline checks on ${event.data.commit.slice(0, 12)}${event.data.cached ? ' (cached)' : ''}: ${event.data.results.map((check) => `${check.kind} ${check.status}`).join(', ') || 'none'}`, tone: 'info' };
     case 'guardrail-check':
       return { text: event.data.passed ? `guardrails passed (${event.data.files} files, ${event.data.lines} lines)` : `guardrails stopped: ${event.data.violations.join('; ')}`, tone: event.data.passed ? 'info' : 'warn' };
+    case 'review-start':
+      return { text: `review by ${event.data.model}: ${event.data.files} files, ~${event.data.diffTokens} tokens of diff${event.data.cut.length > 0 ? `; cut to fit: ${event.data.cut.join(', ')}` : ''}`, tone: event.data.cut.length > 0 ? 'warn' : 'info' };
+    case 'review-end':
+      return { text: `review: ${event.data.review.findings.length} findings, ${event.data.review.severe} severe (${event.data.review.action})`, tone: event.data.review.action === 'none' ? 'info' : 'warn' };
     case 'commit-create':
       return { text: `committed ${event.data.commit.slice(0, 12)} on ${event.data.branch}`, tone: 'info' };
     case 'check-end':

@@ -2,6 +2,8 @@
 // the tests relevant to the change, and the whole suite. The suite is skipped when
 // the related tests fail with new failures, so a fix round starts sooner. Each check is
 // judged against the baseline (judge.ts): only new failures block.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CheckResult } from '../../schemas/index.js';
 import type { CheckKind, Emit } from '../events.js';
 import { truncateMiddle } from '../limits.js';
@@ -74,7 +76,9 @@ export async function runChecks(plan: CheckPlan, options: RunChecksOptions): Pro
   const autofixed = before === undefined || options.changedPaths === undefined ? [] : (await options.changedPaths()).filter((path) => !before.has(path));
   let passed = true;
   for (const command of plan.lint) passed = !blocks(await run('lint', command)) && passed;
-  const related = plan.related === undefined ? undefined : relatedCommand(plan.related, relatedTests(options.changed, options.tracked));
+  // A test file the change deleted is no test to run: naming it would fail the runner ("Could not find"), not a test.
+  const present = (path: string): boolean => existsSync(join(options.worktree, path));
+  const related = plan.related === undefined ? undefined : relatedCommand(plan.related, relatedTests(options.changed, options.tracked).filter(present));
   const relatedPassed = related === undefined ? true : !blocks(await run('related-test', related));
   passed &&= relatedPassed;
   if (relatedPassed) for (const command of plan.test) passed = !blocks(await run('test', command)) && passed;

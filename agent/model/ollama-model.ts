@@ -54,13 +54,22 @@ export interface ModelLoad {
   alreadyLoaded: boolean | undefined;
 }
 
+/**
+ * Ollama's `format` of a chat request: `json` (any JSON) or a JSON schema the reply is
+ * constrained to (structured outputs, Ollama 0.5+; older servers ignore it).
+ */
+export type ChatFormat = 'json' | Record<string, unknown>;
+
 /** A connected chat model; every node that talks to a model holds one. */
 export interface ChatModel {
   readonly info: ModelInfo;
   /** This model's token counter, calibrated by every loop that talks to it. */
   readonly tokens: TokenCounter;
-  /** One turn; transient faults are retried (the observer hears of each retry and of the tokens failed attempts cost). */
-  chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer?: RetryObserver): Promise<ChatTurn>;
+  /**
+   * One turn; transient faults are retried (the observer hears of each retry and of the
+   * tokens failed attempts cost). `format` constrains the reply (the reviewer's JSON schema).
+   */
+  chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer?: RetryObserver, format?: ChatFormat): Promise<ChatTurn>;
   /** Loads the model into memory with the options chats send (so the first chat does not reload it); retried like a chat. */
   preload(signal: AbortSignal, observer?: RetryObserver): Promise<ModelLoad>;
 }
@@ -169,9 +178,9 @@ class OllamaChatModel implements ChatModel {
     this.policy = { ...defaultRetryPolicy, ...options.retry };
   }
 
-  async chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer: RetryObserver = {}): Promise<ChatTurn> {
+  async chat(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, observer: RetryObserver = {}, format?: ChatFormat): Promise<ChatTurn> {
     signal.throwIfAborted();
-    return withRetries(this.policy, this.connection, () => this.attempt(messages, tools, signal), (error) => this.describe(error), observer, signal);
+    return withRetries(this.policy, this.connection, () => this.attempt(messages, tools, signal, format), (error) => this.describe(error), observer, signal);
   }
 
   async preload(signal: AbortSignal, observer: RetryObserver = {}): Promise<ModelLoad> {
@@ -193,7 +202,7 @@ class OllamaChatModel implements ChatModel {
   }
 
   /** One streamed chat request; a failure is an `AttemptError` saying whether streaming had begun and what it cost. */
-  private async attempt(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal): Promise<ChatTurn> {
+  private async attempt(messages: readonly Message[], tools: readonly Tool[], signal: AbortSignal, format: ChatFormat | undefined): Promise<ChatTurn> {
     const started = performance.now();
     const watchdog = new Watchdog(this.options.firstChunkTimeoutMs ?? 600_000, this.options.chunkTimeoutMs ?? 120_000);
     const combined = AbortSignal.any([signal, watchdog.signal]);
@@ -205,6 +214,7 @@ class OllamaChatModel implements ChatModel {
         model: this.info.name,
         messages: [...messages],
         ...(this.info.nativeTools && tools.length > 0 ? { tools: [...tools] } : {}),
+        ...(format === undefined ? {} : { format }),
         stream: true,
         keep_alive: this.options.keepAlive ?? '30m',
         options: this.requestOptions(),

@@ -26,6 +26,8 @@ Complete the task by reading and editing files with the tools; nobody will answe
 - Add or update tests when the task changes behaviour, and run them with run_command.
 - When the task is done, call finish with a short summary of what you changed and why.`;
 
+const reviewInstruction = 'A reviewer found these problems in your change. Address each severe finding (restore deleted or weakened tests, undo changes the task did not ask for, fix security problems), keep the task done, and call finish with what you changed.';
+
 const noChangePushBack = 'finish was not accepted yet: the worktree has no changes, and the task asks for one. Make the change with the tools; if it truly cannot be done, call finish again and say why.';
 
 async function loop(context: NodeContext, node: string, prompt: string, limits: LoopLimits, system: string): Promise<LoopOutcome> {
@@ -96,11 +98,14 @@ export async function fixFailures(context: NodeContext): Promise<NodeOutcome<Age
   const { state, services, signal } = context;
   state.rounds += 1;
   const changed = await changedFiles(state, signal);
+  const review = state.fixFocus === 'review';
+  // A round for the review's findings is taken once; the next round (if any) is for failing checks again.
+  state.fixFocus = 'checks';
   const prompt = [
     `# Task\n${state.request.prompt}`,
     `# Your change so far\nFiles changed: ${changed.join(', ') || 'none'}.${state.summaries.length > 0 ? `\nYour summary: ${state.summaries.at(-1)?.text}` : ''}`,
-    `# Failing checks (fix round ${state.rounds})\n${truncateMiddle(state.failures, Math.min(services.limits.maxOutputCharacters * 2, Math.floor((services.contextLength / 4) * 2.6)))}`,
-    'Find the cause and fix the code so these checks pass. Do not delete or weaken tests unless the task asks for it. Call finish when done.',
+    `# ${review ? 'Review findings' : 'Failing checks'} (fix round ${state.rounds})\n${truncateMiddle(state.failures, Math.min(services.limits.maxOutputCharacters * 2, Math.floor((services.contextLength / 4) * 2.6)))}`,
+    review ? reviewInstruction : 'Find the cause and fix the code so these checks pass. Do not delete or weaken tests unless the task asks for it. Call finish when done.',
   ].join('\n\n');
   let outcome: LoopOutcome;
   try {

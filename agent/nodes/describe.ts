@@ -1,6 +1,6 @@
 // The words of a delivery: the commit message, and the PR title and body (what, why,
 // how it was tested, the checks' outcome, the guardrails' verdict).
-import type { CheckResult } from '../../schemas/index.js';
+import type { CheckResult, Review } from '../../schemas/index.js';
 import type { GuardrailVerdict } from '../guardrails.js';
 import type { RunState } from '../run-state.js';
 import type { StagedFile } from '../workspace/git.js';
@@ -70,6 +70,7 @@ export function describeDelivery(state: RunState, files: readonly StagedFile[], 
     `## What\n${whatSection(state.summaries, files, diff)}`,
     `## Why\n${state.request.prompt.trim()}`,
     `## How it was tested\n${testing(state)}`,
+    ...(state.review === undefined ? [] : [`## Review\n${reviewSection(state.review)}`]),
     `## Outcome\n${outcome}`,
     `## Guardrails\n${guardrails}`,
     `---\nMade by minions task \`${state.taskId}\` from \`${state.base}\` (${state.baseCommit.slice(0, 12)}) on branch \`${state.branch}\`.${snapshotNote(state)}`,
@@ -77,6 +78,25 @@ export function describeDelivery(state: RunState, files: readonly StagedFile[], 
   const checks = state.checks.length === 0 ? 'Checks: none found.' : `Checks: ${state.checksPassed ? 'passed' : 'FAILED'} (${state.checks.map((check) => `${check.command}: ${check.passed ? 'ok' : (check.status ?? 'failed')}`).join(', ')}).`;
   const message = `${title}\n\n${wrap(summary)}\n\n${checks}\n\nMinions-Task: ${state.taskId}\n`;
   return { title, body, message };
+}
+
+const reviewActions: Record<Review['action'], string> = {
+  none: 'no severe findings.',
+  fix: 'severe findings were sent back for a fix round.',
+  stop: 'severe findings stopped delivery; the change is committed for a human to decide.',
+  failed: 'the reviewer failed, so the change was not reviewed by a model.',
+};
+
+/** The review for the PR body: who reviewed, what the run did, the findings (the harness's marked) and what the reviewer did not see. */
+function reviewSection(review: Review): string {
+  const round = (review.round ?? 0) > 0 ? ' after the fix round its findings asked for' : '';
+  const head = `Reviewed by \`${review.model}\`${round}: ${reviewActions[review.action]}${review.summary ? ` ${review.summary}` : ''}`;
+  const findings = review.findings.map((finding) => {
+    const where = finding.file === null ? '' : ` \`${finding.file}${finding.line === null ? '' : `:${finding.line}`}\``;
+    return `- **${finding.severity}** ${finding.category}${where}: ${finding.message}${finding.source === 'harness' ? ' (found by minions in the diff)' : ''}`;
+  });
+  const notes = (review.notes ?? []).map((note) => `- ${note}`);
+  return [head, findings.length > 0 ? findings.join('\n') : 'No findings.', notes.length > 0 ? `Notes:\n${notes.join('\n')}` : ''].filter((part) => part !== '').join('\n\n');
 }
 
 /** The branch of a task started from the working tree begins with the user's uncommitted changes: reviewers must know. */

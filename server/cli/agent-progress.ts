@@ -3,6 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { AgentEvent } from '../../schemas/index.js';
 import { formatCount, terminalSafe } from './output.js';
+import { describeReview } from './review-output.js';
 
 function seconds(milliseconds: number): string {
   return milliseconds < 1000 ? `${Math.round(milliseconds)} ms` : `${(milliseconds / 1000).toFixed(1)} s`;
@@ -84,6 +85,12 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
       return `  pushed ${event.data.branch} to ${event.data.remote}${event.data.alreadyPresent ? ' (already there)' : ''}`;
     case 'publish-pull-request':
       return `  pull request ${event.data.created ? 'opened' : 'already open'}: ${event.data.url}${event.data.draft ? ' (draft)' : ''}`;
+    case 'review-start': {
+      const { model, round, files, diffTokens, cut } = event.data;
+      return `  review by ${model}${round > 0 ? ' (after the fix round)' : ''}: ${files} file(s), ~${formatCount(diffTokens)} tokens of diff${cut.length > 0 ? `; cut to fit: ${oneLine(cut.join(', '), 120)}` : ''}`;
+    }
+    case 'review-end':
+      return `  review: ${describeReview(event.data.review, '    ').join('\n')}`;
     case 'worktree-remove':
       return event.data.branchKept === null ? `  worktree removed; nothing committed, so branch ${event.data.branchDeleted ?? ''} was deleted` : `  worktree removed; branch ${event.data.branchKept} kept`;
     case 'run-end': {

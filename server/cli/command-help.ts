@@ -12,6 +12,9 @@ const privacy = { '--privacy, --no-privacy': 'privacy mode, on by default: model
 const agent = {
   '--model M': 'the Ollama model of the agentic nodes (MINIONS_MODEL; default qwen2.5-coder:7b)',
   '--temperature T': "sampling temperature, 0 to 2 (MINIONS_TEMPERATURE; default the Modelfile's, else 0.2)",
+  '--review, --no-review': 'a second model reviews the change after its checks pass (MINIONS_REVIEW; default on when a review model is set)',
+  '--review-model M': "the reviewer's Ollama model; turns review on (MINIONS_REVIEW_MODEL; default the task's model)",
+  '--review-policy P': 'severe findings: fix (one more fix round, default) or stop (committed for a human; MINIONS_REVIEW_POLICY)',
   '--allow-network-commands': "run the agent's commands with network where no namespace can be made (privacy mode)",
   '--allow-unsandboxed-commands': "run the agent's commands without bubblewrap where it cannot run",
 };

@@ -1,5 +1,6 @@
 // The Ollama checks of `minions doctor`: reachable (/api/version), the agent's model pulled
-// (/api/tags), able to call tools and with enough context (/api/show). The host must pass
+// (/api/tags), able to call tools and with enough context (/api/show), and the review model
+// when one is configured. The host must pass
 // privacy mode's check first: doctor never talks to a host a run would refuse.
 import { modelFacts, type ModelFacts, type ShowAnswer } from '../../platform/index.js';
 import { checkModelHost, loadOllamaHost, type Config } from '../config.js';
@@ -40,7 +41,26 @@ export async function checkOllama(config: Config, env: NodeJS.ProcessEnv, option
     return { name: 'model facts', status: 'ok', detail: `${model} described` };
   }, `Check that Ollama can read ${model} (ollama show ${model}).`);
   if (facts === undefined) return [hostCheck, pulled, shown];
-  return [hostCheck, pulled, toolSupport(model, facts.capabilities), contextSize(model, facts.contextLength)];
+  const review = await checkReviewModel(host, env, signal);
+  return [hostCheck, pulled, toolSupport(model, facts.capabilities), contextSize(model, facts.contextLength), ...(review === undefined ? [] : [review])];
+}
+
+/**
+ * The reviewer's model when one is configured (MINIONS_REVIEW_MODEL): pulled, on an Ollama
+ * that enforces its answer's JSON schema (`format`, 0.5 and later; older ones ignore it and
+ * the reviewer's answers are read leniently, or fail).
+ */
+async function checkReviewModel(host: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<DoctorCheck | undefined> {
+  const model = readSetting('reviewModel', env);
+  if (model === undefined) return undefined;
+  return attempt('review model', async () => {
+    const [tags, version] = await Promise.all([getJson<{ models?: { name?: string }[] }>(`${host}/api/tags`, undefined, signal), getJson<{ version?: string }>(`${host}/api/version`, undefined, signal)]);
+    const names = (tags.models ?? []).flatMap((entry) => entry.name ?? []);
+    if (!names.includes(model) && !names.includes(`${model}:latest`)) return { name: 'review model', status: 'fail', detail: `${model} is not pulled`, fix: `ollama pull ${model} (or change MINIONS_REVIEW_MODEL).` };
+    const [major = 0, minor = 0] = (version.version ?? '0.0').split('.').map((part) => Number.parseInt(part, 10) || 0);
+    if (major === 0 && minor < 5) return { name: 'review model', status: 'warn', detail: `Ollama ${version.version ?? '(version unknown)'} does not enforce the review's JSON schema`, fix: 'Update Ollama to 0.5 or later (structured outputs).' };
+    return { name: 'review model', status: 'ok', detail: `${model} is pulled; Ollama enforces the review's JSON schema` };
+  }, `ollama pull ${model}`);
 }
 
 function toolSupport(model: string, capabilities: readonly string[]): DoctorCheck {

@@ -1,6 +1,7 @@
 // A task's result as the CLI prints it, whichever process ran the task (`minions run` in
 // this one, `minions tasks follow` a server's). Light on purpose: no agent, no index.
 import type { TaskResult } from '../../schemas/index.js';
+import { describeReview } from './review-output.js';
 
 /** One check of the summary: `passed`, `FAILED` (new failures), `failed before` (no worse than the base), `unavailable`. */
 function checkSummary(check: TaskResult['checks'][number]): string {
@@ -28,6 +29,7 @@ export function describeResult(result: TaskResult, repo: string): string {
     `PR title: ${result.prTitle || '-'}`,
     `Checks:${checks === '' ? ' none' : `\n${checks}`}`,
     `Guardrails: ${result.guardrails.passed ? 'passed' : result.guardrails.violations.join('; ') || 'not run'}`,
+    ...(result.review === undefined ? [] : [`Review: ${describeReview(result.review, '  ').join('\n')}`]),
     `Fix rounds: ${result.rounds}; tokens: ${result.tokens.input} in / ${result.tokens.output} out; ${(result.wallMs / 1000).toFixed(1)} s`,
     ...(result.warnings ?? []).map((warning) => `Warning: ${warning}`),
     ...(result.notCommitted && result.notCommitted.length > 0 ? [`Not committed (created by commands): ${result.notCommitted.join(', ')}`] : []),

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError, type TaskRequest } from '../../schemas/index.js';
-import { createPublisher, createRunner, loadAgentSettings } from '../agent-wiring.js';
+import { createPublisher, createRunner, loadAgentSettings, type AgentOptions } from '../agent-wiring.js';
+import { reviewFlags, reviewOptions } from './review-options.js';
 import { loadConfig, privacyFlag, privacyOptions, type ConfigOptions } from '../config.js';
 import { openCodeIndex } from '../runtime.js';
 import { printAgentEvent } from './agent-progress.js';
@@ -14,7 +15,7 @@ import { write } from './output.js';
 import { runUsage } from './usage.js';
 
 /** Parses the options into a task request. */
-function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions; temperature: string | undefined; numCtx: string | undefined } {
+function taskRequest(argv: readonly string[], cwd: string): { request: TaskRequest; json: boolean; config: ConfigOptions; agent: AgentOptions } {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -28,6 +29,7 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
       'allow-protected-paths': { type: 'boolean', default: false },
       'from-working-tree': { type: 'boolean', default: false },
       'no-publish': { type: 'boolean', default: false },
+      ...reviewOptions,
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
@@ -48,14 +50,14 @@ function taskRequest(argv: readonly string[], cwd: string): { request: TaskReque
     ...(values['from-working-tree'] ? { fromWorkingTree: true } : {}),
     ...(values['no-publish'] ? { publish: { push: false, pullRequest: false } } : {}),
   };
-  return { request, json: values.json, temperature: values.temperature, numCtx: values['num-ctx'], config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
+  return { request, json: values.json, agent: { temperature: values.temperature, numCtx: values['num-ctx'], ...reviewFlags(values) }, config: { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] } };
 }
 
 /** Runs the task; exit code 0 when it succeeded, 1 when it failed (the reason is printed). */
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { request, json, config: options, temperature, numCtx } = taskRequest(argv, io.cwd);
+  const { request, json, config: options, agent } = taskRequest(argv, io.cwd);
   const config = loadConfig(io.env, options, io.cwd);
-  const settings = loadAgentSettings(io.env, config, { temperature, numCtx });
+  const settings = loadAgentSettings(io.env, config, agent);
   const index = await openCodeIndex(config);
   try {
     const runner = createRunner(settings, index, io.env, createPublisher(config, io.env));

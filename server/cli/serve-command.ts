@@ -15,6 +15,7 @@ import { publishServer, localUrl } from '../server-file.js';
 import { readSetting } from '../settings.js';
 import type { CommandIo } from './io.js';
 import { write } from './output.js';
+import { reviewFlags, reviewOptions, type ReviewValues } from './review-options.js';
 import { serveUsage } from './usage.js';
 
 /** The server's slice of the configuration: option, then environment variable, then default. */
@@ -98,6 +99,7 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
       threads: { type: 'string' },
       model: { type: 'string' },
       temperature: { type: 'string' },
+      ...reviewOptions,
       ...privacyOptions,
     },
   });
@@ -129,12 +131,12 @@ export async function lockDataDirectory(dataDir: string): Promise<{ release(): P
   }
 }
 
-async function serve(values: { repo?: string[] | undefined; model?: string | undefined; temperature?: string | undefined }, settings: ServeSettings, config: ReturnType<typeof loadConfig>, io: CommandIo): Promise<number> {
+async function serve(values: { repo?: string[] | undefined; model?: string | undefined; temperature?: string | undefined } & ReviewValues, settings: ServeSettings, config: ReturnType<typeof loadConfig>, io: CommandIo): Promise<number> {
   const log = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] }, io.stderr);
   const index = await openCodeIndex(config, log.child({ component: 'index' }), 'minions serve');
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
-    const agentSettings = loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature });
+    const agentSettings = loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature, ...reviewFlags(values) });
     const runner = createRunner(agentSettings, index, io.env, createPublisher(config, io.env));
     const app = await buildApp({ index, runner, numCtx: agentSettings.numCtx, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings, hooks: { secret: settings.hookSecret, tasksPerHour: settings.hookTasksPerHour } });
     try {

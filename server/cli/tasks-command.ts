@@ -9,6 +9,7 @@ import type { CommandIo } from './io.js';
 import { column, terminalSafe, write } from './output.js';
 import { followUpCommand } from './follow-up-command.js';
 import { describeResult } from './result-output.js';
+import { reviewFlags, reviewOptions } from './review-options.js';
 import { followTask } from './tasks-follow.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -62,6 +63,7 @@ function submitRequest(context: TasksContext): TaskRequest {
   const fields: Record<string, unknown> = { model: string(values['model']), base: string(values['base']), maxFixRounds: number('max-fix-rounds'), numCtx: number('num-ctx'), temperature: number('temperature') };
   if (values['from-working-tree'] === true) fields['fromWorkingTree'] = true;
   if (values['allow-protected-paths'] === true) fields['allowProtectedPaths'] = true;
+  Object.assign(fields, reviewFlags(values));
   return { repo: resolve(io.cwd, repo), prompt, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) };
 }
 
@@ -84,10 +86,11 @@ const printJson = (io: CommandIo, value: unknown): Promise<void> => write(io.std
 /** The subcommands of `minions tasks`, by name. */
 export const tasksSubcommands: Record<string, TasksSubcommand> = {
   submit: {
-    usage: 'minions tasks submit --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--temperature T] [--from-working-tree] [--allow-protected-paths] [--follow] [--json] [--server URL] [--token T]',
+    usage: 'minions tasks submit --repo <path> "<task>" [--model M] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--temperature T] [--from-working-tree] [--allow-protected-paths] [--review|--no-review] [--review-model M] [--review-policy fix|stop] [--follow] [--json] [--server URL] [--token T]',
     summary: 'Queue a task on the server (its repository must be registered there); prints the task id, or with --follow its live progress and result.',
-    options: { repo: { type: 'string' }, model: { type: 'string' }, base: { type: 'string' }, 'max-fix-rounds': { type: 'string' }, 'num-ctx': { type: 'string' }, temperature: { type: 'string' }, 'from-working-tree': { type: 'boolean' }, 'allow-protected-paths': { type: 'boolean' }, follow: { type: 'boolean', default: false } },
-    help: { '--repo PATH': 'the repository (relative paths are resolved here)', '--model M, --base REF, --max-fix-rounds N, --num-ctx N, --temperature T': 'as for `minions run`', '--follow': 'then follow it as `tasks follow` does (exit code by outcome)' },
+    options: { repo: { type: 'string' }, model: { type: 'string' }, base: { type: 'string' }, 'max-fix-rounds': { type: 'string' }, 'num-ctx': { type: 'string' }, temperature: { type: 'string' }, 'from-working-tree': { type: 'boolean' }, 'allow-protected-paths': { type: 'boolean' }, follow: { type: 'boolean', default: false }, ...reviewOptions },
+    help: { '--repo PATH': 'the repository (relative paths are resolved here)', '--model M, --base REF, --max-fix-rounds N, --num-ctx N, --temperature T': 'as for `minions run`',
+      '--review, --no-review, --review-model M, --review-policy P': "this task's review (over the server's settings), as for `minions run`", '--follow': 'then follow it as `tasks follow` does (exit code by outcome)' },
     async run(context) {
       const accepted = await context.client.request<TaskAccepted>('POST', '/v1/tasks', { body: submitRequest(context), signal: context.io.signal });
       if (context.values['follow'] === true) {

@@ -19,11 +19,11 @@ export const chunksUsage =
 
 /** One line of usage of `minions run`, for its errors and the help. */
 export const runUsage =
-  'minions run --repo <path> "<task>" [--model M] [--temperature T] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--allow-protected-paths] [--from-working-tree] [--no-publish] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+  'minions run --repo <path> "<task>" [--model M] [--temperature T] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--allow-protected-paths] [--from-working-tree] [--review|--no-review] [--review-model M] [--review-policy fix|stop] [--no-publish] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** One line of usage of `minions serve`, for its errors and the help. */
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--review|--no-review] [--review-model M] [--review-policy fix|stop] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** One line of usage of `minions mcp`, for its errors and the help. */
 export const mcpUsage = 'minions mcp [--server URL] [--token T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy]';

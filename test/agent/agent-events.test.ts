@@ -54,8 +54,10 @@ describe('agent events match their schema', () => {
       { fault: ollamaFaults.busy },
       { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace: '  return a + b;' } }] },
       { toolCalls: [{ name: 'finish', arguments: { summary: 'add() now adds.' } }] },
+      // The reviewer (review-start, review-end) answers in the schema of its format.
+      { content: JSON.stringify({ findings: [{ severity: 'info', category: 'style', file: 'src/math.js', line: 2, message: 'Fine.' }], summary: 'Fixes add().' }) },
     ]);
-    const { result, events } = await runTask(repo, ollama, { prompt: 'Fix add in src/math.js.' }, { publisher });
+    const { result, events } = await runTask(repo, ollama, { prompt: 'Fix add in src/math.js.', review: true }, { publisher });
     await forge.close();
     assert.equal(result?.outcome, 'succeeded', result?.reason);
     assert.equal(result?.publication?.pullRequest?.url, 'https://gitea.example/octo/calc/pulls/1');

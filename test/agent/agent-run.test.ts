@@ -70,7 +70,7 @@ describe('agent run: end to end', () => {
     assert.equal(calls[0]?.model, 'coder:7b');
     assert.match(String(calls[0]?.digest), /^[0-9a-f]{64}$/);
     assert.equal(calls[0]?.toolCallSource, 'native');
-    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.status}`), ['prepare:ok', 'context:ok', 'baseline:ok', 'implement:ok', 'checks:ok', 'deliver:ok', 'publish:skipped', 'cleanup:ok']);
+    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.status}`), ['prepare:ok', 'context:ok', 'baseline:ok', 'implement:ok', 'checks:ok', 'review:skipped', 'deliver:ok', 'publish:skipped', 'cleanup:ok']);
     assert.ok(eventsOf(events, 'command-end').every((command) => typeof command.exitCode === 'number' && typeof command.durationMs === 'number'));
     await repo.dispose();
   });
@@ -91,7 +91,7 @@ describe('agent run: end to end', () => {
     assert.match(fixPrompt, /Failing checks \(fix round 1\)/);
     assert.match(fixPrompt, /node --test test\/math\.test\.js/);
     assert.match(fixPrompt, /6 !== 5|Expected values to be strictly equal/);
-    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.status}`), ['prepare:ok', 'context:ok', 'baseline:ok', 'implement:ok', 'checks:failed', 'fix:ok', 'checks:ok', 'deliver:ok', 'publish:skipped', 'cleanup:ok']);
+    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.status}`), ['prepare:ok', 'context:ok', 'baseline:ok', 'implement:ok', 'checks:failed', 'fix:ok', 'checks:ok', 'review:skipped', 'deliver:ok', 'publish:skipped', 'cleanup:ok']);
     await repo.dispose();
   });
 

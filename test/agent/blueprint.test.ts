@@ -138,7 +138,8 @@ describe('blueprint engine', () => {
     check([node('end', () => ({ status: 'ok', label: 'ok' }))], /node "end": "end" is a route target/);
     check([node('a', () => ({ status: 'ok', label: 'ok' })), node('a', () => ({ status: 'ok', label: 'ok' }))], /node "a": the name is used by two nodes/);
     const table = validateBlueprint(defaultBlueprint(resolveLimits()));
-    assert.deepEqual(Object.fromEntries(table.get('checks') ?? []), { passed: 'deliver', 'passed-with-preexisting-failures': 'deliver', 'no-checks': 'deliver', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver', failed: 'fail' });
+    assert.deepEqual(Object.fromEntries(table.get('checks') ?? []), { passed: 'review', 'passed-with-preexisting-failures': 'review', 'no-checks': 'review', 'checks-failed': 'fix', 'rounds-exhausted': 'deliver', failed: 'fail' });
+    assert.deepEqual(Object.fromEntries(table.get('review') ?? []), { approved: 'deliver', 'not-configured': 'deliver', 'severe-fix': 'fix', 'severe-stop': 'deliver', 'reviewer-failed': 'deliver', failed: 'fail' });
     assert.deepEqual(Object.fromEntries(table.get('baseline') ?? []), { measured: 'implement', cached: 'implement', 'no-checks': 'implement', failed: 'fail' });
     assert.deepEqual(Object.fromEntries(table.get('context') ?? []), { ok: 'baseline', failed: 'fail' });
   });

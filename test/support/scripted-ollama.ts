@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { chatRecords, nextReply, type ChatRequestBody, type ChatScript } from './scripted-ollama-chat.js';
 import { LoadedModels, loadRecord, serveChatFault, serveGenerate } from './scripted-ollama-faults.js';
 import { fitChatContext, limitReply, type ChatContext } from './scripted-ollama-context.js';
+import { constrainsFormat, formatViolation } from './scripted-ollama-format.js';
 import { canonicalModelName, hashedVector, resolveModel, scriptedTokens, showBody, tagsEntry, type ResolvedModel, type ScriptedModel } from './scripted-ollama-models.js';
 
 export type { ChatMessageBody, ChatReply, ChatRequestBody, ChatScript, ScriptedToolCall } from './scripted-ollama-chat.js';
@@ -29,7 +30,7 @@ export interface ScriptedFailure {
 export interface ScriptedOllamaOptions {
   models?: ScriptedModel[];
   chat?: ChatScript;
-  /** What /api/version reports; defaults to `0.12.6`. */
+  /** What /api/version reports; defaults to `0.12.6`. Before 0.5.0 the server ignores a JSON schema `format` (scripted-ollama-format.ts). */
   version?: string;
   /** Milliseconds to wait before answering, per endpoint; `Infinity` never answers (the client has to give up). */
   delays?: Partial<Record<OllamaPath, number>>;
@@ -149,7 +150,11 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       chatTurn += 1;
       let reply;
       try {
-        reply = limitReply(await nextReply(chat, chatRequest, turn), chatRequest);
+        const scripted = await nextReply(chat, chatRequest, turn);
+        // A server that constrains replies to `format` could never send one that breaks it (only one cut at num_predict).
+        const violation = constrainsFormat(options.version ?? '0.12.6') && scripted.fault === undefined && scripted.doneReason !== 'length' ? formatViolation(chatRequest.format, scripted.content ?? '') : undefined;
+        if (violation !== undefined) throw new Error(`scripted Ollama: the scripted reply ${turn + 1} breaks the request's format, which a real Ollama enforces: ${violation}`);
+        reply = limitReply(scripted, chatRequest);
         reply = { promptEvalCount: context.promptTokens, ...reply };
       } catch (error) {
         return sendJson(response, 500, { error: (error as Error).message });

@@ -58,13 +58,13 @@ export interface UiServer {
 }
 
 /** Starts a server with the real agent on the scripted Ollama and the UI, listening on 127.0.0.1. */
-export async function startUiServer(options: { token?: string; chat?: ChatScript; gateEmbedding?: boolean } = {}): Promise<UiServer> {
+export async function startUiServer(options: { token?: string; chat?: ChatScript; gateEmbedding?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<UiServer> {
   const ollama = await startAgentOllama(options.chat ?? fixAddChat);
   const repo = await makeRepo(calculatorFiles);
   const fixture = await ServerFixture.create();
   const gate = options.gateEmbedding ? new GatedEmbedder(fixture.embedder) : undefined;
   const index = gate ? await fixture.openIndex(async () => gate) : fixture.index;
-  const env = { OLLAMA_HOST: ollama.host, MINIONS_MODEL: toolModel, PATH: process.env.PATH };
+  const env = { OLLAMA_HOST: ollama.host, MINIONS_MODEL: toolModel, PATH: process.env.PATH, ...options.env };
   const config = loadConfig({ MINIONS_DATA_DIR: fixture.dataDir, MINIONS_ALLOW_NETWORK_COMMANDS: '1' });
   const runner = createRunner(loadAgentSettings(env, config), index, env);
   const app = await fixture.build({ index, runner, uiDir: await uiBundle(), ...(options.token ? { token: options.token } : {}) });

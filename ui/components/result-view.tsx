@@ -3,6 +3,7 @@ import type { Edit } from '../task-activity.js';
 import { count, duration } from '../format.js';
 import { CopyButton } from './copy-button.js';
 import { DiffView } from './diff-view.js';
+import { ReviewView } from './review-view.js';
 
 /** The checks the task ran, as a table (each row's output one click away). */
 export function ChecksTable({ checks }: { checks: readonly (CheckResult & { kind?: CheckKind })[] }) {
@@ -99,6 +100,7 @@ export function ResultView({ result }: { result: TaskResult }) {
           <ul>{result.warnings.map((warning) => <li key={warning}>{warning}</li>)}</ul>
         </div>
       ) : null}
+      {result.review ? <ReviewView review={result.review} /> : null}
       <h3 id="pr-title-label">
         PR title <CopyButton text={result.prTitle} what="PR title" />
       </h3>
