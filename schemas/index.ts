@@ -17,6 +17,7 @@ export {
   TaskListQuery,
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
+export { EvalComparison, EvalFix, EvalModelSummary, EvalReport, EvalRun, EvalSource, EvalSuite, EvalTask, EvalVerification } from './eval.js';
 export { ForgeKind, Publication, PublishRequest, TaskSource } from './forge.js';
 export { FileResult, QueryFilters, QueryGroup, QueryMode, QueryRequest, QueryResponse, QueryResult } from './query.js';
 export { Review, ReviewCategory, ReviewFinding, ReviewSeverity } from './review.js';

@@ -1,0 +1,129 @@
+// Runs every task of a suite with every model, each run isolated (its own copy of the
+// repository as a git repository, its own data directory), up to `parallel` at once:
+// the agent as `minions run` runs it, then the verification on what it committed.
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openIndex, type CodeIndex, type EmbedderProvider } from '../../indexer/index.js';
+import { isAbortError } from '../../platform/index.js';
+import type { AgentEvent, EvalRun, EvalTask, TaskResult } from '../../schemas/index.js';
+import { createRunner, loadAgentSettings } from '../agent-wiring.js';
+import { loadConfig, type ConfigOptions } from '../config.js';
+import { prepareTaskRepository } from './sources.js';
+import type { LoadedSuite } from './suite.js';
+import { verifyCommit, type VerificationSandbox } from './verify.js';
+
+/** Whether each copy is indexed before its run: `none` (the agent greps) or `full` (the configured embedder, shared). */
+export type EvalIndexMode = 'none' | 'full';
+
+/** What a suite run needs. */
+export interface RunSuiteOptions {
+  suite: LoadedSuite;
+  models: readonly string[];
+  /** Runs at once (at least 1). */
+  parallel: number;
+  index: EvalIndexMode;
+  /** The embedder `full` indexes with, one for all runs; unused with `none`. */
+  embedder?: EmbedderProvider | undefined;
+  /** Configuration as `minions run` reads it (environment and options); each run gets its own data directory. */
+  env: NodeJS.ProcessEnv;
+  config: ConfigOptions;
+  cwd: string;
+  temperature?: string | undefined;
+  numCtx?: string | undefined;
+  sandbox: VerificationSandbox;
+  /** Scratch folder of the runs (each in a folder of its own, removed after it unless `keep`). */
+  workDir: string;
+  cacheDir: string;
+  keep?: boolean;
+  signal: AbortSignal;
+  /** Called as each run starts and ends (progress). */
+  onStart?: (task: EvalTask, model: string) => void;
+  onRun?: (run: EvalRun) => void;
+  /** Every agent event of every run, with the task and model it belongs to. */
+  onEvent?: (task: EvalTask, model: string, event: AgentEvent) => void;
+}
+
+/** Runs the suite; the runs in suite order, model by model. */
+export async function runSuite(options: RunSuiteOptions): Promise<EvalRun[]> {
+  const jobs = options.models.flatMap((model) => options.suite.suite.tasks.map((task) => ({ task, model })));
+  const runs: EvalRun[] = new Array<EvalRun>(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let job = next++; job < jobs.length; job = next++) {
+      const { task, model } = jobs[job] as { task: EvalTask; model: string };
+      options.signal.throwIfAborted();
+      options.onStart?.(task, model);
+      const run = await runOne(task, model, options);
+      runs[job] = run;
+      options.onRun?.(run);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, jobs.length)) }, worker));
+  return runs;
+}
+
+/** One task with one model, from a fresh copy to its verification; failures of the agent are results. */
+async function runOne(task: EvalTask, model: string, options: RunSuiteOptions): Promise<EvalRun> {
+  const folder = join(options.workDir, `${task.id}-${model.replace(/[^\w.-]+/g, '_')}-${randomUUID().slice(0, 8)}`);
+  const repo = join(folder, 'repo');
+  const { signal } = options;
+  await mkdir(folder, { recursive: true });
+  try {
+    const base = await prepareTaskRepository(task, repo, { suiteFolder: options.suite.folder, cacheDir: options.cacheDir, environment: options.env, signal });
+    const started = performance.now();
+    let result: TaskResult | undefined;
+    let error: string | undefined;
+    try {
+      result = await runAgent(task, model, repo, join(folder, 'data'), options);
+    } catch (failure) {
+      if (isAbortError(failure) || signal.aborted) throw failure;
+      error = failure instanceof Error ? failure.message : String(failure);
+    }
+    const commit = result?.commit ?? null;
+    const verification = await verifyCommit({ repoRoot: repo, commit: commit ?? base, verification: task.verify, suiteFolder: options.suite.folder, sandbox: options.sandbox, environment: options.env, scratch: join(folder, 'verify'), signal });
+    return {
+      task: task.id,
+      model,
+      verified: verification.passed,
+      outcome: result?.outcome ?? 'error',
+      ...(error !== undefined ? { reason: error } : result?.reason !== undefined ? { reason: result.reason } : {}),
+      commit,
+      rounds: result?.rounds ?? 0,
+      tokens: result?.tokens ?? { input: 0, output: 0 },
+      wallMs: Math.round(result?.wallMs ?? performance.now() - started),
+      verification: { exitCode: verification.exitCode, durationMs: verification.durationMs, output: verification.output },
+    };
+  } finally {
+    if (!options.keep) await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The agent on the copy, as `minions run` wires it, with the run's own data directory. */
+async function runAgent(task: EvalTask, model: string, repo: string, dataDir: string, options: RunSuiteOptions): Promise<TaskResult> {
+  const config = loadConfig(options.env, { ...options.config, dataDir }, options.cwd);
+  const settings = loadAgentSettings(options.env, config, { model, temperature: options.temperature, numCtx: options.numCtx });
+  const index = await openRunIndex(dataDir, options);
+  try {
+    if (options.index === 'full') {
+      const repository = await index.repository(repo, options.signal);
+      const indexing = repository.index({ signal: options.signal });
+      for (let step = await indexing.next(); !step.done; step = await indexing.next());
+    }
+    const runner = createRunner(settings, index, options.env);
+    const request = { repo, prompt: task.prompt, model, ...(task.maxFixRounds === undefined ? {} : { maxFixRounds: task.maxFixRounds }) };
+    return await runner.run({ id: randomUUID().slice(0, 8), request, root: repo }, { signal: options.signal, emit: (event) => options.onEvent?.(task, model, event) });
+  } finally {
+    await index.close();
+  }
+}
+
+/** The run's own index (empty with `none`), sharing the suite's embedder, which it must not close. */
+function openRunIndex(dataDir: string, options: RunSuiteOptions): Promise<CodeIndex> {
+  const shared = options.embedder;
+  const embedder: EmbedderProvider = {
+    get: (signal) => (shared === undefined ? Promise.reject(new Error('no embedder: the eval runs without an index')) : shared.get(signal)),
+    close: async () => undefined,
+  };
+  return openIndex({ dataDir, embedder });
+}
