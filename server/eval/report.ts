@@ -67,7 +67,7 @@ export async function readBaseline(path: string): Promise<EvalReport> {
   try {
     checkRequest(EvalReport, value, 'baseline');
   } catch (error) {
-    throw new MinionsError('invalid-argument', `The baseline ${path} is not a report of minions eval --out: ${(error as Error).message}`, { cause: error });
+    throw new MinionsError('invalid-argument', `The baseline ${path} is not a report of minions eval --out: ${(error as Error).message.replace(/^Invalid baseline: /, '')}`, { cause: error });
   }
   return value;
 }

@@ -30,7 +30,7 @@ export async function loadSuite(path: string): Promise<LoadedSuite> {
   try {
     checkRequest(EvalSuite, value, 'suite');
   } catch (error) {
-    throw new MinionsError('invalid-argument', `The suite ${file} is malformed: ${(error as Error).message}`, { cause: error });
+    throw new MinionsError('invalid-argument', `The suite ${file} is malformed: ${(error as Error).message.replace(/^Invalid suite: /, '')}`, { cause: error });
   }
   const folder = dirname(file);
   await checkTasks(value, folder, file);
