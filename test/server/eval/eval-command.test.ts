@@ -44,7 +44,8 @@ describe('minions eval', () => {
   let scratch: string;
   let env: NodeJS.ProcessEnv;
   before(async () => {
-    ollama = await startScriptedOllama({ models: models.map((name) => ({ name, architecture: 'qwen2', contextLength: 32768, capabilities: ['completion', 'tools'] })), chat: reply });
+    const chatModels = models.map((name) => ({ name, architecture: 'qwen2', contextLength: 32768, capabilities: ['completion', 'tools'] }));
+    ollama = await startScriptedOllama({ models: [...chatModels, { name: 'nomic-embed-text', embeddingLength: 48, contextLength: 2048, capabilities: ['embedding'] }], chat: reply });
     scratch = await mkdtemp(join(tmpdir(), 'minions-eval-test-'));
     env = { OLLAMA_HOST: ollama.host.replace('http://', ''), MINIONS_DATA_DIR: join(scratch, 'data'), PATH: process.env.PATH };
   });
@@ -75,6 +76,18 @@ describe('minions eval', () => {
     assert.match(tools[0] ?? '', /src\//);
     assert.doesNotMatch(tools[0] ?? '', /verify/);
     assert.match(tools[1] ?? '', /not found|does not exist|no such file/i);
+  });
+
+  it('indexes each copy with --index full, so the agent searches instead of grepping', async () => {
+    const before = ollama.requestsTo('/api/embed').length;
+    const result = await runCli(['eval', join(fixtures, 'suite.json'), '--model', 'good:7b', '--index', 'full', '--embedder', 'ollama:nomic-embed-text', '--json'], scratch, env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as EvalReport).index, 'full');
+    assert.ok(ollama.requestsTo('/api/embed').length > before, 'the copies were embedded');
+    const first = ollama.requestsTo('/api/chat').map((request) => request.body as ChatRequestBody).filter((body) => conversation(body).step === 0).at(-1);
+    const prompt = first?.messages?.find((message) => message.role === 'user')?.content ?? '';
+    assert.match(prompt, /src\/math\.js/);
+    assert.doesNotMatch(prompt, /search is unavailable/i);
   });
 
   it('exits 1 when a model falls below the baseline by more than the threshold, naming the changed tasks', async () => {
