@@ -63,40 +63,46 @@ export async function runSuite(options: RunSuiteOptions): Promise<EvalRun[]> {
   return runs;
 }
 
-/** One task with one model, from a fresh copy to its verification; failures of the agent are results. */
+/** One task with one model, from a fresh copy to its verification; failures of the agent and of the copy are results. */
 async function runOne(task: EvalTask, model: string, options: RunSuiteOptions): Promise<EvalRun> {
   const folder = join(options.workDir, `${task.id}-${model.replace(/[^\w.-]+/g, '_')}-${randomUUID().slice(0, 8)}`);
   const repo = join(folder, 'repo');
-  const { signal } = options;
-  await mkdir(folder, { recursive: true });
+  const started = performance.now();
   try {
-    const base = await prepareTaskRepository(task, repo, { suiteFolder: options.suite.folder, cacheDir: options.cacheDir, environment: options.env, signal });
-    const started = performance.now();
-    let result: TaskResult | undefined;
-    let error: string | undefined;
-    try {
-      result = await runAgent(task, model, repo, join(folder, 'data'), options);
-    } catch (failure) {
-      if (isAbortError(failure) || signal.aborted) throw failure;
-      error = failure instanceof Error ? failure.message : String(failure);
-    }
+    await mkdir(folder, { recursive: true });
+    const base = await prepareTaskRepository(task, repo, { suiteFolder: options.suite.folder, cacheDir: options.cacheDir, environment: options.env, signal: options.signal });
+    const { result, error } = await runAgent(task, model, repo, join(folder, 'data'), options).then(
+      (value) => ({ result: value, error: undefined }),
+      (failure: unknown) => ({ result: undefined, error: failure }),
+    );
+    if (error !== undefined && (isAbortError(error) || options.signal.aborted)) throw error;
     const commit = result?.commit ?? null;
-    const verification = await verifyCommit({ repoRoot: repo, commit: commit ?? base, verification: task.verify, suiteFolder: options.suite.folder, sandbox: options.sandbox, environment: options.env, scratch: join(folder, 'verify'), signal });
+    const verification = await verifyCommit({ repoRoot: repo, commit: commit ?? base, verification: task.verify, suiteFolder: options.suite.folder, sandbox: options.sandbox, environment: options.env, scratch: join(folder, 'verify'), signal: options.signal });
+    const reason = error !== undefined ? describe(error) : result?.reason;
     return {
       task: task.id,
       model,
       verified: verification.passed,
       outcome: result?.outcome ?? 'error',
-      ...(error !== undefined ? { reason: error } : result?.reason !== undefined ? { reason: result.reason } : {}),
+      ...(reason === undefined ? {} : { reason }),
       commit,
       rounds: result?.rounds ?? 0,
       tokens: result?.tokens ?? { input: 0, output: 0 },
       wallMs: Math.round(result?.wallMs ?? performance.now() - started),
       verification: { exitCode: verification.exitCode, durationMs: verification.durationMs, output: verification.output },
     };
+  } catch (failure) {
+    if (isAbortError(failure) || options.signal.aborted) throw failure;
+    // The copy or the verification could not be made (npm unreachable, a failing setup): the task was not done.
+    const output = describe(failure);
+    return { task: task.id, model, verified: false, outcome: 'error', reason: output, commit: null, rounds: 0, tokens: { input: 0, output: 0 }, wallMs: Math.round(performance.now() - started), verification: { exitCode: null, durationMs: 0, output } };
   } finally {
     if (!options.keep) await rm(folder, { recursive: true, force: true });
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The agent on the copy, as `minions run` wires it, with the run's own data directory. */

@@ -3,7 +3,7 @@
 // task (a marker in its prompt) and on the model, so the verification, not the agent's
 // claim, must tell which tasks were done.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
@@ -146,6 +146,20 @@ describe('minions eval', () => {
     assert.equal(code, 0);
     assert.deepEqual((JSON.parse(Buffer.concat(printed).toString('utf8')) as EvalReport).runs.map((run) => run.verified), [true, true, true, true]);
     assert.equal(most, 2);
+  });
+
+  it('records a task whose copy cannot be made as an error and runs the others', async () => {
+    const folder = join(scratch, 'setup-suite');
+    await cp(join(fixtures, 'calc'), join(folder, 'calc'), { recursive: true });
+    await cp(join(fixtures, 'verify'), join(folder, 'verify'), { recursive: true });
+    const suite = JSON.parse(await readFile(join(fixtures, 'suite.json'), 'utf8')) as { tasks: { setup?: string }[] };
+    (suite.tasks[1] as { setup?: string }).setup = 'echo no database >&2; exit 3';
+    await writeFile(join(folder, 'suite.json'), JSON.stringify(suite));
+    const result = await runCli(['eval', join(folder, 'suite.json'), '--model', 'good:7b', '--json'], scratch, env);
+    assert.equal(result.code, 0, result.stderr);
+    const runs = (JSON.parse(result.stdout) as EvalReport).runs;
+    assert.deepEqual(runs.map((run) => [run.task, run.verified, run.outcome]), [['add', true, 'succeeded'], ['multiply', false, 'error']]);
+    assert.match(runs[1]?.reason ?? '', /task multiply: setup "echo no database >&2; exit 3" failed \(exit 3\): no database/);
   });
 
   it('refuses a malformed suite with one clear line', async () => {
