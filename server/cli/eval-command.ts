@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError, type EvalRun, type EvalTask } from '../../schemas/index.js';
+import { loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions, type ConfigOptions } from '../config.js';
 import { checkSuite, type TaskCheck } from '../eval/check.js';
 import { buildReport, readBaseline, renderReport } from '../eval/report.js';
@@ -67,6 +68,8 @@ export async function evalCommand(argv: readonly string[], io: CommandIo): Promi
   const threshold = thresholdOption(values.threshold);
   const configOptions: ConfigOptions = { dataDir: values['data-dir'], embedder: values.embedder, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] };
   const config = loadConfig(io.env, configOptions, io.cwd);
+  // The agent's settings once, before anything runs: a model host privacy mode refuses or a bad --num-ctx is a usage error, not a failed run per task.
+  if (!values.check) for (const model of values.model ?? []) loadAgentSettings(io.env, config, { model, temperature: values.temperature, numCtx: values['num-ctx'] });
   const suite = await loadSuite(resolve(io.cwd, suitePath));
   const baseline = values.baseline === undefined ? undefined : await readBaseline(resolve(io.cwd, values.baseline));
   const sandbox = await createVerificationSandbox({ allowUnsandboxed: config.allowUnsandboxedCommands, memoryCapBytes: readSetting('commandMemoryMb', io.env) * 1024 * 1024, signal: io.signal });

@@ -59,7 +59,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<EvalRun[]> {
       options.onRun?.(run);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, jobs.length)) }, worker));
+  // Every worker settles before the first failure (a cancellation) is thrown: none still writes into the scratch folder then.
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.parallel, jobs.length)) }, worker));
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
   return runs;
 }
 

@@ -180,5 +180,20 @@ describe('minions eval', () => {
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
+    const options: [string[], RegExp][] = [
+      [['--num-ctx', '100'], /The context length must be an integer from 512/],
+      [['--parallel', '0'], /--parallel must be an integer from 1 to 64/],
+      [['--threshold', '2'], /--threshold must be a fraction from 0 to 1/],
+      [['--index', 'text'], /--index must be none or full/],
+      [['--baseline', join(scratch, 'not-json.json')], /Cannot read the baseline/],
+    ];
+    for (const [extra, message] of options) {
+      const result = await runCli(['eval', join(fixtures, 'suite.json'), '--model', 'good:7b', ...extra], scratch, env);
+      assert.equal(result.code, 2, `${extra.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+    }
+    const usage = await runCli(['eval', join(fixtures, 'suite.json')], scratch, env);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /Usage: minions eval <suite\.json> --model M/);
   });
 });
