@@ -23,7 +23,7 @@ export const runUsage =
 
 /** One line of usage of `minions eval`, for its errors and the help. */
 export const evalUsage =
-  'minions eval <suite.json> --model M [--model M2 ...] [--baseline FILE] [--parallel N] [--threshold X] [--index none|full] [--json] [--out FILE] [--check] [--keep] [--data-dir DIR] [--privacy|--no-privacy]';
+  'minions eval <suite.json> --model M [--model M2 ...] [--baseline FILE] [--parallel N] [--threshold X] [--index none|full] [--json] [--out FILE] [--check] [--keep] [--temperature T] [--num-ctx N] [--embedder E] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** One line of usage of `minions serve`, for its errors and the help. */
 export const serveUsage =
