@@ -74,6 +74,7 @@ export async function evalCommand(argv: readonly string[], io: CommandIo): Promi
   const baseline = values.baseline === undefined ? undefined : await readBaseline(resolve(io.cwd, values.baseline));
   const sandbox = await createVerificationSandbox({ allowUnsandboxed: config.allowUnsandboxedCommands, memoryCapBytes: readSetting('commandMemoryMb', io.env) * 1024 * 1024, signal: io.signal });
   const workDir = await mkdtemp(join(tmpdir(), 'minions-eval-'));
+  if (values.keep) await write(io.stderr, `keeping the copies and data directories in ${workDir}\n`);
   const common = { suite, env: io.env, cacheDir: join(config.dataDir, 'eval-cache'), workDir, signal: io.signal };
   try {
     if (values.check) return await runCheck(await checkSuite({ ...common, sandbox, parallel, onCheck: (check) => void write(io.stderr, describeCheck(check)) }), values.json, io);
