@@ -3,13 +3,15 @@
 // task (a marker in its prompt) and on the model, so the verification, not the agent's
 // claim, must tell which tasks were done.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { EvalReport } from '../../../schemas/index.js';
+import { fileIntegrity } from '../../../server/eval/sources.js';
 import { main } from '../../../server/index.js';
 import { startScriptedOllama, type ChatReply, type ChatRequestBody, type ScriptedOllama } from '../../support/scripted-ollama.js';
 import { runCli } from '../cli-run.js';
@@ -160,6 +162,36 @@ describe('minions eval', () => {
     const runs = (JSON.parse(result.stdout) as EvalReport).runs;
     assert.deepEqual(runs.map((run) => [run.task, run.verified, run.outcome]), [['add', true, 'succeeded'], ['multiply', false, 'error']]);
     assert.match(runs[1]?.reason ?? '', /task multiply: setup "echo no database >&2; exit 3" failed \(exit 3\): no database/);
+  });
+
+  it('--check proves a task real from the published fix, offline from the tarball cache, and names a task that is not', async () => {
+    const folder = join(scratch, 'check-suite');
+    const cache = join(env.MINIONS_DATA_DIR ?? '', 'eval-cache', 'npm');
+    await mkdir(cache, { recursive: true });
+    const versions = { '1.0.0': 'a - b', '1.0.1': 'a + b' };
+    const integrity: Record<string, string> = {};
+    for (const [version, body] of Object.entries(versions)) {
+      const tree = join(folder, `tree-${version}`, 'package');
+      await mkdir(tree, { recursive: true });
+      await writeFile(join(tree, 'package.json'), JSON.stringify({ name: 'calc', version, type: 'module' }));
+      await mkdir(join(tree, 'src'));
+      await writeFile(join(tree, 'src', 'math.js'), `export function add(a, b) {\n  return ${body};\n}\n\nexport function multiply(a, b) {\n  return a * b;\n}\n`);
+      execFileSync('tar', ['-czf', join(cache, `calc-eval-fixture-${version}.tgz`), '-C', join(tree, '..'), 'package']);
+      integrity[version] = await fileIntegrity(join(cache, `calc-eval-fixture-${version}.tgz`));
+    }
+    await cp(join(fixtures, 'verify'), join(folder, 'verify'), { recursive: true });
+    const verify = { files: { 'verify.test.js': 'verify/add.test.js' }, command: 'node --test verify.test.js' };
+    const tasks = [
+      { id: 'real', repo: { npm: 'calc-eval-fixture@1.0.0', integrity: integrity['1.0.0'] }, prompt: 'add() subtracts', verify, fixedIn: { npm: 'calc-eval-fixture@1.0.1', integrity: integrity['1.0.1'], files: ['src/math.js'] } },
+      { id: 'passes-already', repo: { npm: 'calc-eval-fixture@1.0.1', integrity: integrity['1.0.1'] }, prompt: 'add() subtracts', verify },
+    ];
+    await writeFile(join(folder, 'suite.json'), JSON.stringify({ name: 'check', tasks }));
+    const offline = { ...env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0' };
+    const result = await runCli(['eval', join(folder, 'suite.json'), '--check', '--json'], scratch, offline);
+    assert.equal(result.code, 1, result.stderr);
+    const checks = (JSON.parse(result.stdout) as { checks: { task: string; real: boolean; original: { passed: boolean }; fixed?: { passed: boolean } }[] }).checks;
+    assert.deepEqual(checks.map((check) => [check.task, check.real, check.original.passed, check.fixed?.passed]), [['real', true, false, true], ['passes-already', false, true, undefined]]);
+    assert.match(result.stderr, /NOT REAL {2}passes-already: verification passes on the original/);
   });
 
   it('refuses a malformed suite with one clear line', async () => {
