@@ -4,7 +4,8 @@
 // into a git repository of its own with one commit the agent starts from.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gitEnvironment, runProcess, scrubbedEnvironment, type CommandLine } from '../../platform/index.js';
 import { MinionsError, type EvalSource, type EvalTask } from '../../schemas/index.js';
 import { suitePath } from './suite.js';
@@ -59,6 +60,27 @@ export async function unpackTarball(tarball: string, target: string, signal: Abo
   await mustRun({ argv: ['tar', '-xzf', tarball, '-C', target, '--strip-components=1', '--no-same-owner'] }, target, signal, `unpacking ${tarball}`);
 }
 
+/**
+ * A bare clone of `url` in the cache holding `commit`: cloned once, fetched again only when
+ * the commit is missing, so the runs of a suite (every task, every model) clone it locally.
+ */
+async function gitMirror(url: string, commit: string, options: Pick<SourceOptions, 'cacheDir' | 'signal'>): Promise<string> {
+  const mirror = join(options.cacheDir, 'git', `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.git`);
+  const git = (cwd: string, what: string, ...args: string[]): Promise<string> => mustRun({ argv: ['git', ...args] }, cwd, options.signal, what);
+  const hasCommit = (): Promise<boolean> => git(mirror, 'git cat-file', 'cat-file', '-e', `${commit}^{commit}`).then(() => true, () => false);
+  if (!existsSync(mirror)) {
+    // Cloned beside and renamed: a parallel run of the same repository never sees half a clone.
+    const partial = `${mirror}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+    await mkdir(dirname(mirror), { recursive: true });
+    await git(dirname(mirror), `git clone ${url}`, 'clone', '--quiet', '--bare', url, partial);
+    await rename(partial, mirror).catch(() => rm(partial, { recursive: true, force: true }));
+  }
+  if (!(await hasCommit())) await git(mirror, `git fetch ${url}`, 'fetch', '--quiet', url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*');
+  // A commit on no branch (a pull request's): servers that allow it hand it out by its full id.
+  if (!(await hasCommit()) && commit.length === 40) await git(mirror, `git fetch ${url} ${commit}`, 'fetch', '--quiet', url, commit);
+  return mirror;
+}
+
 /** Puts the source's files into `target` (which must not exist yet). */
 export async function fetchSource(source: EvalSource, target: string, options: SourceOptions): Promise<void> {
   if ('folder' in source) {
@@ -67,7 +89,8 @@ export async function fetchSource(source: EvalSource, target: string, options: S
   }
   if ('git' in source) {
     const url = /^[a-z][\w+.-]*:/i.test(source.git) || source.git.startsWith('/') ? source.git : suitePath(options.suiteFolder, source.git, 'repo.git');
-    await mustRun({ argv: ['git', 'clone', '--quiet', '--no-checkout', url, target] }, options.suiteFolder, options.signal, `git clone ${source.git}`);
+    const mirror = await gitMirror(url, source.commit, options);
+    await mustRun({ argv: ['git', 'clone', '--quiet', '--no-checkout', mirror, target] }, options.suiteFolder, options.signal, `git clone ${source.git}`);
     await mustRun({ argv: ['git', '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', source.commit] }, target, options.signal, `git checkout ${source.commit}`);
     // The agent starts from one commit of its own: the history would only be more to read.
     await rm(join(target, '.git'), { recursive: true, force: true });

@@ -20,7 +20,7 @@ describe('eval sources', () => {
   });
   after(() => rm(scratch, { recursive: true, force: true }));
 
-  it('clones a git repository at the named commit, without its history', async () => {
+  it('clones a git repository at the named commit, without its history, through a cached mirror', async () => {
     const origin = join(scratch, 'origin');
     await mkdir(origin);
     git(origin, 'init', '--quiet', '--initial-branch=main');
@@ -37,6 +37,16 @@ describe('eval sources', () => {
     assert.equal(git(repo, 'rev-list', '--count', 'HEAD'), '1');
     assert.equal(git(repo, 'rev-parse', 'HEAD'), commit);
     assert.deepEqual(git(repo, 'ls-files').split('\n'), ['lib.js', 'setup.txt'], 'the setup ran before the commit; node_modules stays out');
+    // The second run of the repository clones the cached mirror; a later commit is fetched into it.
+    const third = join(origin, 'lib.js');
+    await writeFile(third, 'newest\n');
+    git(origin, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-am', 'three');
+    const latest = git(origin, 'rev-parse', 'HEAD');
+    await prepareTaskRepository({ ...task, repo: { git: origin, commit: latest }, setup: 'true' }, join(scratch, 'again'), { suiteFolder: scratch, cacheDir: join(scratch, 'cache'), environment: process.env, signal });
+    assert.equal(await readFile(join(scratch, 'again', 'lib.js'), 'utf8'), 'newest\n');
+    await rm(origin, { recursive: true, force: true });
+    await prepareTaskRepository({ ...task, setup: 'true' }, join(scratch, 'cached'), { suiteFolder: scratch, cacheDir: join(scratch, 'cache'), environment: process.env, signal });
+    assert.equal(await readFile(join(scratch, 'cached', 'lib.js'), 'utf8'), 'old\n', 'served by the mirror with the origin gone');
   });
 
   it('unpacks an npm tarball from the cache when it matches the integrity, and fetches otherwise', async () => {
