@@ -19,7 +19,7 @@ const deepImport = (folder) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', '.cache/**', 'coverage/**', 'bench-corpora/**', '.minions/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', '.cache/**', 'coverage/**', 'bench-corpora/**', '.minions/**', 'eval/*/verify/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -17,6 +17,7 @@ export {
   TaskListQuery,
 } from './http.js';
 export { IndexEvent, IndexSummary } from './index-events.js';
+export { EvalComparison, EvalFix, EvalModelSummary, EvalReport, EvalRun, EvalSource, EvalSuite, EvalTask, EvalVerification } from './eval.js';
 export { CiFailure, GitHubCheckRunDelivery, GitHubRepository, GitHubWorkflowRunDelivery, HookAnswer, HookHeaders } from './hooks.js';
 export { Percentiles, Stats, StatsGroup, StatsSummary } from './stats.js';
 export { ForgeKind, Publication, PublishRequest, RepositoryPublish, TaskSource } from './forge.js';

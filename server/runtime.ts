@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, lazyEmbedder, openIndex, type CodeIndex, type Embedder, type IndexLog } from '../indexer/index.js';
+import { createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, lazyEmbedder, openIndex, type CodeIndex, type Embedder, type EmbedderProvider, type IndexLog } from '../indexer/index.js';
 import type { Config } from './config.js';
 import { checkDataDirectory } from './data-dir-check.js';
 
@@ -15,6 +15,11 @@ function startEmbedder(config: Config): Promise<Embedder> {
     return createTransformersEmbedder({ modelId: choice.modelId, cacheDir: join(config.dataDir, 'models'), allowRemote: config.allowRemoteModels, ...threads });
   }
   return createOllamaEmbedder({ host: choice.host, model: choice.model });
+}
+
+/** The configured embedder, started on first use: for callers that share one among several indexes (`minions eval`). */
+export function configuredEmbedder(config: Config): EmbedderProvider {
+  return lazyEmbedder(() => startEmbedder(config));
 }
 
 /**

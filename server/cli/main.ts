@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   index: async () => (await import('./index-commands.js')).indexCommand,
   query: async () => (await import('./index-commands.js')).queryCommand,
   run: async () => (await import('./run-command.js')).runCommand,
+  eval: async () => (await import('./eval-command.js')).evalCommand,
   serve: async () => (await import('./serve-command.js')).serveCommand,
   watch: async () => (await import('./watch-command.js')).watchCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,

@@ -21,6 +21,10 @@ export const chunksUsage =
 export const runUsage =
   'minions run --repo <path> "<task>" [--model M] [--temperature T] [--base REF] [--max-fix-rounds N] [--num-ctx N] [--allow-protected-paths] [--from-working-tree] [--review|--no-review] [--review-model M] [--review-policy fix|stop] [--no-publish] [--json] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
+/** One line of usage of `minions eval`, for its errors and the help. */
+export const evalUsage =
+  'minions eval <suite.json> --model M [--model M2 ...] [--baseline FILE] [--parallel N] [--threshold X] [--index none|full] [--json] [--out FILE] [--check] [--keep] [--temperature T] [--num-ctx N] [--embedder E] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+
 /** One line of usage of `minions serve`, for its errors and the help. */
 export const serveUsage =
   'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--review|--no-review] [--review-model M] [--review-policy fix|stop] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
@@ -67,6 +71,9 @@ Usage:
   ${runUsage}
       Run a task with a minion: worktree, rules and retrieval, model, checks, fix rounds, commit on
       branch minions/<id>-<slug>; live progress on stderr. Models through Ollama (OLLAMA_HOST, MINIONS_MODEL).
+  ${evalUsage}
+      Model regression suite: every task with every model in a fresh copy, judged by a verification the
+      agent never sees; per model success rate, fix rounds, tokens, time; exit 1 on a regression vs --baseline.
   ${contextUsage}
       Show what a minion's first prompt would hold for the task: each section (task, rules, code, map,
       search note, repository) with its token count, files and lines; --json for the whole answer.
