@@ -50,6 +50,9 @@ const variants: Variant[] = [
   { name: 'int8 every projection (plan r1), 2 sessions', precision: 'int8-every', sortByLength: true, threads: 1, sessions: 2 },
   { name: 'int8 plan r2, 1 session', precision: 'int8', sortByLength: true, threads: 1, sessions: 1 },
   { name: 'int8 plan r2, 2 sessions', precision: 'int8', sortByLength: true, threads: 1, sessions: 2 },
+  // The default embedder's shape on 2 cores: one session with an intra-op thread per core.
+  { name: 'fp32, 1 session x 2 threads (the default)', precision: 'fp32', sortByLength: true, threads: 2, sessions: 1 },
+  { name: 'int8 plan r2, 1 session x 2 threads', precision: 'int8', sortByLength: true, threads: 2, sessions: 1 },
 ];
 
 /** A model folder with every projection int8, as the int8 model was converted before plan revision 2. */

@@ -57,7 +57,7 @@ describe('agent review: a second model reviews the change', () => {
     assert.match(result?.prBody ?? '', /## Review\nReviewed by `coder:7b`: no severe findings\. add\(\) is fixed and tested\.\n\nNo findings\./);
     assert.deepEqual(eventsOf(events, 'review-start'), [{ model: toolModel, round: 0, files: 1, diffTokens: eventsOf(events, 'review-start')[0]?.diffTokens, cut: [] }]);
     assert.equal((eventsOf(events, 'review-end')[0]?.review as { action: string }).action, 'none');
-    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.outcome}`).slice(-3), ['review:approved', 'deliver:committed', 'cleanup:ok']);
+    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.outcome}`).slice(-4), ['review:approved', 'deliver:committed', 'publish:not-configured', 'cleanup:ok']);
     await repo.dispose();
   });
 
@@ -85,7 +85,7 @@ describe('agent review: a second model reviews the change', () => {
     assert.match(fixPrompt, /Other findings[^\n]*\n- info style: Fine otherwise\./);
     const ends = eventsOf(events, 'review-end').map((event) => event.review as { action: string; severe: number });
     assert.deepEqual(ends.map((review) => [review.action, review.severe]), [['fix', 1], ['none', 0]]);
-    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.outcome}`).slice(4), ['checks:passed', 'review:severe-fix', 'fix:finished', 'checks:passed', 'review:approved', 'deliver:committed', 'cleanup:ok']);
+    assert.deepEqual(eventsOf(events, 'node-end').map((node) => `${node.node}:${node.outcome}`).slice(4), ['checks:passed', 'review:severe-fix', 'fix:finished', 'checks:passed', 'review:approved', 'deliver:committed', 'publish:not-configured', 'cleanup:ok']);
     await repo.dispose();
   });
 
