@@ -1,4 +1,5 @@
 // The state one run accumulates as its nodes execute; the runner turns it into the TaskResult.
+import type { EarlierAttempt } from './workspace/retry-attempt.js';
 import type { CheckResult, TaskRequest } from '../schemas/index.js';
 import type { CheckPlan } from './checks/discover.js';
 import type { BaselineCheck } from './checks/judge.js';
@@ -66,6 +67,8 @@ export interface RunState {
   warnings: string[];
   /** Set when something went wrong; deliver still reports the branch honestly. */
   failure: string | undefined;
+  /** On a retry (attempt 2 and up): what the earlier attempt left on the task's branch; prepare starts it again clean, deliver reuses its commit when the change is the same. */
+  retry: EarlierAttempt | undefined;
 }
 
 /** A fresh state for a task. */
@@ -105,5 +108,6 @@ export function initialState(taskId: string, request: TaskRequest, repoRoot: str
     notCommitted: [],
     warnings: [],
     failure: undefined,
+    retry: undefined,
   };
 }

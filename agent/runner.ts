@@ -16,6 +16,7 @@ import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
 import { snapshotWorkingTree, uncommittedChanges } from './workspace/checkout.js';
 import { continuationPoint } from './workspace/continuation.js';
+import { earlierAttempt } from './workspace/retry-attempt.js';
 import { createLauncher } from './workspace/command-launch.js';
 import { createBubblewrapSandbox, type CommandSandbox, type SandboxProbe } from './workspace/command-sandbox.js';
 import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
@@ -107,9 +108,12 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         throw network.refused;
       }
       const models = await connectModels(options, blueprint, task.request, limits.maxContextLength, signal);
+      // A retry (the queue lost the worker of an earlier attempt) takes the task's own branch again: one task, one branch.
+      const retrying = continuation === undefined && (task.attempt ?? 1) > 1;
       let branch = continuation?.branch ?? branchName(task.id, task.request.prompt);
-      for (let suffix = 2; continuation === undefined && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
+      for (let suffix = 2; continuation === undefined && !retrying && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
+      if (retrying) state.retry = await earlierAttempt(repoRoot, branch, baseCommit, signal);
       state.base = base;
       state.checkout = start.checkout;
       const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });

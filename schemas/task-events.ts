@@ -187,7 +187,7 @@ export const AgentEvent = Type.Union([
   ),
   event('check-end', Type.Composite([CheckResult, Type.Object({ kind: CheckKind })])),
   event('guardrail-check', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),
-  event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String() })),
+  event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String(), reused: Type.Optional(Type.Boolean({ description: "a retried task kept its earlier attempt's commit of the same change" })) })),
   event(
     'run-end',
     Type.Object({
@@ -207,7 +207,8 @@ export type AgentEvent = Static<typeof AgentEvent>;
 /** The events the task store writes itself: a runner never emits these. */
 export const TaskLifecycleEvent = Type.Union([
   event('task-queue', Type.Object({ request: TaskRequest, root: Type.String({ description: 'real path of the repository' }) })),
-  event('task-start', Type.Object({})),
+  event('task-start', Type.Object({ worker: Type.Optional(Type.String({ description: 'the queue worker running the task (host:pid), when tasks run on workers' })), attempt: Type.Optional(Type.Integer({ minimum: 1, description: 'the run of the task this is: 2 and up after a worker was lost' })) })),
+  event('task-retry', Type.Object({ attempt: Type.Integer({ minimum: 2 }), reason: Type.String() }, { description: 'the worker running the task was lost; the task runs again from a clean worktree (task-start follows)' })),
   event('task-cancel', Type.Object({}, { description: 'a cancel was requested; task-end follows' })),
   event('task-end', Type.Object({ status: TaskStatus, result: Type.Optional(TaskResult), error: Type.Optional(Type.String()) })),
 ]);

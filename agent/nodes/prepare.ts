@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { gitMetadataChanges, locateWorktreeGit } from '../workspace/git-guard.js';
 import { deleteBranch } from '../workspace/checkout.js';
+import { addRetryWorktree, clearEarlierWorktrees } from '../workspace/retry-attempt.js';
 import { addWorktree, addWorktreeOnBranch, commonGitDir, git, pruneWorktrees, readConfig, removeWorktree } from '../workspace/git.js';
 
 /** Untracked folders of the user's checkout that checks need (installed dependencies), linked, never copied. */
@@ -17,8 +18,12 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
   // Recorded before git runs, so clean-up removes even a half-made worktree.
   state.worktree = worktree;
   // A follow-up continues the earlier run's branch at its last commit; any other run starts a new branch at the base.
+  // A retry after a lost worker starts the task's branch again at the base, where the lost attempt's worktree was.
   if (state.request.continueFrom !== undefined) await addWorktreeOnBranch(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
-  else await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  else if (state.retry !== undefined) {
+    await clearEarlierWorktrees(state.repoRoot, state.branch, worktree, signal);
+    await addRetryWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  } else await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
   // Located and verified now, before any repository code or model turn could touch it.
   const location = await locateWorktreeGit(worktree, await commonGitDir(state.repoRoot, signal), state.branch);
   state.git = location;
