@@ -50,6 +50,11 @@ export const Settings = Type.Object({
   logLevel: Type.Union(LogLevel.anyOf, { default: 'info', env: 'MINIONS_LOG_LEVEL', label: 'The log level', description: 'pino level of the server log' }),
   maxConnections: Type.Integer({ minimum: 1, maximum: 100_000, default: 256, option: '--max-connections', env: 'MINIONS_MAX_CONNECTIONS', label: 'The connection limit', description: 'open connections at once; more are closed at once' }),
   headersTimeout: Type.Integer({ minimum: 1, maximum: 600, default: 10, env: 'MINIONS_HEADERS_TIMEOUT', label: 'The headers timeout', description: 'seconds a connection may take to send its request headers (408 and closed beyond)' }),
+  queue: Type.Optional(Type.String({ option: '--queue', env: 'MINIONS_QUEUE', label: 'The queue', description: 'redis://[:password@]host:port of the BullMQ task queue (serve: tasks run on workers; worker: where to take them); unset: in-process. A password is required off loopback' })),
+  server: Type.Optional(Type.String({ option: '--server', env: 'MINIONS_SERVER', label: 'The server', description: "URL of the minions server a worker takes context from (the token is MINIONS_TOKEN)" })),
+  taskRetries: Type.Integer({ minimum: 0, maximum: 10, default: 1, option: '--task-retries', env: 'MINIONS_TASK_RETRIES', label: 'The task retries', description: 'runs of a task again when its worker is lost (kill -9, a crash); 0: it ends interrupted' }),
+  queueLock: Type.Integer({ minimum: 5, maximum: 3600, default: 60, env: 'MINIONS_QUEUE_LOCK', label: 'The queue lock', description: "seconds of a worker's lock on a running task (renewed every half); a worker silent that long is lost" }),
+  queueStalledCheck: Type.Integer({ minimum: 1, maximum: 3600, default: 30, env: 'MINIONS_QUEUE_STALLED_CHECK', label: 'The stalled check', description: "seconds between the workers' checks for tasks whose worker was lost" }),
 });
 export type Settings = Static<typeof Settings>;
 

@@ -74,8 +74,13 @@ export function createIndexSearch(index: CodeIndex): CodeSearch {
 
 /** The agent as the server and the CLI run it. */
 export function createRunner(settings: AgentSettings, index: CodeIndex, environment: NodeJS.ProcessEnv): TaskRunner {
+  return createSearchRunner(settings, createIndexSearch(index), environment);
+}
+
+/** The agent on another code search (a queue worker's: the server's API). */
+export function createSearchRunner(settings: AgentSettings, search: CodeSearch, environment: NodeJS.ProcessEnv): TaskRunner {
   return createAgentRunner({
-    ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(index), worktreesDir: settings.worktreesDir, environment,
+    ollamaHost: settings.ollamaHost, model: settings.model, search, worktreesDir: settings.worktreesDir, environment,
     commandNetwork: settings.commandNetwork,
     allowUnsandboxedCommands: settings.allowUnsandboxedCommands,
     commandMemoryBytes: settings.commandMemoryBytes,

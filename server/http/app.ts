@@ -22,6 +22,7 @@ import { symbolRoutes } from './routes/symbols.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { defaultUiDir, uiRoutes } from './routes/ui.js';
+import type { TaskDispatcherFactory } from './tasks/task-dispatch.js';
 import { TaskQueue } from './tasks/task-queue.js';
 import type { OpenLogFile } from './tasks/task-log.js';
 import { TaskStore } from './tasks/task-store.js';
@@ -53,6 +54,8 @@ export interface AppOptions {
   taskFiles?: OpenLogFile | undefined;
   /** The bundled web UI served at `/` (default: the package's `dist/ui`, built by `npm run build`). */
   uiDir?: string | undefined;
+  /** Another task queue than the in-process one (`minions serve --queue`: BullMQ, tasks run on workers; `runner` is then unused). */
+  taskQueue?: TaskDispatcherFactory | undefined;
 }
 
 /**
@@ -85,7 +88,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
-  const queue = new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: log.child({ component: 'queue' }) });
+  const queueLog = log.child({ component: 'queue' });
+  const queue = options.taskQueue
+    ? await options.taskQueue({ store: tasks, limits, log: queueLog })
+    : new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: queueLog });
   const registry = await RepositoryRegistry.open({ file: join(options.dataDir, 'server', 'repositories.json'), index: options.index, log: log.child({ component: 'repositories' }), watch: options.watch });
   const context: ServerContext = { index: options.index, registry, tasks, queue, metrics: new Metrics(), limits, streams: new Set() };
 
