@@ -90,6 +90,8 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
   // A worker's worktrees are its own: a server on the same data directory removes those under `worktrees/` at start.
   agentSettings.worktreesDir = join(config.dataDir, 'worker', 'worktrees');
   const client = new ServerClient(await findServer({ server: settings.server, token: values.token }, io.env, io.cwd));
+  // A wrong URL or token fails here, in one line, not at the first task.
+  await client.request('GET', '/v1/repositories', { signal: io.signal });
   const log = pino({ level: readSetting('logLevel', io.env), redact: ['connection.password'] }, io.stderr);
   const index = values['local-index'] === true ? await openCodeIndex(config, log.child({ component: 'index' }), 'minions worker') : undefined;
   try {
