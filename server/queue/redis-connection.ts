@@ -89,7 +89,29 @@ export function redisConnection(text: string): RedisConnection {
 
 /** A new named connection (`CLIENT LIST` shows which part of minions holds it). */
 export function connectRedis(connection: RedisConnection, name: string): Redis {
-  return new Redis({ ...connection, connectionName: name });
+  const redis = new Redis({ ...connection, connectionName: name });
+  // ioredis reconnects by itself and its commands wait meanwhile (or fail with the reason):
+  // the connection's own error events would only repeat that, once per retry.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/**
+ * Waits until Redis answers a PING, at most `timeoutMs`: a wrong address, password or a
+ * Redis that is down is one line naming it, not a process that hangs reconnecting.
+ */
+export async function checkRedis(redis: Redis, connection: RedisConnection, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([redis.ping(), late]);
+  } catch (error) {
+    throw new MinionsError('agent-unavailable', `Cannot use Redis at ${connection.host}:${connection.port} (--queue or MINIONS_QUEUE): ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The URL without its password, for logs and messages. */

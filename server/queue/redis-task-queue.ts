@@ -10,7 +10,7 @@ import { AgentEvent, MinionsError, TaskResult, type Task } from '../../schemas/i
 import type { TaskDispatcher, TaskDispatcherFactory } from '../http/tasks/task-dispatch.js';
 import { terminalStatuses } from '../http/tasks/task-fold.js';
 import type { TaskStore } from '../http/tasks/task-store.js';
-import { attemptsKey, cancelChannel, cancelKey, connectRedis, eventGroup, eventStream, queueName, taskKeySeconds, type RedisConnection, type TaskJob, type WorkerMessage } from './redis-connection.js';
+import { attemptsKey, cancelChannel, cancelKey, checkRedis, connectRedis, eventGroup, eventStream, queueName, taskKeySeconds, type RedisConnection, type TaskJob, type WorkerMessage } from './redis-connection.js';
 
 /** What the server's Redis queue needs. */
 export interface RedisTaskQueueOptions {
@@ -53,18 +53,27 @@ export class RedisTaskQueue implements TaskDispatcher {
   /** Connects, reads what workers reported while no server ran, then follows the stream. */
   static async open(options: RedisTaskQueueOptions): Promise<RedisTaskQueue> {
     const commands = connectRedis(options.connection, 'minions-server');
+    try {
+      await checkRedis(commands, options.connection);
+    } catch (error) {
+      commands.disconnect();
+      throw error;
+    }
     const reader = connectRedis(options.connection, 'minions-server-events');
     const queue = new Queue<TaskJob>(queueName, { connection: options.connection });
     const events = new QueueEvents(queueName, { connection: options.connection });
+    // BullMQ's connections reconnect by themselves; their errors go to the log, not to stderr.
+    queue.on('error', (error) => options.log.warn({ err: error }, 'Redis queue connection error'));
+    events.on('error', (error) => options.log.warn({ err: error }, 'Redis queue events connection error'));
     const self = new RedisTaskQueue(options, queue, events, commands, reader);
     try {
-      await commands.ping();
       await commands.xgroup('CREATE', eventStream, eventGroup, '0', 'MKSTREAM').catch((error: unknown) => {
         if (!String(error).includes('BUSYGROUP')) throw error;
       });
       await self.drain();
     } catch (error) {
       await self.disconnect();
+      if (error instanceof MinionsError) throw error;
       throw new MinionsError('agent-unavailable', `Cannot use the Redis queue at ${options.connection.host}:${options.connection.port}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     events.on('failed', ({ jobId, failedReason }) => self.jobFailed(jobId, failedReason));

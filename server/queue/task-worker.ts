@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Task, TaskRunner } from '../../schemas/index.js';
 import { terminalStatuses, type TaskEnd } from '../http/tasks/task-fold.js';
 import type { ServerClient } from '../server-client.js';
-import { attemptsKey, cancelChannel, cancelKey, connectRedis, eventStream, queueName, taskKeySeconds, type RedisConnection, type TaskJob, type WorkerMessage } from './redis-connection.js';
+import { attemptsKey, cancelChannel, cancelKey, checkRedis, connectRedis, eventStream, queueName, taskKeySeconds, type RedisConnection, type TaskJob, type WorkerMessage } from './redis-connection.js';
 
 /** What a worker needs. */
 export interface TaskWorkerOptions {
@@ -50,7 +50,13 @@ export class TaskWorker {
     const commands = connectRedis(options.connection, `minions-worker-${options.name}`);
     const subscriber = connectRedis(options.connection, `minions-worker-${options.name}-cancel`);
     const self = new TaskWorker(options, commands, subscriber);
-    await commands.ping();
+    try {
+      await checkRedis(commands, options.connection);
+    } catch (error) {
+      commands.disconnect();
+      subscriber.disconnect();
+      throw error;
+    }
     subscriber.on('message', (_channel: string, id: string) => void self.cancelled(id));
     await subscriber.subscribe(cancelChannel);
     self.worker = new Worker<TaskJob>(queueName, (job) => self.process(job), {
