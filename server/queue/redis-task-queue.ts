@@ -203,12 +203,16 @@ export class RedisTaskQueue implements TaskDispatcher {
     }
     const { store, log } = this.options;
     switch (message.kind) {
-      case 'start':
+      case 'start': {
         this.waiting.delete(message.task);
+        const task = store.get(message.task);
+        // A start for a task that ended meanwhile (cancelled, interrupted) changes nothing; its end follows.
+        if (task === undefined || terminalStatuses.has(task.status)) return;
         this.running.add(message.task);
         if (message.attempt > 1) store.append(message.task, { type: 'task-retry', data: { attempt: message.attempt, reason: 'the worker running the task stopped renewing its lock (lost)' } });
         store.append(message.task, { type: 'task-start', data: { worker: message.worker, attempt: message.attempt } });
         return;
+      }
       case 'event':
         // Checked as the in-process queue checks its runner: a worker cannot forge lifecycle events.
         if (Value.Check(AgentEvent, message.event)) store.append(message.task, message.event);
