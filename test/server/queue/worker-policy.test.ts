@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
+import { loadWorkerSettings, pathMapping } from '../../../server/cli/worker-command.js';
 import { main } from '../../../server/index.js';
 import { redisConnection } from '../../../server/queue/redis-connection.js';
 import { redisTaskQueue } from '../../../server/queue/redis-task-queue.js';
@@ -23,6 +24,19 @@ describe('queue policies', () => {
     assert.equal(redisConnection('redis://localhost').port, 6379);
     assert.equal(redisConnection('redis://[::1]:7000').host, '::1');
     assert.throws(() => redisConnection('http://127.0.0.1:6379'), /redis:\/\/ or rediss:\/\//);
+  });
+
+  it('maps repository paths between server and worker, and needs a queue and a server', () => {
+    const paths = pathMapping(['/srv/repos=/mnt/code']);
+    assert.equal(paths.local('/srv/repos/app'), '/mnt/code/app');
+    assert.equal(paths.server('/mnt/code/app'), '/srv/repos/app');
+    assert.equal(paths.local('/srv/repository'), '/srv/repository', 'a prefix of a name is not a folder');
+    assert.equal(pathMapping([]).local('/a/b'), '/a/b');
+    assert.throws(() => pathMapping(['/srv']), /SERVER_PATH=WORKER_PATH/);
+    assert.throws(() => loadWorkerSettings({}, { server: 'http://127.0.0.1:7337' }), /needs the queue/);
+    assert.throws(() => loadWorkerSettings({ MINIONS_QUEUE: 'redis://127.0.0.1' }, {}), /needs its server/);
+    const settings = loadWorkerSettings({ MINIONS_QUEUE: 'redis://127.0.0.1', MINIONS_SERVER: 'http://127.0.0.1:7337', MINIONS_QUEUE_LOCK: '90' }, { concurrency: '3' });
+    assert.deepEqual([settings.concurrency, settings.lockMs, settings.stalledCheckMs], [3, 90_000, 30_000]);
   });
 
   it('ends a task interrupted when its worker is lost and no retry is left; a wrong token is refused', { timeout: 120_000 }, async () => {
