@@ -79,7 +79,7 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
     case 'guardrail-check':
       return `  guardrails: ${event.data.passed ? 'passed' : `FAILED: ${event.data.violations.join('; ')}`}`;
     case 'commit-create':
-      return `  commit ${event.data.commit.slice(0, 12)} on ${event.data.branch}`;
+      return `  commit ${event.data.commit.slice(0, 12)} on ${event.data.branch}${event.data.reused === true ? ' (kept from the earlier attempt: the same change)' : ''}`;
     case 'worktree-remove':
       return event.data.branchKept === null ? `  worktree removed; nothing committed, so branch ${event.data.branchDeleted ?? ''} was deleted` : `  worktree removed; branch ${event.data.branchKept} kept`;
     case 'run-end': {
