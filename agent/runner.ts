@@ -96,8 +96,10 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       validateBlueprint(blueprint);
       const repoRoot = await repositoryRoot(task.root, signal);
       const continuation = task.request.continueFrom;
+      // A retry (the queue lost the worker of an earlier attempt) takes the task's own branch again: one task, one branch.
+      const retrying = (task.attempt ?? 1) > 1;
       const base = continuation?.branch ?? task.request.base ?? 'HEAD';
-      const start = continuation === undefined ? await startingPoint(repoRoot, base, task.request.fromWorkingTree === true, signal) : await continuationPoint(repoRoot, task.request, signal);
+      const start = continuation === undefined ? await startingPoint(repoRoot, base, task.request.fromWorkingTree === true, signal) : await continuationPoint(repoRoot, task.request, signal, retrying);
       const { baseCommit } = start;
       const probe = await commandSandbox.probe(signal);
       if (!probe.available && options.allowUnsandboxedCommands !== true) throw unsandboxedRefusal(probe.reason);
@@ -108,8 +110,6 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
         throw network.refused;
       }
       const models = await connectModels(options, blueprint, task.request, limits.maxContextLength, signal);
-      // A retry (the queue lost the worker of an earlier attempt) takes the task's own branch again: one task, one branch.
-      const retrying = continuation === undefined && (task.attempt ?? 1) > 1;
       let branch = continuation?.branch ?? branchName(task.id, task.request.prompt);
       for (let suffix = 2; continuation === undefined && !retrying && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);

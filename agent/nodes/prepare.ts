@@ -18,12 +18,12 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
   // Recorded before git runs, so clean-up removes even a half-made worktree.
   state.worktree = worktree;
   // A follow-up continues the earlier run's branch at its last commit; any other run starts a new branch at the base.
-  // A retry after a lost worker starts the task's branch again at the base, where the lost attempt's worktree was.
-  if (state.request.continueFrom !== undefined) await addWorktreeOnBranch(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
-  else if (state.retry !== undefined) {
+  // A retry after a lost worker starts the task's branch again at the base (a follow-up's: the earlier run's commit), where the lost attempt's worktree was.
+  if (state.retry !== undefined) {
     await clearEarlierWorktrees(state.repoRoot, state.branch, worktree, signal);
     await addRetryWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
-  } else await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  } else if (state.request.continueFrom !== undefined) await addWorktreeOnBranch(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  else await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
   // Located and verified now, before any repository code or model turn could touch it.
   const location = await locateWorktreeGit(worktree, await commonGitDir(state.repoRoot, signal), state.branch);
   state.git = location;

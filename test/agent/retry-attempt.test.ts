@@ -6,12 +6,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createAgentRunner } from '../../agent/index.js';
-import type { AgentEvent, TaskResult } from '../../schemas/index.js';
-import type { ScriptedOllama, ScriptedToolCall } from '../support/scripted-ollama.js';
+import type { AgentEvent, TaskRequest, TaskResult } from '../../schemas/index.js';
+import type { ScriptedOllama } from '../support/scripted-ollama.js';
 import { git, makeRepo, RecordingSearch, startAgentOllama, toolModel, type FixtureRepo } from './agent-fixtures.js';
 
 const files = { 'src/math.js': 'export function add(a, b) {\n  return a - b;\n}\n', 'README.md': '# calc\n' };
-const edit = (replace: string): ScriptedToolCall => ({ name: 'edit_file', arguments: { path: 'src/math.js', search: '  return a - b;', replace } });
 
 describe('agent: a retried attempt of a task', () => {
   let ollama: ScriptedOllama;
@@ -25,11 +24,11 @@ describe('agent: a retried attempt of a task', () => {
     await repo.dispose();
   });
 
-  async function attempt(id: string, number: number, replace: string): Promise<{ result: TaskResult; events: AgentEvent[] }> {
-    ollama.setChat([{ toolCalls: [edit(replace)] }, { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] }]);
+  async function attempt(id: string, number: number, replace: string, request: Partial<TaskRequest> = {}, search = '  return a - b;'): Promise<{ result: TaskResult; events: AgentEvent[] }> {
+    ollama.setChat([{ toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.js', search, replace } }] }, { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] }]);
     const runner = createAgentRunner({ ollamaHost: ollama.host, model: toolModel, search: new RecordingSearch(), worktreesDir: repo.worktrees, commandNetwork: 'isolated-if-available', allowUnsandboxedCommands: true, modelRetry: { sleep: async () => undefined } });
     const events: AgentEvent[] = [];
-    const result = await runner.run({ id, request: { repo: repo.root, prompt: 'Fix add in src/math.js' }, root: repo.root, attempt: number }, { signal: new AbortController().signal, emit: (event) => events.push(event) });
+    const result = await runner.run({ id, request: { repo: repo.root, prompt: 'Fix add in src/math.js', ...request }, root: repo.root, attempt: number }, { signal: new AbortController().signal, emit: (event) => events.push(event) });
     assert.equal(result.outcome, 'succeeded', result.reason);
     return { result, events };
   }
@@ -57,6 +56,17 @@ describe('agent: a retried attempt of a task', () => {
     assert.notEqual(second.result.commit, first.result.commit);
     assert.equal(git(repo.root, 'rev-parse', `${second.result.branch ?? ''}^`), base);
     assert.equal(git(repo.root, 'rev-list', '--count', `${base}..${second.result.branch ?? ''}`), '1');
+  });
+
+  it("retries a follow-up on the earlier run's branch: from that run's commit, keeping the lost attempt's same change", async () => {
+    const earlier = await attempt('t-earlier', 1, '  return a + b;');
+    const continueFrom = { task: 't-earlier', branch: earlier.result.branch ?? '', commit: earlier.result.commit ?? '', prompt: 'Fix add in src/math.js', diff: earlier.result.diff, summaries: [] };
+    const followUp = { prompt: 'Also return an integer', continueFrom };
+    const lost = await attempt('t-follow', 1, '  return Math.trunc(a + b);', followUp, '  return a + b;');
+    assert.equal(lost.result.branch, earlier.result.branch);
+    const retried = await attempt('t-follow', 2, '  return Math.trunc(a + b);', followUp, '  return a + b;');
+    assert.equal(retried.result.commit, lost.result.commit);
+    assert.equal(git(repo.root, 'rev-parse', `${retried.result.branch ?? ''}^`), earlier.result.commit);
   });
 
   it('a first attempt of a task id whose branch exists still takes a new branch', async () => {
