@@ -70,6 +70,7 @@ const optionHelp: Record<string, Record<string, string>> = {
     '--token T': 'its bearer token (default: MINIONS_TOKEN)',
     '--concurrency N': 'tasks at once (MINIONS_CONCURRENCY; default one per two cores)',
     '--path-map FROM=TO': 'a repository the server has under FROM is under TO here (repeatable; default: the same path)',
+    '--clone SERVER_PATH=GIT_URL': "work on a clone of the repository's remote in this worker's cache, and push the task's branch back to it (repeatable)",
     '--local-index': "search this machine's own index (data directory) instead of the server's",
     ...agent,
     ...dataDir,

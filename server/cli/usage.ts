@@ -50,7 +50,7 @@ export const contextUsage =
 
 /** One line of usage of `minions worker`, for its errors and the help. */
 export const workerUsage =
-  'minions worker --queue redis://HOST:PORT --server URL [--concurrency N] [--token T] [--path-map SERVER_PATH=WORKER_PATH]... [--local-index] [--model M] [--temperature T] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+  'minions worker --queue redis://HOST:PORT --server URL [--concurrency N] [--token T] [--path-map SERVER_PATH=WORKER_PATH]... [--clone SERVER_PATH=GIT_URL]... [--local-index] [--model M] [--temperature T] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** The text of `minions --help`. */
 export const usage = `minions: self-hosted coding agents on a local code index.

@@ -9,7 +9,7 @@ import { MinionsError } from '../../schemas/index.js';
 import { createIndexSearch, createSearchRunner, loadAgentSettings } from '../agent-wiring.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { defaultConcurrency } from '../http/context.js';
-import { redactedUrl, redisConnection, remoteSearch, TaskWorker } from '../queue/index.js';
+import { parseClones, redactedUrl, redisConnection, remoteSearch, RepositoryCache, TaskWorker } from '../queue/index.js';
 import { openCodeIndex } from '../runtime.js';
 import { findServer, ServerClient } from '../server-client.js';
 import { readSetting } from '../settings.js';
@@ -72,6 +72,7 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
       token: { type: 'string' },
       concurrency: { type: 'string' },
       'path-map': { type: 'string', multiple: true },
+      clone: { type: 'string', multiple: true },
       'local-index': { type: 'boolean' },
       'data-dir': { type: 'string' },
       model: { type: 'string' },
@@ -84,6 +85,7 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
   const connection = redisConnection(settings.queue);
   const paths = pathMapping(values['path-map'] ?? []);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] }, io.cwd);
+  const clones = values.clone === undefined ? undefined : new RepositoryCache(join(config.dataDir, 'worker', 'repositories'), parseClones(values.clone));
   const agentSettings = loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature });
   // A worker's worktrees are its own: a server on the same data directory removes those under `worktrees/` at start.
   agentSettings.worktreesDir = join(config.dataDir, 'worker', 'worktrees');
@@ -93,9 +95,9 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
   const log = pino({ level: readSetting('logLevel', io.env), redact: ['connection.password'] }, io.stderr);
   const index = values['local-index'] === true ? await openCodeIndex(config, log.child({ component: 'index' }), 'minions worker') : undefined;
   try {
-    const search = index === undefined ? remoteSearch(client, paths.server) : createIndexSearch(index);
+    const search = index === undefined ? remoteSearch(client, (root) => clones?.serverRoot(root) ?? paths.server(root)) : createIndexSearch(index);
     const name = `${hostname()}:${process.pid}`;
-    const worker = await TaskWorker.start({ connection, runner: createSearchRunner(agentSettings, search, io.env), client, concurrency: settings.concurrency, name, lockMs: settings.lockMs, stalledCheckMs: settings.stalledCheckMs, localRoot: paths.local, log: log.child({ component: 'worker' }) });
+    const worker = await TaskWorker.start({ connection, runner: createSearchRunner(agentSettings, search, io.env), client, concurrency: settings.concurrency, name, lockMs: settings.lockMs, stalledCheckMs: settings.stalledCheckMs, localRoot: paths.local, ...(clones === undefined ? {} : { clones }), log: log.child({ component: 'worker' }) });
     try {
       await write(io.stdout, `minions: worker ${name} taking tasks from ${redactedUrl(settings.queue)} for ${client.target.url} (${settings.concurrency} at a time)\n`);
       await aborted(io.signal);

@@ -4,3 +4,4 @@ export { redisConnection, redactedUrl, type RedisConnection, type TaskJob, type 
 export { redisTaskQueue, RedisTaskQueue, type RedisTaskQueueOptions } from './redis-task-queue.js';
 export { TaskWorker, type TaskWorkerOptions } from './task-worker.js';
 export { remoteSearch } from './remote-search.js';
+export { parseClones, RepositoryCache, type CloneSource } from './repository-cache.js';

@@ -6,9 +6,11 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { branchName } from '../../agent/index.js';
 import type { Task, TaskRunner } from '../../schemas/index.js';
 import { terminalStatuses, type TaskEnd } from '../http/tasks/task-fold.js';
 import type { ServerClient } from '../server-client.js';
+import type { RepositoryCache } from './repository-cache.js';
 import { attemptsKey, cancelChannel, cancelKey, checkRedis, connectRedis, eventStream, queueName, taskKeySeconds, type RedisConnection, type TaskJob, type WorkerMessage } from './redis-connection.js';
 
 /** What a worker needs. */
@@ -28,6 +30,8 @@ export interface TaskWorkerOptions {
   stalledCheckMs: number;
   /** The repository path on this machine for the server's path (the same one by default). */
   localRoot?: (serverRoot: string) => string;
+  /** Clones of remotes (`--clone`): used instead of a local path for the repositories it names, the task's branch pushed back after. */
+  clones?: RepositoryCache;
   log: Logger;
 }
 
@@ -136,9 +140,15 @@ export class TaskWorker {
 
   private async run(job: TaskJob, attempt: number, signal: AbortSignal): Promise<TaskEnd> {
     const { taskId, request, root } = job;
+    const { clones } = this.options;
     try {
       const emit = (event: unknown): void => void this.publish({ kind: 'event', task: taskId, event });
-      const result = await this.options.runner.run({ id: taskId, request, root: this.options.localRoot?.(root) ?? root, attempt }, { signal, emit });
+      const clone = await clones?.prepare(root, request.continueFrom?.branch ?? branchName(taskId, request.prompt), signal);
+      const result = await this.options.runner.run({ id: taskId, request, root: clone ?? this.options.localRoot?.(root) ?? root, attempt }, { signal, emit });
+      if (clones !== undefined && clone !== undefined && result.commit !== null && result.branch !== null) {
+        const pushed = await clones.push(clone, result.branch, signal).then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
+        if (pushed !== undefined) return { status: 'failed', result, error: `The branch ${result.branch} could not be pushed to the remote: ${pushed}` };
+      }
       return { status: result.outcome, result, ...(result.reason ? { error: result.reason } : {}) };
     } catch (error) {
       if (signal.aborted) return signal.reason === 'cancel' ? { status: 'cancelled' } : { status: 'interrupted', error: 'The worker stopped while the task was running.' };
