@@ -109,9 +109,23 @@ export class RedisTaskQueue implements TaskDispatcher {
   resume(ids: readonly string[]): void {
     for (const id of ids) {
       this.waiting.add(id);
-      // A job that is still on the queue keeps its place: BullMQ ignores a second job with the same id.
-      this.enqueue(id).catch((error: unknown) => this.options.log.error({ err: error, task: id }, 'could not queue the task again'));
+      this.requeue(id).catch((error: unknown) => this.options.log.error({ err: error, task: id }, 'could not queue the task again'));
     }
+  }
+
+  /**
+   * Queues a task found queued at start. A job that is still on the queue keeps its place
+   * (BullMQ ignores a second job with the same id); one that ended while no server listened
+   * (the backlog is read before this, so its task would have ended too) ends the task.
+   */
+  private async requeue(id: string): Promise<void> {
+    const state = await (await this.queue.getJob(id))?.getState();
+    if (state === 'failed' || state === 'completed') {
+      this.waiting.delete(id);
+      this.options.store.end(id, { status: 'interrupted', error: `The queue ${state === 'failed' ? 'gave up on' : 'finished'} the task while no server listened, without its result.` });
+      return;
+    }
+    await this.enqueue(id);
   }
 
   async cancel(id: string): Promise<boolean> {

@@ -126,7 +126,7 @@ export class TaskWorker {
 
   /** Why a job is not run: its task ended already ('skip'), was cancelled meanwhile, or has no retry left. */
   private async refusal(taskId: string, attempt: number, retries: number): Promise<TaskEnd | 'skip' | undefined> {
-    const task = await this.options.client.request<Task>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`).catch((error: unknown) => {
+    const task = await this.options.client.request<Task>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
       this.options.log.warn({ err: error, task: taskId }, 'could not ask the server about the task; running it');
       return undefined;
     });
