@@ -35,12 +35,18 @@ export interface TaskWorkerOptions {
   log: Logger;
 }
 
-/** Why a running task's signal was aborted. */
-type StopReason = 'cancel' | 'shutdown';
+/** Why a running task's signal was aborted: a cancel, this worker stopping, or its lock lost (the job went to another worker). */
+type StopReason = 'cancel' | 'shutdown' | 'lost';
+
+/** One task running here; `lost` once its lock went to another worker: nothing more of it is sent from here. */
+interface Run {
+  controller: AbortController;
+  lost: boolean;
+}
 
 /** A running `minions worker`: takes tasks until closed. */
 export class TaskWorker {
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, Run>();
   private worker: Worker<TaskJob> | undefined;
 
   private constructor(
@@ -74,6 +80,17 @@ export class TaskWorker {
       name: options.name,
     });
     self.worker.on('error', (error) => options.log.error({ err: error }, 'queue worker error'));
+    // An event loop blocked past the lock, or Redis out of reach: the stalled check gives the job to another
+    // worker, so this run stops at once and reports nothing (the other attempt reports the task).
+    self.worker.on('lockRenewalFailed', (ids) => {
+      for (const id of ids) {
+        const run = self.running.get(id);
+        if (run === undefined) continue;
+        options.log.warn({ task: id }, 'lost the lock of a running task; stopping it here');
+        run.lost = true;
+        run.controller.abort('lost' satisfies StopReason);
+      }
+    });
     await self.worker.waitUntilReady();
     return self;
   }
@@ -85,14 +102,14 @@ export class TaskWorker {
 
   /** Stops taking tasks; running ones are aborted and reported `interrupted`. */
   async close(): Promise<void> {
-    for (const controller of this.running.values()) controller.abort('shutdown' satisfies StopReason);
+    for (const { controller } of this.running.values()) controller.abort('shutdown' satisfies StopReason);
     await this.worker?.close();
     this.subscriber.disconnect();
     this.commands.disconnect();
   }
 
   private cancelled(id: string): void {
-    const controller = this.running.get(id);
+    const controller = this.running.get(id)?.controller;
     if (controller === undefined) return;
     void this.commands.get(cancelKey(id)).then((reason) => controller.abort(reason === 'shutdown' ? 'shutdown' : 'cancel'), () => controller.abort('cancel'));
   }
@@ -114,13 +131,14 @@ export class TaskWorker {
       await this.publish({ kind: 'end', task: taskId, end: refusal });
       return;
     }
-    const controller = new AbortController();
-    this.running.set(taskId, controller);
+    const run: Run = { controller: new AbortController(), lost: false };
+    this.running.set(taskId, run);
+    const send = (message: WorkerMessage): Promise<unknown> => (run.lost ? Promise.resolve() : this.publish(message));
     try {
-      void this.publish({ kind: 'start', task: taskId, attempt, worker: this.options.name });
-      await this.publish({ kind: 'end', task: taskId, end: await this.run(job.data, attempt, controller.signal) });
+      void send({ kind: 'start', task: taskId, attempt, worker: this.options.name });
+      await send({ kind: 'end', task: taskId, end: await this.run(job.data, attempt, run.controller.signal, send) });
     } finally {
-      this.running.delete(taskId);
+      if (this.running.get(taskId) === run) this.running.delete(taskId);
     }
   }
 
@@ -138,11 +156,11 @@ export class TaskWorker {
     return undefined;
   }
 
-  private async run(job: TaskJob, attempt: number, signal: AbortSignal): Promise<TaskEnd> {
+  private async run(job: TaskJob, attempt: number, signal: AbortSignal, send: (message: WorkerMessage) => Promise<unknown>): Promise<TaskEnd> {
     const { taskId, request, root } = job;
     const { clones } = this.options;
     try {
-      const emit = (event: unknown): void => void this.publish({ kind: 'event', task: taskId, event });
+      const emit = (event: unknown): void => void send({ kind: 'event', task: taskId, event });
       const clone = await clones?.prepare(root, request.continueFrom?.branch ?? branchName(taskId, request.prompt), signal);
       const result = await this.options.runner.run({ id: taskId, request, root: clone ?? this.options.localRoot?.(root) ?? root, attempt }, { signal, emit });
       if (clones !== undefined && clone !== undefined && result.commit !== null && result.branch !== null) {

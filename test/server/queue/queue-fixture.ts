@@ -19,11 +19,23 @@ export interface WorkerChild {
   pid: number;
   exited: Promise<number | null>;
   stop(): Promise<number | null>;
+  /** Resolves once the worker's stderr (its log) has said `text`. */
+  said(text: string): Promise<void>;
 }
 
 /** Starts `minions worker ...args`; resolves once it says it takes tasks. */
 export function startWorker(args: string[], env: NodeJS.ProcessEnv): Promise<WorkerChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliChild, 'worker', ...args], { cwd: projectRoot, env: { ...process.env, MINIONS_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', cliChild, 'worker', ...args], { cwd: projectRoot, env: { ...process.env, MINIONS_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
+  child.stderr?.on('data', (data: Buffer) => {
+    log += data.toString();
+    for (const wait of waiting.filter(({ text }) => log.includes(text))) {
+      waiting.splice(waiting.indexOf(wait), 1);
+      wait.resolve();
+    }
+  });
+  const said = (text: string): Promise<void> => (log.includes(text) ? Promise.resolve() : new Promise((resolve) => waiting.push({ text, resolve })));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -33,7 +45,7 @@ export function startWorker(args: string[], env: NodeJS.ProcessEnv): Promise<Wor
     let text = '';
     child.stdout?.on('data', (data: Buffer) => {
       text += data.toString();
-      if (text.includes('taking tasks') && child.pid !== undefined) resolve({ child, pid: child.pid, exited, stop });
+      if (text.includes('taking tasks') && child.pid !== undefined) resolve({ child, pid: child.pid, exited, stop, said });
     });
     void exited.then((code) => reject(new Error(`minions worker exited with ${code} before taking tasks: ${text}`)));
   });
