@@ -35,6 +35,8 @@ export async function clearEarlierWorktrees(root: string, branch: string, path: 
     return where !== undefined && lines.includes(`branch refs/heads/${branch}`) ? [where] : [];
   });
   for (const holder of new Set([...holders, path])) {
+    // A worker killed inside `git worktree add` leaves the worktree locked ("initializing"), which prune keeps.
+    await git(root, ['worktree', 'unlock', holder], signal).catch(() => undefined);
     await removeWorktree(root, holder).catch(() => undefined);
     await rm(holder, { recursive: true, force: true });
   }
