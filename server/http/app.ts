@@ -87,7 +87,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // JSON is the only request body the API takes: anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
-  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
+  // Tasks on another queue run on its workers, which a restart of this server does not stop: they stay running.
+  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), keepRunning: options.taskQueue !== undefined, ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
   const queueLog = log.child({ component: 'queue' });
   const queue = options.taskQueue
     ? await options.taskQueue({ store: tasks, limits, log: queueLog })

@@ -71,6 +71,7 @@ export class RedisTaskQueue implements TaskDispatcher {
         if (!String(error).includes('BUSYGROUP')) throw error;
       });
       await self.drain();
+      await self.adoptRunning();
     } catch (error) {
       await self.disconnect();
       if (error instanceof MinionsError) throw error;
@@ -145,18 +146,29 @@ export class RedisTaskQueue implements TaskDispatcher {
     return true;
   }
 
+  /**
+   * Stops reading the workers' stream. Tasks keep running on the workers: what they report
+   * meanwhile waits in the stream (the consumer group keeps it) for the next start.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Workers stop what they run for this server; their ends arrive after it is gone and are dropped.
-    for (const id of this.running) {
-      this.options.store.end(id, { status: 'interrupted', error: 'The server stopped while the task was running.' });
-      await this.commands.set(cancelKey(id), 'shutdown', 'EX', taskKeySeconds).catch(() => undefined);
-      await this.commands.publish(cancelChannel, id).catch(() => undefined);
-    }
     this.reader.disconnect();
     await this.reading;
     await this.disconnect();
+  }
+
+  /**
+   * Counts the tasks the store kept running (their workers report on). One whose job is gone
+   * or ended (it ran in process before `--queue`, or ended while no server listened, after the
+   * backlog) can report nothing more: it ends interrupted.
+   */
+  private async adoptRunning(): Promise<void> {
+    for (const task of this.options.store.list({ status: 'running' })) {
+      const state = await (await this.queue.getJob(task.id))?.getState();
+      if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized') this.running.add(task.id);
+      else this.options.store.end(task.id, { status: 'interrupted', error: 'The server stopped while the task was running.' });
+    }
   }
 
   private async enqueue(id: string): Promise<void> {

@@ -46,12 +46,16 @@ export class TaskStore {
     private readonly log: Logger,
     private readonly clock: () => Date,
     private readonly openFile: OpenLogFile,
+    private readonly keepRunning: boolean,
   ) {}
 
-  /** Loads every task log of a folder (creating it), marking interrupted tasks. `openFile` opens the logs' files (tests inject failing ones). */
-  static async open(folder: string, options: { log: Logger; clock?: () => Date; openFile?: OpenLogFile }): Promise<TaskStore> {
+  /**
+   * Loads every task log of a folder (creating it), marking interrupted tasks. `openFile` opens the logs' files (tests
+   * inject failing ones). `keepRunning`: running tasks stay running (they run on queue workers, not in this process).
+   */
+  static async open(folder: string, options: { log: Logger; clock?: () => Date; openFile?: OpenLogFile; keepRunning?: boolean }): Promise<TaskStore> {
     await mkdir(folder, { recursive: true });
-    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()), options.openFile ?? openLogFile);
+    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()), options.openFile ?? openLogFile, options.keepRunning === true);
     for (const name of (await readdir(folder)).filter((file) => file.endsWith('.ndjson')).sort()) {
       await store.load(name.slice(0, -'.ndjson'.length));
     }
@@ -213,7 +217,7 @@ export class TaskStore {
       if (terminalStatuses.has(state.task.status)) return;
       entry.events = loaded.events;
       entry.log = await TaskLog.reopen(this.path(id), loaded.validBytes, (error) => this.log.error({ err: error, task: id }, 'could not write the task log'), this.openFile);
-      if (state.task.status === 'running') {
+      if (state.task.status === 'running' && !this.keepRunning) {
         this.log.warn({ task: id }, 'task was running when the server stopped: marked interrupted');
         this.end(id, { status: 'interrupted', error: 'The server stopped while the task was running.' });
       }

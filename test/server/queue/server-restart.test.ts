@@ -1,6 +1,7 @@
-// The server's side of the queue across a restart, on a real Redis: what workers reported
-// while no server ran is read from the stream's backlog when the next one starts, in order,
-// with forged lifecycle events dropped; a task still queued keeps its one job.
+// The server's side of the queue across a restart, on a real Redis: a task running on a
+// worker stays running; what the worker reported while no server ran is read from the
+// stream's backlog when the next one starts, in order, with forged lifecycle events dropped;
+// a task still queued keeps its one job.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Queue } from 'bullmq';
@@ -10,9 +11,10 @@ import { redisTaskQueue } from '../../../server/queue/redis-task-queue.js';
 import { startRedis } from '../../support/redis-server.js';
 import { sampleResult } from '../../support/scripted-runner.js';
 import { sampleFiles, ServerFixture, taskEnded } from '../http/server-fixture.js';
+import { taskEvent } from './queue-fixture.js';
 
 describe('the Redis queue across a server restart', () => {
-  it('appends the backlog workers left in the stream, and queues a waiting task once', async () => {
+  it('keeps a task running on a worker, appends the backlog it left in the stream, and queues a waiting task once', async () => {
     const redis = await startRedis();
     const fixture = await ServerFixture.create();
     const connection = redisConnection(redis.url);
@@ -25,10 +27,12 @@ describe('the Redis queue across a server restart', () => {
       const create = async (prompt: string): Promise<string> => (await first.inject({ method: 'POST', url: '/v1/tasks', payload: { repo: root, prompt } })).json<{ id: string }>().id;
       const reported = await create('reported while the server was down');
       const waiting = await create('still waiting');
-      await first.close();
-
       const send = (message: WorkerMessage): Promise<unknown> => writer.xadd(eventStream, '*', 'body', JSON.stringify(message));
       await send({ kind: 'start', task: reported, attempt: 1, worker: 'elsewhere:1' });
+      await taskEvent(first, reported, 'task-start');
+      await first.close();
+      assert.equal(first.minions.tasks.get(reported)?.status, 'running', 'a server stopping leaves the workers their tasks');
+
       await send({ kind: 'event', task: reported, event: { type: 'node-start', data: { node: 'prepare', kind: 'deterministic', round: 0 } } });
       await send({ kind: 'event', task: reported, event: { type: 'task-end', data: { status: 'succeeded' } } });
       await send({ kind: 'end', task: reported, end: { status: 'succeeded', result: sampleResult() } });
