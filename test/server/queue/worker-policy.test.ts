@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
+import { checkQueue } from '../../../server/cli/doctor-queue.js';
 import { loadWorkerSettings, pathMapping } from '../../../server/cli/worker-command.js';
 import { main } from '../../../server/index.js';
 import { redisConnection } from '../../../server/queue/redis-connection.js';
@@ -41,6 +42,13 @@ describe('queue policies', () => {
 
   it('ends a task interrupted when its worker is lost and no retry is left; a wrong token is refused', { timeout: 120_000 }, async () => {
     const redis = await startRedis({ password: 'p4ss' });
+    // minions doctor: the queue answers with the password, not without; no check without MINIONS_QUEUE.
+    const [healthy] = await checkQueue({ MINIONS_QUEUE: redis.url });
+    assert.equal(healthy?.status, 'ok', healthy?.detail);
+    assert.match(healthy?.detail ?? '', /^Redis \d[\d.]* at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: 0 waiting, 0 running, 0 failed$/);
+    const [refused] = await checkQueue({ MINIONS_QUEUE: redis.url.replace(':p4ss@', ':wrong@') });
+    assert.equal(refused?.status, 'fail');
+    assert.deepEqual(await checkQueue({}), []);
     let arrived = (): void => undefined;
     const held = new Promise<void>((resolve) => (arrived = resolve));
     const never = new Promise<void>(() => undefined);
