@@ -69,7 +69,7 @@ export class TaskWorker {
     }
     subscriber.on('message', (_channel: string, id: string) => void self.cancelled(id));
     await subscriber.subscribe(cancelChannel);
-    self.worker = new Worker<TaskJob>(queueName, (job) => self.process(job), {
+    self.worker = new Worker<TaskJob>(queueName, (job, token) => self.process(job, token), {
       connection: options.connection,
       concurrency: options.concurrency,
       lockDuration: options.lockMs,
@@ -121,7 +121,7 @@ export class TaskWorker {
     return sent;
   }
 
-  private async process(job: Job<TaskJob>): Promise<void> {
+  private async process(job: Job<TaskJob>, token: string | undefined): Promise<void> {
     const { taskId, retries } = job.data;
     const attempt = await this.commands.incr(attemptsKey(taskId));
     await this.commands.expire(attemptsKey(taskId), taskKeySeconds);
@@ -136,10 +136,21 @@ export class TaskWorker {
     const send = (message: WorkerMessage): Promise<unknown> => (run.lost ? Promise.resolve() : this.publish(message));
     try {
       void send({ kind: 'start', task: taskId, attempt, worker: this.options.name });
-      await send({ kind: 'end', task: taskId, end: await this.run(job.data, attempt, run.controller.signal, send) });
+      const end = await this.run(job.data, attempt, run.controller.signal, send);
+      // The end decides the task: sent only while this worker still holds the job (a stall may have given it away since the last renewal).
+      if (token !== undefined && !(await this.holdsLock(job, token))) {
+        this.options.log.warn({ task: taskId }, 'the job went to another worker while this one ran it; its end is not sent');
+        run.lost = true;
+      }
+      await send({ kind: 'end', task: taskId, end });
     } finally {
       if (this.running.get(taskId) === run) this.running.delete(taskId);
     }
+  }
+
+  /** Whether this worker still holds the job's lock (renewing it once more). */
+  private async holdsLock(job: Job<TaskJob>, token: string): Promise<boolean> {
+    return job.extendLock(token, this.options.lockMs).then((extended) => extended === 1, () => false);
   }
 
   /** Why a job is not run: its task ended already ('skip'), was cancelled meanwhile, or has no retry left. */
