@@ -1,4 +1,5 @@
 // The state one run accumulates as its nodes execute; the runner turns it into the TaskResult.
+import type { EarlierAttempt } from './workspace/retry-attempt.js';
 import type { CheckResult, Publication, Review, TaskRequest } from '../schemas/index.js';
 import type { CheckPlan } from './checks/discover.js';
 import type { BaselineCheck } from './checks/judge.js';
@@ -72,6 +73,8 @@ export interface RunState {
   failure: string | undefined;
   /** What publish pushed and opened on the forge (or why it failed); undefined when it did not run. */
   publication?: Publication;
+  /** On a retry (attempt 2 and up): what the earlier attempt left on the task's branch; prepare starts it again clean, deliver reuses its commit when the change is the same. */
+  retry: EarlierAttempt | undefined;
 }
 
 /** A fresh state for a task. */
@@ -113,5 +116,6 @@ export function initialState(taskId: string, request: TaskRequest, repoRoot: str
     notCommitted: [],
     warnings: [],
     failure: undefined,
+    retry: undefined,
   };
 }

@@ -18,6 +18,7 @@ import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
 import { snapshotWorkingTree, uncommittedChanges } from './workspace/checkout.js';
 import { continuationPoint } from './workspace/continuation.js';
+import { earlierAttempt } from './workspace/retry-attempt.js';
 import { createLauncher } from './workspace/command-launch.js';
 import { createBubblewrapSandbox, type CommandSandbox, type SandboxProbe } from './workspace/command-sandbox.js';
 import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
@@ -105,8 +106,10 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       validateBlueprint(blueprint);
       const repoRoot = await repositoryRoot(task.root, signal);
       const continuation = task.request.continueFrom;
+      // A retry (the queue lost the worker of an earlier attempt) takes the task's own branch again: one task, one branch.
+      const retrying = (task.attempt ?? 1) > 1;
       const base = continuation?.branch ?? task.request.base ?? 'HEAD';
-      const start = continuation === undefined ? await startingPoint(repoRoot, base, task.request.fromWorkingTree === true, signal) : await continuationPoint(repoRoot, task.request, signal);
+      const start = continuation === undefined ? await startingPoint(repoRoot, base, task.request.fromWorkingTree === true, signal) : await continuationPoint(repoRoot, task.request, signal, retrying);
       const { baseCommit } = start;
       const probe = await commandSandbox.probe(signal);
       if (!probe.available && options.allowUnsandboxedCommands !== true) throw unsandboxedRefusal(probe.reason);
@@ -120,8 +123,9 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
       const reviewing = reviewSettings(options.review, task.request, options);
       const reviewer = await connectReviewer(reviewing, blueprint, models, (model) => connectModel(modelOptions(options, model, limits.maxContextLength, task.request.temperature ?? options.temperature, task.request.numCtx ?? options.numCtx), signal));
       let branch = continuation?.branch ?? branchName(task.id, task.request.prompt);
-      for (let suffix = 2; continuation === undefined && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
+      for (let suffix = 2; continuation === undefined && !retrying && (await branchExists(repoRoot, branch, signal)); suffix += 1) branch = `${branchName(task.id, task.request.prompt)}-${suffix}`;
       const state = initialState(task.id, task.request, repoRoot, branch, baseCommit);
+      if (retrying) state.retry = await earlierAttempt(repoRoot, branch, baseCommit, signal);
       state.base = base;
       state.checkout = start.checkout;
       const launcher = await createLauncher({ probe, networkPrefix: network.prefix, isolateNetwork: network.event.isolated, repoRoot, memoryCapBytes: options.commandMemoryBytes ?? defaultCommandMemoryBytes, signal });

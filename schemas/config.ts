@@ -58,6 +58,11 @@ export const Settings = Type.Object({
   hookTasksPerHour: Type.Integer({ minimum: 0, maximum: 100_000, default: 10, env: 'MINIONS_HOOK_TASKS_PER_HOUR', label: 'The hook rate', description: 'tasks POST /v1/hooks/ci may create per repository per hour (429 beyond); 0: no limit' }),
   forgeTokens: Type.Optional(Type.String({ env: 'MINIONS_FORGE_TOKENS', label: 'The forge tokens', description: 'comma-separated host=token pairs: the token of each forge host (API and push), e.g. github.com=ghp_...,gitea.lan=...' })),
   forgeToken: Type.Optional(Type.String({ env: 'MINIONS_FORGE_TOKEN', label: 'The forge token', description: 'the token of every forge host MINIONS_FORGE_TOKENS does not name' })),
+  queue: Type.Optional(Type.String({ option: '--queue', env: 'MINIONS_QUEUE', label: 'The queue', description: 'redis://[:password@]host:port of the BullMQ task queue (serve: tasks run on workers; worker: where to take them); unset: in-process. A password is required off loopback' })),
+  server: Type.Optional(Type.String({ option: '--server', env: 'MINIONS_SERVER', label: 'The server', description: "URL of the minions server a worker takes context from (the token is MINIONS_TOKEN)" })),
+  taskRetries: Type.Integer({ minimum: 0, maximum: 10, default: 1, option: '--task-retries', env: 'MINIONS_TASK_RETRIES', label: 'The task retries', description: 'runs of a task again when its worker is lost (kill -9, a crash); 0: it ends interrupted' }),
+  queueLock: Type.Integer({ minimum: 5, maximum: 3600, default: 60, env: 'MINIONS_QUEUE_LOCK', label: 'The queue lock', description: "seconds of a worker's lock on a running task (renewed every half); a worker silent that long is lost" }),
+  queueStalledCheck: Type.Integer({ minimum: 1, maximum: 3600, default: 30, env: 'MINIONS_QUEUE_STALLED_CHECK', label: 'The stalled check', description: "seconds between the workers' checks for tasks whose worker was lost" }),
 });
 export type Settings = Static<typeof Settings>;
 

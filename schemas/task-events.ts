@@ -190,7 +190,7 @@ export const AgentEvent = Type.Union([
   ),
   event('check-end', Type.Composite([CheckResult, Type.Object({ kind: CheckKind })])),
   event('guardrail-check', Type.Object({ passed: Type.Boolean(), violations: Type.Array(Type.String()), files: Type.Integer(), lines: Type.Integer() })),
-  event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String() })),
+  event('commit-create', Type.Object({ branch: Type.String(), commit: Type.String(), message: Type.String(), reused: Type.Optional(Type.Boolean({ description: "a retried task kept its earlier attempt's commit of the same change" })) })),
   event('publish-push', Type.Object({ remote: Type.String({ description: 'the remote URL without credentials' }), branch: Type.String(), commit: Type.String(), alreadyPresent: Type.Boolean() })),
   event('publish-pull-request', Type.Object({ forge: ForgeKind, url: Type.String(), number: Type.Integer(), draft: Type.Boolean(), created: Type.Boolean() })),
   event('review-start', Type.Object({ model: Type.String(), round: Type.Integer(), files: Type.Integer(), diffTokens: Type.Integer({ description: 'estimated tokens of the diff as the reviewer sees it' }), cut: Type.Array(Type.String(), { description: 'files whose diff was cut to fit the context' }) })),
@@ -214,7 +214,8 @@ export type AgentEvent = Static<typeof AgentEvent>;
 /** The events the task store writes itself: a runner never emits these. */
 export const TaskLifecycleEvent = Type.Union([
   event('task-queue', Type.Object({ request: TaskRequest, root: Type.String({ description: 'real path of the repository' }) })),
-  event('task-start', Type.Object({})),
+  event('task-start', Type.Object({ worker: Type.Optional(Type.String({ description: 'the queue worker running the task (host:pid), when tasks run on workers' })), attempt: Type.Optional(Type.Integer({ minimum: 1, description: 'the run of the task this is: 2 and up after a worker was lost' })) })),
+  event('task-retry', Type.Object({ attempt: Type.Integer({ minimum: 2 }), reason: Type.String() }, { description: 'the worker running the task was lost; the task runs again from a clean worktree (task-start follows)' })),
   event('task-cancel', Type.Object({}, { description: 'a cancel was requested; task-end follows' })),
   event('task-end', Type.Object({ status: TaskStatus, result: Type.Optional(TaskResult), error: Type.Optional(Type.String()) })),
 ]);

@@ -138,7 +138,11 @@ export const Task = Type.Object({
 });
 export type Task = Static<typeof Task>;
 
-/** The agent as the server sees it: runs one task, reporting its typed events (`AgentEvent`), until done or aborted. */
+/**
+ * The agent as the server sees it: runs one task, reporting its typed events (`AgentEvent`), until done or aborted.
+ * `attempt` (default 1) counts runs of the same task: a queue retries one whose worker was lost, and a retry
+ * starts the task's own branch again from a clean worktree instead of opening a second branch.
+ */
 export interface TaskRunner {
-  run(task: { id: string; request: TaskRequest; root: string }, context: { signal: AbortSignal; emit: AgentEmit }): Promise<TaskResult>;
+  run(task: { id: string; request: TaskRequest; root: string; attempt?: number }, context: { signal: AbortSignal; emit: AgentEmit }): Promise<TaskResult>;
 }

@@ -107,9 +107,14 @@ export function createPublisher(config: Config, environment: NodeJS.ProcessEnv):
 
 /** The agent as the server and the CLI run it; with a publisher, tasks push and open pull requests as configured. */
 export function createRunner(settings: AgentSettings, index: CodeIndex, environment: NodeJS.ProcessEnv, publisher?: Publisher): TaskRunner {
+  return createSearchRunner(settings, createIndexSearch(index), environment, publisher);
+}
+
+/** The agent on another code search (a queue worker's: the server's API), optionally publishing to the forge. */
+export function createSearchRunner(settings: AgentSettings, search: CodeSearch, environment: NodeJS.ProcessEnv, publisher?: Publisher): TaskRunner {
   return createAgentRunner({
     ...(publisher === undefined ? {} : { publisher }),
-    ollamaHost: settings.ollamaHost, model: settings.model, search: createIndexSearch(index), worktreesDir: settings.worktreesDir, environment,
+    ollamaHost: settings.ollamaHost, model: settings.model, search, worktreesDir: settings.worktreesDir, environment,
     commandNetwork: settings.commandNetwork,
     allowUnsandboxedCommands: settings.allowUnsandboxedCommands,
     commandMemoryBytes: settings.commandMemoryBytes,

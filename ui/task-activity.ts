@@ -175,6 +175,12 @@ export function foldEvent(previous: TaskActivity, event: TaskEvent): TaskActivit
       return { ...state, status: 'running' };
     case 'task-cancel':
       return state;
+    case 'task-retry': {
+      // The worker was lost: the task runs again from a clean worktree, so the lost attempt's timeline gives way to the new one.
+      const note: Activity = { type: 'note', seq: event.seq, text: `attempt ${event.data.attempt}: ${event.data.reason}`, tone: 'warn' };
+      const setup: NodeRun = { key: setupKey, node: 'setup', kind: 'deterministic', round: 0, status: undefined, outcome: undefined, durationMs: undefined, note: undefined, activity: [note] };
+      return { ...emptyActivity(), lastSeq: state.lastSeq, status: 'running', request: state.request, nodes: [setup] };
+    }
     case 'task-end':
       return { ...state, status: event.data.status, result: event.data.result, error: event.data.error };
     case 'run-start':

@@ -8,6 +8,7 @@ import { changeSet, stagePaths } from '../workspace/change-set.js';
 import { configChanges, gitMetadataChanges, type GitLocation } from '../workspace/git-guard.js';
 import { commit, readConfig, stagedDiff, stagedFiles, unstageAll } from '../workspace/git.js';
 import type { RunState } from '../run-state.js';
+import { reuseEarlierCommit } from '../workspace/retry-attempt.js';
 import { requireGit, requireWorktree } from './context.js';
 import { describeDelivery } from './describe.js';
 
@@ -59,8 +60,10 @@ export async function deliverChange({ state, services, signal }: NodeContext): P
     return { status: 'failed', label: 'refused', note: state.failure };
   }
   state.diff = diff;
-  state.commit = await commit(location, description.message, signal);
-  services.emit('commit-create', { branch: state.branch, commit: state.commit, message: description.message });
+  // A retried task whose earlier attempt committed this very change keeps that commit: delivered once.
+  const kept = state.retry?.commit ? await reuseEarlierCommit(location, state.retry.commit, signal) : undefined;
+  state.commit = kept ?? (await commit(location, description.message, signal));
+  services.emit('commit-create', { branch: state.branch, commit: state.commit, message: description.message, ...(kept === undefined ? {} : { reused: true }) });
   const note = `${files.length} files committed as ${state.commit.slice(0, 12)}`;
   return state.failure === undefined ? { status: 'ok', label: 'committed', note } : { status: 'failed', label: 'committed-failed', note: `${note}; ${state.failure}` };
 }

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { NodeContext, NodeOutcome } from '../blueprint.js';
 import { gitMetadataChanges, locateWorktreeGit } from '../workspace/git-guard.js';
 import { deleteBranch } from '../workspace/checkout.js';
-import { addWorktree, addWorktreeOnBranch, commonGitDir, git, pruneWorktrees, readConfig, removeWorktree } from '../workspace/git.js';
+import { addRetryWorktree, clearEarlierWorktrees } from '../workspace/retry-attempt.js';
+import { addWorktree, addWorktreeOnBranch, commonGitDir, git, isWorktreeAddRace, pruneWorktrees, readConfig, removeWorktree } from '../workspace/git.js';
+import type { RunState } from '../run-state.js';
 
 /** Untracked folders of the user's checkout that checks need (installed dependencies), linked, never copied. */
 const dependencyFolders = ['node_modules', '.venv', 'venv'];
@@ -17,8 +19,7 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
   // Recorded before git runs, so clean-up removes even a half-made worktree.
   state.worktree = worktree;
   // A follow-up continues the earlier run's branch at its last commit; any other run starts a new branch at the base.
-  if (state.request.continueFrom !== undefined) await addWorktreeOnBranch(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
-  else await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+  await addTaskWorktree(state, worktree, signal);
   // Located and verified now, before any repository code or model turn could touch it.
   const location = await locateWorktreeGit(worktree, await commonGitDir(state.repoRoot, signal), state.branch);
   state.git = location;
@@ -35,6 +36,27 @@ export async function prepareWorktree({ state, services, signal }: NodeContext):
   services.emit('worktree-create', { path: worktree, branch: state.branch, base: state.base, commit: state.baseCommit });
   const linked = state.linked.length > 0 ? `, linked ${state.linked.join(', ')}` : '';
   return { status: 'ok', label: 'ok', note: `${state.tracked.length} tracked files${linked}` };
+}
+
+/**
+ * Adds the task's worktree: on a new branch at the base; a follow-up on the earlier run's
+ * branch; a retry after a lost worker on the task's branch reset to the base (a follow-up's:
+ * the earlier run's commit), where the lost attempt's worktree was. An add that lost its
+ * bookkeeping to a concurrent prune is made again (the branch, made already, is the task's).
+ */
+async function addTaskWorktree(state: RunState, worktree: string, signal: AbortSignal): Promise<void> {
+  if (state.retry !== undefined) await clearEarlierWorktrees(state.repoRoot, state.branch, worktree, signal);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (state.retry !== undefined || attempt > 1) await addRetryWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+      else if (state.request.continueFrom !== undefined) await addWorktreeOnBranch(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+      else await addWorktree(state.repoRoot, worktree, state.branch, state.baseCommit, signal);
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !isWorktreeAddRace(error)) throw error;
+      await rm(worktree, { recursive: true, force: true });
+    }
+  }
 }
 
 /** Removes the worktree (changes included: they are committed by then, or reported); keeps the branch. */

@@ -99,14 +99,28 @@ export async function addWorktreeOnBranch(root: string, path: string, branch: st
   }
 }
 
-/** Removes a worktree (even with changes in it) and prunes its bookkeeping; the branch stays. Never aborted. */
+/**
+ * Removes a worktree (even with changes in it) with its bookkeeping; the branch stays. Never
+ * aborted. Prunes only when the removal failed: a prune deletes the bookkeeping of a worktree
+ * another task is adding at that moment (its folder is not written yet), so it runs rarely.
+ */
 export async function removeWorktree(root: string, path: string): Promise<void> {
   const signal = new AbortController().signal;
   try {
     await git(root, ['worktree', 'remove', '--force', '--force', path], signal);
-  } finally {
+  } catch (error) {
     await pruneWorktrees(root);
+    throw error;
   }
+}
+
+/**
+ * Whether `git worktree add` failed because its bookkeeping (`.git/worktrees/<name>/`) vanished
+ * while it wrote it: a concurrent `git worktree prune` (another task's clean-up, another
+ * process) took the half-made entry. Adding again succeeds.
+ */
+export function isWorktreeAddRace(error: unknown): boolean {
+  return error instanceof MinionsError && /worktree add/.test(error.message) && /\.git\/worktrees\//.test(error.message);
 }
 
 /** Forgets the bookkeeping of worktrees whose folder is gone. Never aborted, never fails. */

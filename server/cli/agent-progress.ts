@@ -80,7 +80,7 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
     case 'guardrail-check':
       return `  guardrails: ${event.data.passed ? 'passed' : `FAILED: ${event.data.violations.join('; ')}`}`;
     case 'commit-create':
-      return `  commit ${event.data.commit.slice(0, 12)} on ${event.data.branch}`;
+      return `  commit ${event.data.commit.slice(0, 12)} on ${event.data.branch}${event.data.reused === true ? ' (kept from the earlier attempt: the same change)' : ''}`;
     case 'publish-push':
       return `  pushed ${event.data.branch} to ${event.data.remote}${event.data.alreadyPresent ? ' (already there)' : ''}`;
     case 'publish-pull-request':

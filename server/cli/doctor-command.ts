@@ -5,6 +5,7 @@ import { MinionsError } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
 import { checkDisk, checkEmbeddingModel, checkInotify, checkNativeModules, checkNode, checkSandbox, type DoctorCheck } from './doctor-checks.js';
 import { checkOllama } from './doctor-ollama.js';
+import { checkQueue } from './doctor-queue.js';
 import type { CommandIo } from './io.js';
 import { column, terminalSafe, write } from './output.js';
 import { doctorUsage } from './usage.js';
@@ -26,6 +27,7 @@ export async function doctorCommand(argv: readonly string[], io: CommandIo): Pro
     ...(await checkSandbox(config, io.signal)),
     await checkDisk(config.dataDir),
     await checkInotify(),
+    ...(await checkQueue(io.env)),
   ];
   const failed = checks.some((check) => check.status === 'fail');
   if (values.json) {

@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   watch: async () => (await import('./watch-command.js')).watchCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
   tasks: async () => (await import('./tasks-command.js')).tasksCommand,
+  worker: async () => (await import('./worker-command.js')).workerCommand,
 };
 
 /** The version in package.json, found upwards from this file (dist/server/cli or server/cli). */

@@ -10,6 +10,7 @@ import { checkDataDirectory } from '../data-dir-check.js';
 import { buildApp } from '../http/app.js';
 import { checkBindAddress } from '../http/auth.js';
 import { defaultConcurrency } from '../http/context.js';
+import { redactedUrl, redisConnection, redisTaskQueue, type RedisConnection } from '../queue/index.js';
 import { openCodeIndex } from '../runtime.js';
 import { publishServer, localUrl } from '../server-file.js';
 import { readSetting } from '../settings.js';
@@ -34,13 +35,18 @@ export interface ServeSettings {
   /** `POST /v1/hooks/ci`: the HMAC secret (undefined: the hook is off) and tasks per repository per hour. */
   hookSecret: string | undefined;
   hookTasksPerHour: number;
+  /** redis://... of the BullMQ queue workers take tasks from; undefined: tasks run in this process. */
+  queue: string | undefined;
+  /** Runs of a task again after its worker was lost (queue only). */
+  taskRetries: number;
 }
 
 /** Resolves the server's settings from the command line (as `parseArgs` returns them) and the environment. */
-export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined; 'rate-limit'?: string | undefined; 'max-connections'?: string | undefined }): ServeSettings {
+export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: string | undefined; port?: string | undefined; token?: string | undefined; concurrency?: string | undefined; 'max-queue'?: string | undefined; 'rate-limit'?: string | undefined; 'max-connections'?: string | undefined; queue?: string | undefined; 'task-retries'?: string | undefined }): ServeSettings {
   const explicit = { host: options.host, port: options.port, token: options.token, concurrency: options.concurrency, maxQueue: options['max-queue'], rateLimit: options['rate-limit'], maxConnections: options['max-connections'] };
   const rate = readSetting('rateLimit', env, explicit);
   const token = readSetting('token', env, explicit);
+  const queue = readSetting('queue', env, { queue: options.queue });
   return {
     host: readSetting('host', env, explicit),
     port: readSetting('port', env, explicit),
@@ -54,6 +60,8 @@ export function loadServeSettings(env: NodeJS.ProcessEnv, options: { host?: stri
     headersTimeoutMs: readSetting('headersTimeout', env, explicit) * 1000,
     hookSecret: readSetting('hookSecret', env, explicit) || undefined,
     hookTasksPerHour: readSetting('hookTasksPerHour', env, explicit),
+    queue: queue === '' ? undefined : queue,
+    taskRetries: readSetting('taskRetries', env, { taskRetries: options['task-retries'] }),
   };
 }
 
@@ -94,6 +102,8 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
       'max-queue': { type: 'string' },
       'rate-limit': { type: 'string' },
       'max-connections': { type: 'string' },
+      queue: { type: 'string' },
+      'task-retries': { type: 'string' },
       'data-dir': { type: 'string' },
       embedder: { type: 'string' },
       threads: { type: 'string' },
@@ -106,11 +116,13 @@ export async function serveCommand(argv: readonly string[], io: CommandIo): Prom
   if (positionals.length > 0) throw new MinionsError('invalid-argument', `Usage: ${serveUsage}`);
   const settings = loadServeSettings(io.env, values);
   checkBindAddress(settings.host, settings.token);
+  // Checked before anything opens: a Redis off loopback without a password is refused here.
+  const queueConnection = settings.queue === undefined ? undefined : redisConnection(settings.queue);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values), allowNetworkCommands: values['allow-network-commands'], allowUnsandboxedCommands: values['allow-unsandboxed-commands'] }, io.cwd);
   await checkDataDirectory(config.dataDir);
   const dataLock = await lockDataDirectory(config.dataDir);
   try {
-    return await serve(values, settings, config, io);
+    return await serve(values, settings, config, io, queueConnection);
   } finally {
     await dataLock.release();
   }
@@ -131,14 +143,16 @@ export async function lockDataDirectory(dataDir: string): Promise<{ release(): P
   }
 }
 
-async function serve(values: { repo?: string[] | undefined; model?: string | undefined; temperature?: string | undefined } & ReviewValues, settings: ServeSettings, config: ReturnType<typeof loadConfig>, io: CommandIo): Promise<number> {
+async function serve(values: { repo?: string[] | undefined; model?: string | undefined; temperature?: string | undefined } & ReviewValues, settings: ServeSettings, config: ReturnType<typeof loadConfig>, io: CommandIo, queueConnection: RedisConnection | undefined): Promise<number> {
   const log = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] }, io.stderr);
   const index = await openCodeIndex(config, log.child({ component: 'index' }), 'minions serve');
   try {
     // The agent (Ollama at OLLAMA_HOST, MINIONS_MODEL) with code search over this index; tasks run on registered repositories.
     const agentSettings = loadAgentSettings(io.env, config, { model: values.model, temperature: values.temperature, ...reviewFlags(values) });
-    const runner = createRunner(agentSettings, index, io.env, createPublisher(config, io.env));
-    const app = await buildApp({ index, runner, numCtx: agentSettings.numCtx, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings, hooks: { secret: settings.hookSecret, tasksPerHour: settings.hookTasksPerHour } });
+    // With a queue, `minions worker` processes run the tasks; this server keeps the logs and the indexes.
+    const runner = queueConnection === undefined ? createRunner(agentSettings, index, io.env, createPublisher(config, io.env)) : undefined;
+    const taskQueue = queueConnection === undefined ? undefined : redisTaskQueue({ connection: queueConnection, retries: settings.taskRetries });
+    const app = await buildApp({ index, runner, taskQueue, numCtx: agentSettings.numCtx, watch: true, dataDir: config.dataDir, worktreesDir: join(config.dataDir, 'worktrees'), log, host: settings.host, token: settings.token, limits: settings, hooks: { secret: settings.hookSecret, tasksPerHour: settings.hookTasksPerHour } });
     try {
       for (const path of values.repo ?? []) await app.minions.registry.register(resolve(io.cwd, path));
       const address = await app.listen({ host: settings.host, port: settings.port }).catch((error: unknown) => {
@@ -147,7 +161,7 @@ async function serve(values: { repo?: string[] | undefined; model?: string | und
       // `minions query` on this data directory asks this server instead of opening the index itself.
       const published = await publishServer(config.dataDir, { url: localUrl(app.server.address() as AddressInfo), token: settings.token !== undefined, embedder: embedderName(config.embedder) });
       try {
-        await write(io.stdout, `minions: serving ${address} (web UI at ${address}/, API under /v1, docs at ${address}/docs)\n`);
+        await write(io.stdout, `minions: serving ${address} (web UI at ${address}/, API under /v1, docs at ${address}/docs)${settings.queue === undefined ? '' : `; tasks on the queue ${redactedUrl(settings.queue)}`}\n`);
         await aborted(io.signal);
         log.info('shutting down');
       } finally {

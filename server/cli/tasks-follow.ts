@@ -14,7 +14,9 @@ export function describeTaskEvent(event: TaskEvent): string | undefined {
     case 'task-queue':
       return `queued: ${event.data.root}`;
     case 'task-start':
-      return 'started';
+      return `started${event.data.worker === undefined ? '' : ` on worker ${event.data.worker}`}${(event.data.attempt ?? 1) > 1 ? ` (attempt ${event.data.attempt})` : ''}`;
+    case 'task-retry':
+      return `retrying (attempt ${event.data.attempt}): ${event.data.reason}`;
     case 'task-cancel':
       return 'cancel requested';
     case 'task-end':

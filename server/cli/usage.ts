@@ -27,7 +27,7 @@ export const evalUsage =
 
 /** One line of usage of `minions serve`, for its errors and the help. */
 export const serveUsage =
-  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--model M] [--temperature T] [--review|--no-review] [--review-model M] [--review-policy fix|stop] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
+  'minions serve [--port 7337] [--host 127.0.0.1] [--repo PATH]... [--token T] [--concurrency N] [--max-queue N] [--rate-limit N] [--max-connections N] [--queue redis://HOST:PORT] [--task-retries N] [--model M] [--temperature T] [--review|--no-review] [--review-model M] [--review-policy fix|stop] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** One line of usage of `minions mcp`, for its errors and the help. */
 export const mcpUsage = 'minions mcp [--server URL] [--token T] [--data-dir DIR] [--embedder E] [--threads N] [--privacy|--no-privacy]';
@@ -51,6 +51,10 @@ export const doctorUsage = 'minions doctor [--json] [--data-dir DIR] [--model M]
 /** One line of usage of `minions context`, for its errors and the help. */
 export const contextUsage =
   'minions context <repo> "<task>" [--budget N] [--num-ctx N] [--json] [--data-dir DIR] [--privacy|--no-privacy]';
+
+/** One line of usage of `minions worker`, for its errors and the help. */
+export const workerUsage =
+  'minions worker --queue redis://HOST:PORT --server URL [--concurrency N] [--token T] [--path-map SERVER_PATH=WORKER_PATH]... [--clone SERVER_PATH=GIT_URL]... [--local-index] [--model M] [--temperature T] [--data-dir DIR] [--privacy|--no-privacy] [--allow-network-commands] [--allow-unsandboxed-commands]';
 
 /** The text of `minions --help`. */
 export const usage = `minions: self-hosted coding agents on a local code index.
@@ -80,6 +84,9 @@ Usage:
   ${serveUsage}
       Serve the HTTP API (repositories, query, tasks; docs at /docs) until SIGINT/SIGTERM.
       Any address but loopback needs a token (--token or MINIONS_TOKEN). MCP over HTTP at /mcp.
+  ${workerUsage}
+      Run the tasks of a \`minions serve --queue redis://...\` on this machine (BullMQ on Redis), with code
+      search through that server; a task whose worker is lost runs again elsewhere (--task-retries).
   ${mcpUsage}
       The MCP server on stdio (search_code, list_repositories, run_task, task_status, task_result; the
       repositories as resources), through the running \`minions serve\` when there is one, else in this process.

@@ -24,6 +24,7 @@ import { systemRoutes } from './routes/system.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
 import { defaultUiDir, uiRoutes } from './routes/ui.js';
+import type { TaskDispatcherFactory } from './tasks/task-dispatch.js';
 import { TaskQueue } from './tasks/task-queue.js';
 import type { OpenLogFile } from './tasks/task-log.js';
 import { TaskStore } from './tasks/task-store.js';
@@ -57,6 +58,8 @@ export interface AppOptions {
   uiDir?: string | undefined;
   /** `POST /v1/hooks/ci`: its HMAC secret (none: the hook is off) and tasks per repository per hour. */
   hooks?: HookSettings | undefined;
+  /** Another task queue than the in-process one (`minions serve --queue`: BullMQ, tasks run on workers; `runner` is then unused). */
+  taskQueue?: TaskDispatcherFactory | undefined;
 }
 
 /**
@@ -90,8 +93,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // Fed every task event, those in the logs first: the success metrics survive a restart.
   const metrics = new Metrics();
-  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), observe: (id, event) => metrics.observeTask(id, event), ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
-  const queue = new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: log.child({ component: 'queue' }) });
+  // Tasks on another queue run on its workers, which a restart of this server does not stop: they stay running.
+  const tasks = await TaskStore.open(join(options.dataDir, 'tasks'), { log: log.child({ component: 'tasks' }), observe: (id, event) => metrics.observeTask(id, event), keepRunning: options.taskQueue !== undefined, ...(options.taskFiles ? { openFile: options.taskFiles } : {}) });
+  const queueLog = log.child({ component: 'queue' });
+  const queue = options.taskQueue
+    ? await options.taskQueue({ store: tasks, limits, log: queueLog })
+    : new TaskQueue({ store: tasks, runner: options.runner, concurrency: limits.concurrency, maxQueue: limits.maxQueue, graceMs: limits.shutdownGraceMs, log: queueLog });
   const registry = await RepositoryRegistry.open({ file: join(options.dataDir, 'server', 'repositories.json'), index: options.index, log: log.child({ component: 'repositories' }), watch: options.watch });
   const context: ServerContext = { index: options.index, registry, tasks, queue, metrics, limits, streams: new Set() };
 

@@ -6,7 +6,7 @@ import type { Metrics } from './metrics.js';
 import type { CodeIndex } from '../../indexer/index.js';
 import type { RepositoryRegistry } from './repositories/registry.js';
 import type { OpenStreams } from './sse.js';
-import type { TaskQueue } from './tasks/task-queue.js';
+import type { TaskDispatcher } from './tasks/task-dispatch.js';
 import type { TaskStore } from './tasks/task-store.js';
 
 /** The Fastify instance of the server, typed by the TypeBox schemas of its routes. */
@@ -55,7 +55,7 @@ export interface ServerContext {
   index: CodeIndex;
   registry: RepositoryRegistry;
   tasks: TaskStore;
-  queue: TaskQueue;
+  queue: TaskDispatcher;
   metrics: Metrics;
   limits: ServerLimits;
   streams: OpenStreams;

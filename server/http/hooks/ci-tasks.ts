@@ -2,7 +2,7 @@ import { gitEnvironment, runProcess } from '../../../platform/index.js';
 import { Value } from '@sinclair/typebox/value';
 import { MinionsError, TaskRequest, type Repository, type TaskSource } from '../../../schemas/index.js';
 import type { RepositoryRegistry } from '../repositories/registry.js';
-import type { TaskQueue } from '../tasks/task-queue.js';
+import type { TaskDispatcher } from '../tasks/task-dispatch.js';
 import type { TaskStore } from '../tasks/task-store.js';
 import type { CiFailureReport } from './ci-delivery.js';
 import { findByRemote } from './remotes.js';
@@ -15,7 +15,7 @@ const hourMs = 3_600_000;
 export interface CiTasksOptions {
   registry: RepositoryRegistry;
   tasks: TaskStore;
-  queue: TaskQueue;
+  queue: TaskDispatcher;
   /** Tasks the hook may create per repository per hour; 0: no limit. */
   tasksPerHour: number;
 }

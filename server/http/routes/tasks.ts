@@ -71,7 +71,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ context: ServerContext }> =
     async (request, reply) => {
       const { id } = request.params;
       known(id);
-      if (!queue.cancel(id)) throw new MinionsError('conflict', `Task ${id} has already ended (${known(id).status}).`, { details: { status: known(id).status } });
+      if (!(await queue.cancel(id))) throw new MinionsError('conflict', `Task ${id} has already ended (${known(id).status}).`, { details: { status: known(id).status } });
       return reply.status(202).send({ id, status: known(id).status });
     },
   );

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Value } from '@sinclair/typebox/value';
 import { AgentEvent, MinionsError, TaskResult, type Task, type TaskRunner } from '../../../schemas/index.js';
 import { isAbortError } from '../../../platform/index.js';
+import type { TaskDispatcher } from './task-dispatch.js';
 import type { TaskStore } from './task-store.js';
 
 /** What a `TaskQueue` needs. */
@@ -27,7 +28,7 @@ type StopReason = 'cancel' | 'shutdown';
  * one (`cancelled`); shutdown aborts running ones (`interrupted`, as after a crash)
  * and leaves waiting ones queued in their logs, to run after a restart.
  */
-export class TaskQueue {
+export class TaskQueue implements TaskDispatcher {
   private readonly waiting: string[] = [];
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private admitting = 0;

@@ -50,15 +50,17 @@ export class TaskStore {
     private readonly clock: () => Date,
     private readonly openFile: OpenLogFile,
     private readonly observe: TaskEventObserver,
+    private readonly keepRunning: boolean,
   ) {}
 
   /**
    * Loads every task log of a folder (creating it), marking interrupted tasks. `openFile` opens the logs' files
    * (tests inject failing ones); `observe` sees every event loaded, then every event appended (the metrics).
+   * `keepRunning`: running tasks stay running (they run on queue workers, not in this process).
    */
-  static async open(folder: string, options: { log: Logger; clock?: () => Date; openFile?: OpenLogFile; observe?: TaskEventObserver }): Promise<TaskStore> {
+  static async open(folder: string, options: { log: Logger; clock?: () => Date; openFile?: OpenLogFile; observe?: TaskEventObserver; keepRunning?: boolean }): Promise<TaskStore> {
     await mkdir(folder, { recursive: true });
-    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()), options.openFile ?? openLogFile, options.observe ?? (() => undefined));
+    const store = new TaskStore(folder, options.log, options.clock ?? (() => new Date()), options.openFile ?? openLogFile, options.observe ?? (() => undefined), options.keepRunning === true);
     for (const name of (await readdir(folder)).filter((file) => file.endsWith('.ndjson')).sort()) {
       await store.load(name.slice(0, -'.ndjson'.length));
     }
@@ -213,7 +215,7 @@ export class TaskStore {
       if (terminalStatuses.has(state.task.status)) return;
       entry.events = loaded.events;
       entry.log = await TaskLog.reopen(this.path(id), loaded.validBytes, (error) => this.log.error({ err: error, task: id }, 'could not write the task log'), this.openFile);
-      if (state.task.status === 'running') {
+      if (state.task.status === 'running' && !this.keepRunning) {
         this.log.warn({ task: id }, 'task was running when the server stopped: marked interrupted');
         this.end(id, { status: 'interrupted', error: 'The server stopped while the task was running.' });
       }
