@@ -3,26 +3,20 @@ import { acquireLock, isAbortError, type HeldLock, type LockHolder } from '../..
 import { MinionsError, type IndexEvent, type IndexSummary, type RepoMap, type RepoMapRequest, type SymbolsResponse, type WatchEvent } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
 import type { FileGraph } from '../graph/file-graph.js';
-import { graphVersion, lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
-import { analysedGraph, type GraphSignals } from '../graph/repo-graph.js';
+import { lookupSymbol, readFileGraphs } from '../graph/read-graph.js';
+import { analysedGraph } from '../graph/repo-graph.js';
 import { repoMapOf } from '../graph/repo-map.js';
-import { readSavedSignals, saveSignals } from '../graph/saved-signals.js';
 import { indexRepository, type IndexRepositoryOptions } from '../indexing/index-repository.js';
 import { readMeta, type RepositoryMeta, type RepositoryRef } from '../repository-meta.js';
 import { corrupt, type LanceStore, type RepositoryTables } from '../store/lance-store.js';
 import { watchRepository, type WatchRepositoryOptions } from '../watch/watch-repository.js';
 import type { EmbedderProvider } from './embedder-provider.js';
+import { RankingGraph } from './ranking-graph.js';
 import { answerQuery, indexCommand, missingIndex, type QueryAnswer, type QueryOptions, type QuerySource, type RepositoryQuery } from './query-policy.js';
 
 /** The logger a code index writes to (pino's `Logger` is one); it says when tables are opened. */
 export interface IndexLog {
   debug(object: object, message: string): void;
-}
-
-/** Graph signals and the index version (record time and table versions) they were made at. */
-interface VersionedSignals {
-  version: string;
-  signals: GraphSignals;
 }
 
 /** What the handles of one code index share. */
@@ -68,10 +62,8 @@ export class RepositoryIndex {
   private record: Promise<RepositoryMeta | undefined> | undefined;
   private opened: Promise<RepositoryTables> | undefined;
   private readonly source: QuerySource;
-  /** The graph analysis the last query's ranking read, with the index version it was made at: later queries use it while a newer version is analysed. */
-  private rankingGraph: VersionedSignals | undefined;
-  /** The analysis of a newer version being made in the background, so concurrent queries start one between them. */
-  private refreshing: Promise<void> | undefined;
+  /** The graph signals queries rank with, per index version. */
+  private readonly rankingGraph: RankingGraph;
 
   constructor(
     private readonly repository: RepositoryRef,
@@ -79,7 +71,8 @@ export class RepositoryIndex {
   ) {
     this.id = repository.repositoryId;
     this.root = repository.root;
-    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal), graph: (signal) => this.graphSignals(signal) };
+    this.rankingGraph = new RankingGraph((read) => this.readGraph(read), context.metaFolder, this.id);
+    this.source = { root: this.root, meta: () => this.meta(), tables: (meta) => this.tables(meta), reopen: () => this.forgetTables(), embedder: (signal) => this.context.queryEmbedder.get(signal), graph: (signal) => this.rankingGraph.signals(signal) };
   }
 
   /** How the index was built and its counts at the last full pass; undefined when never indexed. A damaged record is `index-corrupt`. */
@@ -177,50 +170,13 @@ export class RepositoryIndex {
   }
 
   /**
-   * The graph signals a query's ranking reads. After an index change the graph is read and
-   * analysed again (fastify: about 0.25 s); a query does not wait for that when it has an
-   * analysis at hand, it ranks with it (one file's edit barely moves the centrality of
-   * the rest) while the new one is made in the background for the next queries. Only a
-   * first query waits.
-   */
-  private async graphSignals(signal: AbortSignal | undefined): Promise<GraphSignals> {
-    if (this.rankingGraph === undefined) return (this.rankingGraph = await this.currentSignals(undefined, signal)).signals;
-    // Not under the query's signal: the next queries want it. A failed refresh leaves the
-    // older analysis in use, and the next query tries again.
-    void this.analyseGraph().catch(() => undefined);
-    return this.rankingGraph.signals;
-  }
-
-  /**
    * Brings the graph analysis queries rank with to the index's version of now, and saves
    * it beside the record, so the next process's first query does not analyse (`minions
    * index` calls it after a pass). Queries call it in the background; concurrent calls
    * share one analysis.
    */
   analyseGraph(signal?: AbortSignal): Promise<void> {
-    this.refreshing ??= this.currentSignals(this.rankingGraph, signal)
-      .then((current) => void (this.rankingGraph = current))
-      .finally(() => (this.refreshing = undefined));
-    return this.refreshing;
-  }
-
-  /**
-   * The graph signals at the index's version of now: `known` when it is of that version,
-   * else the ones saved on disk at that version (another process made them), else read and
-   * analysed here and saved for the next process. The version includes the record's time,
-   * so a rebuild's fresh tables (whose versions start again) never match older signals.
-   */
-  private currentSignals(known: VersionedSignals | undefined, signal?: AbortSignal): Promise<VersionedSignals> {
-    return this.readGraph(async (tables, meta) => {
-      const version = `${meta.updatedAt}|${await graphVersion(tables)}`;
-      if (known?.version === version) return known;
-      const saved = await readSavedSignals(this.context.metaFolder, this.id, version);
-      if (saved !== undefined) return { version, signals: saved };
-      const signals = analysedGraph(await readFileGraphs(tables, signal)).signals;
-      // Best effort: a data directory this process cannot write still answers, it only analyses again next time.
-      await saveSignals(this.context.metaFolder, this.id, version, signals).catch(() => undefined);
-      return { version, signals };
-    });
+    return this.rankingGraph.analyse(signal);
   }
 
   /** Releases the open tables; a later call opens them again. */
