@@ -3,24 +3,26 @@
 // blueprint and folds the state into a TaskResult; every step is an event.
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MinionsError, type TaskRequest, type TaskResult, type TaskRunner } from '../schemas/index.js';
+import { MinionsError, type TaskRequest, type TaskRunner } from '../schemas/index.js';
 import { validateBlueprint } from './blueprint-routes.js';
 import { runBlueprint, type Blueprint, type NodeServices } from './blueprint.js';
 import { defaultBlueprint } from './default-blueprint.js';
-import { typedEmit, type AgentEventMap, type Emit } from './events.js';
+import { bubblewrapNetwork, commandIsolation, unsandboxedRefusal } from './command-network.js';
+import { typedEmit, type Emit } from './events.js';
 import type { Publisher } from './forge.js';
 import { resolveLimits, type AgentLimits, type LimitOverrides } from './limits.js';
 import type { RetryPolicy } from './model/model-retry.js';
 import { connectModel, type ChatModel, type ModelClientOptions } from './model/ollama-model.js';
 import { connectReviewer, reviewSettings, type ReviewOption } from './review/review-settings.js';
 import { initialState, type RunState } from './run-state.js';
+import { taskResult } from './task-result.js';
 import type { CodeSearch } from './tools/tool.js';
 import { branchExists, repositoryRoot, resolveCommit } from './workspace/git.js';
 import { snapshotWorkingTree, uncommittedChanges } from './workspace/checkout.js';
 import { continuationPoint } from './workspace/continuation.js';
 import { earlierAttempt } from './workspace/retry-attempt.js';
 import { createLauncher } from './workspace/command-launch.js';
-import { createBubblewrapSandbox, type CommandSandbox, type SandboxProbe } from './workspace/command-sandbox.js';
+import { createBubblewrapSandbox, type CommandSandbox } from './workspace/command-sandbox.js';
 import { createUnshareSandbox, type CommandNetworkPolicy, type NetworkSandbox } from './workspace/network-sandbox.js';
 import { scrubbedEnvironment } from '../platform/index.js';
 
@@ -155,47 +157,8 @@ export function createAgentRunner(options: AgentRunnerOptions): TaskRunner {
   };
 }
 
-/** How a run's commands start, the trace event that says so, and the refusal when isolation is required but missing. */
-interface NetworkDecision {
-  prefix: readonly string[];
-  event: AgentEventMap['network-check'];
-  refused?: MinionsError;
-}
-
 /** The memory cap of each command unless configured: enough for a large test suite, not for a runaway one. */
 export const defaultCommandMemoryBytes = 4 * 1024 ** 3;
-
-/** The refusal of a run whose commands could not be sandboxed: the reason and the fixes. */
-function unsandboxedRefusal(reason: string): MinionsError {
-  return new MinionsError(
-    'agent-unavailable',
-    `Agent commands run in a bubblewrap sandbox, but ${reason}. Install bubblewrap (apt-get install bubblewrap) and, when not running as root, allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu); or run commands unsandboxed explicitly (--allow-unsandboxed-commands or MINIONS_ALLOW_UNSANDBOXED_COMMANDS=1).`,
-  );
-}
-
-/** The network of commands under bubblewrap: its own namespace (loopback only) unless the network is allowed. */
-function bubblewrapNetwork(policy: CommandNetworkPolicy, probe: Extract<SandboxProbe, { available: true }>): NetworkDecision {
-  if (policy === 'allowed') return { prefix: [], event: { isolated: false, method: null, loopback: true, allowed: true, note: 'commands may use the network (privacy mode is off)' } };
-  return { prefix: [], event: { isolated: true, method: `${probe.method} --unshare-net`, loopback: true, allowed: true, note: 'commands run in a network namespace with only loopback' } };
-}
-
-/** Decides how the run's commands reach the network (probing the sandbox unless the network is allowed). */
-async function commandIsolation(policy: CommandNetworkPolicy, sandbox: NetworkSandbox, signal: AbortSignal): Promise<NetworkDecision> {
-  if (policy === 'allowed') return { prefix: [], event: { isolated: false, method: null, loopback: true, allowed: true, note: 'commands may use the network (privacy mode is off)' } };
-  const isolation = await sandbox.probe(signal);
-  if (isolation.isolated) {
-    const note = `commands run in a network namespace with ${isolation.loopback ? 'only loopback' : 'no interface up (not even loopback)'}`;
-    return { prefix: isolation.prefix, event: { isolated: true, method: isolation.method, loopback: isolation.loopback, allowed: true, note } };
-  }
-  const allowed = policy === 'isolated-if-available';
-  const event = { isolated: false, method: null, loopback: true, allowed, note: `${isolation.reason}; commands ${allowed ? 'run WITH network (allowed explicitly)' : 'would have network, so the run is refused'}` };
-  if (allowed) return { prefix: [], event };
-  const refused = new MinionsError(
-    'agent-unavailable',
-    `Privacy mode runs agent commands without network, but ${isolation.reason}. Install util-linux (unshare) and allow network namespaces, or allow commands with network explicitly (--allow-network-commands or MINIONS_ALLOW_NETWORK_COMMANDS=1).`,
-  );
-  return { prefix: [], event, refused };
-}
 
 /** The services every node of a run shares. */
 function nodeServices(options: AgentRunnerOptions, limits: AgentLimits, emit: Emit, models: ReadonlyMap<string, ChatModel>): NodeServices {
@@ -223,31 +186,6 @@ function baselines(options: AgentRunnerOptions): { baselinesDir?: string } {
   if (options.baselinesDir === null) return {};
   return { baselinesDir: options.baselinesDir ?? (options.worktreesDir === undefined ? join(tmpdir(), 'minions-baselines') : join(dirname(options.worktreesDir), 'baselines')) };
 }
-
-/** Folds a finished run's state into the TaskResult. */
-function taskResult(state: RunState, wallMs: number): TaskResult {
-  return {
-    outcome: state.failure === undefined && state.commit !== null ? 'succeeded' : 'failed',
-    ...(state.failure === undefined ? {} : { reason: state.failure }),
-    branch: state.branchDeleted ? null : state.branch,
-    commit: state.commit,
-    diff: state.diff,
-    prTitle: state.prTitle,
-    prBody: state.prBody,
-    checks: state.checks,
-    guardrails: { passed: state.guardrails?.passed ?? false, violations: state.guardrails?.violations ?? [] },
-    rounds: state.rounds,
-    tokens: state.tokens,
-    wallMs,
-    ...(state.checkout.uncommitted.length > 0 ? { checkout: state.checkout } : {}),
-    ...(state.notCommitted.length > 0 ? { notCommitted: state.notCommitted } : {}),
-    ...(state.warnings.length > 0 ? { warnings: state.warnings } : {}),
-    ...(state.summaries.length > 0 ? { summaries: state.summaries.map((summary) => summary.text) } : {}),
-    ...(state.publication === undefined ? {} : { publication: state.publication }),
-    ...(state.review === undefined ? {} : { review: state.review }),
-  };
-}
-
 
 /**
  * The commit a task starts from, and the user's uncommitted changes: named whenever the
