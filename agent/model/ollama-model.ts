@@ -1,11 +1,11 @@
 // The model client: one Ollama model reached with the `ollama` npm client. It reads
 // the model's facts once (/api/show, /api/tags), then streams chat turns with
-// num_ctx, temperature and keep_alive set, watchdog timeouts and the caller's
+// num_ctx, temperature and keep_alive set, watchdog timeouts (ollama-stream.ts) and the caller's
 // AbortSignal; transient faults are retried (model-retry.ts).
 import type { Message, Tool } from 'ollama';
 import { OllamaConnection, describeRunningOllamaError, modelFacts, ollamaTimeoutError, type RequestPhase } from '../../platform/index.js';
 import { MinionsError } from '../../schemas/index.js';
-import { estimateTokens } from '../limits.js';
+import { Watchdog, failedTurnTokens, normalizeArguments, unexpectedRecord } from './ollama-stream.js';
 import { AttemptError, defaultRetryPolicy, withRetries, type RetryObserver, type RetryPolicy } from './model-retry.js';
 import { TokenCounter, replyBudget } from './context-budget.js';
 
@@ -273,61 +273,5 @@ class OllamaChatModel implements ChatModel {
       signal.throwIfAborted();
       return undefined;
     }
-  }
-}
-
-/** What a streamed record without a message says: an error under another key, or the record itself. */
-function unexpectedRecord(record: object): string {
-  const error = Object.entries(record).find(([key]) => key.startsWith('error'));
-  return error === undefined ? `an unexpected record in the stream: ${JSON.stringify(record).slice(0, 200)}` : `${error[0]}: ${String(error[1])}`;
-}
-
-/** The estimated tokens of a turn that failed mid-stream: its whole prompt, and the reply so far. */
-function failedTurnTokens(messages: readonly Message[], turn: ChatTurn): { input: number; output: number } {
-  const input = messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
-  return { input, output: estimateTokens(`${turn.thinking}${turn.content}${turn.toolCalls.length > 0 ? JSON.stringify(turn.toolCalls) : ''}`) };
-}
-
-/** Tool arguments arrive as an object, or (from some templates) as a JSON string. */
-function normalizeArguments(value: unknown): Record<string, unknown> {
-  if (typeof value === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** Aborts when no chunk arrives in time: a long wait for the first (loading), a shorter one between chunks. */
-class Watchdog {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout;
-  sawChunk = false;
-  lastTimeoutMs: number;
-
-  constructor(
-    firstMs: number,
-    private readonly nextMs: number,
-  ) {
-    this.lastTimeoutMs = firstMs;
-    this.timer = setTimeout(() => this.controller.abort(), firstMs);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  tick(): void {
-    this.sawChunk = true;
-    this.lastTimeoutMs = this.nextMs;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.controller.abort(), this.nextMs);
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
   }
 }
