@@ -1,35 +1,28 @@
 import { gitEnvironment, runProcess } from '../../../platform/index.js';
 import type { Repository } from '../../../schemas/index.js';
+import { parseRemote } from '../../forge/remote-address.js';
 
 /**
  * A git remote URL reduced to `host/path` in lower case, without credentials, port,
  * scheme or `.git`, so that `https://github.com/Owner/Name.git`,
  * `git@github.com:owner/name` and `ssh://git@github.com:22/owner/name` compare equal.
- * A local path keeps an empty host. Undefined for what is not a URL or a path.
+ * A local path keeps an empty host. Undefined for what is not a URL or a path. Remote URLs
+ * are read by the forge's `parseRemote`, so the hook and publishing agree on what a remote is.
  */
 export function normalizeRemote(url: string): string | undefined {
   const text = url.trim();
-  let host: string;
-  let path: string;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    let parsed: URL;
-    try {
-      parsed = new URL(text);
-    } catch {
-      return undefined;
-    }
-    host = parsed.protocol === 'file:' ? '' : parsed.hostname;
-    path = decodeURIComponent(parsed.pathname);
-  } else if (text.startsWith('/')) {
-    host = '';
-    path = text;
-  } else {
-    // scp-like: [user@]host:path (a colon before any slash)
-    const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(.+)$/.exec(text);
-    if (!scp?.[1] || !scp[2]) return undefined;
-    host = scp[1];
-    path = scp[2];
+  let address: ReturnType<typeof parseRemote>;
+  try {
+    address = parseRemote(text);
+  } catch {
+    return undefined;
   }
+  let host = '';
+  let path: string;
+  if (address !== undefined) ({ host, path } = address);
+  else if (text.startsWith('/')) path = text;
+  else if (/^file:\/\//i.test(text)) path = decodeURIComponent(new URL(text).pathname);
+  else return undefined;
   path = path.replace(/\/+$/, '').replace(/\.git$/i, '').replace(/^\/+/, '');
   if (path === '') return undefined;
   return `${host.toLowerCase()}/${path.toLowerCase()}`;
