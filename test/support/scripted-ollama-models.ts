@@ -121,3 +121,9 @@ export function fnv1a(text: string): number {
   }
   return hash;
 }
+
+/** The context the runner loads: the model's, or less when the parameters set a smaller `num_ctx`. */
+export function effectiveContext(model: ResolvedModel): number {
+  const numCtx = /^num_ctx\s+(\d+)/m.exec(model.parameters)?.[1];
+  return numCtx === undefined ? model.contextLength : Math.min(model.contextLength, Number(numCtx));
+}

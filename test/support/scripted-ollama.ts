@@ -1,7 +1,8 @@
 // A scripted stand-in for an Ollama server, for tests only: node:http on 127.0.0.1
 // speaking Ollama's HTTP API (/api/version, /api/tags, /api/show, /api/embed and
 // /api/chat with NDJSON streaming and tool calls). It records every request, can
-// delay or fail any endpoint, and answers chat from a script.
+// delay or fail any endpoint, and answers chat from a script. The node:http plumbing
+// (body reading, JSON answers, pauses, closedPort) is in scripted-ollama-http.ts.
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,11 +10,13 @@ import { chatRecords, nextReply, type ChatRequestBody, type ChatScript } from '.
 import { LoadedModels, loadRecord, serveChatFault, serveGenerate } from './scripted-ollama-faults.js';
 import { fitChatContext, limitReply, type ChatContext } from './scripted-ollama-context.js';
 import { constrainsFormat, formatViolation } from './scripted-ollama-format.js';
-import { canonicalModelName, hashedVector, resolveModel, scriptedTokens, showBody, tagsEntry, type ResolvedModel, type ScriptedModel } from './scripted-ollama-models.js';
+import { asRecord, pause, readBody, sendJson } from './scripted-ollama-http.js';
+import { canonicalModelName, effectiveContext, hashedVector, resolveModel, scriptedTokens, showBody, tagsEntry, type ResolvedModel, type ScriptedModel } from './scripted-ollama-models.js';
 
 export type { ChatMessageBody, ChatReply, ChatRequestBody, ChatScript, ScriptedToolCall } from './scripted-ollama-chat.js';
 export { hashedVector, scriptedTokens, type ScriptedModel } from './scripted-ollama-models.js';
 export { ollamaFaults, type ChatFault } from './scripted-ollama-faults.js';
+export { closedPort } from './scripted-ollama-http.js';
 export { effectiveChatContext, ollamaDefaultNumCtx, renderedPromptTokens, type ChatContext } from './scripted-ollama-context.js';
 
 /** The endpoints the scripted server implements. */
@@ -263,53 +266,4 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       await closed;
     },
   };
-}
-
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago): for "server unreachable" tests. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** Waits `milliseconds` (forever for Infinity); false when the client went away first. */
-function pause(milliseconds: number, response: ServerResponse): Promise<boolean> {
-  if (milliseconds <= 0) return Promise.resolve(!response.destroyed);
-  return new Promise((resolve) => {
-    const timer = Number.isFinite(milliseconds) ? setTimeout(() => finish(true), milliseconds) : undefined;
-    const onClose = (): void => finish(false);
-    function finish(connected: boolean): void {
-      if (timer !== undefined) clearTimeout(timer);
-      response.off('close', onClose);
-      resolve(connected && !response.destroyed);
-    }
-    response.on('close', onClose);
-  });
-}
-
-function readBody(incoming: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    incoming.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** The context the runner loads: the model's, or less when the parameters set a smaller `num_ctx`. */
-function effectiveContext(model: ResolvedModel): number {
-  const numCtx = /^num_ctx\s+(\d+)/m.exec(model.parameters)?.[1];
-  return numCtx === undefined ? model.contextLength : Math.min(model.contextLength, Number(numCtx));
 }
