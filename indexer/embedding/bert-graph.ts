@@ -1,9 +1,11 @@
 // Builds a plain BERT encoder as an ONNX graph (opset 17) from Hugging Face BertModel
 // weights. The layout follows the reference implementation: embeddings, then
 // post-LayerNorm encoder layers of masked multi-head self-attention and a GELU MLP.
-import { GraphBuilder, float, int, ints } from './onnx-graph.js';
+import { addInt8EncoderLayer } from './bert-int8-layer.js';
+import { addConstants, addGelu, layerNorm, type Constants } from './bert-ops.js';
+import { GraphBuilder, int, ints } from './onnx-graph.js';
 import { OnnxDataType, type ModelProto } from './onnx-proto.js';
-import { addQuantizedLinear, addQuantizedProjections, contribDomain, defaultQuantizationPlan, type EncoderPrecision, type QuantizationPlan } from './quantize.js';
+import { contribDomain, defaultQuantizationPlan, type EncoderPrecision, type QuantizationPlan } from './quantize.js';
 
 /** The BertModel configuration fields the graph needs (from the model's `config.json`). */
 export interface BertConfig {
@@ -32,8 +34,9 @@ const irVersion = 8;
 
 /**
  * Assembles the whole model; `checkpoint` is called between layers so a caller can abort.
- * With `precision` int8 the encoder's projections are int8 `DynamicQuantizeMatMul`s; the
- * embeddings, LayerNorms and attention products stay float32.
+ * With `precision` int8 the encoder layers are bert-int8-layer.ts's: int8 projections in
+ * ONNX Runtime's fused operators; the embeddings, LayerNorms and attention products stay
+ * float32.
  */
 export function buildBertModel(
   config: BertConfig,
@@ -51,11 +54,15 @@ export function buildBertModel(
 
   const constants = addConstants(graph, config);
   let hidden = addEmbeddings(graph, config, weights, inputIds, tokenTypeIds);
-  const maskBias = addMaskBias(graph, attentionMask);
+  // fp32 adds a bias to the attention scores; int8's QAttention reads the mask as int32.
+  const mask = precision === 'int8' ? graph.node('Cast', '/mask/Cast', [attentionMask], { to: int(OnnxDataType.int32) }) : addMaskBias(graph, attentionMask);
   for (let layer = 0; layer < config.numHiddenLayers; layer += 1) {
     checkpoint();
-    const last = layer === config.numHiddenLayers - 1;
-    hidden = addEncoderLayer(graph, config, weights, { layer, hidden, maskBias, constants, precision, plan, outputName: last ? 'last_hidden_state' : undefined });
+    const outputName = layer === config.numHiddenLayers - 1 ? 'last_hidden_state' : undefined;
+    hidden =
+      precision === 'int8'
+        ? addInt8EncoderLayer(graph, config, weights, { layer, hidden, maskIndex: mask, constants, plan, outputName })
+        : addEncoderLayer(graph, config, weights, { layer, hidden, maskBias: mask, constants, outputName });
   }
   graph.output(hidden, OnnxDataType.float, [...dynamic, config.hiddenSize]);
 
@@ -66,29 +73,6 @@ export function buildBertModel(
     producerVersion,
     docString: 'BERT encoder converted from safetensors by minions (indexer/embedding/convert-minilm).',
     graph: graph.build('bert'),
-  };
-}
-
-interface Constants {
-  splitHeads: string;
-  mergeHeads: string;
-  attentionScale: string;
-  sqrtTwo: string;
-  one: string;
-  half: string;
-}
-
-function addConstants(graph: GraphBuilder, config: BertConfig): Constants {
-  const headSize = config.hiddenSize / config.numAttentionHeads;
-  const scalar = (name: string, value: number): string => graph.floatTensor(name, [], Float32Array.of(value));
-  return {
-    // Reshape's 0 copies the input dimension, so batch and sequence stay dynamic.
-    splitHeads: graph.int64Tensor('/constants/split_heads_shape', [4], [0, 0, config.numAttentionHeads, headSize]),
-    mergeHeads: graph.int64Tensor('/constants/merge_heads_shape', [3], [0, 0, config.hiddenSize]),
-    attentionScale: scalar('/constants/attention_scale', 1 / Math.sqrt(headSize)),
-    sqrtTwo: scalar('/constants/sqrt_two', Math.SQRT2),
-    one: scalar('/constants/one', 1),
-    half: scalar('/constants/half', 0.5),
   };
 }
 
@@ -125,30 +109,22 @@ interface LayerInputs {
   hidden: string;
   maskBias: string;
   constants: Constants;
-  precision: EncoderPrecision;
-  plan: QuantizationPlan;
   outputName: string | undefined;
 }
 
+/** One fp32 encoder layer, as the reference implementation computes it. */
 function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertWeights, inputs: LayerInputs): string {
   const { layer, hidden, maskBias, constants } = inputs;
   const path = `/encoder/layer.${layer}`;
   const prefix = `encoder.layer.${layer}`;
-  const quantized = (name: string): boolean => inputs.precision === 'int8' && !inputs.plan.floatProjections.has(`${prefix}.${name}`);
   const linear = (name: string, input: string, inSize: number, outSize: number): string => {
-    // Query, key and value are quantized together or not at all.
-    if (quantized(name.startsWith('attention.self.') ? 'attention.self.qkv' : name)) {
-      const [weight, bias] = [weights.linear(`${prefix}.${name}.weight`), weights.tensor(`${prefix}.${name}.bias`)];
-      return addQuantizedLinear(graph, { path: `${path}/${name.replaceAll('.', '/')}`, weightName: `${prefix}.${name}`, input, weight, bias, inSize, outSize });
-    }
     const weight = graph.floatTensor(`${prefix}.${name}.weight`, [inSize, outSize], weights.linear(`${prefix}.${name}.weight`));
     const bias = graph.floatTensor(`${prefix}.${name}.bias`, [outSize], weights.tensor(`${prefix}.${name}.bias`));
     const product = graph.node('MatMul', `${path}/${name.replaceAll('.', '/')}/MatMul`, [input, weight]);
     return graph.node('Add', `${path}/${name.replaceAll('.', '/')}/Add`, [product, bias]);
   };
-  const projections = quantized('attention.self.qkv') ? quantizedQkv(graph, config, weights, { path, prefix, hidden }) : undefined;
   const heads = (name: 'query' | 'key' | 'value', perm: number[]): string => {
-    const projected = projections?.[name] ?? linear(`attention.self.${name}`, hidden, config.hiddenSize, config.hiddenSize);
+    const projected = linear(`attention.self.${name}`, hidden, config.hiddenSize, config.hiddenSize);
     const split = graph.node('Reshape', `${path}/attention/self/${name}/Reshape`, [projected, constants.splitHeads]);
     return graph.node('Transpose', `${path}/attention/self/${name}/Transpose`, [split], { perm: ints(perm) });
   };
@@ -169,41 +145,28 @@ function addEncoderLayer(graph: GraphBuilder, config: BertConfig, weights: BertW
   const residual = graph.node('Add', `${path}/attention/output/Add_residual`, [attentionOutput, hidden]);
   const attended = layerNorm(graph, config, weights, `${path}/attention/output/LayerNorm`, `${prefix}.attention.output.LayerNorm`, residual);
 
-  // Feed-forward: exact GELU, x * 0.5 * (1 + erf(x / sqrt 2)), written the way ONNX Runtime fuses it.
+  // Feed-forward with the exact GELU.
   const intermediate = linear('intermediate.dense', attended, config.hiddenSize, config.intermediateSize);
-  const gelu = `${path}/intermediate/gelu`;
-  const erf = graph.node('Erf', `${gelu}/Erf`, [graph.node('Div', `${gelu}/Div`, [intermediate, constants.sqrtTwo])]);
-  const onePlusErf = graph.node('Add', `${gelu}/Add`, [erf, constants.one]);
-  const activated = graph.node('Mul', `${gelu}/Mul_1`, [graph.node('Mul', `${gelu}/Mul`, [intermediate, onePlusErf]), constants.half]);
+  const activated = addGelu(graph, constants, `${path}/intermediate/gelu`, intermediate);
   const output = linear('output.dense', activated, config.intermediateSize, config.hiddenSize);
   const outputResidual = graph.node('Add', `${path}/output/Add_residual`, [output, attended]);
   return layerNorm(graph, config, weights, `${path}/output/LayerNorm`, `${prefix}.output.LayerNorm`, outputResidual, inputs.outputName);
 }
 
-/** Query, key and value of one layer as one fused int8 projection. */
-function quantizedQkv(
-  graph: GraphBuilder,
-  config: BertConfig,
-  weights: BertWeights,
-  { path, prefix, hidden }: { path: string; prefix: string; hidden: string },
-): Record<'query' | 'key' | 'value', string> {
-  const names = ['query', 'key', 'value'] as const;
-  const [query, key, value] = addQuantizedProjections(graph, {
-    path: `${path}/attention/self/qkv`,
-    weightName: `${prefix}.attention.self.qkv`,
-    input: hidden,
-    weights: names.map((name) => weights.linear(`${prefix}.attention.self.${name}.weight`)),
-    biases: names.map((name) => weights.tensor(`${prefix}.attention.self.${name}.bias`)),
-    inSize: config.hiddenSize,
-    outSize: config.hiddenSize,
-  });
-  return { query: query as string, key: key as string, value: value as string };
-}
-
-function layerNorm(graph: GraphBuilder, config: BertConfig, weights: BertWeights, path: string, prefix: string, input: string, outputName?: string): string {
-  const scale = graph.floatTensor(`${prefix}.weight`, [config.hiddenSize], weights.tensor(`${prefix}.weight`));
-  const bias = graph.floatTensor(`${prefix}.bias`, [config.hiddenSize], weights.tensor(`${prefix}.bias`));
-  return graph.node('LayerNormalization', path, [input, scale, bias], { axis: int(-1), epsilon: float(config.layerNormEps) }, outputName);
+/**
+ * The value each encoder projection reads, by the projection's name (the names of
+ * `QuantizationPlan`): what calibration measures to choose smoothing factors.
+ */
+export function projectionInputs(config: BertConfig): Map<string, string> {
+  const inputs = new Map<string, string>();
+  for (let layer = 0; layer < config.numHiddenLayers; layer += 1) {
+    const [path, prefix] = [`/encoder/layer.${layer}`, `encoder.layer.${layer}`];
+    inputs.set(`${prefix}.attention.self.qkv`, layer === 0 ? '/embeddings/LayerNorm_output' : `/encoder/layer.${layer - 1}/output/LayerNorm_output`);
+    inputs.set(`${prefix}.attention.output.dense`, `${path}/attention/self/Reshape_output`);
+    inputs.set(`${prefix}.intermediate.dense`, `${path}/attention/output/LayerNorm_output`);
+    inputs.set(`${prefix}.output.dense`, `${path}/intermediate/gelu/Mul_1_output`);
+  }
+  return inputs;
 }
 
 /** Every weight the graph reads, with the shape `config` implies (Hugging Face layout: `Linear` is `[out, in]`). */

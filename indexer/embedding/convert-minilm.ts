@@ -17,9 +17,10 @@ const converterRevision = 1;
 /**
  * Revision of the int8 quantization plan, part of the int8 folder name (so of the model id):
  * vectors of another plan differ and must never be mixed in one index or vector cache.
- * 1 quantized every projection; 2 keeps two feed-forward outputs in float32.
+ * 1 quantized every projection; 2 keeps two feed-forward outputs in float32; 3 also smooths
+ * the other projections' inputs with calibrated factors (calibrate.ts).
  */
-const int8Revision = 2;
+const int8Revision = 3;
 const markerFile = 'minions-model.json';
 const staleTemporaryMs = 60 * 60 * 1000;
 

@@ -39,10 +39,17 @@ export async function buildMiniLmFiles(
     throw describeSourceError(weightsPath, error, signal);
   }
   signal?.throwIfAborted();
-  let model: Uint8Array;
+  const checkpoint = (): void => signal?.throwIfAborted();
+  const weights = finiteWeights(file);
   try {
     checkShapes(file, config);
-    model = encodeOnnxModel(buildBertModel(config, finiteWeights(file), producerVersion, () => signal?.throwIfAborted(), precision, plan));
+  } catch (error) {
+    throw describeSourceError(weightsPath, error, signal);
+  }
+  const finalPlan = precision === 'int8' ? await calibrate(config, weights, tokenizer, plan, checkpoint) : plan;
+  let model: Uint8Array;
+  try {
+    model = encodeOnnxModel(buildBertModel(config, weights, producerVersion, checkpoint, precision, finalPlan));
   } catch (error) {
     throw describeSourceError(weightsPath, error, signal);
   }
@@ -55,6 +62,19 @@ export async function buildMiniLmFiles(
   files.set('tokenizer_config.json', json(tokenizerConfig(config)));
   files.set('onnx/model.onnx', model);
   return files;
+}
+
+/** The int8 plan's smoothing factors, measured with the package's own tokenizer (calibrate.ts). */
+async function calibrate(config: BertConfig, weights: BertWeights, tokenizer: Record<string, unknown>, plan: QuantizationPlan, checkpoint: () => void): Promise<QuantizationPlan> {
+  if (plan.smoothing !== undefined || plan.smoothingAlpha === undefined) return plan;
+  const [{ BertTokenizer }, { calibratePlan }] = await Promise.all([import('@huggingface/transformers'), import('./calibrate.js')]);
+  const bert = new BertTokenizer({ ...tokenizer, truncation: null, padding: null }, tokenizerConfig(config));
+  try {
+    return await calibratePlan(config, weights, (text) => bert.encode(text), plan, checkpoint);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new Error(`calibrating the int8 model failed: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function tokenizerConfig(config: BertConfig): Record<string, unknown> {

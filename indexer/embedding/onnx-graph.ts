@@ -89,6 +89,20 @@ export class GraphBuilder {
     return output;
   }
 
+  /** Adds one node with several outputs, named `<name>_output_<i>`; returns their names. */
+  multiOutputNode(domain: string, opType: string, name: string, inputs: string[], outputs: number, attributes: Record<string, AttributeValue> = {}): string[] {
+    const names = Array.from({ length: outputs }, (_, index) => this.claim(`${name}_output_${index}`));
+    this.nodes.push({
+      name: this.claim(name),
+      opType,
+      ...(domain === '' ? {} : { domain }),
+      input: inputs,
+      output: names,
+      attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
+    });
+    return names;
+  }
+
   /** The finished graph. */
   build(name: string): GraphProto {
     return { name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };

@@ -53,17 +53,32 @@ export function quantizeColumns(weights: Float32Array, rows: number, columns: nu
  */
 export interface QuantizationPlan {
   floatProjections: ReadonlySet<string>;
+  /**
+   * Per input channel smoothing factors of quantized projections, by the same names: the
+   * projection's input is divided by them and its weight rows multiplied, which leaves the
+   * product unchanged but moves outlier channels' range from the activations (quantized
+   * with one scale per tensor) into the weights (one scale per column).
+   */
+  smoothing?: ReadonlyMap<string, Float32Array>;
+  /**
+   * Without `smoothing`, the converter calibrates it (calibrate.ts) with this migration
+   * strength: 0 leaves the activations' range alone, 1 moves all of it into the weights.
+   */
+  smoothingAlpha?: number;
 }
 
 /**
- * The plan the int8 model is converted with: the feed-forward output projections of
- * layers 0 and 2 stay float32. Their input, the GELU output, is quantized at run time with
- * one uint8 scale for the whole tensor; kept in float32 one projection at a time, these two
- * moved the vectors closest to fp32 (docs/benchmarks.md). They are about a ninth of the
- * projections' multiply-adds.
+ * The plan the int8 model is converted with (revision 3). The feed-forward output
+ * projections of layers 0 and 2 stay float32: their input, the GELU output, is quantized at
+ * run time with one uint8 scale for the whole tensor; kept in float32 one projection at a
+ * time, these two moved the vectors closest to fp32 (docs/benchmarks.md). They are about a
+ * ninth of the projections' multiply-adds. Every other projection is smoothed with factors
+ * calibrated at alpha 0.7, which halved the remaining distance to fp32 on code chunks and
+ * queries (alpha 0.3-0.8 and other subsets measured; docs/benchmarks.md).
  */
 export const defaultQuantizationPlan: QuantizationPlan = {
   floatProjections: new Set(['encoder.layer.0.output.dense', 'encoder.layer.2.output.dense']),
+  smoothingAlpha: 0.7,
 };
 
 /** One projection `input W + b` with `W` as `[inSize, outSize]`. */
@@ -77,51 +92,44 @@ export interface QuantizedLinear {
   bias: Float32Array;
   inSize: number;
   outSize: number;
+  /** Smoothing factors of the input channels (`inSize`), or none. */
+  inputScale?: Float32Array | undefined;
 }
 
 /** Adds `DynamicQuantizeMatMul(input, int8 W, per-column scales, bias)` and returns its output. */
 export function addQuantizedLinear(graph: GraphBuilder, linear: QuantizedLinear): string {
-  const { values, scales } = quantizeColumns(linear.weight, linear.inSize, linear.outSize);
+  const { input, weight: smoothed } = smoothInput(graph, linear);
+  const { values, scales } = quantizeColumns(smoothed, linear.inSize, linear.outSize);
   const weight = graph.int8Tensor(`${linear.weightName}.weight_quantized`, [linear.inSize, linear.outSize], values);
   const scale = graph.floatTensor(`${linear.weightName}.weight_scale`, [linear.outSize], scales);
   const zeroPoint = graph.int8Tensor(`${linear.weightName}.weight_zero_point`, [linear.outSize], new Int8Array(linear.outSize));
   const bias = graph.floatTensor(`${linear.weightName}.bias`, [linear.outSize], linear.bias);
-  return graph.domainNode(contribDomain, 'DynamicQuantizeMatMul', `${linear.path}/DynamicQuantizeMatMul`, [linear.input, weight, scale, zeroPoint, bias]);
+  return graph.domainNode(contribDomain, 'DynamicQuantizeMatMul', `${linear.path}/DynamicQuantizeMatMul`, [input, weight, scale, zeroPoint, bias]);
 }
 
-/** Several projections of the same input, e.g. attention's query, key and value. */
-export interface QuantizedProjections {
-  /** Node path of the fused projection, e.g. `/encoder/layer.0/attention/self/qkv`. */
-  path: string;
-  weightName: string;
-  input: string;
-  /** `[inSize, outSize]` each. */
-  weights: Float32Array[];
-  biases: Float32Array[];
-  inSize: number;
-  outSize: number;
+/** `input / s` as a `Mul` node and `diag(s) W`, or both unchanged without smoothing factors. */
+function smoothInput(graph: GraphBuilder, linear: QuantizedLinear): { input: string; weight: Float32Array } {
+  const { inputScale, inSize, outSize } = linear;
+  if (inputScale === undefined) return { input: linear.input, weight: linear.weight };
+  if (inputScale.length !== inSize) throw new Error(`smoothing factors of ${linear.weightName}: ${inputScale.length} values for ${inSize} inputs`);
+  const weight = scaleRows(linear.weight, inSize, outSize, inputScale);
+  const inverse = graph.floatTensor(`${linear.weightName}.smooth_inverse`, [inSize], Float32Array.from(inputScale, (factor) => 1 / factor));
+  return { input: graph.node('Mul', `${linear.path}/Smooth`, [linear.input, inverse]), weight };
 }
 
-/**
- * Adds the projections as ONE `DynamicQuantizeMatMul` over their weights side by side,
- * then slices its output apart: the input is quantized once instead of once a
- * projection, and one wide product runs faster than three narrow ones. With per-column
- * scales the result is the same as three separate projections.
- */
-export function addQuantizedProjections(graph: GraphBuilder, projections: QuantizedProjections): string[] {
-  const { inSize, outSize, weights } = projections;
-  const width = outSize * weights.length;
-  const weight = new Float32Array(inSize * width);
-  for (let row = 0; row < inSize; row += 1) {
-    weights.forEach((part, index) => weight.set(part.subarray(row * outSize, (row + 1) * outSize), row * width + index * outSize));
+/** `diag(factors) W` for a row-major `[rows, columns]` matrix. */
+export function scaleRows(weights: Float32Array, rows: number, columns: number, factors: Float32Array): Float32Array {
+  const scaled = new Float32Array(rows * columns);
+  for (let row = 0; row < rows; row += 1) {
+    const factor = factors[row] as number;
+    for (let column = 0; column < columns; column += 1) scaled[row * columns + column] = (weights[row * columns + column] as number) * factor;
   }
-  const bias = new Float32Array(width);
-  projections.biases.forEach((part, index) => bias.set(part, index * outSize));
-  const fused = addQuantizedLinear(graph, { path: projections.path, weightName: projections.weightName, input: projections.input, weight, bias, inSize, outSize: width });
-  const axes = graph.int64Tensor(`${projections.weightName}.slice_axes`, [1], [-1]);
-  return weights.map((_, index) => {
-    const starts = graph.int64Tensor(`${projections.weightName}.slice_${index}_start`, [1], [index * outSize]);
-    const ends = graph.int64Tensor(`${projections.weightName}.slice_${index}_end`, [1], [(index + 1) * outSize]);
-    return graph.node('Slice', `${projections.path}/Slice_${index}`, [fused, starts, ends, axes]);
-  });
+  return scaled;
+}
+
+/** `W diag(factors)` for a row-major `[rows, columns]` matrix. */
+export function scaleColumns(weights: Float32Array, rows: number, columns: number, factors: Float32Array): Float32Array {
+  const scaled = new Float32Array(rows * columns);
+  for (let index = 0; index < scaled.length; index += 1) scaled[index] = (weights[index] as number) * (factors[index % columns] as number);
+  return scaled;
 }
