@@ -6,7 +6,7 @@
 // graph needs no optimizer pass to reach that form.
 import type { BertConfig, BertWeights } from './bert-graph.js';
 import { addGelu, layerNormWeights, type Constants } from './bert-ops.js';
-import { float, int, type GraphBuilder } from './onnx-graph.js';
+import { float, int, ints, type GraphBuilder } from './onnx-graph.js';
 import { addQuantizedLinear, contribDomain, quantizeColumns, scaleColumns, scaleRows, type QuantizationPlan } from './quantize.js';
 
 /** What one int8 layer reads. */
@@ -27,6 +27,7 @@ export function addInt8EncoderLayer(graph: GraphBuilder, config: BertConfig, wei
   const prefix = `encoder.layer.${layer}`;
   const isFloat = (name: string): boolean => plan.floatProjections.has(`${prefix}.${name}`);
   const smoothing = (name: string): Float32Array | undefined => (isFloat(name) ? undefined : plan.smoothing?.get(`${prefix}.${name}`));
+  const tokenScaled = (name: string): boolean => plan.tokenScaled?.has(`${prefix}.${name}`) === true;
   if (isFloat('attention.self.qkv')) throw new Error(`the int8 graph quantizes the attention of every layer; ${prefix}.attention.self.qkv cannot stay float32`);
   const { hiddenSize, intermediateSize } = config;
 
@@ -36,10 +37,10 @@ export function addInt8EncoderLayer(graph: GraphBuilder, config: BertConfig, wei
   const attentionOutput = linear(graph, weights, { path, prefix, name: 'attention.output.dense', input: context, inSize: hiddenSize, outSize: hiddenSize, float: isFloat('attention.output.dense'), rowScale: outputScale });
   const attended = skipLayerNorm(graph, config, weights, { path: `${path}/attention/output/LayerNorm`, prefix: `${prefix}.attention.output.LayerNorm`, ...attentionOutput, skip: hidden });
 
-  const intermediate = linear(graph, weights, { path, prefix, name: 'intermediate.dense', input: attended.output, inSize: hiddenSize, outSize: intermediateSize, float: false, inputScale: smoothing('intermediate.dense') });
+  const intermediate = linear(graph, weights, { path, prefix, name: 'intermediate.dense', input: attended.output, inSize: hiddenSize, outSize: intermediateSize, float: false, inputScale: smoothing('intermediate.dense'), tokenScaled: tokenScaled('intermediate.dense') });
   const intermediateOutput = intermediate.bias === undefined ? intermediate.output : graph.node('Add', `${path}/intermediate/dense/Add`, [intermediate.output, intermediate.bias]);
   const activated = addGelu(graph, constants, `${path}/intermediate/gelu`, intermediateOutput);
-  const output = linear(graph, weights, { path, prefix, name: 'output.dense', input: activated, inSize: intermediateSize, outSize: hiddenSize, float: isFloat('output.dense'), inputScale: smoothing('output.dense') });
+  const output = linear(graph, weights, { path, prefix, name: 'output.dense', input: activated, inSize: intermediateSize, outSize: hiddenSize, float: isFloat('output.dense'), inputScale: smoothing('output.dense'), tokenScaled: tokenScaled('output.dense') });
   return skipLayerNorm(graph, config, weights, { path: `${path}/output/LayerNorm`, prefix: `${prefix}.output.LayerNorm`, ...output, skip: attended.output, outputName: inputs.outputName }).output;
 }
 
@@ -101,6 +102,29 @@ interface LinearInputs {
   inputScale?: Float32Array | undefined;
   /** Smoothing factors already applied to the input upstream: only the weight rows take them. */
   rowScale?: Float32Array | undefined;
+  tokenScaled?: boolean;
+}
+
+/** `r * DynamicQuantizeMatMul(x / r, W)` with `r` each token's largest |x|; the bias is left to the caller. */
+function tokenScaledLinear(graph: GraphBuilder, inputs: LinearInputs & { weight: Float32Array; bias: Float32Array; nodePath: string }): { output: string; bias: string } {
+  const { nodePath, prefix, name, inSize, outSize } = inputs;
+  let input = inputs.input;
+  if (inputs.inputScale !== undefined) {
+    const inverse = graph.floatTensor(`${prefix}.${name}.smooth_inverse`, [inSize], Float32Array.from(inputs.inputScale, (factor) => 1 / factor));
+    input = graph.node('Mul', `${nodePath}/Smooth`, [input, inverse]);
+  }
+  const weight = inputs.inputScale === undefined ? inputs.weight : scaleRows(inputs.weight, inSize, outSize, inputs.inputScale);
+  const largest = graph.node('ReduceMax', `${nodePath}/TokenMax`, [graph.node('Abs', `${nodePath}/Abs`, [input])], { axes: ints([-1]), keepdims: int(1) });
+  const scale = graph.node('Max', `${nodePath}/TokenScale`, [largest, graph.floatTensor(`${prefix}.${name}.token_floor`, [], Float32Array.of(1e-6))]);
+  const normalized = graph.node('Div', `${nodePath}/TokenScaled`, [input, scale]);
+  const { values, scales } = quantizeColumns(weight, inSize, outSize);
+  const product = graph.domainNode(contribDomain, 'DynamicQuantizeMatMul', `${nodePath}/DynamicQuantizeMatMul`, [
+    normalized,
+    graph.int8Tensor(`${prefix}.${name}.weight_quantized`, [inSize, outSize], values),
+    graph.floatTensor(`${prefix}.${name}.weight_scale`, [outSize], scales),
+    graph.int8Tensor(`${prefix}.${name}.weight_zero_point`, [outSize], new Int8Array(outSize)),
+  ]);
+  return { output: graph.node('Mul', `${nodePath}/TokenRescale`, [product, scale]), bias: graph.floatTensor(`${prefix}.${name}.bias`, [outSize], inputs.bias) };
 }
 
 /** A projection's product, and its bias when it is left for the next operator to add (float32 projections). */
@@ -114,6 +138,7 @@ function linear(graph: GraphBuilder, weights: BertWeights, inputs: LinearInputs)
     return { output: product, bias: graph.floatTensor(`${prefix}.${name}.bias`, [outSize], bias) };
   }
   if (inputs.rowScale !== undefined) weight = scaleRows(weight, inSize, outSize, inputs.rowScale);
+  if (inputs.tokenScaled === true) return tokenScaledLinear(graph, { ...inputs, weight, bias, nodePath });
   return { output: addQuantizedLinear(graph, { path: nodePath, weightName: `${prefix}.${name}`, input, weight, bias, inSize, outSize, inputScale: inputs.inputScale }) };
 }
 

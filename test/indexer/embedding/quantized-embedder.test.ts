@@ -95,6 +95,11 @@ describe('the int8 MiniLM against the fp32 one', () => {
     const smoothed = ofType('Mul').filter((node) => node.name.endsWith('/Smooth')).map((node) => node.name);
     assert.equal(smoothed.length, 6 + 6 + 4);
     assert.ok(!smoothed.some((name) => name.includes('attention/output')));
+    // The int8 feed-forward outputs are token-scaled: x / max|x| per token in, times it out.
+    assert.deepEqual(
+      ofType('Mul').filter((node) => node.name.endsWith('/TokenRescale')).map((node) => node.name),
+      [1, 3, 4, 5].map((layer) => `/encoder/layer.${layer}/output/dense/TokenRescale`),
+    );
   });
 
   it('is calibrated the same way on every conversion (the model id promises the same vectors)', async () => {
@@ -146,7 +151,7 @@ describe('the int8 quantization plan', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  it('keeps vectors closer to fp32 than the same plan without smoothing, and that closer than quantizing every projection', async () => {
+  it('keeps vectors closer to fp32 than the same float projections without smoothing or token scaling, and those closer than quantizing every projection', async () => {
     const start = async (modelDir: string): Promise<Embedder> => {
       const embedder = await createTransformersEmbedder({ modelDir, allowRemote: false, threads: 1 });
       embedders.push(embedder);
@@ -167,8 +172,8 @@ describe('the int8 quantization plan', () => {
     };
     const [plannedDistance, unsmoothedDistance, everythingDistance] = [await meanDistance(planned), await meanDistance(unsmoothed), await meanDistance(everything)];
     const figures = `mean 1 - cosine to fp32: plan ${plannedDistance.toFixed(5)}, without smoothing ${unsmoothedDistance.toFixed(5)}, every projection ${everythingDistance.toFixed(5)}`;
-    // Measured on this repository's server/ and agent/ chunks: 0.0022, 0.0041, 0.0067 (docs/benchmarks.md).
-    assert.ok(plannedDistance < 0.8 * unsmoothedDistance, figures);
+    // Measured on this repository's server/ chunks: 0.0014, 0.0041, 0.0067 (docs/benchmarks.md).
+    assert.ok(plannedDistance < 0.7 * unsmoothedDistance, figures);
     assert.ok(unsmoothedDistance < 0.85 * everythingDistance, figures);
   });
 });
@@ -217,9 +222,9 @@ describe('createDefaultEmbedder precision', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  it('is fp32 by default and int8 when asked', async () => {
-    const full = await createDefaultEmbedder({ cacheDir, sessions: 1 });
-    const quantized = await createDefaultEmbedder({ cacheDir, precision: 'int8', sessions: 1 });
+  it('is int8 by default (converted in a process of its own) and fp32 when asked', async () => {
+    const quantized = await createDefaultEmbedder({ cacheDir, sessions: 1 });
+    const full = await createDefaultEmbedder({ cacheDir, precision: 'fp32', sessions: 1 });
     try {
       assert.equal(quantized.modelId, 'all-MiniLM-L6-v2-int8r3-0.1.0');
       assert.equal(full.modelId, 'all-MiniLM-L6-v2-0.1.0');
