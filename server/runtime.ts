@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createDefaultEmbedder, createOllamaEmbedder, createTransformersEmbedder, lazyEmbedder, openIndex, type CodeIndex, type Embedder, type EmbedderProvider, type IndexLog } from '../indexer/index.js';
+import { createDefaultEmbedder, createOllamaEmbedder, ensureMiniLmModel, createTransformersEmbedder, lazyEmbedder, openIndex, type CodeIndex, type Embedder, type EmbedderProvider, type IndexLog } from '../indexer/index.js';
 import type { Config } from './config.js';
 import { checkDataDirectory } from './data-dir-check.js';
 
@@ -15,6 +15,19 @@ function startEmbedder(config: Config): Promise<Embedder> {
     return createTransformersEmbedder({ modelId: choice.modelId, cacheDir: join(config.dataDir, 'models'), allowRemote: config.allowRemoteModels, ...threads });
   }
   return createOllamaEmbedder({ host: choice.host, model: choice.model });
+}
+
+/**
+ * Converts the default embedder's model now when it is not yet (a marker check when it is).
+ * A run that will embed calls this before it holds anything else, so the conversion's own
+ * process (about 500 MB at its peak for int8) and this one are small together. A failure is
+ * left to the first embedding to report: text indexing does not wait on the model.
+ */
+export async function prepareEmbedder(config: Config, signal?: AbortSignal): Promise<void> {
+  if (config.embedder.kind !== 'default') return;
+  await ensureMiniLmModel(config.dataDir, { precision: config.embedPrecision, ...(signal === undefined ? {} : { signal }) }).catch((error: unknown) => {
+    if (signal?.aborted === true) throw error;
+  });
 }
 
 /** The configured embedder, started on first use: for callers that share one among several indexes (`minions eval`). */

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { enclosingIndexedRepository } from '../../indexer/index.js';
 import { MinionsError, type IndexSummary } from '../../schemas/index.js';
 import { loadConfig, privacyFlag, privacyOptions } from '../config.js';
-import { openCodeIndex } from '../runtime.js';
+import { openCodeIndex, prepareEmbedder } from '../runtime.js';
 import type { CommandIo } from './io.js';
 import { lockWait, watchedError } from './lock-wait.js';
 import { buildQueryRequest } from './query-request.js';
@@ -21,6 +21,7 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
   if (positionals.length !== 1 || positionals[0] === undefined) throw new MinionsError('invalid-argument', `Usage: ${indexUsage}`);
   const config = loadConfig(io.env, { dataDir: values['data-dir'], embedder: values.embedder, threads: values.threads, privacy: privacyFlag(values) }, io.cwd);
   const index = await openCodeIndex(config, undefined, 'minions index');
+  await prepareEmbedder(config, io.signal);
   const progress = new IndexProgress(io.stderr);
   try {
     const repository = await index.repository(resolve(io.cwd, positionals[0]), io.signal);
