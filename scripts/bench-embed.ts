@@ -109,7 +109,7 @@ try {
   }
   console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}; ${texts.length} of the ${total} chunk texts of ${values.corpus}, calls of ${callSize}, batches of 32, ${rounds} rounds interleaved\n`);
   console.log('| variant | chunks/s (best round) | chunks/s (each round) | vs fp32 1 x 1 | vs fp32 1 x 2 |');
-  console.log('| --- | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
   const rate = (time: number): number => texts.length / time;
   const best = (variant: Variant): number => rate(Math.min(...(seconds.get(variant) ?? [Infinity])));
   const reference = best(variants[0] as Variant);
