@@ -3,11 +3,12 @@
 // layout transformers.js loads, so a fresh install embeds with no download.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MinionsError } from '../../schemas/index.js';
 import type { ModelFiles } from './minilm-files.js';
+import { writeModelFiles } from './write-files.js';
 import type { EncoderPrecision } from './quantize.js';
 
 /** Model name, and the prefix of the cache folder `<cacheDir>/models/all-MiniLM-L6-v2[-int8]-<weights version>`. */
@@ -81,8 +82,8 @@ export async function ensureMiniLmModel(cacheDir: string, options: EnsureMiniLmO
   }
   try {
     if (precision === 'int8') await convertApart(source, temporary, signal);
-    else await writeFiles(temporary, await buildFiles(source, precision, signal), signal);
-    await writeFiles(temporary, new Map([[markerFile, `${JSON.stringify(marker, null, 2)}\n`]]), signal);
+    else await writeModelFiles(temporary, await buildFiles(source, precision, signal), signal);
+    await writeModelFiles(temporary, new Map([[markerFile, `${JSON.stringify(marker, null, 2)}\n`]]), signal);
     await chmod(temporary, 0o755);
     signal?.throwIfAborted();
     await moveIntoPlace(temporary, target, marker);
@@ -159,22 +160,6 @@ async function convertApart(source: MiniLmSource, folder: string, signal: AbortS
     );
   }
   throw new Error(`the int8 conversion exited with ${code ?? 'a signal'}: ${stderr.trim() || 'no message'}`);
-}
-
-async function writeFiles(folder: string, files: ModelFiles, signal: AbortSignal | undefined): Promise<void> {
-  for (const [relative, content] of files) {
-    signal?.throwIfAborted();
-    const path = join(folder, relative);
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(path, 'w');
-    try {
-      await handle.writeFile(content);
-      // Flushed before the rename, so a crash cannot leave a complete-looking folder with empty files.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
 }
 
 /** Renames the finished folder into place; replaces a folder from an older converter; yields to a concurrent winner. */

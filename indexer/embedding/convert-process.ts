@@ -3,10 +3,9 @@
 // writes them into <out dir>, fsynced. Run apart from the indexer so the few hundred MB it
 // takes go back to the system when it exits instead of staying in the indexer's heap.
 // Exit 0: written. Exit 2: the source files are unusable (stderr says why). Exit 1: anything else.
-import { mkdir, open } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { disableTelemetry } from '../../platform/index.js';
 import { buildMiniLmFiles, SourceFileError } from './minilm-files.js';
+import { writeModelFiles } from './write-files.js';
 
 // Before ONNX Runtime loads: it reads the real environment (see worker-embedder.ts).
 disableTelemetry(['ORT_DISABLE_TELEMETRY']);
@@ -14,17 +13,7 @@ const [sourceDir, producerVersion, outDir] = process.argv.slice(2);
 try {
   if (sourceDir === undefined || producerVersion === undefined || outDir === undefined) throw new Error('usage: convert-process <source dir> <producer version> <out dir>');
   const files = await buildMiniLmFiles(sourceDir, producerVersion, undefined, 'int8');
-  for (const [relative, content] of files) {
-    const path = join(outDir, relative);
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(path, 'w');
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
+  await writeModelFiles(outDir, files);
 } catch (error) {
   process.stderr.write((error as Error).message);
   process.exitCode = error instanceof SourceFileError ? 2 : 1;

@@ -15,8 +15,9 @@ export class SourceFileError extends Error {
   override readonly name = 'SourceFileError';
 }
 
-/** The contents of a converted model folder, by relative path. */
-export type ModelFiles = Map<string, Uint8Array | string>;
+import type { ModelFiles } from './write-files.js';
+
+export type { ModelFiles };
 
 /** Reads the source folder and returns every file of the converted model, its projections in `precision`. */
 export async function buildMiniLmFiles(
