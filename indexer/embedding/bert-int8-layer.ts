@@ -7,7 +7,7 @@
 import type { BertConfig, BertWeights } from './bert-graph.js';
 import { addGelu, layerNormWeights, type Constants } from './bert-ops.js';
 import { float, int, ints, type GraphBuilder } from './onnx-graph.js';
-import { addQuantizedLinear, contribDomain, quantizeColumns, scaleColumns, scaleRows, type QuantizationPlan } from './quantize.js';
+import { addQuantizedLinear, contribDomain, quantizeColumns, scaleColumns, scaleRows, smoothInput, type QuantizationPlan } from './quantize.js';
 
 /** What one int8 layer reads. */
 export interface Int8LayerInputs {
@@ -108,22 +108,12 @@ interface LinearInputs {
 /** `r * DynamicQuantizeMatMul(x / r, W)` with `r` each token's largest |x|; the bias is left to the caller. */
 function tokenScaledLinear(graph: GraphBuilder, inputs: LinearInputs & { weight: Float32Array; bias: Float32Array; nodePath: string }): { output: string; bias: string } {
   const { nodePath, prefix, name, inSize, outSize } = inputs;
-  let input = inputs.input;
-  if (inputs.inputScale !== undefined) {
-    const inverse = graph.floatTensor(`${prefix}.${name}.smooth_inverse`, [inSize], Float32Array.from(inputs.inputScale, (factor) => 1 / factor));
-    input = graph.node('Mul', `${nodePath}/Smooth`, [input, inverse]);
-  }
-  const weight = inputs.inputScale === undefined ? inputs.weight : scaleRows(inputs.weight, inSize, outSize, inputs.inputScale);
+  const weightName = `${prefix}.${name}`;
+  const { input, weight } = smoothInput(graph, { path: nodePath, weightName, input: inputs.input, weight: inputs.weight, inSize, outSize, inputScale: inputs.inputScale });
   const largest = graph.node('ReduceMax', `${nodePath}/TokenMax`, [graph.node('Abs', `${nodePath}/Abs`, [input])], { axes: ints([-1]), keepdims: int(1) });
-  const scale = graph.node('Max', `${nodePath}/TokenScale`, [largest, graph.floatTensor(`${prefix}.${name}.token_floor`, [], Float32Array.of(1e-6))]);
+  const scale = graph.node('Max', `${nodePath}/TokenScale`, [largest, graph.floatTensor(`${weightName}.token_floor`, [], Float32Array.of(1e-6))]);
   const normalized = graph.node('Div', `${nodePath}/TokenScaled`, [input, scale]);
-  const { values, scales } = quantizeColumns(weight, inSize, outSize);
-  const product = graph.domainNode(contribDomain, 'DynamicQuantizeMatMul', `${nodePath}/DynamicQuantizeMatMul`, [
-    normalized,
-    graph.int8Tensor(`${prefix}.${name}.weight_quantized`, [inSize, outSize], values),
-    graph.floatTensor(`${prefix}.${name}.weight_scale`, [outSize], scales),
-    graph.int8Tensor(`${prefix}.${name}.weight_zero_point`, [outSize], new Int8Array(outSize)),
-  ]);
+  const product = addQuantizedLinear(graph, { path: nodePath, weightName, input: normalized, weight, inSize, outSize });
   return { output: graph.node('Mul', `${nodePath}/TokenRescale`, [product, scale]), bias: graph.floatTensor(`${prefix}.${name}.bias`, [outSize], inputs.bias) };
 }
 

@@ -96,26 +96,27 @@ export interface QuantizedLinear {
   weightName: string;
   input: string;
   weight: Float32Array;
-  bias: Float32Array;
+  /** Added by the operator; without it the caller adds the bias. */
+  bias?: Float32Array;
   inSize: number;
   outSize: number;
   /** Smoothing factors of the input channels (`inSize`), or none. */
   inputScale?: Float32Array | undefined;
 }
 
-/** Adds `DynamicQuantizeMatMul(input, int8 W, per-column scales, bias)` and returns its output. */
+/** Adds `DynamicQuantizeMatMul(input, int8 W, per-column scales[, bias])` and returns its output. */
 export function addQuantizedLinear(graph: GraphBuilder, linear: QuantizedLinear): string {
   const { input, weight: smoothed } = smoothInput(graph, linear);
   const { values, scales } = quantizeColumns(smoothed, linear.inSize, linear.outSize);
   const weight = graph.int8Tensor(`${linear.weightName}.weight_quantized`, [linear.inSize, linear.outSize], values);
   const scale = graph.floatTensor(`${linear.weightName}.weight_scale`, [linear.outSize], scales);
   const zeroPoint = graph.int8Tensor(`${linear.weightName}.weight_zero_point`, [linear.outSize], new Int8Array(linear.outSize));
-  const bias = graph.floatTensor(`${linear.weightName}.bias`, [linear.outSize], linear.bias);
-  return graph.domainNode(contribDomain, 'DynamicQuantizeMatMul', `${linear.path}/DynamicQuantizeMatMul`, [input, weight, scale, zeroPoint, bias]);
+  const bias = linear.bias === undefined ? [] : [graph.floatTensor(`${linear.weightName}.bias`, [linear.outSize], linear.bias)];
+  return graph.domainNode(contribDomain, 'DynamicQuantizeMatMul', `${linear.path}/DynamicQuantizeMatMul`, [input, weight, scale, zeroPoint, ...bias]);
 }
 
 /** `input / s` as a `Mul` node and `diag(s) W`, or both unchanged without smoothing factors. */
-function smoothInput(graph: GraphBuilder, linear: QuantizedLinear): { input: string; weight: Float32Array } {
+export function smoothInput(graph: GraphBuilder, linear: QuantizedLinear): { input: string; weight: Float32Array } {
   const { inputScale, inSize, outSize } = linear;
   if (inputScale === undefined) return { input: linear.input, weight: linear.weight };
   if (inputScale.length !== inSize) throw new Error(`smoothing factors of ${linear.weightName}: ${inputScale.length} values for ${inSize} inputs`);
