@@ -23,6 +23,8 @@ export interface Config {
   threads: number | undefined;
   /** Most query texts embedded in one batch across concurrent queries (1: each on its own). */
   queryBatch: number;
+  /** LanceDB's index cache of the process in MiB (its metadata cache: half). */
+  storeCacheMb: number;
   /** Allow transformers.js to download models (never by default; never in privacy mode). */
   allowRemoteModels: boolean;
   /** Privacy mode (the default): nothing leaves the machine (see `checkModelHost`, `commandNetwork`). */
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: ConfigOptions = {}, 
     embedSessions: read('embedSessions'),
     threads: read('threads'),
     queryBatch: read('queryBatch'),
+    storeCacheMb: read('storeCacheMb'),
     allowRemoteModels,
     privacy,
     allowedHosts: read('allowedHosts').split(',').map((host) => host.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter((host) => host !== ''),

@@ -42,7 +42,7 @@ export function configuredEmbedder(config: Config): EmbedderProvider {
 export async function openCodeIndex(config: Config, log?: IndexLog, owner?: string): Promise<CodeIndex> {
   // A data directory that is a file, not writable or read-only fails here in one line, before LanceDB or a lock.
   await checkDataDirectory(config.dataDir);
-  return openIndex({ dataDir: config.dataDir, embedder: lazyEmbedder(() => startEmbedder(config)), log, owner, queryBatch: config.queryBatch });
+  return openIndex({ dataDir: config.dataDir, embedder: lazyEmbedder(() => startEmbedder(config)), log, owner, queryBatch: config.queryBatch, storeCacheMb: config.storeCacheMb });
 }
 
 /**

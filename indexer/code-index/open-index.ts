@@ -5,7 +5,7 @@ import { MinionsError } from '../../schemas/index.js';
 import { isWithin } from '../indexing/excluded-folders.js';
 import type { Embedder } from '../embedding/index.js';
 import { resolveRepository } from '../repository-meta.js';
-import { LanceStore } from '../store/lance-store.js';
+import { LanceStore, setStoreCache } from '../store/lance-store.js';
 import type { EmbedderProvider } from './embedder-provider.js';
 import { batchedQueries } from './query-embedding-batcher.js';
 import { RepositoryIndex, type IndexLog } from './repository-index.js';
@@ -21,6 +21,8 @@ export interface OpenIndexOptions {
   owner?: string | undefined;
   /** Most query texts embedded in one batch across concurrent queries (`batchQueryEmbeddings`; 1: no batching). */
   queryBatch?: number | undefined;
+  /** LanceDB's index cache of the process in MiB, its metadata cache half as much (`setStoreCache`); LanceStore's default otherwise. */
+  storeCacheMb?: number | undefined;
 }
 
 /** Every repository index under one data directory, opened once per process. */
@@ -50,6 +52,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<CodeIndex> {
   // what indexing, the watcher or another process wrote since.
   await mkdir(options.dataDir, { recursive: true });
   const dataDir = await realpath(options.dataDir);
+  if (options.storeCacheMb !== undefined) setStoreCache({ indexMb: options.storeCacheMb, metadataMb: options.storeCacheMb / 2 });
   const store = await LanceStore.open(join(dataDir, 'lancedb'), { readConsistencySeconds: 0 });
   const metaFolder = join(dataDir, 'repositories');
   const handles = new Map<string, RepositoryIndex>();

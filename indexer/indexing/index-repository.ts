@@ -20,7 +20,7 @@ export interface IndexRepositoryOptions {
   signal?: AbortSignal;
   /** Drop the repository's index and build it again. */
   rebuild?: boolean;
-  /** Chunks written per batch of the text phase, and given vectors per page of the vector phase (one chunk-table version each). */
+  /** Chunks written per batch of the text phase, and given vectors per page of the vector phase (one chunk-table version each); defaults 512 and 2,048. */
   batchChunks?: number;
   maxFileBytes?: number;
   chunk?: ChunkOptions;
@@ -65,7 +65,7 @@ export async function* indexRepository(path: string | RepositoryRef, options: In
   const textSizes = await stamp();
   const pending = await tables.chunks.countRows('embedded = false');
   yield { type: 'text-end', files: counts.changed, deleted: scan.deleted.length, chunks: textSizes.chunks, pending, seconds: (performance.now() - started) / 1000 };
-  for await (const progress of fillPendingVectors(tables, cache, embedder, options.batchChunks ?? DEFAULT_BATCH_CHUNKS, counts, signal)) {
+  for await (const progress of fillPendingVectors(tables, cache, embedder, options.batchChunks ?? DEFAULT_PAGE_CHUNKS, counts, signal)) {
     yield { type: 'vectors-progress', ...progress, embedded: counts.embedded, cached: counts.cached };
   }
   await optimizeRepository(tables, cache);
@@ -87,8 +87,15 @@ export async function* indexRepository(path: string | RepositoryRef, options: In
   return summary;
 }
 
-/** Chunks per text-phase batch and per vector-phase page, unless the caller says otherwise. */
+/** Chunks per text-phase batch, unless the caller says otherwise. */
 const DEFAULT_BATCH_CHUNKS = 512;
+
+/**
+ * Chunks per vector-phase page, unless the caller says otherwise: each page is one update
+ * of the chunk table (a new fragment, deletion files on the old ones, a join on every id
+ * of the table), so fewer, larger pages leave fewer versions and fragments to compact.
+ */
+const DEFAULT_PAGE_CHUNKS = 2048;
 
 type RunCounts = BatchCounts & { changed: number; filesDone: number; skipped: number };
 

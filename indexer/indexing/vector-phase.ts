@@ -1,7 +1,7 @@
 import type { Table } from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
-import { optimizeRepository, readVectors, type RepositoryTables } from '../store/lance-store.js';
+import { readVectors, type RepositoryTables } from '../store/lance-store.js';
 import type { ChunkRow } from '../store/rows.js';
 import { embedPending, type BatchCounts, type PendingRow } from './write-batch.js';
 
@@ -14,12 +14,6 @@ export interface VectorProgress {
 /** The chunk table's columns but the vector: what a pending row is read back with (its zero vector is not worth reading). */
 const rowColumns = ['id', 'path', 'language', 'kind', 'name', 'qualified_name', 'signature', 'start_line', 'end_line', 'content', 'header', 'doc', 'part_index', 'part_count', 'hash', 'is_secondary', 'search_text', 'embedded'];
 
-/**
- * Pages between two compactions of the chunk table: each page's update adds a fragment
- * and a deletion file, and scans (the next page's read, every query) slow down with
- * their number; compacting also folds the updated rows into the full-text index.
- */
-const COMPACT_EVERY_PAGES = 40;
 
 /** Up to `limit` rows waiting for their vector (left by the text phase, a live update, or a killed run), with the text to embed. */
 export async function readPendingRows(tables: RepositoryTables, limit: number): Promise<PendingRow[]> {
@@ -53,11 +47,16 @@ async function fillCached(cache: Table, pending: readonly PendingRow[], counts: 
  * that still exist. The rows' state is the table itself, so a run killed at any moment
  * leaves rows with `embedded = false` that the next run picks up; vectors already
  * written to the cache are not computed again. Yields progress after each page.
+ *
+ * The chunk table is not compacted during the phase, only by the run's optimisation at
+ * its end: on a large table, a compaction between pages (every 20k rows, as before) cost
+ * 300 MB and more at its peak each time, and the process kept that memory (a cold index
+ * of Go's standard library, 140k chunks: 1.5 GB). Rows updated meanwhile are still found
+ * by text search, which also scans rows its index has not taken in yet.
  */
 export async function* fillPendingVectors(tables: RepositoryTables, cache: Table, embedder: Embedder, pageChunks: number, counts: BatchCounts, signal: AbortSignal | undefined): AsyncGenerator<VectorProgress> {
   const total = await tables.chunks.countRows('embedded = false');
   let done = 0;
-  let pages = 0;
   yield { done, total };
   while (done < total) {
     signal?.throwIfAborted();
@@ -68,7 +67,6 @@ export async function* fillPendingVectors(tables: RepositoryTables, cache: Table
     // Under the write lock no row can vanish between the read and the update: a page that updates nothing would loop forever.
     if (result.numUpdatedRows === 0) throw new MinionsError('internal', `The vector phase updated none of ${pending.length} rows waiting for vectors.`);
     done += pending.length;
-    if (++pages % COMPACT_EVERY_PAGES === 0) await optimizeRepository(tables);
     yield { done: Math.min(done, total), total };
   }
 }

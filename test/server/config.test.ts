@@ -66,6 +66,12 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ...base, MINIONS_QUERY_BATCH: '0' }), /The query batch must be an integer from 1 to 256, not "0" \(MINIONS_QUERY_BATCH\)/);
   });
 
+  it("bounds LanceDB's caches to 64 MiB unless MINIONS_STORE_CACHE_MB says otherwise", () => {
+    assert.equal(loadConfig(base).storeCacheMb, 64);
+    assert.equal(loadConfig({ ...base, MINIONS_STORE_CACHE_MB: '512' }).storeCacheMb, 512);
+    assert.throws(() => loadConfig({ ...base, MINIONS_STORE_CACHE_MB: '4' }), /The store cache must be an integer from 8 to 65536, not "4" \(MINIONS_STORE_CACHE_MB\)/);
+  });
+
   it("reads the agent's temperature as a number, option over variable, unset by default", () => {
     const config = loadConfig(base);
     assert.equal(loadAgentSettings(base, config).temperature, undefined);

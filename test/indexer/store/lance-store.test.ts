@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveRepository } from '../../../indexer/index.js';
-import { readManifest, sweepOrphans, tableNames } from '../../../indexer/store/lance-store.js';
+import { DEFAULT_STORE_CACHE, readManifest, setStoreCache, storeCacheUse, sweepOrphans, tableNames } from '../../../indexer/store/lance-store.js';
 import { toSymbolRows } from '../../../indexer/store/symbol-rows.js';
 import { RecordingEmbedder } from '../../support/recording-embedder.js';
 import { IndexFixture } from '../index-helpers.js';
@@ -35,4 +35,23 @@ test('symbol rows of a path the manifest does not know (a write killed before it
   assert.equal(await sweepOrphans(tables, await readManifest(tables.files)), 1);
   const rows = (await tables.symbols.query().select(['path', 'role', 'name']).toArray()) as { path: string; role: string; name: string }[];
   assert.deepEqual(rows.map((row) => `${row.path} ${row.role} ${row.name}`).sort(), ['a.js definition alpha', 'a.js reference beta']);
+});
+
+test("every store of the process shares one LanceDB session whose caches stay within the set sizes", async (t) => {
+  // A cap of 256 KiB + 128 KiB: far below what these tables' metadata and full-text index would take uncapped.
+  setStoreCache({ indexMb: 0.25, metadataMb: 0.125 });
+  const fixture = await IndexFixture.create();
+  t.after(async () => {
+    await fixture.dispose();
+    setStoreCache(DEFAULT_STORE_CACHE);
+  });
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 80; i++) files[`src/module${i}.js`] = `export function handler${i}(request) {\n  return request.body.items.map((item) => item.value * ${i});\n}\n`;
+  const root = await fixture.repo('repo', files);
+  await fixture.index(root, new RecordingEmbedder());
+  for (const word of ['handler7', 'request', 'items value']) assert.ok((await fixture.query({ repo: root, query: word, mode: 'text', k: 5 })).length > 0, word);
+  const held = storeCacheUse();
+  // Entries are cached (the tables use this session, not one with LanceDB's 6 GB + 1 GB defaults), within the caps.
+  assert.ok(held.items > 0, 'the session holds nothing: the tables do not use it');
+  assert.ok(held.bytes <= (0.25 + 0.125) * 1024 * 1024, `the session holds ${held.bytes} bytes`);
 });
