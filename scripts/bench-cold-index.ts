@@ -8,6 +8,7 @@
 // With --limit (seconds) a variant still running is stopped (SIGINT) and reported with how far it got.
 // --model-cache DIR keeps the converted model between runs.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +43,10 @@ async function run(variant: { name: string; folder: string }, tree: string, mode
   const data = await mkdtemp(join(tmpdir(), `minions-cold-${variant.name}-`));
   await cp(models, join(data, 'models'), { recursive: true });
   const started = performance.now();
-  const child = spawn(process.execPath, [join(variant.folder, 'bin/minions.js'), 'index', tree, '--data-dir', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Through the launcher (bin/minions, which sets MALLOC_ARENA_MAX) where the build has one, as a user runs it.
+  const launcher = join(variant.folder, 'bin/minions');
+  const argv = ['index', tree, '--data-dir', data];
+  const child = existsSync(launcher) ? spawn(launcher, argv, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [join(variant.folder, 'bin/minions.js'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   const outcome: Outcome = { variant: variant.name, textSeconds: undefined, endSeconds: undefined, lastProgress: '', peakMb: 0 };
   const onLine = (line: string): void => {
     if (line.startsWith('Searchable by text')) outcome.textSeconds = (performance.now() - started) / 1000;
