@@ -1,3 +1,5 @@
+import { edgeColumns, type EdgeColumns } from './edge-columns.js';
+
 /** One weighted edge of a directed graph whose nodes are numbered `0..nodeCount-1`. */
 export interface WeightedEdge {
   from: number;
@@ -39,22 +41,26 @@ interface TransitionRows {
 }
 
 /** Parallel edges add up; self-edges and edges of no positive weight are dropped (a file citing itself says nothing of its importance). */
-function transitionRows(nodeCount: number, edges: readonly WeightedEdge[]): TransitionRows {
+function transitionRows(nodeCount: number, edges: EdgeColumns): TransitionRows {
   // Bucket the edges by source (a counting sort), then merge each row's repeats.
   const counts = new Uint32Array(nodeCount + 1);
-  for (const { from, to, weight } of edges) {
-    if (!(from >= 0 && to >= 0 && from < nodeCount && to < nodeCount)) throw new RangeError(`edge ${from}->${to} outside 0..${nodeCount - 1}`);
-    if (from !== to && weight > 0) counts[from + 1]! += 1;
+  const { from: sources, to: destinations, weight: weights } = edges;
+  for (let edge = 0; edge < edges.length; edge++) {
+    const from = sources[edge]!;
+    const to = destinations[edge]!;
+    if (!(from < nodeCount && to < nodeCount)) throw new RangeError(`edge ${from}->${to} outside 0..${nodeCount - 1}`);
+    if (from !== to && weights[edge]! > 0) counts[from + 1]! += 1;
   }
   for (let node = 0; node < nodeCount; node++) counts[node + 1]! += counts[node]!;
   const fill = counts.slice(0, nodeCount);
   const bucketTargets = new Uint32Array(counts[nodeCount]!);
   const bucketWeights = new Float64Array(counts[nodeCount]!);
-  for (const { from, to, weight } of edges) {
-    if (from === to || !(weight > 0)) continue;
+  for (let edge = 0; edge < edges.length; edge++) {
+    const from = sources[edge]!;
+    if (from === destinations[edge]! || !(weights[edge]! > 0)) continue;
     const position = fill[from]!++;
-    bucketTargets[position] = to;
-    bucketWeights[position] = weight;
+    bucketTargets[position] = destinations[edge]!;
+    bucketWeights[position] = weights[edge]!;
   }
   const offsets = new Uint32Array(nodeCount + 1);
   const targets = new Uint32Array(bucketTargets.length);
@@ -102,13 +108,13 @@ function teleportVector(nodeCount: number, personalization: ArrayLike<number> | 
  * mass gathers around the personalised nodes, not uniformly. The result is
  * deterministic: edges are merged and summed in a fixed order.
  */
-export function pageRank(nodeCount: number, edges: readonly WeightedEdge[], options: PageRankOptions = {}): PageRankResult {
+export function pageRank(nodeCount: number, edges: readonly WeightedEdge[] | EdgeColumns, options: PageRankOptions = {}): PageRankResult {
   const damping = options.damping ?? PAGERANK_DEFAULTS.damping;
   const tolerance = options.tolerance ?? PAGERANK_DEFAULTS.tolerance;
   const maxIterations = options.maxIterations ?? PAGERANK_DEFAULTS.maxIterations;
   if (!(damping >= 0 && damping < 1)) throw new RangeError(`damping ${damping} outside [0, 1)`);
   if (nodeCount === 0) return { ranks: new Float64Array(0), iterations: 0, converged: true };
-  const rows = transitionRows(nodeCount, edges);
+  const rows = transitionRows(nodeCount, Array.isArray(edges) ? edgeColumns(edges as readonly WeightedEdge[]) : (edges as EdgeColumns));
   const teleport = teleportVector(nodeCount, options.personalization);
   let ranks = Float64Array.from(teleport);
   let next = new Float64Array(nodeCount);

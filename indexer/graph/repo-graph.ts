@@ -1,4 +1,5 @@
-import { buildFileEdges, fileNodes, type FileEdges, type FileNodes } from './file-edges.js';
+import type { EdgeColumns } from './edge-columns.js';
+import { fileEdgeColumns, fileNodes, type FileNodes } from './file-edges.js';
 import type { FileGraph } from './file-graph.js';
 import { pageRank } from './pagerank.js';
 
@@ -32,28 +33,47 @@ function centralities(paths: readonly string[], ranks: Float64Array): Map<string
   return new Map(paths.map((path, node) => [path, most > 0 ? scale(ranks[node]!) / most : 0]));
 }
 
-/** Each file's strongest ties, both directions, by total edge weight (ties by path). */
-function neighboursOf(edges: FileEdges): Map<string, string[]> {
-  const ties = edges.paths.map(() => new Map<number, number>());
-  for (const { from, to, weight } of [...edges.named, ...edges.imports]) {
-    ties[from]!.set(to, (ties[from]!.get(to) ?? 0) + weight);
-    ties[to]!.set(from, (ties[to]!.get(from) ?? 0) + weight);
+/**
+ * Each file's strongest ties, both directions, by total edge weight (ties by path). A
+ * file's incident edges are visited in the edges' order, so each tie sums in the same
+ * order as a pass over all edges would; only one file's ties are in memory at a time.
+ */
+function neighboursOf(paths: readonly string[], edges: EdgeColumns): Map<string, string[]> {
+  const count = paths.length;
+  // Incident edges per node (a counting sort, stable: each node's list keeps the edges' order).
+  const offsets = new Uint32Array(count + 1);
+  for (let edge = 0; edge < edges.length; edge++) {
+    offsets[edges.from[edge]! + 1]! += 1;
+    offsets[edges.to[edge]! + 1]! += 1;
+  }
+  for (let node = 0; node < count; node++) offsets[node + 1]! += offsets[node]!;
+  const fill = offsets.slice(0, count);
+  const incident = new Uint32Array(offsets[count]!);
+  for (let edge = 0; edge < edges.length; edge++) {
+    incident[fill[edges.from[edge]!]!++] = edge;
+    incident[fill[edges.to[edge]!]!++] = edge;
   }
   const neighbours = new Map<string, string[]>();
-  ties.forEach((weights, node) => {
-    if (weights.size === 0) return;
+  for (let node = 0; node < count; node++) {
+    const weights = new Map<number, number>();
+    for (let position = offsets[node]!; position < offsets[node + 1]!; position++) {
+      const edge = incident[position]!;
+      const other = edges.from[edge] === node ? edges.to[edge]! : edges.from[edge]!;
+      weights.set(other, (weights.get(other) ?? 0) + edges.weight[edge]!);
+    }
+    if (weights.size === 0) continue;
     const strongest = [...weights].sort(([a, left], [b, right]) => right - left || a - b).slice(0, MAX_NEIGHBOURS);
-    neighbours.set(edges.paths[node]!, strongest.map(([other]) => edges.paths[other]!));
-  });
+    neighbours.set(paths[node]!, strongest.map(([other]) => paths[other]!));
+  }
   return neighbours;
 }
 
 /** Analyses a repository's file graphs: nodes, unpersonalised PageRank, centrality and neighbours. Pure; callers cache it per index version. */
 export function analyseGraph(graphs: readonly FileGraph[]): RepoGraph {
   const nodes = fileNodes(graphs);
-  const edges = buildFileEdges(nodes, new Set());
-  const { ranks } = pageRank(nodes.paths.length, [...edges.named, ...edges.imports]);
-  return { nodes, ranks, signals: { centrality: centralities(nodes.paths, ranks), neighbours: neighboursOf(edges) } };
+  const edges = fileEdgeColumns(nodes);
+  const { ranks } = pageRank(nodes.paths.length, edges);
+  return { nodes, ranks, signals: { centrality: centralities(nodes.paths, ranks), neighbours: neighboursOf(nodes.paths, edges) } };
 }
 
 const analysed = new WeakMap<readonly FileGraph[], RepoGraph>();
