@@ -38,6 +38,12 @@ export interface CodeIndex {
    * directory or a folder inside it (indexing it would index the index's own writes).
    */
   repository(path: string, signal?: AbortSignal): Promise<RepositoryIndex>;
+  /**
+   * Closes the embedder now, and with it its model's memory (the default one: its worker
+   * thread); the next embedding starts it again. `minions index` calls it once the vectors
+   * are written, before the run's optimisation and the graph analysis.
+   */
+  releaseEmbedder(): Promise<void>;
   /** Closes the handles, the database and the embedder. */
   close(): Promise<void>;
 }
@@ -73,6 +79,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<CodeIndex> {
       }
       return handle;
     },
+    releaseEmbedder: () => options.embedder.close(),
     async close() {
       for (const handle of handles.values()) handle.close();
       handles.clear();

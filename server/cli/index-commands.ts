@@ -32,6 +32,9 @@ export async function indexCommand(argv: readonly string[], io: CommandIo): Prom
       for await (const event of run) {
         progress.update(event);
         if (event.type === 'index-end') summary = event.summary;
+        // The last vectors are written: the model's memory goes back before the run's
+        // optimisation and the graph analysis, the two other peaks of a large tree.
+        if (event.type === 'vectors-progress' && event.done === event.total) await index.releaseEmbedder();
       }
     } catch (error) {
       const watcher = wait.watcher();

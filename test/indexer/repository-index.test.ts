@@ -105,3 +105,26 @@ describe('a repository handle', () => {
     }
   });
 });
+
+describe('releasing the embedder', () => {
+  it('closes the running embedder, starts a new one on the next use, and leaves queries working', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'minions-release-'));
+    const started: RecordingEmbedder[] = [];
+    const index = await openIndex({ dataDir: join(folder, 'data'), embedder: lazyEmbedder(async () => started[started.push(new RecordingEmbedder()) - 1]!) });
+    try {
+      const root = await writeTree(join(folder, 'repo'), files);
+      const handle = await index.repository(root);
+      await index.releaseEmbedder();
+      assert.equal(started.length, 0, 'nothing started: nothing to close');
+      await drain(handle);
+      assert.equal(started.length, 1);
+      await index.releaseEmbedder();
+      assert.equal(started[0]!.closed, true);
+      assert.equal((await handle.query({ query: 'refund charge amount', mode: 'hybrid', k: 1 })).results[0]?.symbol, 'refundCharge');
+      assert.equal(started.length, 2, 'the query started a new embedder');
+    } finally {
+      await index.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
