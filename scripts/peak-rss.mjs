@@ -1,0 +1,56 @@
+// Peak memory of a command and its child processes, without forking a sampler (a loop that
+// forks `ps` ten times a second halved the indexer's speed). Every 100 ms it sums VmRSS of
+// the command and its descendants from /proc; it also prints the command's own VmHWM (its
+// peak, seen by the kernel between samples too) and when lines matching --mark appeared.
+//   node scripts/peak-rss.mjs [--mark REGEX] -- ./bin/minions index /usr/share/go-1.19/src --data-dir /tmp/fresh
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const args = process.argv.slice(2);
+const split = args.indexOf('--');
+if (split < 0 || split === args.length - 1) {
+  process.stderr.write('usage: node scripts/peak-rss.mjs [--mark REGEX] -- command [args...]\n');
+  process.exit(2);
+}
+const markAt = args.indexOf('--mark');
+const mark = markAt >= 0 && markAt < split ? new RegExp(args[markAt + 1]) : /Searchable by text|^Indexed /;
+const [command, ...rest] = args.slice(split + 1);
+
+const field = (pid, name) => {
+  try {
+    return Number(new RegExp(`${name}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
+const children = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+const treeRss = (pid) => field(pid, 'VmRSS') + children(pid).reduce((sum, child) => sum + treeRss(child), 0);
+
+const started = performance.now();
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+const marks = [];
+for (const stream of [child.stdout, child.stderr]) {
+  createInterface({ input: stream }).on('line', (line) => {
+    for (const part of line.split('\r')) if (mark.test(part)) marks.push(`${seconds()} s  ${part.trim()}`);
+  });
+}
+let peakTree = 0;
+let peakOwn = 0;
+const sample = () => {
+  peakTree = Math.max(peakTree, treeRss(child.pid));
+  peakOwn = Math.max(peakOwn, field(child.pid, 'VmHWM'));
+};
+const timer = setInterval(sample, 100);
+child.on('exit', (code, signal) => {
+  clearInterval(timer);
+  console.log(marks.join('\n'));
+  console.log(`exit ${code ?? signal} after ${seconds()} s; peak RSS: the command ${Math.round(peakOwn / 1024)} MB (VmHWM), it and its child processes together ${Math.round(peakTree / 1024)} MB (sampled)`);
+});
