@@ -5,7 +5,9 @@
 //   node scripts/peak-rss.mjs [--mark REGEX] -- ./bin/minions index /usr/share/go-1.19/src --data-dir /tmp/fresh
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { clearInterval, setInterval } from 'node:timers';
 
 const args = process.argv.slice(2);
 const split = args.indexOf('--');
