@@ -47,26 +47,32 @@ async function fillFromCache(cache: Table, batch: readonly PreparedFile[], dimen
  */
 export const EMBED_TEXTS_PER_CALL = 8;
 
-/** Embeds the pending rows' texts (each distinct text once, a bounded number per call), stores them in the cache and fills the rows. */
-export async function embedPending(cache: Table, embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
-  if (pending.length === 0) return;
+/** Embeds the pending rows' texts (each distinct text once, a bounded number per call) and fills the rows; returns the vectors by text hash. */
+export async function embedRows(embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<Map<string, number[]>> {
+  const byHash = new Map<string, number[]>();
+  if (pending.length === 0) return byHash;
   const distinct = new Map<string, string>();
   for (const item of pending) distinct.set(item.row.hash, item.text);
   // Texts of similar length share a call: a call is padded to its longest text, and calls are small.
   const ordered = [...distinct].sort((left, right) => left[1].length - right[1].length);
   const hashes = ordered.map(([hash]) => hash);
   const texts = ordered.map(([, text]) => text);
-  const byHash = new Map<string, number[]>();
   for (let start = 0; start < texts.length; start += EMBED_TEXTS_PER_CALL) {
     const vectors = await embedder.embed(texts.slice(start, start + EMBED_TEXTS_PER_CALL), signal ? { signal } : {});
     vectors.forEach((vector, offset) => byHash.set(hashes[start + offset] as string, Array.from(vector)));
   }
-  await writeVectors(cache, hashes.map((hash) => ({ hash, vector: byHash.get(hash) as number[] })));
   for (const item of pending) {
     item.row.vector = byHash.get(item.row.hash) as number[];
     item.row.embedded = true;
   }
   counts.embedded += distinct.size;
+  return byHash;
+}
+
+/** Embeds the pending rows' texts (`embedRows`), stores them in the cache (one table version) and fills the rows. */
+export async function embedPending(cache: Table, embedder: Embedder, pending: readonly PendingRow[], counts: BatchCounts, signal: AbortSignal | undefined): Promise<void> {
+  const vectors = await embedRows(embedder, pending, counts, signal);
+  await writeVectors(cache, [...vectors].map(([hash, vector]) => ({ hash, vector })));
 }
 
 /**
