@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LanceStore, indexRepository, type Embedder } from '../indexer/index.js';
-import { storeCacheUse } from '../indexer/store/lance-store.js';
+import { storeCacheUse } from '../indexer/store/session.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { every: { type: 'string', default: '10' } } });
 const tree = positionals[0];

@@ -1,6 +1,7 @@
 import type { Embedder } from '../embedding/index.js';
 import { resolveRepository } from '../repository-meta.js';
-import { optimizeRepository, type LanceStore } from '../store/lance-store.js';
+import { optimizeRepository } from '../store/optimize.js';
+import type { LanceStore } from '../store/lance-store.js';
 
 /**
  * Merges recent writes into the full-text index, compacts and drops old table versions

@@ -1,7 +1,8 @@
 import type { Table } from '@lancedb/lancedb';
 import { MinionsError } from '../../schemas/index.js';
 import type { Embedder } from '../embedding/index.js';
-import { readVectors, writeVectors, type RepositoryTables } from '../store/lance-store.js';
+import { readVectors, writeVectors } from '../store/vector-cache.js';
+import type { RepositoryTables } from '../store/lance-store.js';
 import type { ChunkRow } from '../store/rows.js';
 import { embedRows, type BatchCounts, type PendingRow } from './write-batch.js';
 

@@ -1,6 +1,8 @@
 import type { Table } from '@lancedb/lancedb';
 import type { Embedder } from '../embedding/index.js';
-import { appendFiles, readVectors, replaceFiles, writeVectors, type RepositoryTables } from '../store/lance-store.js';
+import { appendFiles, replaceFiles } from '../store/file-writes.js';
+import { readVectors, writeVectors } from '../store/vector-cache.js';
+import type { RepositoryTables } from '../store/lance-store.js';
 import type { ChunkRow, FileRow } from '../store/rows.js';
 import type { PreparedFile } from './prepare-file.js';
 
