@@ -15,7 +15,6 @@ export interface VectorProgress {
 /** The chunk table's columns but the vector: what a pending row is read back with (its zero vector is not worth reading). */
 const rowColumns = ['id', 'path', 'language', 'kind', 'name', 'qualified_name', 'signature', 'start_line', 'end_line', 'content', 'header', 'doc', 'part_index', 'part_count', 'hash', 'is_secondary', 'search_text', 'embedded'];
 
-
 /**
  * Rows whose texts are sorted by length and cut into embedder calls together, whatever the
  * page size. An int8 model quantizes a call's activations with one scale, so a text's
