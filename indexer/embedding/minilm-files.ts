@@ -162,6 +162,12 @@ function finiteWeights(file: SafetensorsFile): BertWeights {
   return {
     tensor: (name) => check(name, file.float32(name)),
     linear: (name) => check(name, file.float32Transposed(name)),
+    half: (name) => {
+      const bits = file.float16(name);
+      // An all-ones exponent is an infinity or a NaN.
+      if (bits.some((value) => (value & 0x7c00) === 0x7c00)) throw new SafetensorsFormatError(`tensor ${name} holds NaN or infinite values`);
+      return bits;
+    },
   };
 }
 

@@ -51,6 +51,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Adds a half-precision initializer from its IEEE 754 bit patterns. */
+  float16Tensor(name: string, dims: number[], bits: Uint16Array): string {
+    const rawData = new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
+    this.initializers.push({ name: this.claim(name), dims, dataType: OnnxDataType.float16, rawData });
+    return name;
+  }
+
   /** Adds an int8 initializer (quantized weights). */
   int8Tensor(name: string, dims: number[], data: Int8Array): string {
     const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -103,9 +110,14 @@ export class GraphBuilder {
     return names;
   }
 
-  /** The finished graph. */
+  /**
+   * The finished graph, without the initializers no node reads (a constant one precision's
+   * layers do not use): ONNX Runtime would drop them itself, with a warning at every load.
+   */
   build(name: string): GraphProto {
-    return { name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };
+    const read = new Set(this.nodes.flatMap((node) => node.input));
+    const initializer = this.initializers.filter((tensor) => read.has(tensor.name));
+    return { name, node: this.nodes, initializer, input: this.inputs, output: this.outputs };
   }
 
   private claim(name: string): string {

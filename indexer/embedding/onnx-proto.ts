@@ -4,7 +4,7 @@
 import protobuf from 'protobufjs';
 
 /** ONNX `TensorProto.DataType` values the converter uses. */
-export const OnnxDataType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const;
+export const OnnxDataType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, float16: 10 } as const;
 
 /** ONNX `AttributeProto.AttributeType` values the converter uses. */
 export const OnnxAttributeType = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;

@@ -16,6 +16,8 @@ export interface SafetensorsFile {
   readonly entries: ReadonlyMap<string, SafetensorsEntry>;
   /** The tensor as float32, row-major, in its stored shape. */
   float32(name: string): Float32Array;
+  /** The tensor's half-precision bit patterns as stored, row-major. */
+  float16(name: string): Uint16Array;
   /** A 2-D tensor `[rows, columns]` as float32, transposed to `[columns, rows]`. */
   float32Transposed(name: string): Float32Array;
 }
@@ -61,6 +63,9 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     entries,
     float32(name) {
       return halfToFloat32(halfBits(name).bits);
+    },
+    float16(name) {
+      return halfBits(name).bits;
     },
     float32Transposed(name) {
       const { entry, bits } = halfBits(name);

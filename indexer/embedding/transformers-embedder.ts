@@ -86,7 +86,10 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
       local_files_only,
       dtype: 'fp32',
       device: 'cpu',
-      session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+      // No memory patterns: ONNX Runtime plans one block per input shape and keeps it, and
+      // length-sorted batches have a new shape nearly every run. Without them the model held
+      // 20-25 MB less while embedding, at the same speed (docs/benchmarks.md, issue 13).
+      session_options: { intraOpNumThreads: threads, interOpNumThreads: 1, enableMemPattern: false },
     });
   } catch (error) {
     const where = 'modelDir' in options ? `from ${options.modelDir}` : `"${id}"${options.allowRemote ? '' : ' (remote downloads are disabled)'}`;

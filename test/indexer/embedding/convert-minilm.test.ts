@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureMiniLmModel, locateMiniLmPackage, type MiniLmSource } from '../../../indexer/embedding/index.js';
-import { decodeOnnxModel } from '../../../indexer/embedding/onnx-proto.js';
+import { decodeOnnxModel, encodeOnnxModel } from '../../../indexer/embedding/onnx-proto.js';
 import { halfToFloat32, parseSafetensors } from '../../../indexer/embedding/safetensors.js';
 import { MinionsError } from '../../../schemas/index.js';
 import { isAbortError } from '../../../platform/index.js';
@@ -72,9 +72,51 @@ describe('ensureMiniLmModel', () => {
     }
     assert.deepEqual(graph.output.map((output) => output.name), ['last_hidden_state']);
     const weights = graph.initializer.filter((tensor) => tensor.dims.length === 2 && tensor.dataType === 1);
-    assert.equal(weights.length, 3 + 6 * 6, 'three embedding tables and six linear layers per encoder layer');
+    assert.equal(weights.length, 2 + 6 * 6, 'the position and type tables and six linear layers per encoder layer');
+    const halves = graph.initializer.filter((tensor) => tensor.dataType === 10);
+    assert.deepEqual(halves.map((tensor) => [tensor.name, tensor.dims]), [['embeddings.word_embeddings.weight', [30522, 384]]], 'the word table stays in half precision');
+    const read = new Set(graph.node.flatMap((node) => node.input));
+    assert.deepEqual(graph.initializer.filter((tensor) => !read.has(tensor.name)).map((tensor) => tensor.name), [], 'every initializer is read by a node');
     assert.equal(graph.node.filter((node) => node.opType === 'LayerNormalization').length, 1 + 6 * 2);
     assert.equal(graph.node.filter((node) => node.opType === 'Softmax').length, 6);
+  });
+
+  it('computes with the half-precision word table exactly what a float32 table gives', async () => {
+    const bytes = await readFile(join(converted.modelDir, 'onnx', 'model.onnx'));
+    const model = decodeOnnxModel(bytes);
+    const widened = decodeOnnxModel(bytes);
+    const table = widened.graph.initializer.find((tensor) => tensor.name === 'embeddings.word_embeddings.weight');
+    assert.ok(table && table.dataType === 10);
+    const half = new Uint16Array(new Uint8Array(table.rawData).buffer);
+    const float = halfToFloat32(half);
+    Object.assign(table, { dataType: 1, rawData: new Uint8Array(float.buffer) });
+    const ort = await import('onnxruntime-node');
+    const run = async (proto: typeof model): Promise<Float32Array> => {
+      const session = await ort.InferenceSession.create(encodeOnnxModel(proto), { intraOpNumThreads: 1, logSeverityLevel: 3 });
+      // Two sequences over the whole vocabulary's range, the second padded.
+      const ids = BigInt64Array.from([101, 7592, 30521, 2088, 1000, 102, 101, 29999, 5, 102, 0, 0], BigInt);
+      const mask = BigInt64Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0], BigInt);
+      const feeds = { input_ids: new ort.Tensor('int64', ids, [2, 6]), attention_mask: new ort.Tensor('int64', mask, [2, 6]), token_type_ids: new ort.Tensor('int64', new BigInt64Array(12), [2, 6]) };
+      const output = (await session.run(feeds)).last_hidden_state;
+      await session.release();
+      return output?.data as Float32Array;
+    };
+    const [fromHalf, fromFloat] = await Promise.all([run(model), run(widened)]);
+    assert.equal(fromHalf.length, 2 * 6 * 384);
+    assert.deepEqual(Array.from(fromHalf), Array.from(fromFloat));
+    assert.ok(bytes.byteLength < encodeOnnxModel(widened).byteLength - 23_000_000, 'the file is 23 MB smaller');
+  });
+
+  it('fails with model-unavailable when the word table holds an infinity', async () => {
+    const source = await damagedSource(join(scratch, 'inf-words'), (weights) => {
+      const copy = Buffer.from(weights);
+      const entry = parseSafetensors(copy).entries.get('embeddings.word_embeddings.weight');
+      assert.ok(entry);
+      const dataStart = 8 + Number(copy.readBigUInt64LE(0));
+      copy.writeUInt16LE(0x7c00, dataStart + entry.offsets[0] + 2 * 1000);
+      return copy;
+    });
+    await assertModelUnavailable(ensureMiniLmModel(join(scratch, 'inf-words-cache'), { source }), /embeddings\.word_embeddings\.weight holds NaN or infinite/);
   });
 
   it('converts half-precision bit patterns exactly', () => {
