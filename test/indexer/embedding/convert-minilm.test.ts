@@ -22,6 +22,16 @@ async function damagedSource(root: string, damage: (weights: Buffer) => Buffer |
   return { dir, version: 'damaged' };
 }
 
+/** A copy of safetensors bytes with `count` halves of tensor `name`, from element `first`, set to the bit pattern `bits`. */
+function withHalves(weights: Buffer, name: string, first: number, count: number, bits: number): Buffer {
+  const copy = Buffer.from(weights);
+  const entry = parseSafetensors(copy).entries.get(name);
+  assert.ok(entry, `${name} is in the weights`);
+  const start = 8 + Number(copy.readBigUInt64LE(0)) + entry.offsets[0] + 2 * first;
+  for (let element = 0; element < count; element++) copy.writeUInt16LE(bits, start + 2 * element);
+  return copy;
+}
+
 async function assertModelUnavailable(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof MinionsError, `expected a MinionsError, got ${String(error)}`);
@@ -108,14 +118,7 @@ describe('ensureMiniLmModel', () => {
   });
 
   it('fails with model-unavailable when the word table holds an infinity', async () => {
-    const source = await damagedSource(join(scratch, 'inf-words'), (weights) => {
-      const copy = Buffer.from(weights);
-      const entry = parseSafetensors(copy).entries.get('embeddings.word_embeddings.weight');
-      assert.ok(entry);
-      const dataStart = 8 + Number(copy.readBigUInt64LE(0));
-      copy.writeUInt16LE(0x7c00, dataStart + entry.offsets[0] + 2 * 1000);
-      return copy;
-    });
+    const source = await damagedSource(join(scratch, 'inf-words'), (weights) => withHalves(weights, 'embeddings.word_embeddings.weight', 1000, 1, 0x7c00));
     await assertModelUnavailable(ensureMiniLmModel(join(scratch, 'inf-words-cache'), { source }), /embeddings\.word_embeddings\.weight holds NaN or infinite/);
   });
 
@@ -144,14 +147,7 @@ describe('ensureMiniLmModel', () => {
   });
 
   it('fails with model-unavailable when the weights hold NaN', async () => {
-    const source = await damagedSource(join(scratch, 'nan'), (weights) => {
-      const copy = Buffer.from(weights);
-      const entry = parseSafetensors(copy).entries.get('encoder.layer.3.attention.self.key.weight');
-      assert.ok(entry);
-      const dataStart = 8 + Number(copy.readBigUInt64LE(0));
-      copy.fill(Buffer.from([0x00, 0x7e]), dataStart + entry.offsets[0], dataStart + entry.offsets[0] + 64);
-      return copy;
-    });
+    const source = await damagedSource(join(scratch, 'nan'), (weights) => withHalves(weights, 'encoder.layer.3.attention.self.key.weight', 0, 32, 0x7e00));
     await assertModelUnavailable(ensureMiniLmModel(join(scratch, 'nan-cache'), { source }), /NaN/);
   });
 
